@@ -1,0 +1,33 @@
+"""The Celery app: JSON only, three queues, time limits, database-backed beat schedule."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("keel")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_serializer="json",
+    result_serializer="json",
+    accept_content=["json"],
+    task_default_queue="default",
+    task_queues=(Queue("default"), Queue("training"), Queue("monitoring")),
+    task_routes={
+        "training.*": {"queue": "training"},
+        "monitoring.*": {"queue": "monitoring"},
+    },
+    task_track_started=True,
+    worker_prefetch_multiplier=1,
+    worker_hijack_root_logger=False,
+    broker_connection_retry_on_startup=True,
+    broker_transport_options={"visibility_timeout": 7200},
+    result_expires=3600,
+    beat_scheduler="django_celery_beat.schedulers:DatabaseScheduler",
+    timezone="UTC",
+)
+app.autodiscover_tasks()

@@ -1,0 +1,76 @@
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+from django.views import defaults
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from core import errors
+from core.health import LivezApi, ReadyzApi
+
+admin.site.site_header = "Keel administration"
+admin.site.site_title = "Keel"
+
+
+class PublicSchemaView(SpectacularAPIView):
+    public = True
+    permission_classes: list[type] = []
+    authentication_classes: list[type] = []
+
+
+class PublicSwaggerView(SpectacularSwaggerView):
+    public = True
+    permission_classes: list[type] = []
+    authentication_classes: list[type] = []
+
+
+class PublicRedocView(SpectacularRedocView):
+    public = True
+    permission_classes: list[type] = []
+    authentication_classes: list[type] = []
+
+
+api_v1 = [
+    path("", include("core.urls")),
+    path("", include("registry.urls")),
+    path("", include("training.urls")),
+    path("", include("serving.urls")),
+    path("", include("monitoring.urls")),
+]
+
+urlpatterns = [
+    path("livez", LivezApi.as_view(), name="livez"),
+    path("readyz", ReadyzApi.as_view(), name="readyz"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", PublicSchemaView.as_view(), name="schema"),
+    path("api/docs/", PublicSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", PublicRedocView.as_view(url_name="schema"), name="redoc"),
+    path("admin/", admin.site.urls),
+]
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith(("/api/", "/v2/"))
+
+
+def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return errors.handler404(request, exception)
+    return defaults.page_not_found(request, exception or Exception())
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return errors.handler500(request)
+    return defaults.server_error(request)
+
+
+def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return errors.handler400(request, exception)
+    return defaults.bad_request(request, exception or Exception())
+
+
+def handler403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return errors.handler403(request, exception)
+    return defaults.permission_denied(request, exception or Exception())

@@ -1,0 +1,43 @@
+"""Base classes for every API view: they carry the authorization decision (see core/permissions.py)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rest_framework import generics
+from rest_framework.permissions import IsAuthenticated
+
+from core.models import Project, User
+from core.permissions import AccountAccess, ProjectAccess
+
+
+class _Base(generics.GenericAPIView):
+    public: ClassVar[bool] = False
+    audit_exempt: ClassVar[bool] = False
+    access: ClassVar[dict[str, str]] = {}
+
+    @property
+    def user(self) -> User:
+        """The authenticated caller (permission classes have already refused anonymous requests)."""
+        user = self.request.user
+        assert isinstance(user, User)
+        return user
+
+
+class KeelAPIView(_Base):
+    """Account-level view. ``access`` maps each allowed method to AUTHENTICATED or HUMAN."""
+
+    permission_classes = [IsAuthenticated, AccountAccess]
+
+
+class ProjectAPIView(_Base):
+    """Project-scoped view under ``/api/v1/projects/{project}/``. ``access`` maps methods to actions."""
+
+    permission_classes = [IsAuthenticated, ProjectAccess]
+    project: Project
+    role: str
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = dict(super().get_serializer_context())
+        context["project"] = getattr(self, "project", None)
+        return context

@@ -1,0 +1,66 @@
+"""Bearer-token authentication for Keel API tokens (``Authorization: Bearer keel_...``)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+from rest_framework import authentication, exceptions
+
+from core.models import ApiToken, User
+
+TOKEN_PREFIX = "keel_"  # noqa: S105 - a public prefix, not a secret
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def token_from_header(request: HttpRequest) -> str | None:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() not in ("bearer", "token") or not value.strip():
+        return None
+    return value.strip()
+
+
+def resolve_token(raw: str) -> ApiToken:
+    if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
+        raise exceptions.AuthenticationFailed("Malformed API token.")
+    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
+    if token is None:
+        raise exceptions.AuthenticationFailed("Unknown API token.")
+    if token.revoked_at is not None:
+        raise exceptions.AuthenticationFailed("This API token has been revoked.")
+    if token.expires_at is not None and token.expires_at <= timezone.now():
+        raise exceptions.AuthenticationFailed("This API token has expired.")
+    if not token.user.is_active:
+        raise exceptions.AuthenticationFailed("The account of this API token is disabled.")
+    _touch(token)
+    return token
+
+
+def _touch(token: ApiToken) -> None:
+    """Record last use, at most once per resolution window so the hot path rarely writes."""
+    now = timezone.now()
+    window = timedelta(seconds=settings.KEEL_TOKEN_LAST_USED_RESOLUTION)
+    if token.last_used_at is None or now - token.last_used_at >= window:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
+class TokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request: HttpRequest) -> tuple[User, ApiToken] | None:  # type: ignore[override]
+        raw = token_from_header(request)
+        if raw is None:
+            return None
+        token = resolve_token(raw)
+        return token.user, token
+
+    def authenticate_header(self, request: HttpRequest) -> str:
+        return 'Bearer realm="keel"'

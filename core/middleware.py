@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from core import context
+
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestIdMiddleware:
+    """Accept a sane incoming X-Request-ID or mint one; expose it to services and echo it on the response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        ctx = context.RequestContext(
+            request_id=request_id,
+            method=request.method or "",
+            path=request.path[:500],
+            ip=client_ip(request),
+            user_agent=request.headers.get("User-Agent", "")[:300],
+        )
+        token = context.activate(ctx)
+        try:
+            response = self.get_response(request)
+        finally:
+            context.deactivate(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class AuditFallbackMiddleware:
+    """Guarantee an audit row for every successful mutating API call.
+
+    Services record rich events themselves (``core.audit.audit_record``); when a mutating call succeeded without
+    one, a generic event naming the route and its arguments is written here.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method in MUTATING and request.path.startswith("/api/") and response.status_code < 400:
+            self._fallback(request, response)
+        return response
+
+    def _fallback(self, request: HttpRequest, response: HttpResponse) -> None:
+        from core.audit import audit_record_route
+
+        ctx = context.current()
+        match = request.resolver_match
+        if ctx is None or ctx.audited or match is None:
+            return
+        view_cls = getattr(match.func, "cls", None) or getattr(match.func, "view_class", None)
+        if getattr(view_cls, "audit_exempt", False):
+            return
+        user = getattr(request, "user", None)
+        audit_record_route(
+            user=user if user is not None and user.is_authenticated else None,
+            route=match.view_name or match.url_name or "",
+            kwargs={k: str(v) for k, v in match.kwargs.items()},
+            status_code=response.status_code,
+        )

@@ -1,0 +1,76 @@
+"""drf-spectacular extensions: the bearer-token scheme and problem-details error responses on every operation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
+PROBLEM_COMPONENT = {
+    "type": "object",
+    "description": "Problem details (RFC 9457): the shape of every error response.",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": "string", "nullable": True},
+                    "message": {"type": "string"},
+                    "code": {"type": "string"},
+                },
+                "required": ["field", "message", "code"],
+            },
+        },
+        "request_id": {"type": "string"},
+    },
+    "required": ["type", "title", "status", "detail", "code"],
+}
+
+_ERRORS = {
+    "400": "Invalid input: see `errors` for each field.",
+    "401": "Missing, unknown, revoked or expired credentials.",
+    "403": "Your role does not allow this action.",
+    "404": "Not found, or not visible to you.",
+    "429": "Too many requests: retry after the `Retry-After` header.",
+}
+
+
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "core.auth.TokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {"type": "http", "scheme": "bearer", "description": "A Keel API token (keel_...)."}
+
+
+def add_problem_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """Postprocessing hook: document problem-details error responses on every operation."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_COMPONENT
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            secured = operation.get("security") != [{}] and operation.get("security") != []
+            for code, description in _ERRORS.items():
+                if code in ("401", "403") and not secured:
+                    continue
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {
+                            "application/problem+json": {"schema": PROBLEM_REF},
+                            "application/json": {"schema": PROBLEM_REF},
+                        },
+                    },
+                )
+    return result

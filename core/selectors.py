@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from core.errors import NotFound
+from core.models import ApiToken, AuditEvent, Membership, Project, User
+
+
+def project_get_for_user(*, slug: str, user: User) -> tuple[Project, str]:
+    """The project and the caller's role in it. Non-members get a 404, so a project's existence never leaks."""
+    membership = (
+        Membership.objects.select_related("project")
+        .filter(project__slug=slug, user=user)
+        .only(
+            "role",
+            "project__id",
+            "project__slug",
+            "project__name",
+            "project__task_type",
+            "project__acceptance_criteria",
+            "project__allow_pickle_models",
+            "project__require_human_approval",
+            "project__description",
+            "project__created_at",
+            "project__updated_at",
+            "project__created_by_id",
+        )
+        .first()
+    )
+    if membership is None:
+        raise NotFound(f"Project {slug!r} not found.")
+    return membership.project, membership.role
+
+
+def project_list_for_user(*, user: User) -> QuerySet[Project]:
+    return Project.objects.filter(memberships__user=user).distinct().order_by("slug")
+
+
+def membership_list(*, project: Project) -> QuerySet[Membership]:
+    return Membership.objects.filter(project=project).select_related("user").order_by("user__username")
+
+
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).select_related("default_project").order_by("-created_at")
+
+
+def service_account_list(*, project: Project) -> QuerySet[User]:
+    return User.objects.filter(is_service_account=True, service_project=project).order_by("username")
+
+
+def audit_event_list(*, project: Project) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(project=project).select_related("actor")

@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from core.models import ApiToken, AuditEvent, Membership, Project, TaskType, User, slug_validator
+from core.roles import Role
+
+MEMBER_ROLE_CHOICES = [r for r in Role.choices if r[0] != Role.PREDICTOR]
+
+
+class AcceptanceCriterionSerializer(serializers.Serializer):
+    metric = serializers.CharField()
+    op = serializers.ChoiceField(choices=[">=", ">", "<=", "<", "=="], default=">=")
+    threshold = serializers.FloatField()
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    role = serializers.SerializerMethodField()
+    acceptance_criteria = AcceptanceCriterionSerializer(many=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "slug",
+            "name",
+            "description",
+            "task_type",
+            "acceptance_criteria",
+            "allow_pickle_models",
+            "require_human_approval",
+            "created_at",
+            "updated_at",
+            "role",
+        ]
+
+    def get_role(self, obj: Project) -> str | None:
+        roles: dict[int, str] = self.context.get("roles", {})
+        return roles.get(obj.pk)
+
+
+class ProjectCreateSerializer(serializers.Serializer):
+    slug = serializers.CharField(max_length=64, validators=[slug_validator])
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    task_type = serializers.ChoiceField(choices=TaskType.choices, default=TaskType.CLASSIFICATION)
+    acceptance_criteria = AcceptanceCriterionSerializer(many=True, required=False, default=list)
+    allow_pickle_models = serializers.BooleanField(default=False)
+    require_human_approval = serializers.BooleanField(default=True)
+
+
+class ProjectUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    task_type = serializers.ChoiceField(choices=TaskType.choices, required=False)
+    acceptance_criteria = AcceptanceCriterionSerializer(many=True, required=False)
+    allow_pickle_models = serializers.BooleanField(required=False)
+    require_human_approval = serializers.BooleanField(required=False)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username")
+    is_service_account = serializers.BooleanField(source="user.is_service_account")
+
+    class Meta:
+        model = Membership
+        fields = ["username", "role", "is_service_account", "created_at"]
+
+
+class MembershipSetSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    role = serializers.ChoiceField(choices=MEMBER_ROLE_CHOICES)
+
+
+class MembershipRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=MEMBER_ROLE_CHOICES)
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    default_project: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    is_active = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ApiToken
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "default_project",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+            "is_active",
+        ]
+
+
+class ApiTokenCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    default_project = serializers.CharField(required=False, allow_null=True, default=None)
+
+
+class ApiTokenIssuedSerializer(ApiTokenSerializer):
+    token = serializers.CharField(help_text="The secret. Shown once; store it now.")
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "token"]
+
+
+class ServiceAccountSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "name", "username", "is_active", "date_joined"]
+
+    def get_name(self, obj: User) -> str:
+        return obj.username.rsplit(".", 1)[-1]
+
+
+class ServiceAccountCreateSerializer(serializers.Serializer):
+    name = serializers.RegexField(r"^[a-z0-9][a-z0-9-]{0,62}$", max_length=63)
+    expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class ServiceAccountCreatedSerializer(serializers.Serializer):
+    account = ServiceAccountSerializer()
+    token = ApiTokenIssuedSerializer()
+
+
+class ServiceAccountTokenCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "uid",
+            "created_at",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "data",
+            "method",
+            "path",
+            "status_code",
+            "ip",
+            "user_agent",
+            "request_id",
+        ]
+
+
+class HealthCheckSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    detail = serializers.CharField()
+
+
+class HealthSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    checks = serializers.DictField(child=HealthCheckSerializer(), required=False)

@@ -1,0 +1,254 @@
+"""Writes for accounts and tenancy: projects, members, API tokens, service accounts."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.audit import audit_record
+from core.auth import TOKEN_PREFIX, hash_token
+from core.errors import Conflict, NotFound, ValidationFailed
+from core.models import ApiToken, Membership, Project, TaskType, User
+from core.roles import Role
+
+CRITERIA_OPS = (">=", ">", "<=", "<", "==")
+
+
+def validate_acceptance_criteria(criteria: Any) -> list[dict[str, Any]]:
+    if not isinstance(criteria, list):
+        raise ValidationFailed.field("acceptance_criteria", "must be a list of {metric, op, threshold}")
+    clean: list[dict[str, Any]] = []
+    for index, item in enumerate(criteria):
+        field = f"acceptance_criteria[{index}]"
+        if not isinstance(item, dict) or set(item) - {"metric", "op", "threshold"}:
+            raise ValidationFailed.field(field, "must be an object with keys metric, op, threshold")
+        metric, op, threshold = item.get("metric"), item.get("op", ">="), item.get("threshold")
+        if not isinstance(metric, str) or not metric:
+            raise ValidationFailed.field(f"{field}.metric", "must be a non-empty metric name")
+        if op not in CRITERIA_OPS:
+            raise ValidationFailed.field(f"{field}.op", f"must be one of {', '.join(CRITERIA_OPS)}")
+        if isinstance(threshold, bool) or not isinstance(threshold, int | float):
+            raise ValidationFailed.field(f"{field}.threshold", "must be a number")
+        clean.append({"metric": metric, "op": op, "threshold": float(threshold)})
+    return clean
+
+
+@transaction.atomic
+def project_create(
+    *,
+    user: User,
+    slug: str,
+    name: str,
+    description: str = "",
+    task_type: str = TaskType.CLASSIFICATION,
+    acceptance_criteria: list[dict[str, Any]] | None = None,
+    allow_pickle_models: bool = False,
+    require_human_approval: bool = True,
+) -> Project:
+    if Project.objects.filter(slug=slug).exists():
+        raise Conflict(
+            f"A project with slug {slug!r} already exists.",
+            errors=[{"field": "slug", "message": "already taken", "code": "unique"}],
+        )
+    project = Project(
+        slug=slug,
+        name=name,
+        description=description,
+        task_type=task_type,
+        acceptance_criteria=validate_acceptance_criteria(acceptance_criteria or []),
+        allow_pickle_models=allow_pickle_models,
+        require_human_approval=require_human_approval,
+        created_by=user,
+    )
+    project.full_clean()
+    try:
+        with transaction.atomic():
+            project.save()
+    except IntegrityError:
+        raise Conflict(f"A project with slug {slug!r} already exists.") from None
+    Membership.objects.create(project=project, user=user, role=Role.OWNER)
+    audit_record(action="project.create", actor=user, project=project, obj=project)
+    return project
+
+
+_UPDATABLE = (
+    "name",
+    "description",
+    "task_type",
+    "acceptance_criteria",
+    "allow_pickle_models",
+    "require_human_approval",
+)
+
+
+@transaction.atomic
+def project_update(*, project: Project, user: User, **changes: Any) -> Project:
+    unknown = set(changes) - set(_UPDATABLE)
+    if unknown:
+        raise ValidationFailed.field(sorted(unknown)[0], "cannot be changed")
+    if "acceptance_criteria" in changes:
+        changes["acceptance_criteria"] = validate_acceptance_criteria(changes["acceptance_criteria"])
+    before = {key: getattr(project, key) for key in changes}
+    for key, value in changes.items():
+        setattr(project, key, value)
+    project.full_clean()
+    project.save()
+    audit_record(
+        action="project.update",
+        actor=user,
+        project=project,
+        obj=project,
+        data={"before": before, "after": changes},
+    )
+    return project
+
+
+@transaction.atomic
+def project_delete(*, project: Project, user: User) -> None:
+    audit_record(action="project.delete", actor=user, project=None, obj=project, data={"slug": project.slug})
+    project.delete()
+
+
+def _owner_count(project: Project) -> int:
+    return Membership.objects.filter(project=project, role=Role.OWNER).count()
+
+
+@transaction.atomic
+def membership_set(*, project: Project, actor: User, username: str, role: str) -> Membership:
+    """Add a member or change a member's role. Service accounts keep the predictor role."""
+    if role not in Role.values or role == Role.PREDICTOR:
+        raise ValidationFailed.field("role", "must be one of viewer, editor, maintainer, owner")
+    user = User.objects.filter(username=username, is_service_account=False).first()
+    if user is None:
+        raise ValidationFailed.field("username", f"no user named {username!r}")
+    membership = Membership.objects.select_for_update().filter(project=project, user=user).first()
+    if membership is None:
+        membership = Membership.objects.create(project=project, user=user, role=role)
+        audit_record(action="member.add", actor=actor, project=project, obj=membership, data={"role": role})
+        return membership
+    if membership.role == Role.OWNER and role != Role.OWNER and _owner_count(project) == 1:
+        raise Conflict("A project must keep at least one owner.")
+    before = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit_record(
+        action="member.update",
+        actor=actor,
+        project=project,
+        obj=membership,
+        data={"before": before, "after": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, project: Project, actor: User, username: str) -> None:
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(project=project, user__username=username, user__is_service_account=False)
+        .first()
+    )
+    if membership is None:
+        raise NotFound(f"{username!r} is not a member of this project.")
+    if membership.role == Role.OWNER and _owner_count(project) == 1:
+        raise Conflict("A project must keep at least one owner.")
+    audit_record(action="member.remove", actor=actor, project=project, obj=membership)
+    membership.delete()
+
+
+@dataclass
+class IssuedToken:
+    token: ApiToken
+    secret: str
+
+
+def _issue(*, user: User, name: str, expires_at: datetime | None, default_project: Project | None) -> IssuedToken:
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationFailed.field("expires_at", "must be in the future")
+    body = secrets.token_urlsafe(32)
+    prefix = body[:8]
+    secret = f"{TOKEN_PREFIX}{body}"
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=f"{TOKEN_PREFIX}{prefix}",
+        key_hash=hash_token(secret),
+        expires_at=expires_at,
+        default_project=default_project,
+    )
+    return IssuedToken(token=token, secret=secret)
+
+
+@transaction.atomic
+def api_token_create(
+    *, user: User, name: str, expires_at: datetime | None = None, default_project: Project | None = None
+) -> IssuedToken:
+    if default_project is not None and not Membership.objects.filter(project=default_project, user=user).exists():
+        raise ValidationFailed.field("default_project", "you are not a member of that project")
+    issued = _issue(user=user, name=name, expires_at=expires_at, default_project=default_project)
+    audit_record(action="token.create", actor=user, project=default_project, obj=issued.token)
+    return issued
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
+    token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
+    if token is None:
+        raise NotFound(f"Token {token_id} not found.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(action="token.revoke", actor=user, obj=token)
+    return token
+
+
+@transaction.atomic
+def service_account_create(
+    *, project: Project, actor: User, name: str, expires_at: datetime | None = None
+) -> IssuedToken:
+    username = f"sa.{project.slug}.{name}"
+    if User.objects.filter(username=username).exists():
+        raise Conflict(
+            f"Service account {name!r} already exists in this project.",
+            errors=[{"field": "name", "message": "already exists", "code": "unique"}],
+        )
+    user = User(username=username, is_service_account=True, service_project=project)
+    user.set_unusable_password()
+    user.save()
+    Membership.objects.create(project=project, user=user, role=Role.PREDICTOR)
+    issued = _issue(user=user, name=f"{name}-1", expires_at=expires_at, default_project=project)
+    audit_record(action="service_account.create", actor=actor, project=project, obj=user)
+    return issued
+
+
+def service_account_get(*, project: Project, account_id: int) -> User:
+    user = User.objects.filter(pk=account_id, is_service_account=True, service_project=project).first()
+    if user is None:
+        raise NotFound(f"Service account {account_id} not found.")
+    return user
+
+
+@transaction.atomic
+def service_account_token_create(
+    *, project: Project, actor: User, account_id: int, name: str, expires_at: datetime | None = None
+) -> IssuedToken:
+    account = service_account_get(project=project, account_id=account_id)
+    if not account.is_active:
+        raise Conflict("This service account is disabled.")
+    issued = _issue(user=account, name=name, expires_at=expires_at, default_project=project)
+    audit_record(action="service_account.token_create", actor=actor, project=project, obj=issued.token)
+    return issued
+
+
+@transaction.atomic
+def service_account_disable(*, project: Project, actor: User, account_id: int) -> None:
+    account = service_account_get(project=project, account_id=account_id)
+    account.is_active = False
+    account.save(update_fields=["is_active"])
+    ApiToken.objects.filter(user=account, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit_record(action="service_account.disable", actor=actor, project=project, obj=account)

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+import socket
+
+from celery import shared_task
+
+from core.models import Heartbeat
+
+
+@shared_task(name="core.heartbeat", acks_late=True, reject_on_worker_lost=True, soft_time_limit=30, time_limit=60)
+def heartbeat(token: str) -> dict[str, str]:
+    """Prove the wiring: a worker took this from the broker and wrote to the database. Idempotent per token."""
+    beat, _ = Heartbeat.objects.get_or_create(token=token, defaults={"worker": socket.gethostname()})
+    return {"token": beat.token, "worker": beat.worker}

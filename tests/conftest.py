@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.test import APIClient
+
+from config.celery import app as celery_app
+from core import services
+from core.models import Project, User
+from core.roles import Role
+from tests.factories import MembershipFactory, ProjectFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _test_defaults(request, settings, tmp_path):
+    """Unit tests run Celery tasks eagerly and store artifacts in a temporary folder; integration tests opt out."""
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "artifacts": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "artifacts")},
+        },
+    }
+    settings.ARTIFACT_ROOT = tmp_path / "artifacts"
+    if request.node.get_closest_marker("integration") is None:
+        previous = celery_app.conf.task_always_eager
+        celery_app.conf.task_always_eager = True
+        yield
+        celery_app.conf.task_always_eager = previous
+    else:
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+def token_client(user: User) -> APIClient:
+    issued = services.api_token_create(user=user, name="test")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {issued.secret}")
+    return client
+
+
+@dataclass
+class Team:
+    project: Project
+    users: dict[str, User]
+    clients: dict[str, APIClient]
+
+    def client(self, role: str) -> APIClient:
+        return self.clients[role]
+
+
+def make_team(slug: str) -> Team:
+    project = ProjectFactory(slug=slug)
+    users: dict[str, User] = {}
+    clients: dict[str, APIClient] = {}
+    for role in (Role.VIEWER, Role.EDITOR, Role.MAINTAINER, Role.OWNER):
+        user = UserFactory(username=f"{slug}-{role}")
+        MembershipFactory(project=project, user=user, role=role)
+        users[role] = user
+        clients[role] = token_client(user)
+    issued = services.service_account_create(project=project, actor=users[Role.OWNER], name="app")
+    users[Role.PREDICTOR] = issued.token.user
+    predictor = APIClient()
+    predictor.credentials(HTTP_AUTHORIZATION=f"Bearer {issued.secret}")
+    clients[Role.PREDICTOR] = predictor
+    outsider = UserFactory(username=f"{slug}-outsider")
+    users["outsider"] = outsider
+    clients["outsider"] = token_client(outsider)
+    clients["anonymous"] = APIClient()
+    return Team(project=project, users=users, clients=clients)
+
+
+@pytest.fixture
+def team(db) -> Team:
+    return make_team("alpha")
+
+
+@pytest.fixture
+def other_team(db) -> Team:
+    return make_team("beta")
