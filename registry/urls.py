@@ -1,3 +1,4 @@
-from django.urls import path  # noqa: F401
+from registry.apis.datasets import urlpatterns as dataset_urls
+from registry.apis.experiments import urlpatterns as experiment_urls
 
-urlpatterns: list = []
+urlpatterns = [*dataset_urls, *experiment_urls]

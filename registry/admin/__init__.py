@@ -1,0 +1,1 @@
+from registry.admin import datasets, experiments  # noqa: F401
