@@ -1,3 +1,435 @@
-from django.urls import URLPattern
+"""Datasets API under /api/v1/projects/{project}/datasets/."""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Max
+from django.http import StreamingHttpResponse
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.api import ProjectAPIView
+from core.errors import PayloadTooLarge, ValidationFailed
+from core.roles import Action
+from core.storage import blob_iter
+from registry import tabular
+from registry.models import Dataset, DatasetVersion, ValidationReport, ValidationRule
+from registry.selectors import datasets as selectors
+from registry.serializers.datasets import (
+    DatasetCreateSerializer,
+    DatasetDiffSerializer,
+    DatasetSerializer,
+    DatasetUpdateSerializer,
+    DatasetUploadSerializer,
+    DatasetVersionSerializer,
+    PreviewSerializer,
+    ProfileSerializer,
+    RolesUpdateSerializer,
+    RulesGenerateSerializer,
+    SchemaColumnSerializer,
+    ValidationReportSerializer,
+    ValidationRuleCreateSerializer,
+    ValidationRuleSerializer,
+    ValidationRuleUpdateSerializer,
+)
+from registry.services import datasets as services
+
+TAG = ["datasets"]
+
+
+class _DatasetView(ProjectAPIView):
+    def dataset(self) -> Dataset:
+        return selectors.dataset_get(project=self.project, name=self.kwargs["dataset"])
+
+    def version(self) -> DatasetVersion:
+        return selectors.dataset_version_get(dataset=self.dataset(), number=self.kwargs["number"])
+
+
+def _annotated(queryset: Any) -> Any:
+    return queryset.annotate(latest_number=Max("versions__number"), n_versions=Count("versions"))
+
+
+class DatasetListApi(_DatasetView):
+    access = {"GET": Action.READ, "POST": Action.WRITE}
+    serializer_class = DatasetSerializer
+    queryset = Dataset.objects.none()
+    filterset_fields = {"name": ["exact", "icontains"]}
+    ordering_fields = ["name", "created_at", "updated_at"]
+
+    def get_queryset(self) -> Any:
+        return _annotated(selectors.dataset_list(project=self.project))
+
+    @extend_schema(operation_id="datasets_list", tags=TAG)
+    def get(self, request: Request, project: str) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(DatasetSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="datasets_create", tags=TAG, request=DatasetCreateSerializer, responses={201: DatasetSerializer}
+    )
+    def post(self, request: Request, project: str) -> Response:
+        serializer = DatasetCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        dataset = services.dataset_create(project=self.project, user=self.user, **serializer.validated_data)
+        return Response(DatasetSerializer(dataset).data, status=status.HTTP_201_CREATED)
+
+
+class DatasetDetailApi(_DatasetView):
+    access = {"GET": Action.READ, "PATCH": Action.WRITE, "DELETE": Action.OPERATE}
+    serializer_class = DatasetSerializer
+
+    def _out(self) -> dict[str, Any]:
+        dataset = _annotated(selectors.dataset_list(project=self.project)).get(name=self.kwargs["dataset"])
+        return DatasetSerializer(dataset).data
+
+    @extend_schema(operation_id="datasets_retrieve", tags=TAG)
+    def get(self, request: Request, project: str, dataset: str) -> Response:
+        self.dataset()
+        return Response(self._out())
+
+    @extend_schema(
+        operation_id="datasets_update", tags=TAG, request=DatasetUpdateSerializer, responses=DatasetSerializer
+    )
+    def patch(self, request: Request, project: str, dataset: str) -> Response:
+        serializer = DatasetUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.dataset_update(dataset=self.dataset(), user=self.user, **serializer.validated_data)
+        return Response(self._out())
+
+    @extend_schema(operation_id="datasets_delete", tags=TAG, responses={204: None})
+    def delete(self, request: Request, project: str, dataset: str) -> Response:
+        services.dataset_delete(dataset=self.dataset(), user=self.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DatasetVersionListApi(_DatasetView):
+    access = {"GET": Action.READ, "POST": Action.WRITE}
+    serializer_class = DatasetVersionSerializer
+    queryset = DatasetVersion.objects.none()
+    parser_classes = [MultiPartParser, FormParser]
+    filterset_fields = ["status", "format"]
+    ordering_fields: list[str] = []
+
+    def get_queryset(self) -> Any:
+        return selectors.dataset_version_list(dataset=self.dataset())
+
+    @extend_schema(operation_id="dataset_versions_list", tags=TAG)
+    def get(self, request: Request, project: str, dataset: str) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(DatasetVersionSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="dataset_versions_upload",
+        tags=TAG,
+        request={"multipart/form-data": DatasetUploadSerializer},
+        responses={
+            201: DatasetVersionSerializer,
+            200: OpenApiResponse(DatasetVersionSerializer, description="Identical bytes: the existing version."),
+            413: OpenApiResponse(description="The file is over KEEL_MAX_UPLOAD_BYTES."),
+        },
+        description="Upload a CSV or Parquet file as the next version (the dataset is created on first upload). "
+        "Identical bytes return the existing version with 200.",
+    )
+    def post(self, request: Request, project: str, dataset: str) -> Response:
+        _refuse_oversized(request)
+        serializer = DatasetUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        upload = data["file"]
+        result = services.dataset_version_upload(
+            project=self.project,
+            user=self.user,
+            dataset_name=_dataset_name(dataset),
+            fileobj=upload,
+            filename=upload.name or "",
+            fmt=data["format"],
+            message=data["message"],
+            parent_number=data["parent"],
+        )
+        code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        return Response(DatasetVersionSerializer(result.version).data, status=code)
+
+
+def _refuse_oversized(request: Request) -> None:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    limit = settings.KEEL_MAX_UPLOAD_BYTES
+    if length > limit + 64 * 1024:  # allow for multipart framing around the file
+        raise PayloadTooLarge(
+            f"file: the request ({length} bytes) is over the limit of {limit} bytes.",
+            errors=[{"field": "file", "message": "too large", "code": "too_large"}],
+        )
+
+
+def _dataset_name(name: str) -> str:
+    from django.core.exceptions import ValidationError
+
+    from core.models import name_validator
+
+    try:
+        name_validator(name)
+    except ValidationError as exc:
+        raise ValidationFailed.field("dataset", exc.messages[0]) from None
+    return name
+
+
+class DatasetVersionDetailApi(_DatasetView):
+    access = {"GET": Action.READ}
+    serializer_class = DatasetVersionSerializer
+
+    @extend_schema(operation_id="dataset_versions_retrieve", tags=TAG)
+    def get(self, request: Request, project: str, dataset: str, number: int) -> Response:
+        return Response(DatasetVersionSerializer(self.version()).data)
+
+
+class DatasetVersionSchemaApi(_DatasetView):
+    access = {"GET": Action.READ, "PATCH": Action.WRITE}
+    serializer_class = SchemaColumnSerializer
+
+    @extend_schema(operation_id="dataset_versions_schema", tags=TAG, responses=SchemaColumnSerializer(many=True))
+    def get(self, request: Request, project: str, dataset: str, number: int) -> Response:
+        return Response(SchemaColumnSerializer(self.version().schema, many=True).data)
+
+    @extend_schema(
+        operation_id="dataset_versions_set_roles",
+        tags=TAG,
+        request=RolesUpdateSerializer,
+        responses=SchemaColumnSerializer(many=True),
+    )
+    def patch(self, request: Request, project: str, dataset: str, number: int) -> Response:
+        serializer = RolesUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        version = services.dataset_version_set_roles(
+            version=self.version(), user=self.user, roles=serializer.validated_data["roles"]
+        )
+        return Response(SchemaColumnSerializer(version.schema, many=True).data)
+
+
+class DatasetVersionProfileApi(_DatasetView):
+    access = {"GET": Action.READ}
+    serializer_class = ProfileSerializer
+
+    @extend_schema(
+        operation_id="dataset_versions_profile",
+        tags=TAG,
+        parameters=[
+            OpenApiParameter("include_sample", OpenApiTypes.BOOL, description="Include the seeded reference samples."),
+        ],
+    )
+    def get(self, request: Request, project: str, dataset: str, number: int) -> Response:
+        version = self.version()
+        if request.query_params.get("include_sample", "").lower() in ("1", "true", "yes"):
+            return Response(selectors.dataset_version_full_profile(version=version))
+        return Response(version.profile)
+
+
+class DatasetVersionPreviewApi(_DatasetView):
+    access = {"GET": Action.READ}
+    serializer_class = PreviewSerializer
+
+    @extend_schema(
+        operation_id="dataset_versions_preview",
+        tags=TAG,
+        parameters=[
+            OpenApiParameter("offset", int, description="First row (0-based)."),
+            OpenApiParameter("limit", int, description="Rows to return (1-500, default 50)."),
+        ],
+    )
+    def get(self, request: Request, project: str, dataset: str, number: int) -> Response:
+        offset = _int_param(request, "offset", 0, 0, 10**12)
+        limit = _int_param(request, "limit", 50, 1, 500)
+        version = self.version()
+        frame = selectors.dataset_version_frame(version=version)
+        rows = tabular.preview_rows(frame, offset, limit)
+        return Response(
+            {
+                "count": len(frame),
+                "offset": offset,
+                "limit": limit,
+                "columns": [str(c) for c in frame.columns],
+                "rows": rows,
+            }
+        )
+
+
+def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationFailed.field(name, "must be an integer") from None
+    if not low <= value <= high:
+        raise ValidationFailed.field(name, f"must be between {low} and {high}")
+    return value
+
+
+class DatasetVersionDownloadApi(_DatasetView):
+    access = {"GET": Action.READ}
+    serializer_class = DatasetVersionSerializer
+
+    @extend_schema(
+        operation_id="dataset_versions_download",
+        tags=TAG,
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request, project: str, dataset: str, number: int) -> StreamingHttpResponse:
+        version = self.version()
+        filename = f"{version.dataset.name}-v{version.number}.{version.format}"
+        response = StreamingHttpResponse(blob_iter(version.sha256), content_type="application/octet-stream")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Length"] = str(version.size)
+        response["ETag"] = f'"{version.sha256}"'
+        return response
+
+
+class ValidationReportListApi(_DatasetView):
+    access = {"GET": Action.READ, "POST": Action.WRITE}
+    serializer_class = ValidationReportSerializer
+    queryset = ValidationReport.objects.none()
+
+    def get_queryset(self) -> Any:
+        return selectors.validation_report_list(version=self.version())
+
+    @extend_schema(operation_id="dataset_versions_validation_reports", tags=TAG)
+    def get(self, request: Request, project: str, dataset: str, number: int) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(ValidationReportSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="dataset_versions_validate",
+        tags=TAG,
+        request=None,
+        responses={201: ValidationReportSerializer},
+        description="Run the dataset's enabled rules on this version now.",
+    )
+    def post(self, request: Request, project: str, dataset: str, number: int) -> Response:
+        report = services.dataset_version_validate(version=self.version(), user=self.user)
+        return Response(ValidationReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class DatasetDiffApi(_DatasetView):
+    access = {"GET": Action.READ}
+    serializer_class = DatasetDiffSerializer
+
+    @extend_schema(
+        operation_id="datasets_diff",
+        tags=TAG,
+        parameters=[
+            OpenApiParameter("from", int, required=True, description="Base version number."),
+            OpenApiParameter("to", int, required=True, description="Compared version number."),
+        ],
+    )
+    def get(self, request: Request, project: str, dataset: str) -> Response:
+        ds = self.dataset()
+        before = selectors.dataset_version_get(dataset=ds, number=_int_param(request, "from", 0, 1, 10**9))
+        after = selectors.dataset_version_get(dataset=ds, number=_int_param(request, "to", 0, 1, 10**9))
+        return Response(selectors.dataset_version_diff(before=before, after=after))
+
+
+class ValidationRuleListApi(_DatasetView):
+    access = {"GET": Action.READ, "POST": Action.WRITE}
+    serializer_class = ValidationRuleSerializer
+    queryset = ValidationRule.objects.none()
+
+    def get_queryset(self) -> Any:
+        return selectors.validation_rule_list(dataset=self.dataset())
+
+    @extend_schema(operation_id="dataset_rules_list", tags=TAG)
+    def get(self, request: Request, project: str, dataset: str) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(ValidationRuleSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="dataset_rules_create",
+        tags=TAG,
+        request=ValidationRuleCreateSerializer,
+        responses={201: ValidationRuleSerializer},
+    )
+    def post(self, request: Request, project: str, dataset: str) -> Response:
+        serializer = ValidationRuleCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rule = services.validation_rule_create(dataset=self.dataset(), user=self.user, **serializer.validated_data)
+        return Response(ValidationRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
+
+
+class ValidationRuleDetailApi(_DatasetView):
+    access = {"GET": Action.READ, "PATCH": Action.WRITE, "DELETE": Action.WRITE}
+    serializer_class = ValidationRuleSerializer
+
+    def rule(self) -> ValidationRule:
+        return selectors.validation_rule_get(dataset=self.dataset(), rule_id=self.kwargs["rule_id"])
+
+    @extend_schema(operation_id="dataset_rules_retrieve", tags=TAG)
+    def get(self, request: Request, project: str, dataset: str, rule_id: int) -> Response:
+        return Response(ValidationRuleSerializer(self.rule()).data)
+
+    @extend_schema(
+        operation_id="dataset_rules_update",
+        tags=TAG,
+        request=ValidationRuleUpdateSerializer,
+        responses=ValidationRuleSerializer,
+    )
+    def patch(self, request: Request, project: str, dataset: str, rule_id: int) -> Response:
+        serializer = ValidationRuleUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rule = services.validation_rule_update(rule=self.rule(), user=self.user, **serializer.validated_data)
+        return Response(ValidationRuleSerializer(rule).data)
+
+    @extend_schema(operation_id="dataset_rules_delete", tags=TAG, responses={204: None})
+    def delete(self, request: Request, project: str, dataset: str, rule_id: int) -> Response:
+        services.validation_rule_delete(rule=self.rule(), user=self.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ValidationRulesGenerateApi(_DatasetView):
+    access = {"POST": Action.WRITE}
+    serializer_class = ValidationRuleSerializer
+
+    @extend_schema(
+        operation_id="dataset_rules_generate",
+        tags=TAG,
+        request=RulesGenerateSerializer,
+        responses={201: ValidationRuleSerializer(many=True)},
+        description="Generate rules from a reference version: each statistic within a tolerance.",
+    )
+    def post(self, request: Request, project: str, dataset: str) -> Response:
+        serializer = RulesGenerateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ds = self.dataset()
+        data = serializer.validated_data
+        reference = selectors.dataset_version_get(dataset=ds, number=data["reference_version"])
+        rules = services.validation_rules_generate(
+            dataset=ds, user=self.user, reference=reference, tolerance=data["tolerance"], replace=data["replace"]
+        )
+        return Response(ValidationRuleSerializer(rules, many=True).data, status=status.HTTP_201_CREATED)
+
+
+_D = "projects/<slug:project>/datasets/<str:dataset>/"
+_V = _D + "versions/<int:number>/"
+
+urlpatterns = [
+    path("projects/<slug:project>/datasets/", DatasetListApi.as_view(), name="dataset-list"),
+    path(_D, DatasetDetailApi.as_view(), name="dataset-detail"),
+    path(_D + "diff/", DatasetDiffApi.as_view(), name="dataset-diff"),
+    path(_D + "rules/", ValidationRuleListApi.as_view(), name="dataset-rule-list"),
+    path(_D + "rules/generate/", ValidationRulesGenerateApi.as_view(), name="dataset-rule-generate"),
+    path(_D + "rules/<int:rule_id>/", ValidationRuleDetailApi.as_view(), name="dataset-rule-detail"),
+    path(_D + "versions/", DatasetVersionListApi.as_view(), name="dataset-version-list"),
+    path(_V, DatasetVersionDetailApi.as_view(), name="dataset-version-detail"),
+    path(_V + "schema/", DatasetVersionSchemaApi.as_view(), name="dataset-version-schema"),
+    path(_V + "profile/", DatasetVersionProfileApi.as_view(), name="dataset-version-profile"),
+    path(_V + "preview/", DatasetVersionPreviewApi.as_view(), name="dataset-version-preview"),
+    path(_V + "download/", DatasetVersionDownloadApi.as_view(), name="dataset-version-download"),
+    path(_V + "validation-reports/", ValidationReportListApi.as_view(), name="dataset-version-validation"),
+]

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import tempfile
+from typing import Any
+
+import pandas as pd
+from django.db.models import QuerySet
+
+from core.errors import NotFound
+from core.models import Project
+from core.storage import blob_iter, blob_read_verified
+from registry import tabular
+from registry.models import Dataset, DatasetVersion, ValidationReport, ValidationRule
+
+
+def dataset_list(*, project: Project) -> QuerySet[Dataset]:
+    return Dataset.objects.filter(project=project).order_by("name")
+
+
+def dataset_get(*, project: Project, name: str) -> Dataset:
+    dataset = Dataset.objects.filter(project=project, name=name).select_related("project").first()
+    if dataset is None:
+        raise NotFound(f"Dataset {name!r} not found.")
+    return dataset
+
+
+def dataset_latest_version(*, dataset: Dataset) -> DatasetVersion | None:
+    return dataset.versions.order_by("-number").first()
+
+
+def dataset_version_list(*, dataset: Dataset) -> QuerySet[DatasetVersion]:
+    return dataset.versions.select_related("created_by", "parent").order_by("-number")
+
+
+def dataset_version_get(*, dataset: Dataset, number: int) -> DatasetVersion:
+    version = dataset.versions.select_related("dataset__project", "parent").filter(number=number).first()
+    if version is None:
+        raise NotFound(f"Dataset {dataset.name!r} has no version {number}.")
+    return version
+
+
+def dataset_version_frame(*, version: DatasetVersion) -> pd.DataFrame:
+    """The version's rows, read from its hash-checked blob."""
+    with tempfile.NamedTemporaryFile(suffix=f".{version.format}") as handle:
+        for chunk in blob_iter(version.sha256):
+            handle.write(chunk)
+        handle.flush()
+        return tabular.read_table(handle.name, version.format)
+
+
+def dataset_version_full_profile(*, version: DatasetVersion) -> dict[str, Any]:
+    """The stored profile including the reference samples that drift tests use."""
+    import json
+
+    return json.loads(blob_read_verified(version.profile_sha256))
+
+
+def dataset_version_diff(*, before: DatasetVersion, after: DatasetVersion) -> dict[str, Any]:
+    return {
+        "from_version": before.number,
+        "to_version": after.number,
+        "same_content": before.sha256 == after.sha256,
+        "row_count": {
+            "before": before.row_count,
+            "after": after.row_count,
+            "change": after.row_count - before.row_count,
+        },
+        "schema_changes": tabular.schema_diff(before.schema, after.schema),
+        "column_changes": tabular.profile_diff(before.profile, after.profile),
+    }
+
+
+def validation_rule_list(*, dataset: Dataset) -> QuerySet[ValidationRule]:
+    return dataset.rules.order_by("id")
+
+
+def validation_rule_get(*, dataset: Dataset, rule_id: int) -> ValidationRule:
+    rule = dataset.rules.select_related("dataset__project").filter(pk=rule_id).first()
+    if rule is None:
+        raise NotFound(f"Rule {rule_id} not found on dataset {dataset.name!r}.")
+    return rule
+
+
+def validation_report_list(*, version: DatasetVersion) -> QuerySet[ValidationReport]:
+    return version.validation_reports.order_by("-id")

@@ -1,0 +1,474 @@
+"""Writes for datasets: versions from uploaded files, column roles, validation rules and reports."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+import pandas as pd
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from core.audit import audit_record
+from core.errors import Conflict, PayloadTooLarge, ValidationFailed
+from core.models import Project, User
+from core.storage import Blob, blob_delete, blob_put, blob_put_bytes, hash_file
+from registry import expectations, tabular
+from registry.models import (
+    ColumnRole,
+    Dataset,
+    DatasetVersion,
+    ValidationReport,
+    ValidationRule,
+    VersionStatus,
+)
+from registry.selectors.datasets import dataset_latest_version, dataset_version_frame
+
+MAX_TAGS = 50
+
+
+def _clean_tags(tags: Any) -> dict[str, str]:
+    if tags is None:
+        return {}
+    if not isinstance(tags, dict) or len(tags) > MAX_TAGS:
+        raise ValidationFailed.field("tags", f"must be an object with at most {MAX_TAGS} string values")
+    for key, value in tags.items():
+        if not isinstance(value, str) or not key or len(key) > 100 or len(value) > 500:
+            raise ValidationFailed.field(f"tags.{key}", "keys are 1-100 characters, values strings up to 500")
+    return dict(tags)
+
+
+def _get_or_create_dataset(*, project: Project, user: User, name: str, **fields: Any) -> tuple[Dataset, bool]:
+    dataset = Dataset(project=project, name=name, created_by=user, **fields)
+    dataset.full_clean(exclude=["project"], validate_unique=False)
+    try:
+        with transaction.atomic():
+            dataset.save()
+    except IntegrityError:
+        return Dataset.objects.get(project=project, name=name), False
+    audit_record(action="dataset.create", actor=user, project=project, obj=dataset)
+    return dataset, True
+
+
+def dataset_create(
+    *, project: Project, user: User, name: str, description: str = "", tags: dict[str, str] | None = None
+) -> Dataset:
+    dataset, created = _get_or_create_dataset(
+        project=project, user=user, name=name, description=description, tags=_clean_tags(tags)
+    )
+    if not created:
+        raise Conflict(
+            f"A dataset named {name!r} already exists.",
+            errors=[{"field": "name", "message": "already exists", "code": "unique"}],
+        )
+    return dataset
+
+
+@transaction.atomic
+def dataset_update(*, dataset: Dataset, user: User, **changes: Any) -> Dataset:
+    if "tags" in changes:
+        changes["tags"] = _clean_tags(changes["tags"])
+    for key in ("description", "tags"):
+        if key in changes:
+            setattr(dataset, key, changes[key])
+    dataset.save()
+    audit_record(action="dataset.update", actor=user, project=dataset.project, obj=dataset, data=changes)
+    return dataset
+
+
+@transaction.atomic
+def dataset_delete(*, dataset: Dataset, user: User) -> None:
+    hashes = list(dataset.versions.values_list("sha256", "profile_sha256"))
+    audit_record(
+        action="dataset.delete", actor=user, project=dataset.project, obj=dataset, data={"versions": len(hashes)}
+    )
+    dataset.delete()
+    transaction.on_commit(lambda: _delete_unreferenced([h for pair in hashes for h in pair if h]))
+
+
+def _delete_unreferenced(hashes: list[str]) -> None:
+    for sha in set(hashes):
+        if (
+            not DatasetVersion.objects.filter(sha256=sha).exists()
+            and not DatasetVersion.objects.filter(profile_sha256=sha).exists()
+        ):
+            blob_delete(sha)
+
+
+# --- upload ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class UploadResult:
+    version: DatasetVersion
+    created: bool
+
+
+@contextlib.contextmanager
+def _local_path(fileobj: IO[bytes]) -> Iterator[str]:
+    """A filesystem path for the upload: Django's temporary file when there is one, else a copy."""
+    temporary = getattr(fileobj, "temporary_file_path", None)
+    if callable(temporary):
+        yield str(temporary())
+        return
+    handle = tempfile.NamedTemporaryFile(delete=False, suffix=".upload")  # noqa: SIM115
+    try:
+        fileobj.seek(0)
+        while chunk := fileobj.read(1024 * 1024):
+            handle.write(chunk)
+        handle.close()
+        fileobj.seek(0)
+        yield handle.name
+    finally:
+        os.unlink(handle.name)
+
+
+def _check_size(size: int) -> None:
+    limit = settings.KEEL_MAX_UPLOAD_BYTES
+    if size > limit:
+        raise PayloadTooLarge(
+            f"file: {size} bytes is over the limit of {limit} bytes.",
+            errors=[{"field": "file", "message": "too large", "code": "too_large"}],
+        )
+    if size == 0:
+        raise ValidationFailed.field("file", "the file is empty", "empty")
+
+
+def _parse(path: str, fmt: str) -> pd.DataFrame:
+    try:
+        return tabular.read_table(path, fmt)
+    except tabular.TabularError as exc:
+        raise ValidationFailed.field("file", exc.message, exc.code) from None
+
+
+@dataclass
+class _Prepared:
+    frame: pd.DataFrame
+    schema: list[dict[str, Any]]
+    profile: dict[str, Any]
+    results: list[expectations.RuleResult]
+
+
+def _prepare(dataset: Dataset, path: str, fmt: str) -> _Prepared:
+    frame = _parse(path, fmt)
+    latest = dataset_latest_version(dataset=dataset)
+    roles = {c["name"]: c["role"] for c in latest.schema} if latest else {}
+    schema = tabular.infer_schema(frame, roles)
+    profile = tabular.profile_frame(frame, schema)
+    specs = [_spec(rule) for rule in dataset.rules.filter(enabled=True)]
+    results = expectations.evaluate_rules(specs, frame, schema)
+    return _Prepared(frame=frame, schema=schema, profile=profile, results=results)
+
+
+def _spec(rule: ValidationRule) -> expectations.RuleSpec:
+    return expectations.RuleSpec(kind=rule.kind, column=rule.column, params=rule.params, rule_id=rule.pk)
+
+
+def dataset_version_upload(
+    *,
+    project: Project,
+    user: User,
+    dataset_name: str,
+    fileobj: IO[bytes],
+    filename: str = "",
+    fmt: str | None = None,
+    message: str = "",
+    parent_number: int | None = None,
+) -> UploadResult:
+    """Create the next version from a file, or return the existing version holding identical bytes."""
+    with _local_path(fileobj) as path:
+        with open(path, "rb") as handle:
+            sha256, size = hash_file(handle)
+            head = tabular.head_bytes(handle)
+        _check_size(size)
+        dataset, _ = _get_or_create_dataset(project=project, user=user, name=dataset_name)
+        existing = dataset.versions.filter(sha256=sha256).first()
+        if existing is not None:
+            return UploadResult(existing, False)
+        fmt = fmt or tabular.detect_format(filename, head)
+        if fmt not in ("csv", "parquet"):
+            raise ValidationFailed.field("format", "unknown file format; upload .csv or .parquet or set format")
+        parent = _parent(dataset, parent_number)
+        prepared = _prepare(dataset, path, fmt)
+        with open(path, "rb") as handle:
+            return _store(
+                dataset=dataset,
+                user=user,
+                handle=handle,
+                sha256=sha256,
+                size=size,
+                fmt=fmt,
+                filename=filename,
+                message=message,
+                parent=parent,
+                prepared=prepared,
+            )
+
+
+def _parent(dataset: Dataset, number: int | None) -> DatasetVersion | None:
+    if number is None:
+        return None
+    parent = dataset.versions.filter(number=number).first()
+    if parent is None:
+        raise ValidationFailed.field("parent", f"dataset {dataset.name!r} has no version {number}")
+    return parent
+
+
+def _store(
+    *,
+    dataset: Dataset,
+    user: User,
+    handle: IO[bytes],
+    sha256: str,
+    size: int,
+    fmt: str,
+    filename: str,
+    message: str,
+    parent: DatasetVersion | None,
+    prepared: _Prepared,
+) -> UploadResult:
+    blobs: list[Blob] = []
+    try:
+        blobs.append(blob_put(handle, sha256=sha256, size=size))
+        blobs.append(blob_put_bytes(json.dumps(prepared.profile, separators=(",", ":")).encode()))
+        return _insert_version(
+            dataset=dataset,
+            user=user,
+            sha256=sha256,
+            size=size,
+            fmt=fmt,
+            filename=filename,
+            message=message,
+            parent=parent,
+            prepared=prepared,
+            profile_sha256=blobs[1].sha256,
+        )
+    except BaseException:
+        _delete_unreferenced([b.sha256 for b in blobs if b.created])
+        raise
+
+
+@transaction.atomic
+def _insert_version(
+    *,
+    dataset: Dataset,
+    user: User,
+    sha256: str,
+    size: int,
+    fmt: str,
+    filename: str,
+    message: str,
+    parent: DatasetVersion | None,
+    prepared: _Prepared,
+    profile_sha256: str,
+) -> UploadResult:
+    locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+    existing = locked.versions.filter(sha256=sha256).first()
+    if existing is not None:  # identical bytes uploaded concurrently
+        return UploadResult(existing, False)
+    number = (locked.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    passed = all(r.passed for r in prepared.results)
+    version = DatasetVersion.objects.create(
+        dataset=locked,
+        number=number,
+        sha256=sha256,
+        size=size,
+        format=fmt,
+        original_filename=filename[:255],
+        row_count=len(prepared.frame),
+        column_count=len(prepared.frame.columns),
+        schema=prepared.schema,
+        profile=tabular.profile_summary(prepared.profile),
+        profile_sha256=profile_sha256,
+        status=VersionStatus.VALID if passed else VersionStatus.INVALID,
+        parent=parent,
+        message=message,
+        created_by=user,
+    )
+    _save_report(version=version, user=user, results=prepared.results, trigger="upload")
+    audit_record(
+        action="dataset_version.create",
+        actor=user,
+        project=locked.project,
+        obj=version,
+        data={"sha256": sha256, "rows": version.row_count, "status": version.status},
+    )
+    return UploadResult(version, True)
+
+
+def _save_report(
+    *, version: DatasetVersion, user: User | None, results: list[expectations.RuleResult], trigger: str
+) -> ValidationReport:
+    failed = sum(1 for r in results if not r.passed)
+    return ValidationReport.objects.create(
+        version=version,
+        trigger=trigger,
+        passed=failed == 0,
+        n_rules=len(results),
+        n_failed=failed,
+        results=[r.as_dict() for r in results],
+        created_by=user,
+    )
+
+
+# --- roles and validation -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dataset_version_set_roles(*, version: DatasetVersion, user: User, roles: dict[str, str]) -> DatasetVersion:
+    """Column roles are the one editable part of a version's schema (they describe use, not content)."""
+    locked = DatasetVersion.objects.select_for_update().get(pk=version.pk)
+    names = {c["name"] for c in locked.schema}
+    for column, role in roles.items():
+        if column not in names:
+            raise ValidationFailed.field(f"roles.{column}", "no such column in this version")
+        if role not in ColumnRole.values:
+            raise ValidationFailed.field(f"roles.{column}", f"role must be one of {', '.join(ColumnRole.values)}")
+    schema = [{**c, "role": roles.get(c["name"], c["role"])} for c in locked.schema]
+    if sum(1 for c in schema if c["role"] == ColumnRole.TARGET) > 1:
+        raise ValidationFailed.field("roles", "at most one column can be the target")
+    locked.schema = schema
+    locked.save(update_fields=["schema"])
+    audit_record(
+        action="dataset_version.set_roles",
+        actor=user,
+        project=locked.dataset.project,
+        obj=locked,
+        data={"roles": roles},
+    )
+    return locked
+
+
+def dataset_version_validate(*, version: DatasetVersion, user: User | None) -> ValidationReport:
+    """Run the dataset's enabled rules on this version now; the version's status follows the result."""
+    frame = dataset_version_frame(version=version)
+    specs = [_spec(rule) for rule in version.dataset.rules.filter(enabled=True)]
+    results = expectations.evaluate_rules(specs, frame, version.schema)
+    with transaction.atomic():
+        report = _save_report(version=version, user=user, results=results, trigger="manual")
+        status = VersionStatus.VALID if report.passed else VersionStatus.INVALID
+        DatasetVersion.objects.filter(pk=version.pk).update(status=status)
+        version.status = status
+        audit_record(
+            action="dataset_version.validate",
+            actor=user,
+            project=version.dataset.project,
+            obj=version,
+            data={"passed": report.passed, "failed": report.n_failed},
+        )
+    return report
+
+
+def dataset_version_for_training(*, version: DatasetVersion, user: User, allow_invalid: bool = False) -> DatasetVersion:
+    """Training refuses an invalid version unless the caller explicitly overrides (recorded in the audit log)."""
+    if version.status != VersionStatus.INVALID:
+        return version
+    if not allow_invalid:
+        raise Conflict(
+            f"{version} failed validation; fix the data or pass allow_invalid_data=true to override.",
+            errors=[{"field": "dataset_version", "message": "failed validation", "code": "invalid_dataset"}],
+        )
+    audit_record(
+        action="dataset_version.invalid_override",
+        actor=user,
+        project=version.dataset.project,
+        obj=version,
+        data={"reason": "training requested on an invalid version"},
+    )
+    return version
+
+
+# --- rules ------------------------------------------------------------------------------------------------------
+
+
+def _validated(dataset: Dataset, kind: str, column: str, params: dict[str, Any]) -> expectations.RuleSpec:
+    spec = expectations.RuleSpec(kind=kind, column=column or "", params=params or {})
+    latest = dataset_latest_version(dataset=dataset)
+    try:
+        expectations.validate_rule(spec, latest.schema if latest else None)
+    except expectations.RuleError as exc:
+        raise ValidationFailed.field(exc.field, exc.message) from None
+    return spec
+
+
+@transaction.atomic
+def validation_rule_create(
+    *,
+    dataset: Dataset,
+    user: User,
+    kind: str,
+    column: str = "",
+    params: dict[str, Any] | None = None,
+    description: str = "",
+    enabled: bool = True,
+) -> ValidationRule:
+    spec = _validated(dataset, kind, column, params or {})
+    rule = ValidationRule.objects.create(
+        dataset=dataset,
+        kind=spec.kind,
+        column=spec.column,
+        params=spec.params,
+        description=description,
+        enabled=enabled,
+        created_by=user,
+    )
+    audit_record(action="validation_rule.create", actor=user, project=dataset.project, obj=rule)
+    return rule
+
+
+@transaction.atomic
+def validation_rule_update(*, rule: ValidationRule, user: User, **changes: Any) -> ValidationRule:
+    kind = changes.get("kind", rule.kind)
+    column = changes.get("column", rule.column)
+    params = changes.get("params", rule.params)
+    spec = _validated(rule.dataset, kind, column, params)
+    rule.kind, rule.column, rule.params = spec.kind, spec.column, spec.params
+    rule.description = changes.get("description", rule.description)
+    rule.enabled = changes.get("enabled", rule.enabled)
+    rule.save()
+    audit_record(action="validation_rule.update", actor=user, project=rule.dataset.project, obj=rule, data=changes)
+    return rule
+
+
+@transaction.atomic
+def validation_rule_delete(*, rule: ValidationRule, user: User) -> None:
+    audit_record(action="validation_rule.delete", actor=user, project=rule.dataset.project, obj=rule)
+    rule.delete()
+
+
+@transaction.atomic
+def validation_rules_generate(
+    *, dataset: Dataset, user: User, reference: DatasetVersion, tolerance: float = 0.1, replace: bool = False
+) -> list[ValidationRule]:
+    """Rules from a reference version: each statistic within ``tolerance`` of the reference (as Evidently does)."""
+    if not 0 <= tolerance <= 10:
+        raise ValidationFailed.field("tolerance", "must be between 0 and 10")
+    if replace:
+        dataset.rules.filter(generated_from__isnull=False).delete()
+    specs = expectations.generate_rules(reference.profile, reference.schema, tolerance)
+    rules = ValidationRule.objects.bulk_create(
+        ValidationRule(
+            dataset=dataset,
+            kind=s.kind,
+            column=s.column,
+            params=s.params,
+            generated_from=reference,
+            description=f"generated from v{reference.number} (tolerance {tolerance:g})",
+            created_by=user,
+        )
+        for s in specs
+    )
+    audit_record(
+        action="validation_rule.generate",
+        actor=user,
+        project=dataset.project,
+        obj=dataset,
+        data={"reference": reference.number, "count": len(rules), "tolerance": tolerance},
+    )
+    return rules

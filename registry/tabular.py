@@ -1,0 +1,317 @@
+"""Reading tabular files, inferring schemas, profiling columns and diffing versions. Pure: no Django imports.
+
+The profile is the drift reference used by monitoring, so it stores what drift tests need (histogram edges and
+counts, category frequencies, quantiles and a seeded sample of values), not only display figures.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from dataclasses import dataclass
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+HISTOGRAM_BINS = 20
+SAMPLE_SIZE = 5000
+TOP_FREQUENCIES = 100
+QUANTILES = {"p01": 0.01, "p05": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p95": 0.95, "p99": 0.99}
+_TARGET_NAMES = {"target", "label", "labels", "y", "class", "outcome"}
+_ID_PATTERN = re.compile(r"(^id$|_id$|^uuid$)", re.IGNORECASE)
+
+
+class TabularError(Exception):
+    """The file cannot be read as a table; ``code`` says why (empty, encoding, ragged, duplicate_columns...)."""
+
+    def __init__(self, message: str, code: str = "invalid_file") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def detect_format(filename: str, head: bytes) -> str | None:
+    lowered = filename.lower()
+    if head.startswith(b"PAR1") or lowered.endswith((".parquet", ".pq")):
+        return "parquet"
+    if lowered.endswith((".csv", ".txt")) or (lowered and "." not in lowered.rsplit("/", 1)[-1]):
+        return "csv"
+    return None
+
+
+def _csv_header(path: str) -> list[str]:
+    with open(path, "rb") as handle:
+        first = handle.readline(1024 * 1024)
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TabularError("The file is not valid UTF-8 text.", "encoding") from None
+    if not text.strip():
+        raise TabularError("The file is empty or has no header row.", "empty")
+    return next(csv.reader(io.StringIO(text)))
+
+
+def _check_columns(names: list[str]) -> None:
+    if any(not str(name).strip() for name in names):
+        raise TabularError("Every column needs a non-empty name in the header row.", "empty_column_name")
+    seen: set[str] = set()
+    dupes = sorted({n for n in names if n in seen or seen.add(n)})  # type: ignore[func-returns-value]
+    if dupes:
+        raise TabularError(f"Duplicate column names: {', '.join(dupes)}.", "duplicate_columns")
+
+
+def read_csv(path: str) -> pa.Table:
+    _check_columns(_csv_header(path))
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=16 * 1024 * 1024),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(strings_can_be_null=True),
+        )
+    except pa.ArrowInvalid as exc:
+        raise _translate_arrow_error(str(exc)) from None
+    binary = [f.name for f in table.schema if pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type)]
+    if binary:  # pyarrow reads columns holding invalid UTF-8 as raw bytes
+        raise TabularError(f"The file is not valid UTF-8 text (column {binary[0]!r}).", "encoding")
+    return table
+
+
+def _translate_arrow_error(message: str) -> TabularError:
+    if "Empty CSV file" in message:
+        return TabularError("The file is empty.", "empty")
+    if "invalid UTF8" in message or "UTF8" in message:
+        return TabularError("The file is not valid UTF-8 text.", "encoding")
+    match = re.search(r"Expected (\d+) columns, got (\d+)", message)
+    if match:
+        row = re.search(r"Row #(\d+)", message)
+        where = f" at row {row.group(1)}" if row else ""
+        return TabularError(
+            f"Ragged rows: expected {match.group(1)} fields{where}, found {match.group(2)}.", "ragged_rows"
+        )
+    return TabularError(f"Could not parse the file: {message.splitlines()[0]}", "parse_error")
+
+
+def read_parquet(path: str) -> pa.Table:
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise TabularError(f"Not a readable Parquet file: {str(exc).splitlines()[0]}", "parse_error") from None
+    _check_columns(list(table.column_names))
+    return table
+
+
+def read_table(path: str, fmt: str) -> pd.DataFrame:
+    table = read_parquet(path) if fmt == "parquet" else read_csv(path)
+    if table.num_columns == 0:
+        raise TabularError("The file has no columns.", "empty")
+    if table.num_rows == 0:
+        raise TabularError("The file has a header but no rows.", "empty")
+    return table.to_pandas(types_mapper=_types_mapper)
+
+
+def _types_mapper(arrow_type: pa.DataType) -> Any:
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return pd.StringDtype()
+    return None
+
+
+# --- schema -------------------------------------------------------------------------------------------------------
+
+
+def _kind(series: pd.Series) -> str:
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "integer"
+    if pd.api.types.is_float_dtype(dtype):
+        non_null = series.dropna()
+        if len(non_null) and bool(np.all(np.mod(non_null.to_numpy(), 1) == 0)) and series.isna().any():
+            return "integer"  # integers with gaps are read as floats
+        return "numeric"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "datetime"
+    non_null = series.dropna()
+    distinct = non_null.nunique()
+    if len(non_null) and distinct <= max(50, int(0.05 * len(non_null))):
+        return "categorical"
+    return "text"
+
+
+def _default_role(name: str, kind: str, unique: bool) -> str:
+    if name.strip().lower() in _TARGET_NAMES:
+        return "target"
+    if _ID_PATTERN.search(name) and unique:
+        return "identifier"
+    if kind == "datetime":
+        return "timestamp"
+    return "feature"
+
+
+def infer_schema(frame: pd.DataFrame, previous_roles: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    previous_roles = previous_roles or {}
+    schema = []
+    for name in frame.columns:
+        series = frame[name]
+        kind = _kind(series)
+        unique = bool(series.is_unique) if kind in ("integer", "text", "categorical") else False
+        schema.append(
+            {
+                "name": str(name),
+                "kind": kind,
+                "dtype": str(series.dtype),
+                "nullable": bool(series.isna().any()),
+                "role": previous_roles.get(str(name)) or _default_role(str(name), kind, unique),
+            }
+        )
+    return schema
+
+
+@dataclass(frozen=True)
+class SchemaChange:
+    column: str
+    change: str  # added | removed | kind_changed | nullable_changed
+    before: Any = None
+    after: Any = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"column": self.column, "change": self.change, "before": self.before, "after": self.after}
+
+
+def schema_diff(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    old = {c["name"]: c for c in before}
+    new = {c["name"]: c for c in after}
+    changes: list[SchemaChange] = []
+    changes += [SchemaChange(name, "removed", before=old[name]["kind"]) for name in old if name not in new]
+    changes += [SchemaChange(name, "added", after=new[name]["kind"]) for name in new if name not in old]
+    for name in (n for n in new if n in old):
+        if old[name]["kind"] != new[name]["kind"]:
+            changes.append(SchemaChange(name, "kind_changed", old[name]["kind"], new[name]["kind"]))
+        if old[name]["nullable"] != new[name]["nullable"]:
+            changes.append(SchemaChange(name, "nullable_changed", old[name]["nullable"], new[name]["nullable"]))
+    return [c.as_dict() for c in changes]
+
+
+# --- profile ------------------------------------------------------------------------------------------------------
+
+
+def _finite(value: Any) -> float | None:
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _numeric_profile(values: np.ndarray, seed: int) -> dict[str, Any]:
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return {"min": None, "max": None, "mean": None, "std": None, "quantiles": {}, "histogram": None, "sample": []}
+    qs = np.quantile(values, list(QUANTILES.values()))
+    low, high = float(values.min()), float(values.max())
+    bounds = (low, high) if high > low else (low - 0.5, high + 0.5)
+    counts, edges = np.histogram(values, bins=HISTOGRAM_BINS, range=bounds)
+    if values.size <= SAMPLE_SIZE:
+        sample = values
+    else:
+        sample = np.random.default_rng(seed).choice(values, size=SAMPLE_SIZE, replace=False)
+    return {
+        "min": low,
+        "max": high,
+        "mean": _finite(values.mean()),
+        "std": _finite(values.std(ddof=1)) if values.size > 1 else 0.0,
+        "quantiles": {key: float(q) for key, q in zip(QUANTILES, qs, strict=True)},
+        "histogram": {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts]},
+        "sample": [float(v) for v in sample],
+    }
+
+
+def _categorical_profile(series: pd.Series) -> dict[str, Any]:
+    counts = series.dropna().astype(str).value_counts(sort=True)
+    top = counts.iloc[:TOP_FREQUENCIES]
+    return {
+        "frequencies": [{"value": str(v), "count": int(c)} for v, c in top.items()],
+        "other_count": int(counts.iloc[TOP_FREQUENCIES:].sum()),
+    }
+
+
+def profile_column(series: pd.Series, kind: str, *, seed: int = 0) -> dict[str, Any]:
+    nulls = int(series.isna().sum())
+    column: dict[str, Any] = {
+        "name": str(series.name),
+        "kind": kind,
+        "count": int(len(series) - nulls),
+        "nulls": nulls,
+        "distinct": int(series.nunique(dropna=True)),
+    }
+    if kind in ("numeric", "integer"):
+        column.update(_numeric_profile(series.to_numpy(dtype="float64", na_value=np.nan), seed))
+    elif kind == "datetime":
+        non_null = series.dropna()
+        column["min"] = non_null.min().isoformat() if len(non_null) else None
+        column["max"] = non_null.max().isoformat() if len(non_null) else None
+    else:
+        column.update(_categorical_profile(series))
+    return column
+
+
+def profile_frame(frame: pd.DataFrame, schema: list[dict[str, Any]], *, seed: int = 0) -> dict[str, Any]:
+    columns = [profile_column(frame[c["name"]], c["kind"], seed=seed) for c in schema]
+    return {"row_count": len(frame), "columns": columns, "sample_size": SAMPLE_SIZE, "seed": seed}
+
+
+def profile_summary(profile: dict[str, Any]) -> dict[str, Any]:
+    """The profile without reference samples: what list and detail views show."""
+    columns = [{k: v for k, v in column.items() if k != "sample"} for column in profile["columns"]]
+    return {**profile, "columns": columns}
+
+
+_DIFF_STATS = ("count", "nulls", "distinct", "min", "max", "mean", "std")
+
+
+def profile_diff(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    old = {c["name"]: c for c in before.get("columns", [])}
+    out = []
+    for column in after.get("columns", []):
+        previous = old.get(column["name"])
+        if previous is None:
+            continue
+        changes = {}
+        for stat in _DIFF_STATS:
+            a, b = previous.get(stat), column.get(stat)
+            if a == b or not all(isinstance(x, int | float) for x in (a, b)):
+                continue
+            relative = (b - a) / abs(a) if a else None
+            changes[stat] = {"before": a, "after": b, "change": b - a, "relative_change": relative}
+        out.append({"column": column["name"], "changes": changes})
+    return out
+
+
+def preview_rows(frame: pd.DataFrame, offset: int, limit: int) -> list[dict[str, Any]]:
+    window = frame.iloc[offset : offset + limit]
+    return [{k: json_safe(v) for k, v in row.items()} for row in window.to_dict(orient="records")]
+
+
+def json_safe(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float | np.floating):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value if isinstance(value, int | str) else str(value)
+
+
+def head_bytes(fileobj: IO[bytes], n: int = 8) -> bytes:
+    fileobj.seek(0)
+    head = fileobj.read(n)
+    fileobj.seek(0)
+    return head
