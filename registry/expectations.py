@@ -295,10 +295,21 @@ def _eval_row_count(spec: RuleSpec, frame: pd.DataFrame, kinds: dict[str, str]) 
     )
 
 
+def duplicated_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Exact duplicate-row mask. Rows are hashed first (one 64-bit hash per row); only rows whose hash repeats
+    are compared in full, so the common no-duplicates case never builds per-column codes for the whole frame."""
+    hashes = pd.util.hash_pandas_object(frame, index=False)
+    candidates = hashes.duplicated(keep=False).to_numpy()
+    mask = np.zeros(len(frame), dtype=bool)
+    if candidates.any():
+        mask[np.flatnonzero(candidates)] = frame.iloc[np.flatnonzero(candidates)].duplicated().to_numpy()
+    return mask
+
+
 def _eval_duplicate_rows(spec: RuleSpec, frame: pd.DataFrame, kinds: dict[str, str]) -> RuleResult:
-    duplicated = frame.duplicated()
+    duplicated = duplicated_rows(frame)
     count = int(duplicated.sum())
-    rows = [f"row {r}" for r in np.flatnonzero(duplicated.to_numpy())[:EXAMPLES]]
+    rows = [f"row {r}" for r in np.flatnonzero(duplicated)[:EXAMPLES]]
     return RuleResult(spec.rule_id, spec.kind, "", spec.params, count == 0, count, f"{count} duplicate rows", rows)
 
 

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core import services
-from core.models import Project, User
+from core.models import ApiToken, Project, User
 
 DEMO_USER = "demo"
 DEMO_PASSWORD = "keel-demo-password"  # noqa: S105 - printed for the newcomer; local demo only
@@ -25,6 +25,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         user = self._user()
         project = self._project(user)
+        for old in ApiToken.objects.active().filter(user=user, name="demo"):
+            services.api_token_revoke(user=user, token_id=old.pk)
         token = services.api_token_create(user=user, name="demo", default_project=project)
         steps = self._steps()
         report: dict[str, Any] = {}

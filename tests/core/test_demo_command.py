@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from core.models import ApiToken, Project
+from registry.models import DatasetVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_runs_twice_and_reports_where_to_look():
+    first, second = StringIO(), StringIO()
+    call_command("demo", stdout=first)
+    call_command("demo", stdout=second)
+    for out in (first.getvalue(), second.getvalue()):
+        assert "Keel demo finished." in out
+        assert "/api/docs/" in out and "/admin/" in out
+    assert Project.objects.filter(slug="demo-breast-cancer").count() == 1
+    assert DatasetVersion.objects.filter(dataset__name="breast-cancer").count() == 1
+    assert DatasetVersion.objects.get().status == "valid"
+    assert ApiToken.objects.active().filter(user__username="demo").count() == 1
