@@ -1,3 +1,455 @@
-from django.urls import URLPattern
+"""The experiment log API: experiments, runs, logging, search, compare and artifacts.
 
-urlpatterns: list[URLPattern] = []
+Routes under /api/v1/projects/{project}/: reads need READ, creating and logging WRITE, deleting and restoring
+experiments and runs OPERATE. Runs of other projects answer 404.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from typing import Any
+
+from django.http import StreamingHttpResponse
+from django.urls import URLPattern, path
+from django.utils.http import content_disposition_header
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.api import ProjectAPIView
+from core.roles import Action
+from registry.models import Experiment, Run
+from registry.selectors import experiments as selectors
+from registry.serializers.experiments import (
+    ExperimentCreateSerializer,
+    ExperimentListQuerySerializer,
+    ExperimentSerializer,
+    ExperimentUpdateSerializer,
+    RunArtifactListQuerySerializer,
+    RunArtifactPathQuerySerializer,
+    RunArtifactSerializer,
+    RunArtifactUploadSerializer,
+    RunCompareQuerySerializer,
+    RunCompareSerializer,
+    RunCreateSerializer,
+    RunDetailSerializer,
+    RunInputCreateSerializer,
+    RunInputSerializer,
+    RunListQuerySerializer,
+    RunLogBatchSerializer,
+    RunMetricHistoryQuerySerializer,
+    RunMetricPointSerializer,
+    RunSearchPageSerializer,
+    RunSearchSerializer,
+    RunSerializer,
+    RunStatusSerializer,
+    RunTagKeyQuerySerializer,
+    RunTagSerializer,
+    RunUpdateSerializer,
+)
+from registry.services import experiments as services
+
+RUN_ID = OpenApiParameter("run_id", OpenApiTypes.STR, OpenApiParameter.PATH, description="The run's 32-hex id.")
+
+
+class _Api(ProjectAPIView):
+    filter_backends: list[type] = []
+
+    def valid(self, serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+        serializer = serializer_class(data=data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def query(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
+        return self.valid(serializer_class, self.request.query_params)
+
+    def body(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
+        return self.valid(serializer_class, self.request.data)
+
+    def experiment(self, name: str) -> Experiment:
+        return selectors.experiment_get(project=self.project, name=name)
+
+    def run(self, run_id: str) -> Run:
+        return selectors.run_get(project=self.project, run_id=run_id)
+
+    def run_out(self, run_id: str) -> dict[str, Any]:
+        return RunDetailSerializer(selectors.run_get_detail(project=self.project, run_id=run_id)).data
+
+
+# --- experiments --------------------------------------------------------------------------------------------------
+
+
+class ExperimentListApi(_Api):
+    access = {"GET": Action.READ, "POST": Action.WRITE}
+    serializer_class = ExperimentSerializer
+
+    @extend_schema(
+        operation_id="experiments_list",
+        parameters=[ExperimentListQuerySerializer],
+        responses=ExperimentSerializer(many=True),
+    )
+    def get(self, request: Request, project: str) -> Response:
+        experiments = selectors.experiment_list(project=self.project, **self.query(ExperimentListQuerySerializer))
+        page = self.paginate_queryset(experiments)
+        return self.get_paginated_response(ExperimentSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="experiments_create", request=ExperimentCreateSerializer, responses={201: ExperimentSerializer}
+    )
+    def post(self, request: Request, project: str) -> Response:
+        data = self.body(ExperimentCreateSerializer)
+        experiment = services.experiment_create(project=self.project, user=self.user, **data)
+        return Response(ExperimentSerializer(experiment).data, status=status.HTTP_201_CREATED)
+
+
+class ExperimentDetailApi(_Api):
+    access = {"GET": Action.READ, "PATCH": Action.WRITE, "DELETE": Action.OPERATE}
+    serializer_class = ExperimentSerializer
+
+    @extend_schema(operation_id="experiments_retrieve", responses=ExperimentSerializer)
+    def get(self, request: Request, project: str, name: str) -> Response:
+        return Response(ExperimentSerializer(self.experiment(name)).data)
+
+    @extend_schema(
+        operation_id="experiments_update", request=ExperimentUpdateSerializer, responses=ExperimentSerializer
+    )
+    def patch(self, request: Request, project: str, name: str) -> Response:
+        data = self.body(ExperimentUpdateSerializer)
+        updated = services.experiment_update(experiment=self.experiment(name), user=self.user, **data)
+        return Response(ExperimentSerializer(self.experiment(updated.name)).data)
+
+    @extend_schema(
+        operation_id="experiments_delete",
+        responses={204: None},
+        description="Soft delete: the experiment and its active runs are hidden until restored.",
+    )
+    def delete(self, request: Request, project: str, name: str) -> Response:
+        services.experiment_delete(experiment=self.experiment(name), user=self.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ExperimentRestoreApi(_Api):
+    access = {"POST": Action.OPERATE}
+    serializer_class = ExperimentSerializer
+
+    @extend_schema(
+        operation_id="experiments_restore",
+        request=None,
+        responses=ExperimentSerializer,
+        description="Restore a deleted experiment with the runs that were deleted along with it.",
+    )
+    def post(self, request: Request, project: str, name: str) -> Response:
+        services.experiment_restore(experiment=self.experiment(name), user=self.user)
+        return Response(ExperimentSerializer(self.experiment(name)).data)
+
+
+# --- runs ---------------------------------------------------------------------------------------------------------
+
+
+class RunListApi(_Api):
+    access = {"GET": Action.READ, "POST": Action.WRITE}
+    serializer_class = RunSerializer
+
+    @extend_schema(
+        operation_id="runs_list",
+        parameters=[RunListQuerySerializer],
+        responses=RunSerializer(many=True),
+        description="Search runs with `filter` and `order_by` (see `runs_search` for the grammar).",
+    )
+    def get(self, request: Request, project: str) -> Response:
+        query = self.query(RunListQuerySerializer)
+        runs = selectors.run_search(
+            project=self.project,
+            filter_expression=query["filter"],
+            order_by=query["order_by"],
+            experiments=query["experiment"],
+            lifecycle=query["lifecycle"],
+        )
+        page = self.paginate_queryset(runs)
+        return self.get_paginated_response(RunSerializer(page, many=True).data)
+
+    @extend_schema(operation_id="runs_create", request=RunCreateSerializer, responses={201: RunDetailSerializer})
+    def post(self, request: Request, project: str) -> Response:
+        data = self.body(RunCreateSerializer)
+        experiment = self.experiment(data.pop("experiment"))
+        run = services.run_create(experiment=experiment, user=self.user, **data)
+        return Response(self.run_out(run.run_id), status=status.HTTP_201_CREATED)
+
+
+_SEARCH_HELP = """Search runs with a JSON body (for long filters); pages come from `?page=` as for `runs_list`.
+
+`filter`: comparisons joined with `and` / `or` and grouped with parentheses, e.g.
+`metrics.f1 > 0.8 and (params.estimator = 'random_forest' or tags.team IN ('risk', 'fraud'))`.
+Metrics (latest value) and `datasets.version` take =, !=, <, <=, >, >= with numbers; params, tags and the
+attributes status, name, run_id, user, source, experiment, code_version take =, !=, LIKE, ILIKE, IN, NOT IN
+with quoted strings; start_time and end_time take ordered operators with epoch milliseconds or ISO 8601 strings.
+Keys with other characters are back-quoted: metrics.`my metric`. A malformed expression is a 400 whose error
+names the field, the 0-based `position` and the `token`.
+
+`order_by`: e.g. `["metrics.f1 DESC", "params.lr", "start_time"]`; runs lacking a key sort last."""
+
+
+class RunSearchApi(_Api):
+    access = {"POST": Action.READ}
+    audit_exempt = True  # a read with a body
+    serializer_class = RunSerializer
+
+    @extend_schema(
+        operation_id="runs_search",
+        request=RunSearchSerializer,
+        responses=RunSearchPageSerializer,
+        parameters=[
+            OpenApiParameter("page", OpenApiTypes.INT, OpenApiParameter.QUERY),
+            OpenApiParameter("page_size", OpenApiTypes.INT, OpenApiParameter.QUERY),
+        ],
+        description=_SEARCH_HELP,
+    )
+    def post(self, request: Request, project: str) -> Response:
+        body = self.body(RunSearchSerializer)
+        runs = selectors.run_search(
+            project=self.project,
+            filter_expression=body["filter"],
+            order_by=body["order_by"],
+            experiments=body["experiments"],
+            lifecycle=body["lifecycle"],
+        )
+        page = self.paginate_queryset(runs)
+        return self.get_paginated_response(RunSerializer(page, many=True).data)
+
+
+class RunCompareApi(_Api):
+    access = {"GET": Action.READ}
+    serializer_class = RunCompareSerializer
+
+    @extend_schema(operation_id="runs_compare", parameters=[RunCompareQuerySerializer], responses=RunCompareSerializer)
+    def get(self, request: Request, project: str) -> Response:
+        comparison = selectors.run_compare(project=self.project, **self.query(RunCompareQuerySerializer))
+        return Response(RunCompareSerializer(comparison).data)
+
+
+class RunDetailApi(_Api):
+    access = {"GET": Action.READ, "PATCH": Action.WRITE, "DELETE": Action.OPERATE}
+    serializer_class = RunDetailSerializer
+
+    @extend_schema(operation_id="runs_retrieve", parameters=[RUN_ID], responses=RunDetailSerializer)
+    def get(self, request: Request, project: str, run_id: str) -> Response:
+        return Response(self.run_out(run_id))
+
+    @extend_schema(
+        operation_id="runs_update", parameters=[RUN_ID], request=RunUpdateSerializer, responses=RunDetailSerializer
+    )
+    def patch(self, request: Request, project: str, run_id: str) -> Response:
+        data = self.body(RunUpdateSerializer)
+        services.run_update(run=self.run(run_id), user=self.user, **data)
+        return Response(self.run_out(run_id))
+
+    @extend_schema(
+        operation_id="runs_delete",
+        parameters=[RUN_ID],
+        responses={204: None},
+        description="Soft delete: hidden from search and closed to logging until restored.",
+    )
+    def delete(self, request: Request, project: str, run_id: str) -> Response:
+        services.run_delete(run=self.run(run_id), user=self.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RunRestoreApi(_Api):
+    access = {"POST": Action.OPERATE}
+    serializer_class = RunDetailSerializer
+
+    @extend_schema(operation_id="runs_restore", parameters=[RUN_ID], request=None, responses=RunDetailSerializer)
+    def post(self, request: Request, project: str, run_id: str) -> Response:
+        services.run_restore(run=self.run(run_id), user=self.user)
+        return Response(self.run_out(run_id))
+
+
+class RunStatusApi(_Api):
+    access = {"POST": Action.WRITE}
+    serializer_class = RunDetailSerializer
+
+    @extend_schema(
+        operation_id="runs_set_status",
+        parameters=[RUN_ID],
+        request=RunStatusSerializer,
+        responses=RunDetailSerializer,
+        description="running -> finished, failed or killed (409 otherwise); repeating the current status is a no-op.",
+    )
+    def post(self, request: Request, project: str, run_id: str) -> Response:
+        data = self.body(RunStatusSerializer)
+        services.run_set_status(run=self.run(run_id), user=self.user, **data)
+        return Response(self.run_out(run_id))
+
+
+class RunLogBatchApi(_Api):
+    access = {"POST": Action.WRITE}
+    serializer_class = RunLogBatchSerializer
+
+    @extend_schema(
+        operation_id="runs_log_batch",
+        parameters=[RUN_ID],
+        request=RunLogBatchSerializer,
+        responses={204: None, 409: OpenApiResponse(description="A param was already logged with another value.")},
+        description=(
+            "Params, metric points and tags in one transaction: an invalid item is a 400 naming its index and field "
+            "and a param conflict a 409; either way nothing is written. At most 100 params, 1000 metrics, 100 tags."
+        ),
+    )
+    def post(self, request: Request, project: str, run_id: str) -> Response:
+        run = self.run(run_id)
+        serializer = RunLogBatchSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.run_log_batch(run=run, user=self.user, **serializer.to_service_kwargs())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RunMetricHistoryApi(_Api):
+    access = {"GET": Action.READ}
+    serializer_class = RunMetricPointSerializer
+
+    @extend_schema(
+        operation_id="runs_metrics_history",
+        parameters=[RUN_ID, RunMetricHistoryQuerySerializer],
+        responses=RunMetricPointSerializer(many=True),
+    )
+    def get(self, request: Request, project: str, run_id: str) -> Response:
+        query = self.query(RunMetricHistoryQuerySerializer)
+        points = self.paginate_queryset(selectors.run_metric_history(run=self.run(run_id), key=query["key"]))
+        return self.get_paginated_response(RunMetricPointSerializer(points, many=True).data)
+
+
+class RunTagApi(_Api):
+    access = {"POST": Action.WRITE, "DELETE": Action.WRITE}
+    serializer_class = RunTagSerializer
+
+    @extend_schema(
+        operation_id="runs_tags_set", parameters=[RUN_ID], request=RunTagSerializer, responses=RunTagSerializer
+    )
+    def post(self, request: Request, project: str, run_id: str) -> Response:
+        data = self.body(RunTagSerializer)
+        tag = services.run_tag_set(run=self.run(run_id), user=self.user, **data)
+        return Response(RunTagSerializer(tag).data)
+
+    @extend_schema(
+        operation_id="runs_tags_delete", parameters=[RUN_ID, RunTagKeyQuerySerializer], responses={204: None}
+    )
+    def delete(self, request: Request, project: str, run_id: str) -> Response:
+        query = self.query(RunTagKeyQuerySerializer)
+        services.run_tag_delete(run=self.run(run_id), user=self.user, key=query["key"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RunInputApi(_Api):
+    access = {"GET": Action.READ, "POST": Action.WRITE}
+    serializer_class = RunInputSerializer
+
+    @extend_schema(operation_id="runs_inputs_list", parameters=[RUN_ID], responses=RunInputSerializer(many=True))
+    def get(self, request: Request, project: str, run_id: str) -> Response:
+        page = self.paginate_queryset(selectors.run_input_list(run=self.run(run_id)))
+        return self.get_paginated_response(RunInputSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="runs_inputs_create",
+        parameters=[RUN_ID],
+        request=RunInputCreateSerializer,
+        responses={201: RunInputSerializer},
+        description="Record a dataset version of this project that the run used (idempotent per version and role).",
+    )
+    def post(self, request: Request, project: str, run_id: str) -> Response:
+        data = self.body(RunInputCreateSerializer)
+        version = selectors.dataset_version_get_for_input(
+            project=self.project, dataset=data["dataset"], version=data["version"]
+        )
+        run_input = services.run_log_input(
+            run=self.run(run_id), user=self.user, dataset_version=version, role=data["role"]
+        )
+        return Response(RunInputSerializer(run_input).data, status=status.HTTP_201_CREATED)
+
+
+class RunArtifactListApi(_Api):
+    access = {"GET": Action.READ, "POST": Action.WRITE}
+    serializer_class = RunArtifactSerializer
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="runs_artifacts_list",
+        parameters=[RUN_ID, RunArtifactListQuerySerializer],
+        responses=RunArtifactSerializer(many=True),
+    )
+    def get(self, request: Request, project: str, run_id: str) -> Response:
+        query = self.query(RunArtifactListQuerySerializer)
+        artifacts = selectors.run_artifact_list(run=self.run(run_id), path=query["path"])
+        return self.get_paginated_response(RunArtifactSerializer(self.paginate_queryset(artifacts), many=True).data)
+
+    @extend_schema(
+        operation_id="runs_artifacts_upload",
+        parameters=[RUN_ID],
+        request={"multipart/form-data": RunArtifactUploadSerializer},
+        responses={201: RunArtifactSerializer, 409: OpenApiResponse(description="The path holds other content.")},
+        description=(
+            "Store a file under its sha256 and list it under `path`. Artifacts are immutable: the same bytes at "
+            "the same path are a no-op. Paths with '..', a leading '/', backslashes, NUL or percent-escapes are "
+            "refused; files over the upload limit are a 413."
+        ),
+    )
+    def post(self, request: Request, project: str, run_id: str) -> Response:
+        data = self.body(RunArtifactUploadSerializer)
+        upload = data["file"]
+        artifact = services.run_artifact_put(
+            run=self.run(run_id),
+            user=self.user,
+            path=data["path"],
+            fileobj_or_bytes=upload,
+            content_type=data["content_type"] or getattr(upload, "content_type", "") or "",
+        )
+        return Response(RunArtifactSerializer(artifact).data, status=status.HTTP_201_CREATED)
+
+
+class RunArtifactDownloadApi(_Api):
+    access = {"GET": Action.READ}
+    serializer_class = RunArtifactSerializer
+
+    @extend_schema(
+        operation_id="runs_artifacts_download",
+        parameters=[RUN_ID, RunArtifactPathQuerySerializer],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        description="The file's bytes, streamed and checked against its sha256 (sent as the ETag).",
+    )
+    def get(self, request: Request, project: str, run_id: str) -> StreamingHttpResponse:
+        query = self.query(RunArtifactPathQuerySerializer)
+        artifact = selectors.run_artifact_get(run=self.run(run_id), path=query["path"])
+        response = StreamingHttpResponse(
+            selectors.run_artifact_content(artifact=artifact), content_type="application/octet-stream"
+        )
+        response["Content-Length"] = str(artifact.size)
+        response["Content-Disposition"] = content_disposition_header(True, os.path.basename(artifact.path)) or ""
+        response["Content-Security-Policy"] = "sandbox"
+        response["ETag"] = f'"{artifact.sha256}"'
+        response["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(artifact.sha256)).decode()}:"
+        return response
+
+
+_PROJECT = "projects/<slug:project>"
+_RUN = f"{_PROJECT}/runs/<str:run_id>"
+
+urlpatterns: list[URLPattern] = [
+    path(f"{_PROJECT}/experiments/", ExperimentListApi.as_view(), name="experiment-list"),
+    path(f"{_PROJECT}/experiments/<str:name>/", ExperimentDetailApi.as_view(), name="experiment-detail"),
+    path(f"{_PROJECT}/experiments/<str:name>/restore", ExperimentRestoreApi.as_view(), name="experiment-restore"),
+    path(f"{_PROJECT}/runs/", RunListApi.as_view(), name="run-list"),
+    path(f"{_PROJECT}/runs/search", RunSearchApi.as_view(), name="run-search"),
+    path(f"{_PROJECT}/runs/compare", RunCompareApi.as_view(), name="run-compare"),
+    path(f"{_RUN}/", RunDetailApi.as_view(), name="run-detail"),
+    path(f"{_RUN}/restore", RunRestoreApi.as_view(), name="run-restore"),
+    path(f"{_RUN}/status", RunStatusApi.as_view(), name="run-status"),
+    path(f"{_RUN}/log-batch", RunLogBatchApi.as_view(), name="run-log-batch"),
+    path(f"{_RUN}/metrics/history", RunMetricHistoryApi.as_view(), name="run-metric-history"),
+    path(f"{_RUN}/tags", RunTagApi.as_view(), name="run-tags"),
+    path(f"{_RUN}/inputs", RunInputApi.as_view(), name="run-inputs"),
+    path(f"{_RUN}/artifacts/", RunArtifactListApi.as_view(), name="run-artifact-list"),
+    path(f"{_RUN}/artifacts/download", RunArtifactDownloadApi.as_view(), name="run-artifact-download"),
+]

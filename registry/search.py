@@ -1,0 +1,482 @@
+"""Run search expressions: a tokenizer and a recursive-descent parser that produce an AST. Pure: no Django.
+
+Filter grammar (keywords are case-insensitive; ``and`` binds tighter than ``or``)::
+
+    expr        := and_expr ( OR and_expr )*
+    and_expr    := primary ( AND primary )*
+    primary     := '(' expr ')' | comparison
+    comparison  := entity op literal
+                 | entity [NOT] IN '(' literal ( ',' literal )* ')'
+                 | entity ( LIKE | ILIKE ) string
+    entity      := prefix '.' key | attribute          prefix: metrics, params, tags, attributes, datasets
+    key         := [\\w./-]+ | `back-ticked` | "double-quoted"
+    literal     := number | 'single-quoted' | "double-quoted"  (a quote inside is written twice)
+
+Typing: metrics and ``datasets.version`` compare with numbers (=, !=, <, <=, >, >=); ``start_time`` and
+``end_time`` compare with epoch milliseconds or ISO 8601 strings; params, tags and the other attributes are
+strings (=, !=, LIKE, ILIKE, IN, NOT IN; LIKE uses ``%`` and ``_`` as SQL does, ``\\`` escapes them).
+
+Order by: ``entity [ASC|DESC] ( ',' entity [ASC|DESC] )*`` over metrics, params, tags and attributes.
+
+Every error is a :class:`SearchSyntaxError` carrying the 0-based character position and the offending token.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+EntityKind = Literal["metric", "param", "tag", "attribute", "dataset"]
+Value = str | float | datetime | tuple[str, ...]
+
+RUN_STATUSES = ("running", "finished", "failed", "killed")
+RUN_SOURCES = ("manual", "training", "mlflow")
+STRING_ATTRIBUTES = ("status", "name", "run_id", "user", "source", "experiment", "code_version")
+TIME_ATTRIBUTES = ("start_time", "end_time")
+ATTRIBUTES = STRING_ATTRIBUTES + TIME_ATTRIBUTES
+DATASET_KEYS = ("name", "version", "role")
+
+NUMERIC_OPS = ("=", "!=", "<", "<=", ">", ">=")
+STRING_OPS = ("=", "!=", "LIKE", "ILIKE", "IN", "NOT IN")
+
+_PREFIXES: dict[str, EntityKind] = {
+    "metric": "metric",
+    "metrics": "metric",
+    "param": "param",
+    "params": "param",
+    "parameter": "param",
+    "parameters": "param",
+    "tag": "tag",
+    "tags": "tag",
+    "attribute": "attribute",
+    "attributes": "attribute",
+    "attr": "attribute",
+    "run": "attribute",
+    "dataset": "dataset",
+    "datasets": "dataset",
+}
+_ATTRIBUTE_ALIASES = {"run_name": "name", "user_id": "user", "experiment_name": "experiment", "run_id": "run_id"}
+_DATASET_ALIASES = {"context": "role"}
+_KEYWORDS = ("AND", "OR", "NOT", "IN", "LIKE", "ILIKE", "ASC", "DESC")
+_ENUMS = {"status": RUN_STATUSES, "source": RUN_SOURCES}
+
+_WORD = re.compile(r"[A-Za-z_]\w*")
+_UNQUOTED_KEY = re.compile(r"[\w./-]+")
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_OPERATORS = {">=": ">=", "<=": "<=", "!=": "!=", "<>": "!=", "==": "=", "=": "=", "<": "<", ">": ">"}
+
+
+class SearchSyntaxError(ValueError):
+    """A malformed filter or order_by: ``position`` is the 0-based offset of ``token`` in the text."""
+
+    def __init__(self, message: str, position: int, token: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+        self.token = token
+
+    def __str__(self) -> str:
+        shown = f"{self.token!r}" if self.token else "end of input"
+        return f"{self.message} (at position {self.position}, near {shown})"
+
+
+# --- AST -----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entity:
+    kind: EntityKind
+    key: str
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind == "metric" or (self.kind == "dataset" and self.key == "version")
+
+    @property
+    def temporal(self) -> bool:
+        return self.kind == "attribute" and self.key in TIME_ATTRIBUTES
+
+
+@dataclass(frozen=True)
+class Comparison:
+    entity: Entity
+    op: str  # one of NUMERIC_OPS or STRING_OPS
+    value: Value
+    position: int
+
+
+@dataclass(frozen=True)
+class BoolOp:
+    op: Literal["and", "or"]
+    operands: tuple[Node, ...]
+
+
+Node = Comparison | BoolOp
+
+
+@dataclass(frozen=True)
+class OrderKey:
+    entity: Entity
+    descending: bool
+
+
+# --- tokenizer -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # KEY, STRING, NUMBER, OP, LPAREN, RPAREN, COMMA, END or a keyword (AND, OR, ...)
+    text: str  # the source text of the token
+    position: int
+    value: str = ""  # STRING: the unquoted text; KEY: the key; OP: the normalised operator
+    prefix: str | None = None  # KEY: the part before the dot, None for a bare attribute
+
+
+def _read_quoted(text: str, start: int, quote: str) -> tuple[str, int]:
+    """The unquoted content of a quoted run starting at ``start`` and the offset just after it."""
+    out: list[str] = []
+    i = start + 1
+    while i < len(text):
+        char = text[i]
+        if char == quote:
+            if text.startswith(quote * 2, i):
+                out.append(quote)
+                i += 2
+                continue
+            return "".join(out), i + 1
+        out.append(char)
+        i += 1
+    kind = "key" if quote == "`" else "string"
+    raise SearchSyntaxError(f"unterminated {kind}: missing closing {quote}", start, text[start:])
+
+
+def _read_key(text: str, start: int) -> tuple[str, int]:
+    if start < len(text) and text[start] in '`"':
+        key, end = _read_quoted(text, start, text[start])
+    else:
+        match = _UNQUOTED_KEY.match(text, start)
+        key, end = (match.group(), match.end()) if match else ("", start)
+    if not key:
+        raise SearchSyntaxError("expected a key after the '.'", start, text[start : start + 1])
+    return key, end
+
+
+def _word_token(text: str, start: int) -> Token:
+    match = _WORD.match(text, start)
+    assert match is not None
+    word, end = match.group(), match.end()
+    if end < len(text) and text[end] == ".":
+        key, end = _read_key(text, end + 1)
+        return Token("KEY", text[start:end], start, key, word)
+    if word.upper() in _KEYWORDS:
+        return Token(word.upper(), word, start)
+    return Token("KEY", word, start, word, None)
+
+
+def _number_token(text: str, start: int) -> Token | None:
+    match = _NUMBER.match(text, start)
+    if match is None:
+        return None
+    end = match.end()
+    if end < len(text) and (text[end].isalnum() or text[end] in "_."):
+        raise SearchSyntaxError("malformed number", start, text[start : end + 1])
+    return Token("NUMBER", match.group(), start, match.group())
+
+
+def _symbol_token(text: str, i: int) -> Token | None:
+    for symbol, kind in (("(", "LPAREN"), (")", "RPAREN"), (",", "COMMA")):
+        if text[i] == symbol:
+            return Token(kind, symbol, i)
+    for operator in sorted(_OPERATORS, key=len, reverse=True):
+        if text.startswith(operator, i):
+            return Token("OP", operator, i, _OPERATORS[operator])
+    return None
+
+
+def _next_token(text: str, i: int) -> Token:
+    char = text[i]
+    symbol = _symbol_token(text, i)
+    if symbol is not None:
+        return symbol
+    if char in "'\"":
+        value, end = _read_quoted(text, i, char)
+        return Token("STRING", text[i:end], i, value)
+    if char == "`":
+        key, end = _read_quoted(text, i, "`")
+        return Token("KEY", text[i:end], i, key, None)
+    number = _number_token(text, i)
+    if number is not None:
+        return number
+    if _WORD.match(text, i):
+        return _word_token(text, i)
+    raise SearchSyntaxError(f"unexpected character {char!r}", i, char)
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    i = 0
+    while i < len(text):
+        if text[i].isspace():
+            i += 1
+            continue
+        token = _next_token(text, i)
+        tokens.append(token)
+        i = token.position + len(token.text)
+    tokens.append(Token("END", "", len(text)))
+    return tokens
+
+
+# --- parser --------------------------------------------------------------------------------------------------------
+
+
+def _entity(token: Token, *, ordering: bool = False) -> Entity:
+    if token.prefix is None:
+        return Entity("attribute", _attribute(token, token.value))
+    kind = _PREFIXES.get(token.prefix.lower())
+    if kind is None:
+        raise SearchSyntaxError(
+            f"unknown entity {token.prefix!r}: use metrics., params., tags., attributes. or datasets.",
+            token.position,
+            token.text,
+        )
+    if kind == "attribute":
+        return Entity(kind, _attribute(token, token.value))
+    if kind == "dataset":
+        if ordering:
+            raise SearchSyntaxError("runs cannot be ordered by a dataset input", token.position, token.text)
+        return Entity(kind, _dataset_key(token))
+    return Entity(kind, token.value)
+
+
+def _attribute(token: Token, name: str) -> str:
+    key = _ATTRIBUTE_ALIASES.get(name.lower(), name.lower())
+    if key not in ATTRIBUTES:
+        hint = f" (did you mean metrics.{name} or params.{name}?)" if token.prefix is None else ""
+        expected = ", ".join(ATTRIBUTES)
+        raise SearchSyntaxError(
+            f"unknown attribute {name!r}{hint}; expected one of {expected}", token.position, token.text
+        )
+    return key
+
+
+def _dataset_key(token: Token) -> str:
+    key = _DATASET_ALIASES.get(token.value.lower(), token.value.lower())
+    if key not in DATASET_KEYS:
+        raise SearchSyntaxError(
+            f"unknown dataset field {token.value!r}; expected one of {', '.join(DATASET_KEYS)}",
+            token.position,
+            token.text,
+        )
+    return key
+
+
+def _describe(entity: Entity) -> str:
+    if entity.kind == "attribute":
+        return f"attribute {entity.key!r}"
+    return f"{entity.kind} {entity.key!r}"
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.tokens = tokenize(text)
+        self.index = 0
+
+    @property
+    def current(self) -> Token:
+        return self.tokens[self.index]
+
+    def advance(self) -> Token:
+        token = self.current
+        self.index += 1
+        return token
+
+    def error(self, message: str, token: Token | None = None) -> SearchSyntaxError:
+        token = token or self.current
+        return SearchSyntaxError(message, token.position, token.text)
+
+    def expect(self, kind: str, message: str) -> Token:
+        if self.current.kind != kind:
+            raise self.error(message)
+        return self.advance()
+
+    def expect_end(self, what: str) -> None:
+        if self.current.kind != "END":
+            raise self.error(f"unexpected {self.current.text!r}: expected {what}")
+
+    # filter ---------------------------------------------------------------------------------------------------
+
+    def expression(self) -> Node:
+        return self._chain("OR", "or", self.conjunction)
+
+    def conjunction(self) -> Node:
+        return self._chain("AND", "and", self.primary)
+
+    def _chain(self, keyword: str, op: Literal["and", "or"], operand: Callable[[], Node]) -> Node:
+        operands = [operand()]
+        while self.current.kind == keyword:
+            self.advance()
+            operands.append(operand())
+        return operands[0] if len(operands) == 1 else BoolOp(op, tuple(operands))
+
+    def primary(self) -> Node:
+        if self.current.kind == "LPAREN":
+            self.advance()
+            node = self.expression()
+            self.expect("RPAREN", "expected ')' or a conjunction (and, or)")
+            return node
+        if self.current.kind != "KEY":
+            raise self.error("expected a comparison such as metrics.f1 > 0.8, or '('")
+        return self.comparison()
+
+    def comparison(self) -> Comparison:
+        key = self.advance()
+        entity = _entity(key)
+        token = self.current
+        if token.kind == "OP":
+            return self._binary(entity, key.position)
+        if token.kind in ("IN", "NOT"):
+            return self._membership(entity, key.position)
+        if token.kind in ("LIKE", "ILIKE"):
+            self._string_only(entity, token.kind)
+            self.advance()
+            return Comparison(entity, token.kind, self._string(entity, self._literal(), pattern=True), key.position)
+        raise self.error("expected an operator: =, !=, <, <=, >, >=, LIKE, ILIKE, IN or NOT IN")
+
+    def _literal(self) -> Token:
+        if self.current.kind not in ("NUMBER", "STRING"):
+            raise self.error("expected a value: a number or a quoted string")
+        return self.advance()
+
+    def _binary(self, entity: Entity, position: int) -> Comparison:
+        op = self.current.value
+        ordered = entity.numeric or entity.temporal
+        if not ordered and op not in ("=", "!="):
+            raise self.error(f"{_describe(entity)} is a string: use =, !=, LIKE, ILIKE or IN, not {op}")
+        self.advance()
+        literal = self._literal()
+        value = self._ordered_value(entity, literal) if ordered else self._string(entity, literal)
+        return Comparison(entity, op, value, position)
+
+    def _ordered_value(self, entity: Entity, literal: Token) -> float | datetime:
+        if entity.temporal:
+            return _timestamp(literal)
+        if literal.kind != "NUMBER":
+            raise self.error(f"{_describe(entity)} compares with a number", literal)
+        value = float(literal.value)
+        if entity.kind == "dataset" and not value.is_integer():
+            raise self.error("datasets.version compares with a whole number", literal)
+        return value
+
+    def _string(self, entity: Entity, literal: Token, *, pattern: bool = False) -> str:
+        if literal.kind != "STRING":
+            raise self.error(f"{_describe(entity)} compares with a quoted string, e.g. '{literal.text}'", literal)
+        allowed = _ENUMS.get(entity.key) if entity.kind == "attribute" and not pattern else None
+        if allowed is None:
+            return literal.value
+        value = literal.value.lower()
+        if value not in allowed:
+            raise self.error(f"unknown {entity.key} {literal.value!r}; expected one of {', '.join(allowed)}", literal)
+        return value
+
+    def _string_only(self, entity: Entity, op: str) -> None:
+        if entity.numeric or entity.temporal:
+            raise self.error(f"{op} does not apply to {_describe(entity)}: use =, !=, <, <=, > or >=")
+
+    def _membership(self, entity: Entity, position: int) -> Comparison:
+        negated = self.current.kind == "NOT"
+        self._string_only(entity, "NOT IN" if negated else "IN")
+        if negated:
+            self.advance()
+            self.expect("IN", "expected IN after NOT")
+        else:
+            self.advance()
+        self.expect("LPAREN", "expected '(' to open the IN list")
+        values = [self._string(entity, self._literal())]
+        while self.current.kind == "COMMA":
+            self.advance()
+            values.append(self._string(entity, self._literal()))
+        self.expect("RPAREN", "expected ',' or ')' in the IN list")
+        return Comparison(entity, "NOT IN" if negated else "IN", tuple(values), position)
+
+    # order by ------------------------------------------------------------------------------------------------
+
+    def order_keys(self) -> list[OrderKey]:
+        keys = [self.order_key()]
+        while self.current.kind == "COMMA":
+            self.advance()
+            keys.append(self.order_key())
+        return keys
+
+    def order_key(self) -> OrderKey:
+        token = self.expect("KEY", "expected a key to order by, such as metrics.f1 or start_time")
+        entity = _entity(token, ordering=True)
+        descending = False
+        if self.current.kind in ("ASC", "DESC"):
+            descending = self.advance().kind == "DESC"
+        elif self.current.kind not in ("COMMA", "END"):
+            raise self.error("expected ASC, DESC, ',' or the end of the order_by clause")
+        return OrderKey(entity, descending)
+
+
+def _timestamp(literal: Token) -> datetime:
+    if literal.kind == "NUMBER":
+        try:
+            return datetime.fromtimestamp(float(literal.value) / 1000, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            raise SearchSyntaxError("timestamp out of range", literal.position, literal.text) from None
+    if literal.kind == "STRING":
+        try:
+            parsed = datetime.fromisoformat(literal.value)
+        except ValueError:
+            raise SearchSyntaxError("expected an ISO 8601 datetime", literal.position, literal.text) from None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    raise SearchSyntaxError(
+        "times compare with epoch milliseconds or an ISO 8601 string", literal.position, literal.text
+    )
+
+
+def parse_filter(text: str) -> Node | None:
+    """The AST of a filter expression; None when the expression is empty."""
+    parser = _Parser(text)
+    if parser.current.kind == "END":
+        return None
+    node = parser.expression()
+    parser.expect_end("'and', 'or' or the end of the filter")
+    return node
+
+
+def parse_order_by(text: str) -> list[OrderKey]:
+    """The keys of an order_by clause (``metrics.f1 DESC, params.lr, start_time``); [] when empty."""
+    parser = _Parser(text)
+    if parser.current.kind == "END":
+        return []
+    keys = parser.order_keys()
+    parser.expect_end("',' or the end of the order_by clause")
+    return keys
+
+
+def like_to_regex(pattern: str) -> str:
+    """A SQL LIKE pattern as an anchored regular expression valid in Python, PostgreSQL and SQLite.
+
+    ``%`` matches any run of characters, ``_`` one character, and a backslash makes the next character literal.
+    """
+    out: list[str] = []
+    escaped = False
+    for char in pattern:
+        if escaped:
+            out.append(re.escape(char))
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "%":
+            out.append(".*")
+        elif char == "_":
+            out.append(".")
+        else:
+            out.append(re.escape(char))
+    if escaped:
+        out.append(re.escape("\\"))
+    return "(?s)\\A" + "".join(out) + "\\Z"
