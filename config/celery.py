@@ -30,4 +30,8 @@ app.conf.update(
     beat_scheduler="django_celery_beat.schedulers:DatabaseScheduler",
     timezone="UTC",
 )
+# Periodic work: synced into django-celery-beat's tables (editable in the admin) when beat starts.
+app.conf.beat_schedule = {
+    "training-reap-stale-jobs": {"task": "training.reap_stale_jobs", "schedule": 60.0},
+}
 app.autodiscover_tasks()

@@ -237,6 +237,7 @@ CELERY_RESULT_BACKEND = env.string("CELERY_RESULT_BACKEND", REDIS_URL)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", 600, minimum=1)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", 660, minimum=1)
 KEEL_TRAINING_TIME_LIMIT = env.int("KEEL_TRAINING_TIME_LIMIT", 3600, minimum=10)
+KEEL_TRAINING_LEASE_SECONDS = env.int("KEEL_TRAINING_LEASE_SECONDS", 60, minimum=2)
 
 # --- Security (production defaults; the embedded default runs on plain http on loopback) -------------------------
 _secure_default = not DEBUG and not EMBEDDED
@@ -254,6 +255,7 @@ if env.bool("DJANGO_BEHIND_TLS_PROXY", False):
 
 # --- Keel -------------------------------------------------------------------------------------------------------
 KEEL_PUBLIC_URL = env.string("KEEL_PUBLIC_URL", "http://127.0.0.1:8000")
+KEEL_CODE_VERSION = env.string("KEEL_CODE_VERSION", "") or ""
 KEEL_TOKEN_LAST_USED_RESOLUTION = env.int("KEEL_TOKEN_LAST_USED_RESOLUTION", 60, minimum=0)
 
 LOG_LEVEL = env.choice("KEEL_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")

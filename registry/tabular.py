@@ -330,6 +330,8 @@ def profile_column(series: pd.Series, kind: str, *, seed: int = 0) -> dict[str, 
     column: dict[str, Any] = {"name": str(series.name), "kind": kind, "count": int(len(series) - nulls), "nulls": nulls}
     if kind in ("numeric", "integer"):
         column.update(_numeric_profile(series.to_numpy(dtype="float64", na_value=np.nan), seed))
+        if kind == "integer" and column["distinct"] <= TOP_FREQUENCIES:
+            column.update(_categorical_profile(series.dropna().astype("int64")))  # class counts for int labels
         return column
     column["distinct"] = int(series.nunique(dropna=True))
     if kind == "datetime":

@@ -28,6 +28,7 @@ def worker_env() -> dict[str, str]:
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "ARTIFACT_ROOT": str(settings.ARTIFACT_ROOT),
             "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+            "KEEL_TRAINING_LEASE_SECONDS": "5",
         }
     )
     return env

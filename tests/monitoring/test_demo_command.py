@@ -8,13 +8,15 @@ from django.core.management import call_command
 from core.models import ApiToken, Project
 from registry.models import DatasetVersion
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_demo_runs_twice_and_reports_where_to_look():
     first, second = StringIO(), StringIO()
     call_command("demo", stdout=first)
     call_command("demo", stdout=second)
+    assert "holdout f1_macro" in first.getvalue()
+    assert "reusing finished training job" in second.getvalue()
     for out in (first.getvalue(), second.getvalue()):
         assert "Keel demo finished." in out
         assert "/api/docs/" in out and "/admin/" in out

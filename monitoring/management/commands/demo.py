@@ -37,8 +37,9 @@ class Command(BaseCommand):
 
     def _steps(self) -> list[tuple[str, Any]]:
         from registry.demo import steps as registry_steps
+        from training.demo import steps as training_steps
 
-        return list(registry_steps())
+        return [*registry_steps(), *training_steps()]
 
     @transaction.atomic
     def _user(self) -> User:

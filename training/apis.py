@@ -1,0 +1,125 @@
+"""Training jobs API under /api/v1/projects/{project}/training-jobs/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.api import ProjectAPIView
+from core.errors import NotFound
+from core.roles import Action
+from registry.selectors.datasets import dataset_get, dataset_latest_version, dataset_version_get
+from training import services
+from training.models import TrainingJob
+from training.serializers import TrainingJobSerializer, TrainingJobSubmitSerializer
+
+TAG = ["training"]
+
+
+class TrainingJobListApi(ProjectAPIView):
+    access = {"GET": Action.READ, "POST": Action.WRITE}
+    serializer_class = TrainingJobSerializer
+    queryset = TrainingJob.objects.none()
+    filterset_fields = ["status", "experiment_name"]
+    ordering_fields = ["created_at", "finished_at"]
+
+    def get_queryset(self) -> Any:
+        return (
+            TrainingJob.objects.filter(project=self.project)
+            .select_related("dataset_version__dataset", "run", "created_by")
+            .order_by("-created_at")
+        )
+
+    @extend_schema(operation_id="training_jobs_list", tags=TAG)
+    def get(self, request: Request, project: str) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(TrainingJobSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="training_jobs_submit",
+        tags=TAG,
+        request=TrainingJobSubmitSerializer,
+        responses={201: TrainingJobSerializer},
+        description="Validate the spec against the dataset version, then queue the job.",
+    )
+    def post(self, request: Request, project: str) -> Response:
+        serializer = TrainingJobSubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        dataset = dataset_get(project=self.project, name=data.pop("dataset"))
+        number = data.pop("dataset_version")
+        version = (
+            dataset_version_get(dataset=dataset, number=number) if number else dataset_latest_version(dataset=dataset)
+        )
+        if version is None:
+            raise NotFound(f"Dataset {dataset.name!r} has no versions yet.")
+        job = services.training_job_submit(
+            project=self.project,
+            user=self.user,
+            dataset_version=version,
+            spec=data["spec"],
+            experiment_name=data["experiment"],
+            run_name=data["run_name"],
+            code_version=data["code_version"],
+            allow_invalid_data=data["allow_invalid_data"],
+            time_limit=data["time_limit"],
+        )
+        job.refresh_from_db()
+        return Response(TrainingJobSerializer(job).data, status=status.HTTP_201_CREATED)
+
+
+class _JobView(ProjectAPIView):
+    def job(self) -> TrainingJob:
+        job = (
+            TrainingJob.objects.select_related("dataset_version__dataset", "run", "created_by")
+            .filter(project=self.project, uid=self.kwargs["job_id"])
+            .first()
+        )
+        if job is None:
+            raise NotFound("Training job not found.")
+        return job
+
+
+class TrainingJobDetailApi(_JobView):
+    access = {"GET": Action.READ}
+    serializer_class = TrainingJobSerializer
+
+    @extend_schema(operation_id="training_jobs_retrieve", tags=TAG)
+    def get(self, request: Request, project: str, job_id: str) -> Response:
+        return Response(TrainingJobSerializer(self.job()).data)
+
+
+class TrainingJobCancelApi(_JobView):
+    access = {"POST": Action.WRITE}
+    serializer_class = TrainingJobSerializer
+
+    @extend_schema(
+        operation_id="training_jobs_cancel",
+        tags=TAG,
+        request=None,
+        responses=TrainingJobSerializer,
+        description="Cancel a queued job at once, or a running one at its next progress tick.",
+    )
+    def post(self, request: Request, project: str, job_id: str) -> Response:
+        job = services.training_job_cancel(job=self.job(), user=self.user)
+        return Response(TrainingJobSerializer(job).data)
+
+
+urlpatterns = [
+    path("projects/<slug:project>/training-jobs/", TrainingJobListApi.as_view(), name="training-job-list"),
+    path(
+        "projects/<slug:project>/training-jobs/<uuid:job_id>/",
+        TrainingJobDetailApi.as_view(),
+        name="training-job-detail",
+    ),
+    path(
+        "projects/<slug:project>/training-jobs/<uuid:job_id>/cancel/",
+        TrainingJobCancelApi.as_view(),
+        name="training-job-cancel",
+    ),
+]
