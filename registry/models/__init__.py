@@ -2,3 +2,4 @@
 
 from registry.models.datasets import *  # noqa: F403
 from registry.models.experiments import *  # noqa: F403
+from registry.models.models import *  # noqa: F403
