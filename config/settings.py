@@ -203,6 +203,7 @@ REST_FRAMEWORK: dict[str, Any] = {
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "URL_FORMAT_OVERRIDE": None,  # `format` is an ordinary query parameter (e.g. model cards as markdown)
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 if DEBUG:
@@ -257,6 +258,7 @@ if env.bool("DJANGO_BEHIND_TLS_PROXY", False):
 KEEL_PUBLIC_URL = env.string("KEEL_PUBLIC_URL", "http://127.0.0.1:8000")
 KEEL_CODE_VERSION = env.string("KEEL_CODE_VERSION", "") or ""
 KEEL_TOKEN_LAST_USED_RESOLUTION = env.int("KEEL_TOKEN_LAST_USED_RESOLUTION", 60, minimum=0)
+KEEL_WEBHOOK_ALLOWED_NETWORKS = env.list("KEEL_WEBHOOK_ALLOWED_NETWORKS", [])
 
 LOG_LEVEL = env.choice("KEEL_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")
 LOGGING = {

@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.auth import TOKEN_PREFIX, hash_token
+from core.criteria import OPERATORS
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.models import ApiToken, Membership, Project, TaskType, User
 from core.roles import Role
 
-CRITERIA_OPS = (">=", ">", "<=", "<", "==")
+CRITERIA_OPS = tuple(OPERATORS)
 
 
 def validate_acceptance_criteria(criteria: Any) -> list[dict[str, Any]]:

@@ -13,10 +13,18 @@ from rest_framework.response import Response
 from core.api import ProjectAPIView
 from core.errors import NotFound
 from core.roles import Action
+from registry.models import ModelEvaluation
 from registry.selectors.datasets import dataset_get, dataset_latest_version, dataset_version_get
+from registry.selectors.models import model_version_get, registered_model_get
 from training import services
+from training.evaluation import model_version_evaluate
 from training.models import TrainingJob
-from training.serializers import TrainingJobSerializer, TrainingJobSubmitSerializer
+from training.serializers import (
+    ModelVersionEvaluateResultSerializer,
+    ModelVersionEvaluateSerializer,
+    TrainingJobSerializer,
+    TrainingJobSubmitSerializer,
+)
 
 TAG = ["training"]
 
@@ -68,6 +76,7 @@ class TrainingJobListApi(ProjectAPIView):
             code_version=data["code_version"],
             allow_invalid_data=data["allow_invalid_data"],
             time_limit=data["time_limit"],
+            register_model_name=data["register_model"],
         )
         job.refresh_from_db()
         return Response(TrainingJobSerializer(job).data, status=status.HTTP_201_CREATED)
@@ -123,3 +132,53 @@ urlpatterns = [
         name="training-job-cancel",
     ),
 ]
+
+
+class ModelVersionEvaluateApi(ProjectAPIView):
+    """Lives in training (it runs models on data) though its URL sits under the registry's model routes."""
+
+    access = {"POST": Action.WRITE}
+    serializer_class = ModelVersionEvaluateSerializer
+
+    @extend_schema(
+        operation_id="model_versions_evaluate",
+        tags=["models"],
+        request=ModelVersionEvaluateSerializer,
+        responses=ModelVersionEvaluateResultSerializer,
+        description="Evaluate the version and the current champion on the same data (the version's "
+        "training holdout by default, or all rows of a dataset version), for the approval gate.",
+    )
+    def post(self, request: Request, project: str, model: str, number: int) -> Response:
+        serializer = ModelVersionEvaluateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        registered = registered_model_get(project=self.project, name=model)
+        version = model_version_get(model=registered, number=number)
+        dataset_version = None
+        if serializer.validated_data.get("dataset"):
+            dataset = dataset_get(project=self.project, name=serializer.validated_data["dataset"])
+            dataset_version = dataset_version_get(dataset=dataset, number=serializer.validated_data["dataset_version"])
+        keys = model_version_evaluate(version=version, dataset_version=dataset_version)
+        rows = ModelEvaluation.objects.filter(evaluation_key__in=keys, version__registered_model=registered)
+        return Response(
+            {
+                "evaluation_keys": keys,
+                "evaluations": [
+                    {
+                        "version": e.version.number,
+                        "evaluation_key": e.evaluation_key,
+                        "metrics": e.metrics,
+                        "n_rows": e.n_rows,
+                    }
+                    for e in rows.select_related("version")
+                ],
+            }
+        )
+
+
+urlpatterns.append(
+    path(
+        "projects/<slug:project>/models/<str:model>/versions/<int:number>/evaluate/",
+        ModelVersionEvaluateApi.as_view(),
+        name="model-version-evaluate",
+    )
+)

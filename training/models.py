@@ -34,6 +34,11 @@ class TrainingJob(models.Model):
     spec = models.JSONField()
     code_version = models.CharField(max_length=250, blank=True)
     allow_invalid_data = models.BooleanField(default=False)
+    # Register the result as a new version of this model when the acceptance criteria pass.
+    register_model_name = models.CharField(max_length=128, blank=True)
+    model_version = models.ForeignKey(
+        "registry.ModelVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)

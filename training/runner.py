@@ -12,9 +12,11 @@ import pandas as pd
 from django.db import transaction
 
 from core.storage import blob_delete
-from registry.models import DatasetVersion, RunArtifact, RunSource, RunStatus
+from registry.models import DatasetVersion, ModelVersion, RunArtifact, RunSource, RunStatus
 from registry.selectors.datasets import dataset_version_full_profile
 from registry.services import experiments as runs
+from registry.services.models import model_version_create_from_run
+from training.evaluation import evaluate_on_holdout
 from training.models import JobStatus, TrainingJob
 from training.trainers.criteria import check_criteria
 from training.trainers.persist import save_pipeline
@@ -41,6 +43,8 @@ class Outcome:
     result: TrainingResult
     acceptance: dict[str, Any]
     artifacts: dict[str, tuple[bytes, str]]  # logical path -> (bytes, content type)
+    frame: pd.DataFrame
+    spec: TrainingSpec
 
 
 def _json(value: Any) -> bytes:
@@ -77,7 +81,7 @@ def train_job(job: TrainingJob, frame: pd.DataFrame, progress: _Progress) -> Out
         "data/training_profile.json": (_json(_training_profile(job.dataset_version, spec)), "application/json"),
         "environment.json": (_json({"versions": result.versions, "timings": result.timings}), "application/json"),
     }
-    return Outcome(result=result, acceptance=acceptance, artifacts=artifacts)
+    return Outcome(result=result, acceptance=acceptance, artifacts=artifacts, frame=frame, spec=spec)
 
 
 def _as_param(value: Any) -> str:
@@ -136,9 +140,13 @@ def record_outcome(claim: Claim, outcome: Outcome) -> str:
     try:
         with transaction.atomic():
             run = _record(claim, outcome)
+            version = _register(claim.job, run, outcome)
             from training.services import _finish
 
-            if not _finish(claim.job.pk, claim, status=JobStatus.SUCCEEDED, run=run, result=_summary(outcome)):
+            summary = _summary(outcome) | {"model_version": version.number if version else None}
+            if not _finish(
+                claim.job.pk, claim, status=JobStatus.SUCCEEDED, run=run, result=summary, model_version=version
+            ):
                 raise LostClaim(f"job {claim.job.pk} was re-claimed by another attempt")
     except BaseException:
         _delete_orphans(outcome)
@@ -163,6 +171,24 @@ def _record(claim: Claim, outcome: Outcome) -> Any:
     for path, (data, content_type) in outcome.artifacts.items():
         runs.run_artifact_put(run=run, user=user, path=path, fileobj_or_bytes=data, content_type=content_type)
     return runs.run_set_status(run=run, user=user, status=RunStatus.FINISHED)
+
+
+def _register(job: TrainingJob, run: Any, outcome: Outcome) -> ModelVersion | None:
+    """Auto-register when asked and the acceptance criteria pass; evaluate it and the champion on its holdout."""
+    if not job.register_model_name or not outcome.acceptance["passed"]:
+        return None
+    version = model_version_create_from_run(
+        project=job.project, user=job.created_by, model_name=job.register_model_name, run=run, training_job_uid=job.uid
+    )
+    evaluate_on_holdout(
+        candidate=version,
+        frame=outcome.frame,
+        spec=outcome.spec,
+        dataset_version=job.dataset_version,
+        task_type=job.project.task_type,
+        candidate_metrics=outcome.result.holdout_metrics,
+    )
+    return version
 
 
 def _delete_orphans(outcome: Outcome) -> None:

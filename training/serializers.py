@@ -28,6 +28,13 @@ class TrainingJobSubmitSerializer(serializers.Serializer):
         required=False, default=False, help_text="Train on a version that failed validation (audited)."
     )
     time_limit = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=10, max_value=86400)
+    register_model = serializers.RegexField(
+        r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$",
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Register the result as a new version of this model when the acceptance criteria pass.",
+    )
 
 
 class ProgressSerializer(serializers.Serializer):
@@ -45,6 +52,7 @@ class TrainingJobSerializer(serializers.ModelSerializer):
     progress = serializers.SerializerMethodField()
     created_by = serializers.CharField(source="created_by.username", allow_null=True, default=None)
     status = serializers.ChoiceField(choices=JobStatus.choices)
+    model_version = serializers.IntegerField(source="model_version.number", allow_null=True, default=None)
 
     class Meta:
         model = TrainingJob
@@ -58,6 +66,8 @@ class TrainingJobSerializer(serializers.ModelSerializer):
             "spec",
             "code_version",
             "allow_invalid_data",
+            "register_model_name",
+            "model_version",
             "progress",
             "cancel_requested",
             "error",
@@ -82,3 +92,30 @@ class TrainingJobSerializer(serializers.ModelSerializer):
             "fraction": round(fraction, 4),
             "stage": obj.stage,
         }
+
+
+class ModelVersionEvaluateSerializer(serializers.Serializer):
+    dataset = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Evaluate on all rows of this dataset (default: the training holdout).",
+    )
+    dataset_version = serializers.IntegerField(required=False, min_value=1, default=None, allow_null=True)
+
+    def validate(self, attrs: dict[str, object]) -> dict[str, object]:
+        if attrs.get("dataset") and not attrs.get("dataset_version"):
+            raise serializers.ValidationError({"dataset_version": "required with dataset"})
+        return attrs
+
+
+class EvaluationSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    evaluation_key = serializers.CharField()
+    metrics = serializers.DictField()
+    n_rows = serializers.IntegerField()
+
+
+class ModelVersionEvaluateResultSerializer(serializers.Serializer):
+    evaluation_keys = serializers.ListField(child=serializers.CharField())
+    evaluations = EvaluationSerializer(many=True)

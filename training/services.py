@@ -109,6 +109,7 @@ def training_job_submit(
     code_version: str = "",
     allow_invalid_data: bool = False,
     time_limit: int | None = None,
+    register_model_name: str = "",
 ) -> TrainingJob:
     if dataset_version.dataset.project_id != project.pk:
         raise NotFound("Dataset version not found.")
@@ -128,6 +129,7 @@ def training_job_submit(
             allow_invalid_data=allow_invalid_data,
             time_limit=limit,
             created_by=user,
+            register_model_name=register_model_name,
         )
         audit_record(
             action="training_job.submit",

@@ -1,1 +1,1 @@
-from registry.admin import datasets, experiments  # noqa: F401
+from registry.admin import datasets, experiments, models  # noqa: F401

@@ -1,0 +1,23 @@
+"""How the registry tells higher layers that something changed, or asks them what references a version.
+
+Signals are sent on commit. ``version_references`` is answered by serving (live deployments), connected in its
+``apps.py``; each receiver returns a list of human-readable blockers such as ``"deployment 'fraud-api'"``.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# sender=RegisteredModel class; kwargs: registered_model_id, alias, version_id (None when deleted)
+alias_moved = Signal()
+# sender=ModelVersion class; kwargs: version_id, health
+version_health_changed = Signal()
+# sender=ModelVersion class; kwargs: version -> each receiver returns list[str] of blockers
+version_references = Signal()
+
+
+def references_to(version: object) -> list[str]:
+    blockers: list[str] = []
+    for _receiver, response in version_references.send(sender=type(version), version=version):
+        blockers.extend(response or [])
+    return blockers
