@@ -19,6 +19,7 @@ strings (=, !=, LIKE, ILIKE, IN, NOT IN; LIKE uses ``%`` and ``_`` as SQL does, 
 Order by: ``entity [ASC|DESC] ( ',' entity [ASC|DESC] )*`` over metrics, params, tags and attributes.
 
 Every error is a :class:`SearchSyntaxError` carrying the 0-based character position and the offending token.
+A filter nests parentheses at most 20 deep and holds at most 200 comparisons.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ TIME_ATTRIBUTES = ("start_time", "end_time")
 ATTRIBUTES = STRING_ATTRIBUTES + TIME_ATTRIBUTES
 DATASET_KEYS = ("name", "version", "role")
 
+MAX_DEPTH = 20
+MAX_COMPARISONS = 200
 NUMERIC_OPS = ("=", "!=", "<", "<=", ">", ">=")
 STRING_OPS = ("=", "!=", "LIKE", "ILIKE", "IN", "NOT IN")
 
@@ -283,6 +286,8 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = tokenize(text)
         self.index = 0
+        self.depth = 0
+        self.comparisons = 0
 
     @property
     def current(self) -> Token:
@@ -323,15 +328,25 @@ class _Parser:
 
     def primary(self) -> Node:
         if self.current.kind == "LPAREN":
-            self.advance()
-            node = self.expression()
-            self.expect("RPAREN", "expected ')' or a conjunction (and, or)")
-            return node
+            return self.group()
         if self.current.kind != "KEY":
             raise self.error("expected a comparison such as metrics.f1 > 0.8, or '('")
         return self.comparison()
 
+    def group(self) -> Node:
+        if self.depth >= MAX_DEPTH:
+            raise self.error(f"parentheses nest deeper than {MAX_DEPTH} levels")
+        self.depth += 1
+        self.advance()
+        node = self.expression()
+        self.expect("RPAREN", "expected ')' or a conjunction (and, or)")
+        self.depth -= 1
+        return node
+
     def comparison(self) -> Comparison:
+        self.comparisons += 1
+        if self.comparisons > MAX_COMPARISONS:
+            raise self.error(f"more than {MAX_COMPARISONS} comparisons in one filter")
         key = self.advance()
         entity = _entity(key)
         token = self.current

@@ -148,7 +148,9 @@ class ExperimentUpdateSerializer(serializers.Serializer):
 
 class ExperimentListQuerySerializer(serializers.Serializer):
     lifecycle = _lifecycle_filter()
-    name = serializers.CharField(required=False, default="", help_text="Only names containing this (any case).")
+    name = serializers.CharField(
+        required=False, default="", allow_blank=True, help_text="Only names containing this (any case)."
+    )
 
 
 # --- runs ---------------------------------------------------------------------------------------------------------
@@ -265,13 +267,13 @@ class RunListQuerySerializer(serializers.Serializer):
         help_text="e.g. metrics.f1 > 0.8 and params.estimator = 'random_forest' and tags.team = 'risk'",
     )
     order_by = serializers.ListField(
-        child=serializers.CharField(max_length=1000),
+        child=serializers.CharField(max_length=1000, allow_blank=True),
         required=False,
         default=list,
         help_text="e.g. metrics.f1 DESC, params.lr ASC, start_time (runs lacking a key sort last).",
     )
     experiment = serializers.ListField(
-        child=serializers.CharField(max_length=1000),
+        child=serializers.CharField(max_length=1000, allow_blank=True),
         required=False,
         default=list,
         help_text="Experiment names (repeat the parameter or separate with commas).",
@@ -404,7 +406,9 @@ class RunArtifactPathQuerySerializer(serializers.Serializer):
 
 class RunCompareQuerySerializer(serializers.Serializer):
     run_ids = serializers.CharField(help_text=f"2 to {COMPARE_MAX_RUNS} run ids separated by commas.")
-    keys = serializers.CharField(required=False, default="", help_text="Only these metric keys (comma-separated).")
+    keys = serializers.CharField(
+        required=False, default="", allow_blank=True, help_text="Only these metric keys (comma-separated)."
+    )
     max_points = serializers.IntegerField(
         min_value=10,
         max_value=10_000,

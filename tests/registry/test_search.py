@@ -209,3 +209,11 @@ def test_like_to_regex(pattern, matches, misses):
 def test_enumerations_match_the_models():
     assert tuple(RunStatus.values) == search.RUN_STATUSES
     assert tuple(RunSource.values) == search.RUN_SOURCES
+
+
+def test_parse_filter_limits_nesting_and_size():
+    assert parse_filter("(" * 20 + "metrics.a > 1" + ")" * 20) is not None
+    error = _error("(" * 21 + "metrics.a > 1" + ")" * 21)
+    assert (error.position, error.token) == (20, "(")
+    error = _error(" or ".join(["metrics.a > 1"] * 201))
+    assert error.position == 200 * len("metrics.a > 1 or ") and "200 comparisons" in error.message

@@ -324,3 +324,11 @@ def test_api_runs_compare(team, runs):
     assert any(row["key"] == "estimator" and row["differs"] for row in body["params"])
     assert team.client("viewer").get(f"{RUNS}compare", {"run_ids": runs["rf"].run_id}).status_code == 400
     assert team.client("viewer").get(f"{RUNS}compare").status_code == 400
+
+
+def test_api_blank_query_parameters_mean_no_filter(team, runs):
+    response = team.client("viewer").get(f"{RUNS}?filter=&order_by=&experiment=")
+    assert response.status_code == 200 and response.json()["count"] == 4
+    ids = f"{runs['rf'].run_id},{runs['gb'].run_id}"
+    assert team.client("viewer").get(f"{RUNS}compare?run_ids={ids}&keys=").status_code == 200
+    assert team.client("viewer").get("/api/v1/projects/alpha/experiments/?name=").status_code == 200
