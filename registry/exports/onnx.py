@@ -1,0 +1,339 @@
+"""ONNX export of Keel's fitted pipelines, a parity check against scikit-learn, and ONNX prediction (pure: no Django).
+
+The ONNX graph has one named input per feature, in signature order, each of shape ``[None, 1]``: ``float32`` for
+``numeric`` and ``integer`` features, ``string`` for ``categorical``, ``boolean`` and ``text`` features (the pipeline
+one-hot encodes booleans as the strings ``"True"``/``"False"``, so they are strings here too). Classifiers output
+``label`` and ``probabilities`` (a tensor, no ZipMap, columns in ``signature["output"]["classes"]`` order);
+regressors output ``variable``. The signature travels inside the file as the metadata property ``keel.signature``.
+
+Why the pipeline is rebuilt for conversion rather than given a custom converter: the categorical branch is
+``to_category_strings`` -> ``SimpleImputer(missing_values=nan)`` -> encoder. An identity converter for the function
+would not be enough, because skl2onnx imputes strings only when the missing marker is itself a string, and
+registering it would change skl2onnx's global converter for every ``FunctionTransformer`` in the process. So a copy
+of the pipeline drops the function step and gives the imputer the marker ``""``; :func:`onnx_feeds` does the
+function's work on the way in (values as text, ``1.0`` -> ``"1"``, ``True`` -> ``"True"``, missing -> ``""``).
+A consequence: an empty string sent as a category is treated as missing.
+
+What converts (skl2onnx 1.20): every Keel estimator except hist_gradient_boosting (skl2onnx emits a boolean in an
+integer attribute), with default preprocessing, ordinal encoding and any scaler; knn only with the metrics skl2onnx
+implements (not chebyshev, for instance); not ``max_categories`` (infrequent categories) and not datetime features.
+Converting is not the same as agreeing: float32 inputs move values that sit within a rounding of a split threshold
+to the other side, so forests can differ by a tree's vote (or, for regressors, by a leaf value) on some rows, and
+knn with ``weights="distance"`` differs on rows at distance zero. Run :func:`onnx_parity` before trusting a file.
+
+Prediction needs only numpy and onnxruntime (skl2onnx and sklearn are imported inside the conversion functions), so
+an edge client can copy this file on its own::
+
+    session = onnx_session(model_bytes)
+    onnx_predict(session, [{"mean radius": 14.1, "colour": "red"}], signature)
+    # {"predictions": ["yes"], "probabilities": [[0.12, 0.88]], "classes": ["no", "yes"]}
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import onnxruntime as ort
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from sklearn.pipeline import Pipeline
+
+STRING_KINDS = frozenset({"categorical", "boolean", "text"})  # as training.trainers.pipeline.CATEGORICAL_KINDS
+FLOAT_KINDS = frozenset({"numeric", "integer"})
+TARGET_OPSET = {"": 17, "ai.onnx.ml": 3}
+MISSING_TEXT = ""
+SIGNATURE_KEY = "keel.signature"
+CATEGORY_TEXT_FUNCTION = "training.trainers.pipeline.to_category_strings"
+
+__all__ = [
+    "OnnxExportError",
+    "OnnxInputError",
+    "category_text",
+    "convert_to_onnx",
+    "onnx_feeds",
+    "onnx_parity",
+    "onnx_predict",
+    "onnx_session",
+]
+
+
+class OnnxExportError(ValueError):
+    """The pipeline cannot be exported to ONNX; ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class OnnxInputError(ValueError):
+    """Rows given to :func:`onnx_predict` do not match the signature."""
+
+
+# --- conversion -------------------------------------------------------------------------------------------------
+
+
+def convert_to_onnx(pipeline: Pipeline, signature: Mapping[str, Any]) -> bytes:
+    """The fitted pipeline as a serialized ONNX model; raises ``OnnxExportError`` if it does not convert."""
+    initial_types = _initial_types(signature)
+    _check_estimator(pipeline)
+    model = _convert(_for_conversion(pipeline), initial_types, _is_classifier(signature))
+    _restore_input_names(model, [name for name, _ in initial_types])
+    model.metadata_props.add(key=SIGNATURE_KEY, value=json.dumps(signature, sort_keys=True))
+    data: bytes = model.SerializeToString()
+    _check_loads(data)
+    return data
+
+
+def _initial_types(signature: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    from skl2onnx.common.data_types import FloatTensorType, StringTensorType
+
+    types: list[tuple[str, Any]] = []
+    for feature in signature["inputs"]:
+        name, kind = feature["name"], feature["kind"]
+        if kind in FLOAT_KINDS:
+            types.append((name, FloatTensorType([None, 1])))
+        elif kind in STRING_KINDS:
+            types.append((name, StringTensorType([None, 1])))
+        else:
+            raise OnnxExportError(f"feature {name!r} is of kind {kind!r}; only {_kinds()} features export to ONNX")
+    return types
+
+
+def _kinds() -> str:
+    return ", ".join(sorted(FLOAT_KINDS | STRING_KINDS))
+
+
+def _is_classifier(signature: Mapping[str, Any]) -> bool:
+    return bool(signature["output"]["task_type"] == "classification")
+
+
+def _check_estimator(pipeline: Pipeline) -> None:
+    from skl2onnx import get_model_alias
+
+    estimator = pipeline.steps[-1][1]
+    try:
+        get_model_alias(type(estimator))
+    except RuntimeError as exc:
+        raise OnnxExportError(f"skl2onnx has no converter for the estimator {type(estimator).__name__}") from exc
+
+
+def _qualified_name(func: Any) -> str:
+    return f"{getattr(func, '__module__', '')}.{getattr(func, '__qualname__', repr(func))}"
+
+
+def _for_conversion(pipeline: Pipeline) -> Pipeline:
+    """A copy whose categorical branches start at the imputer, which treats ``""`` as missing."""
+    converted = copy.deepcopy(pipeline)
+    preprocess = converted.steps[0][1]
+    if not hasattr(preprocess, "transformers_"):
+        return converted
+    preprocess.transformers_ = [
+        (name, _branch_for_conversion(name, transformer), columns)
+        for name, transformer, columns in preprocess.transformers_
+    ]
+    return converted
+
+
+def _branch_for_conversion(name: str, branch: Any) -> Any:
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    if not isinstance(branch, Pipeline):
+        return branch
+    steps = list(branch.steps)
+    first = steps[0][1]
+    if isinstance(first, FunctionTransformer) and first.func is not None:
+        function = _qualified_name(first.func)
+        if function != CATEGORY_TEXT_FUNCTION:
+            raise OnnxExportError(f"the {name!r} columns go through {function}, which has no ONNX equivalent")
+        steps = steps[1:]
+        if steps and isinstance(steps[0][1], SimpleImputer):
+            steps[0][1].missing_values = MISSING_TEXT  # a deep copy already: the caller's pipeline is untouched
+    return Pipeline(steps)
+
+
+def _convert(pipeline: Pipeline, initial_types: list[tuple[str, Any]], classifier: bool) -> Any:
+    from skl2onnx import convert_sklearn
+
+    options = {id(pipeline.steps[-1][1]): {"zipmap": False}} if classifier else None
+    try:
+        return convert_sklearn(pipeline, initial_types=initial_types, options=options, target_opset=TARGET_OPSET)
+    except Exception as exc:  # skl2onnx raises RuntimeError, NotImplementedError, TypeError, ... for gaps
+        raise OnnxExportError(f"skl2onnx cannot convert this pipeline: {_reason(exc)}") from exc
+
+
+def _restore_input_names(model: Any, names: list[str]) -> None:
+    """skl2onnx turns ``"mean radius"`` into ``"mean_radius"``; the graph's inputs get the feature names back."""
+    graph = model.graph
+    if len(graph.input) != len(names):
+        raise OnnxExportError(f"the converted graph has {len(graph.input)} inputs for {len(names)} features")
+    renames = {item.name: name for item, name in zip(graph.input, names, strict=True) if item.name != name}
+    for item in graph.input:
+        item.name = renames.get(item.name, item.name)
+    for node in graph.node:
+        node.input[:] = [renames.get(name, name) for name in node.input]
+
+
+def _check_loads(data: bytes) -> None:
+    try:
+        onnx_session(data)
+    except Exception as exc:  # onnxruntime raises its own exception types
+        raise OnnxExportError(f"onnxruntime cannot load the converted model: {_reason(exc)}") from exc
+
+
+def _reason(exc: BaseException) -> str:
+    """The exception's first line, and its root cause's: skl2onnx wraps errors in messages that dump whole nodes."""
+    root = exc
+    while root.__cause__ or root.__context__:
+        root = root.__cause__ or root.__context__  # type: ignore[assignment]
+    return _line(exc) if root is exc else f"{_line(exc)} (caused by {_line(root)})"
+
+
+def _line(exc: BaseException, limit: int = 160) -> str:
+    lines = str(exc).strip().splitlines()
+    text = lines[0] if lines else ""
+    return f"{type(exc).__name__}: {text if len(text) <= limit else text[: limit - 3] + '...'}"
+
+
+# --- prediction -------------------------------------------------------------------------------------------------
+
+
+def onnx_session(onnx_bytes: bytes) -> ort.InferenceSession:
+    """An onnxruntime session on the CPU for a model made by :func:`convert_to_onnx`."""
+    return ort.InferenceSession(onnx_bytes, providers=["CPUExecutionProvider"])
+
+
+def onnx_predict(
+    model: bytes | ort.InferenceSession, rows: Sequence[Mapping[str, Any]], signature: Mapping[str, Any]
+) -> dict[str, Any]:
+    """``{"predictions": [...]}`` plus ``"probabilities"`` (one list per row) and ``"classes"`` for classifiers."""
+    session = onnx_session(model) if isinstance(model, bytes) else model
+    outputs = session.run(None, onnx_feeds(rows, signature))
+    predictions = np.asarray(outputs[0]).ravel().tolist()
+    if not _is_classifier(signature):
+        return {"predictions": predictions}
+    probabilities = np.asarray(outputs[1], dtype="float64").tolist()
+    return {"predictions": predictions, "probabilities": probabilities, "classes": signature["output"]["classes"]}
+
+
+def onnx_feeds(rows: Sequence[Mapping[str, Any]], signature: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """The ONNX input tensors for ``rows`` (dicts keyed by feature name; ``None`` is missing)."""
+    features = [(entry["name"], entry["kind"]) for entry in signature["inputs"]]
+    _check_rows(rows, {name for name, _ in features})
+    return {name: _column([row[name] for row in rows], name, kind) for name, kind in features}
+
+
+def _check_rows(rows: Sequence[Mapping[str, Any]], names: set[str]) -> None:
+    for index, row in enumerate(rows):
+        if not isinstance(row, Mapping):
+            raise OnnxInputError(f"row {index} is not an object")
+        missing, unknown = sorted(names - set(row)), sorted(set(row) - names)
+        if missing or unknown:
+            raise OnnxInputError(f"row {index}: missing features {missing}, unknown features {unknown}")
+
+
+def _column(values: list[Any], name: str, kind: str) -> np.ndarray:
+    if kind in STRING_KINDS:
+        return np.asarray([category_text(value) for value in values], dtype=object).reshape(-1, 1)
+    return np.asarray([_number(value, name) for value in values], dtype=np.float32).reshape(-1, 1)
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float | np.floating) and math.isnan(value))
+
+
+def category_text(value: Any) -> str:
+    """A categorical value as the pipeline sees it: ``1.0`` -> ``"1"``, ``True`` -> ``"True"``, missing -> ``""``."""
+    if _is_missing(value):
+        return MISSING_TEXT
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _number(value: Any, name: str) -> float:
+    if _is_missing(value):
+        return math.nan
+    if isinstance(value, bool | int | float | np.number):
+        return float(value)
+    raise OnnxInputError(f"feature {name!r} must be a number, got {type(value).__name__}")
+
+
+# --- parity -----------------------------------------------------------------------------------------------------
+
+
+def onnx_parity(
+    pipeline: Pipeline,
+    onnx_bytes: bytes,
+    frame: pd.DataFrame,
+    signature: Mapping[str, Any],
+    *,
+    atol: float = 1e-4,
+    rtol: float = 1e-5,
+) -> dict[str, Any]:
+    """Compare onnxruntime with the pipeline on ``frame``; a JSON-safe report with ``passed``.
+
+    Classifiers pass when every label agrees and no probability differs by more than ``atol``. Regressors pass when
+    every value is within ``atol + rtol * |sklearn value|`` (float32 inputs make exact equality unreachable).
+    """
+    classifier = _is_classifier(signature)
+    if len(frame) == 0:
+        return _report(False, 0, None, 0.0, atol, "no rows to compare") | {"max_rel_diff": None, "rtol": rtol}
+    inputs = frame[[entry["name"] for entry in signature["inputs"]]]
+    got = onnx_predict(onnx_bytes, _frame_rows(inputs), signature)
+    if classifier:
+        return _classifier_parity(pipeline, inputs, got, atol)
+    return _regressor_parity(pipeline, inputs, got, atol, rtol)
+
+
+def _frame_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    plain = frame.astype(object).where(frame.notna(), None)
+    return [dict(zip(plain.columns, values, strict=True)) for values in plain.itertuples(index=False, name=None)]
+
+
+def _classifier_parity(pipeline: Pipeline, frame: pd.DataFrame, got: dict[str, Any], atol: float) -> dict[str, Any]:
+    expected_labels = np.asarray(pipeline.predict(frame)).tolist()
+    agree, n_rows = sum(a == b for a, b in zip(expected_labels, got["predictions"], strict=True)), len(frame)
+    diff = _max_abs(np.asarray(pipeline.predict_proba(frame)), np.asarray(got["probabilities"]))
+    passed = agree == n_rows and diff <= atol
+    detail = f"labels agree on {agree}/{n_rows} rows; max |probability difference| {diff:.3g} (atol {atol:g})"
+    return _report(passed, n_rows, agree / n_rows, diff, atol, detail) | {"max_rel_diff": None, "rtol": None}
+
+
+def _regressor_parity(
+    pipeline: Pipeline, frame: pd.DataFrame, got: dict[str, Any], atol: float, rtol: float
+) -> dict[str, Any]:
+    expected = np.asarray(pipeline.predict(frame), dtype="float64").ravel()
+    actual = np.asarray(got["predictions"], dtype="float64")
+    scale = np.maximum(np.abs(expected), 1e-12)
+    diff, relative = _max_abs(expected, actual), _max_abs(expected / scale, actual / scale)
+    passed = bool(np.allclose(actual, expected, atol=atol, rtol=rtol))
+    detail = f"max |difference| {diff:.3g}, max relative {relative:.3g} (atol {atol:g} + rtol {rtol:g} * |value|)"
+    report = _report(passed, len(frame), None, diff, atol, detail)
+    return report | {"max_rel_diff": relative if math.isfinite(relative) else None, "rtol": rtol}
+
+
+def _max_abs(expected: np.ndarray, actual: np.ndarray) -> float:
+    """The largest absolute difference; infinity if either side holds NaN, so a check against it fails."""
+    diff = float(np.max(np.abs(expected - actual)))
+    return diff if math.isfinite(diff) else math.inf
+
+
+def _report(
+    passed: bool, n_rows: int, agreement: float | None, diff: float, atol: float, detail: str
+) -> dict[str, Any]:
+    return {
+        "passed": bool(passed),
+        "n_rows": int(n_rows),
+        "label_agreement": agreement,
+        "max_abs_diff": diff if math.isfinite(diff) else None,
+        "atol": float(atol),
+        "detail": detail,
+    }
