@@ -33,5 +33,6 @@ app.conf.update(
 # Periodic work: synced into django-celery-beat's tables (editable in the admin) when beat starts.
 app.conf.beat_schedule = {
     "training-reap-stale-jobs": {"task": "training.reap_stale_jobs", "schedule": 60.0},
+    "serving-advance-rollouts": {"task": "serving.advance_rollouts", "schedule": 15.0},
 }
 app.autodiscover_tasks()

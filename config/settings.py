@@ -257,6 +257,10 @@ if env.bool("DJANGO_BEHIND_TLS_PROXY", False):
 # --- Keel -------------------------------------------------------------------------------------------------------
 KEEL_PUBLIC_URL = env.string("KEEL_PUBLIC_URL", "http://127.0.0.1:8000")
 KEEL_CODE_VERSION = env.string("KEEL_CODE_VERSION", "") or ""
+KEEL_MODEL_CACHE_SIZE = env.int("KEEL_MODEL_CACHE_SIZE", 16, minimum=1)
+KEEL_MODEL_CACHE_MB = env.int("KEEL_MODEL_CACHE_MB", 2048, minimum=16)
+KEEL_MODEL_IDLE_SECONDS = env.int("KEEL_MODEL_IDLE_SECONDS", 3600, minimum=10)
+KEEL_PREDICT_MAX_BATCH = env.int("KEEL_PREDICT_MAX_BATCH", 1000, minimum=1)
 KEEL_TOKEN_LAST_USED_RESOLUTION = env.int("KEEL_TOKEN_LAST_USED_RESOLUTION", 60, minimum=0)
 KEEL_WEBHOOK_ALLOWED_NETWORKS = env.list("KEEL_WEBHOOK_ALLOWED_NETWORKS", [])
 

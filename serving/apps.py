@@ -1,6 +1,33 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
 class ServingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "serving"
+
+    def ready(self) -> None:
+        from registry import hooks
+
+        hooks.version_references.connect(_deployments_using, dispatch_uid="serving.version_references")
+        hooks.version_health_changed.connect(_health_changed, dispatch_uid="serving.version_health")
+
+
+def _deployments_using(sender: Any, version: Any, **kwargs: Any) -> list[str]:
+    """Registry asks before archiving or deleting a version: live deployments that route to it block it."""
+    from serving.models import Deployment
+
+    names = Deployment.objects.filter(current_revision__variants__model_version=version).values_list("name", flat=True)
+    return [f"deployment {name!r}" for name in sorted(set(names))]
+
+
+def _health_changed(sender: Any, version_id: int, **kwargs: Any) -> None:
+    """An unhealthy version gets no traffic: every deployment routing to it rebuilds its table."""
+    from serving import runtime
+    from serving.models import Deployment
+
+    for deployment_id, revision_id in Deployment.objects.filter(
+        current_revision__variants__model_version_id=version_id
+    ).values_list("pk", "current_revision_id"):
+        runtime.bump(deployment_id, -1 if revision_id else None)

@@ -1,1 +1,169 @@
-from django.db import models  # noqa: F401
+"""Deployments, their immutable traffic revisions, the prediction log and ground-truth feedback."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from core.models import Project, name_validator
+
+
+class Strategy(models.TextChoices):
+    SINGLE = "single"
+    BLUE_GREEN = "blue_green"
+    CANARY = "canary"
+    ROLLING = "rolling"
+    SHADOW = "shadow"
+    AB_TEST = "ab_test"
+
+
+class VariantRole(models.TextChoices):
+    PRIMARY = "primary"
+    CANARY = "canary"
+    SHADOW = "shadow"
+    CHALLENGER = "challenger"
+    STANDBY = "standby"  # kept loaded, no traffic (blue-green's previous version)
+
+
+def new_salt() -> str:
+    return secrets.token_hex(8)
+
+
+def default_policy() -> dict[str, object]:
+    return {"unknown_features": "error", "flag_out_of_range": True, "max_batch": 1000}
+
+
+class Deployment(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="deployments")
+    name = models.CharField(max_length=128, validators=[name_validator])
+    description = models.TextField(blank=True)
+    # {"unknown_features": "error"|"ignore", "flag_out_of_range": bool, "max_batch": int}
+    policy = models.JSONField(default=default_policy, blank=True)
+    routing_salt = models.CharField(max_length=32, default=new_salt)
+    current_revision = models.ForeignKey(
+        "serving.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A progressive rollout in flight: {"kind", "plan", "step_index", "step_started_at", "from_revision", ...}
+    rollout = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["project", "name"], name="uniq_deployment_name")]
+
+    def __str__(self) -> str:
+        return f"{self.project.slug}/{self.name}"
+
+
+class Revision(models.Model):
+    """An immutable traffic configuration. Every change (deploy, step, rollback, promote) creates a new one."""
+
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    strategy = models.CharField(max_length=12, choices=Strategy.choices)
+    reason = models.CharField(max_length=500, blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["deployment_id", "-number"]
+        constraints = [models.UniqueConstraint(fields=["deployment", "number"], name="uniq_revision_number")]
+
+    def __str__(self) -> str:
+        return f"{self.deployment.name} r{self.number}"
+
+
+class Variant(models.Model):
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="variants")
+    name = models.CharField(max_length=64, validators=[name_validator])
+    model_version = models.ForeignKey("registry.ModelVersion", on_delete=models.PROTECT, related_name="variants")
+    alias = models.CharField(max_length=64, blank=True, help_text="The alias this version was resolved from.")
+    role = models.CharField(max_length=12, choices=VariantRole.choices, default=VariantRole.PRIMARY)
+    weight = models.FloatField(default=100.0, help_text="Traffic share in percent (shadow: share mirrored).")
+
+    class Meta:
+        ordering = ["revision_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "name"], name="uniq_variant_name"),
+            models.CheckConstraint(
+                condition=models.Q(weight__gte=0) & models.Q(weight__lte=100), name="variant_weight_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: v{self.model_version_id} {self.weight}% ({self.role})"
+
+
+class PredictionLog(models.Model):
+    """One audit row per prediction (shadow predictions included, flagged). Append-only.
+
+    Deliberately without foreign keys: it is the hot, high-volume table (time-partitioned on Postgres) and must
+    keep its history when deployments or versions are deleted.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    prediction_id = models.UUIDField(default=uuid.uuid4)
+    request_id = models.CharField(max_length=128)
+    project_id = models.BigIntegerField()
+    deployment_id = models.BigIntegerField()
+    revision_number = models.PositiveIntegerField()
+    variant = models.CharField(max_length=64)
+    model_version_id = models.BigIntegerField()
+    caller = models.CharField(max_length=200, blank=True)
+    routing_key = models.CharField(max_length=200, blank=True)
+    inputs = models.JSONField()
+    outputs = models.JSONField(default=dict)
+    latency_ms = models.FloatField()
+    is_error = models.BooleanField(default=False)
+    error = models.CharField(max_length=500, blank=True)
+    shadow = models.BooleanField(default=False)
+    flags = models.JSONField(default=list, blank=True)  # e.g. out-of-range features
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["deployment_id", "created_at"], name="predlog_deployment_time"),
+            models.Index(fields=["prediction_id"], name="predlog_prediction_id"),
+            models.Index(fields=["deployment_id", "routing_key"], name="predlog_routing_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prediction_id} ({self.variant})"
+
+
+class Feedback(models.Model):
+    """Ground truth for a prediction, joined by prediction id. Late arrivals are fine; history is kept."""
+
+    prediction_id = models.UUIDField()
+    project_id = models.BigIntegerField()
+    deployment_id = models.BigIntegerField()
+    value = models.JSONField()
+    is_current = models.BooleanField(default=True)
+    caller = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["deployment_id", "created_at"], name="feedback_deployment_time")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prediction_id"],
+                condition=models.Q(is_current=True),
+                name="one_current_feedback_per_prediction",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"feedback for {self.prediction_id}"

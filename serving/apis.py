@@ -1,0 +1,534 @@
+"""Serving API under /api/v1/projects/{project}/deployments/."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import django_filters
+from django.http import StreamingHttpResponse
+from django.urls import path
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core import context
+from core.api import ProjectAPIView
+from core.errors import NotFound, ValidationFailed
+from core.pagination import CursorPagination
+from core.roles import Action
+from serving import analysis, inference, runtime, services
+from serving.models import Deployment, PredictionLog, Revision, Strategy
+from serving.serializers import (
+    DeploymentCreateSerializer,
+    DeploymentSerializer,
+    DeploymentUpdateSerializer,
+    DeploySerializer,
+    FeedbackRequestSerializer,
+    FeedbackResultSerializer,
+    PredictionLogSerializer,
+    PredictRequestSerializer,
+    PredictResponseSerializer,
+    PromoteSerializer,
+    ReadySerializer,
+    RevisionSerializer,
+    RollbackSerializer,
+)
+
+TAG = ["serving"]
+
+
+class _DeploymentView(ProjectAPIView):
+    def deployment(self) -> Deployment:
+        deployment = (
+            Deployment.objects.select_related("project", "current_revision__created_by")
+            .prefetch_related("current_revision__variants__model_version__registered_model")
+            .filter(project=self.project, name=self.kwargs["deployment"])
+            .first()
+        )
+        if deployment is None:
+            raise NotFound(f"Deployment {self.kwargs['deployment']!r} not found.")
+        return deployment
+
+    def out(self) -> dict[str, Any]:
+        return DeploymentSerializer(self.deployment()).data
+
+
+class DeploymentListApi(_DeploymentView):
+    access = {"GET": Action.READ, "POST": Action.OPERATE}
+    serializer_class = DeploymentSerializer
+    queryset = Deployment.objects.none()
+    filterset_fields = {"name": ["exact", "icontains"]}
+    ordering_fields = ["name", "created_at", "updated_at"]
+
+    def get_queryset(self) -> Any:
+        return (
+            Deployment.objects.filter(project=self.project)
+            .select_related("current_revision__created_by")
+            .prefetch_related("current_revision__variants__model_version__registered_model")
+            .order_by("name")
+        )
+
+    @extend_schema(operation_id="deployments_list", tags=TAG)
+    def get(self, request: Request, project: str) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(DeploymentSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="deployments_create",
+        tags=TAG,
+        request=DeploymentCreateSerializer,
+        responses={201: DeploymentSerializer},
+        description="Create a deployment serving one approved, healthy version (by number or alias).",
+    )
+    def post(self, request: Request, project: str) -> Response:
+        serializer = DeploymentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        version, alias = services.resolve_version(
+            project=self.project, model=data["model"], version=data["version"], alias=data["alias"]
+        )
+        services.deployment_create(
+            project=self.project,
+            user=self.user,
+            name=data["name"],
+            version=version,
+            alias=alias,
+            description=data["description"],
+            policy=data.get("policy"),
+        )
+        self.kwargs["deployment"] = data["name"]
+        return Response(self.out(), status=status.HTTP_201_CREATED)
+
+
+class DeploymentDetailApi(_DeploymentView):
+    access = {"GET": Action.READ, "PATCH": Action.OPERATE, "DELETE": Action.OPERATE}
+    serializer_class = DeploymentSerializer
+
+    @extend_schema(operation_id="deployments_retrieve", tags=TAG)
+    def get(self, request: Request, project: str, deployment: str) -> Response:
+        return Response(self.out())
+
+    @extend_schema(
+        operation_id="deployments_update", tags=TAG, request=DeploymentUpdateSerializer, responses=DeploymentSerializer
+    )
+    def patch(self, request: Request, project: str, deployment: str) -> Response:
+        serializer = DeploymentUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.deployment_update(deployment=self.deployment(), user=self.user, **serializer.validated_data)
+        return Response(self.out())
+
+    @extend_schema(operation_id="deployments_delete", tags=TAG, responses={204: None})
+    def delete(self, request: Request, project: str, deployment: str) -> Response:
+        services.deployment_delete(deployment=self.deployment(), user=self.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DeployApi(_DeploymentView):
+    access = {"POST": Action.OPERATE}
+    serializer_class = DeploymentSerializer
+
+    @extend_schema(
+        operation_id="deployments_deploy",
+        tags=TAG,
+        request=DeploySerializer,
+        responses=DeploymentSerializer,
+        description=(
+            "Change traffic with a strategy; each call creates a new immutable revision.\n\n"
+            "- single: the version takes all traffic.\n"
+            "- blue_green: the version is loaded and smoke-tested on its input example, then takes 100% in one "
+            "switch; the old version stays loaded as a standby for instant rollback.\n"
+            "- canary: the version takes steps[0]% and moves through steps on interval_seconds while guardrails "
+            "(error rate, p95 latency, quality from feedback) hold; a breach rolls back automatically.\n"
+            "- rolling: like canary with absolute health gates between fixed steps.\n"
+            "- shadow: fraction% of requests are also predicted by the version off the response path.\n"
+            "- ab_test: variants with weights and sticky assignment by routing_key; see ab-analysis and promote."
+        ),
+    )
+    def post(self, request: Request, project: str, deployment: str) -> Response:
+        serializer = DeploySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        _deploy(self, self.deployment(), serializer.validated_data)
+        return Response(self.out())
+
+
+def _deploy(view: _DeploymentView, deployment: Deployment, data: dict[str, Any]) -> None:
+    strategy, user, project = data["strategy"], view.user, view.project
+    if strategy == Strategy.AB_TEST:
+        variants = []
+        for item in data["variants"]:
+            version, alias = services.resolve_version(
+                project=project, model=item["model"], version=item["version"], alias=item["alias"]
+            )
+            variants.append(services.VariantSpec(item["name"], version, item["weight"], alias=alias))
+        services.deploy_ab_test(deployment=deployment, user=user, variants=variants, reason=data["reason"])
+        return
+    version, alias = services.resolve_version(
+        project=project, model=data["model"], version=data["version"], alias=data["alias"]
+    )
+    if strategy == Strategy.SINGLE:
+        services.deploy_single(deployment=deployment, user=user, version=version, alias=alias, reason=data["reason"])
+    elif strategy == Strategy.BLUE_GREEN:
+        services.deploy_blue_green(
+            deployment=deployment, user=user, version=version, alias=alias, reason=data["reason"]
+        )
+    elif strategy == Strategy.SHADOW:
+        services.deploy_shadow(
+            deployment=deployment,
+            user=user,
+            version=version,
+            fraction=data["fraction"],
+            alias=alias,
+            reason=data["reason"],
+        )
+    else:
+        from serving.rollouts import rollout_start
+
+        plan: dict[str, Any] = {k: data[k] for k in ("steps", "interval_seconds", "guardrails") if k in data}
+        rollout_start(
+            deployment=deployment,
+            user=user,
+            kind=strategy,
+            version=version,
+            alias=alias,
+            plan=plan,
+            reason=data["reason"],
+        )
+
+
+class RollbackApi(_DeploymentView):
+    access = {"POST": Action.OPERATE}
+    serializer_class = DeploymentSerializer
+
+    @extend_schema(
+        operation_id="deployments_rollback",
+        tags=TAG,
+        request=RollbackSerializer,
+        responses=DeploymentSerializer,
+        description="Return to the previous revision (or a named one) in one call.",
+    )
+    def post(self, request: Request, project: str, deployment: str) -> Response:
+        serializer = RollbackSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.deployment_rollback(
+            deployment=self.deployment(),
+            user=self.user,
+            to_revision=serializer.validated_data["revision"],
+            reason=serializer.validated_data["reason"],
+        )
+        return Response(self.out())
+
+
+class PromoteApi(_DeploymentView):
+    access = {"POST": Action.OPERATE}
+    serializer_class = DeploymentSerializer
+
+    @extend_schema(
+        operation_id="deployments_promote",
+        tags=TAG,
+        request=PromoteSerializer,
+        responses=DeploymentSerializer,
+        description="Make one variant the only primary (e.g. the A/B winner).",
+    )
+    def post(self, request: Request, project: str, deployment: str) -> Response:
+        serializer = PromoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.deployment_promote(deployment=self.deployment(), user=self.user, **serializer.validated_data)
+        return Response(self.out())
+
+
+class RevisionListApi(_DeploymentView):
+    access = {"GET": Action.READ}
+    serializer_class = RevisionSerializer
+    queryset = Revision.objects.none()
+
+    @extend_schema(
+        operation_id="deployment_revisions_list",
+        tags=TAG,
+        parameters=[
+            OpenApiParameter(
+                "at", OpenApiTypes.DATETIME, description="Only the revision that was serving at this time."
+            )
+        ],
+    )
+    def get(self, request: Request, project: str, deployment: str) -> Response:
+        target = self.deployment()
+        revisions = (
+            target.revisions.select_related("created_by", "parent")
+            .prefetch_related("variants__model_version__registered_model")
+            .order_by("-number")
+        )
+        at = request.query_params.get("at")
+        if at:
+            moment = parse_datetime(at)
+            if moment is None:
+                raise ValidationFailed.field("at", "an ISO 8601 date-time")
+            found = services.revision_at(deployment=target, at=moment)
+            revisions = revisions.filter(pk=found.pk) if found else revisions.none()
+        page = self.paginate_queryset(revisions)
+        return self.get_paginated_response(RevisionSerializer(page, many=True).data)
+
+
+def _caller(view: ProjectAPIView) -> str:
+    user = view.user
+    token = getattr(view.request, "auth", None)
+    label = f"service:{user.username}" if user.is_service_account else user.username
+    return f"{label} ({token.prefix})" if token is not None and hasattr(token, "prefix") else label
+
+
+class PredictApi(ProjectAPIView):
+    access = {"POST": Action.PREDICT}
+    audit_exempt = True  # every prediction has its own row in the prediction log
+    serializer_class = PredictResponseSerializer
+    parser_classes = [JSONParser]
+    filter_backends: list[type] = []
+
+    @extend_schema(
+        operation_id="deployments_predict",
+        tags=TAG,
+        request=PredictRequestSerializer,
+        responses={200: PredictResponseSerializer},
+        description="Predict with the deployment. Input is validated against the serving version's "
+        "signature (400 with errors per row and field); every prediction gets an id and an audit row.",
+    )
+    def post(self, request: Request, project: str, deployment: str) -> Response:
+        payload = request.data
+        if not isinstance(payload, dict):
+            raise ValidationFailed.field("body", "must be a JSON object")
+        routing_key = payload.get("routing_key") or ""
+        if not isinstance(routing_key, str) or len(routing_key) > 200:
+            raise ValidationFailed.field("routing_key", "a string of at most 200 characters")
+        table = runtime.routes.resolve(self.project.pk, deployment)
+        ctx = context.current()
+        call = inference.PredictRequest(
+            payload=payload,
+            routing_key=routing_key,
+            explain=bool(payload.get("explain", False)),
+            caller=_caller(self),
+            request_id=ctx.request_id if ctx else "",
+        )
+        return Response(inference.predict(table, call))
+
+
+class FeedbackApi(_DeploymentView):
+    access = {"POST": Action.PREDICT}
+    audit_exempt = True
+    serializer_class = FeedbackResultSerializer
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="deployments_feedback",
+        tags=TAG,
+        request=FeedbackRequestSerializer,
+        responses={201: FeedbackResultSerializer},
+        description="Ground truth by prediction id, single or batched. A second value for the same id "
+        "is a 409 unless overwrite is set (the history is kept).",
+    )
+    def post(self, request: Request, project: str, deployment: str) -> Response:
+        serializer = FeedbackRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        items = data.get("items") or [{"prediction_id": data["prediction_id"], "value": data["value"]}]
+        rows = services.feedback_record(
+            deployment=self.deployment(),
+            overwrite=data["overwrite"],
+            caller=_caller(self),
+            items=[services.FeedbackItem(str(i["prediction_id"]), i["value"]) for i in items],
+        )
+        return Response({"recorded": len(rows)}, status=status.HTTP_201_CREATED)
+
+
+class PredictionFilter(django_filters.FilterSet):
+    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    until = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    variant = django_filters.CharFilter()
+    routing_key = django_filters.CharFilter()
+    request_id = django_filters.CharFilter()
+    prediction_id = django_filters.UUIDFilter()
+    is_error = django_filters.BooleanFilter()
+    shadow = django_filters.BooleanFilter()
+    revision = django_filters.NumberFilter(field_name="revision_number")
+
+    class Meta:
+        model = PredictionLog
+        fields: list[str] = []
+
+
+class PredictionLogApi(_DeploymentView):
+    access = {"GET": Action.READ}
+    serializer_class = PredictionLogSerializer
+    pagination_class = CursorPagination
+    filterset_class = PredictionFilter
+    queryset = PredictionLog.objects.none()
+    ordering_fields: list[str] = []
+
+    def get_queryset(self) -> Any:
+        return PredictionLog.objects.filter(deployment_id=self.deployment().pk, project_id=self.project.pk)
+
+    @extend_schema(operation_id="deployment_predictions_list", tags=TAG)
+    def get(self, request: Request, project: str, deployment: str) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(PredictionLogSerializer(page, many=True).data)
+
+
+class PredictionExportApi(PredictionLogApi):
+    @extend_schema(
+        operation_id="deployment_predictions_export",
+        tags=TAG,
+        parameters=[OpenApiParameter("format", str, enum=["jsonl", "csv"], description="jsonl (default) or csv")],
+        responses={(200, "application/x-ndjson"): OpenApiTypes.STR, (200, "text/csv"): OpenApiTypes.STR},
+    )
+    def get(self, request: Request, project: str, deployment: str) -> StreamingHttpResponse:  # type: ignore[override]
+        rows = self.filter_queryset(self.get_queryset()).order_by("id")
+        as_csv = request.query_params.get("format") == "csv"
+        stream = (
+            _csv(rows)
+            if as_csv
+            else (json.dumps(PredictionLogSerializer(r).data) + "\n" for r in rows.iterator(chunk_size=2000))
+        )
+        response = StreamingHttpResponse(stream, content_type="text/csv" if as_csv else "application/x-ndjson")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{deployment}-predictions.{"csv" if as_csv else "jsonl"}"'
+        )
+        return response
+
+
+def _csv(rows: Any) -> Iterator[str]:
+    fields = list(PredictionLogSerializer.Meta.fields)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(fields)
+    for row in rows.iterator(chunk_size=2000):
+        data = PredictionLogSerializer(row).data
+        writer.writerow([json.dumps(data[f]) if isinstance(data[f], dict | list) else data[f] for f in fields])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+class ReadyApi(_DeploymentView):
+    access = {"GET": Action.READ}
+    serializer_class = ReadySerializer
+
+    @extend_schema(
+        operation_id="deployments_ready",
+        tags=TAG,
+        responses={200: ReadySerializer, 503: ReadySerializer},
+        description="Whether every variant is loaded and smoke-tested in this process.",
+    )
+    def get(self, request: Request, project: str, deployment: str) -> Response:
+        target = self.deployment()
+        if target.current_revision is None:
+            raise NotFound("The deployment has no revision.")
+        variants = []
+        for variant in target.current_revision.variants.all():
+            version = variant.model_version
+            try:
+                services.smoke_test(version) if version.can_serve else None
+                ready, detail = (
+                    version.can_serve,
+                    "loaded and smoke-tested"
+                    if version.can_serve
+                    else f"gets no traffic: {version.health}/{version.approval}",
+                )
+            except Exception as exc:  # report, never raise: this is a health endpoint
+                ready, detail = False, str(getattr(exc, "detail", exc))
+            variants.append(
+                {
+                    "name": variant.name,
+                    "role": variant.role,
+                    "version": version.number,
+                    "ready": ready,
+                    "detail": detail,
+                }
+            )
+        body = {
+            "ready": all(v["ready"] for v in variants if v["role"] != "standby"),
+            "revision": target.current_revision.number,
+            "variants": variants,
+        }
+        return Response(body, status=200 if body["ready"] else 503)
+
+
+_D = "projects/<slug:project>/deployments/<str:deployment>/"
+
+urlpatterns = [
+    path("projects/<slug:project>/deployments/", DeploymentListApi.as_view(), name="deployment-list"),
+    path(_D, DeploymentDetailApi.as_view(), name="deployment-detail"),
+    path(_D + "deploy/", DeployApi.as_view(), name="deployment-deploy"),
+    path(_D + "rollback/", RollbackApi.as_view(), name="deployment-rollback"),
+    path(_D + "promote/", PromoteApi.as_view(), name="deployment-promote"),
+    path(_D + "revisions/", RevisionListApi.as_view(), name="deployment-revisions"),
+    path(_D + "predict/", PredictApi.as_view(), name="deployment-predict"),
+    path(_D + "feedback/", FeedbackApi.as_view(), name="deployment-feedback"),
+    path(_D + "predictions/", PredictionLogApi.as_view(), name="deployment-predictions"),
+    path(_D + "predictions/export/", PredictionExportApi.as_view(), name="deployment-predictions-export"),
+    path(_D + "ready/", ReadyApi.as_view(), name="deployment-ready"),
+]
+
+
+class AbAnalysisApi(_DeploymentView):
+    access = {"GET": Action.READ}
+    serializer_class = DeploymentSerializer
+
+    @extend_schema(
+        operation_id="deployments_ab_analysis",
+        tags=TAG,
+        parameters=[
+            OpenApiParameter("control", str, description="The control variant (default: the first)."),
+            OpenApiParameter("alpha", float),
+            OpenApiParameter("mde", float, description="Minimum detectable effect."),
+            OpenApiParameter("min_samples", int),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+        description="Per-variant outcomes from feedback, significance (two-proportion z-test or Welch's t-test) "
+        "with confidence intervals, the sample size still needed, and a verdict.",
+    )
+    def get(self, request: Request, project: str, deployment: str) -> Response:
+        params = request.query_params
+        try:
+            alpha = float(params.get("alpha", 0.05))
+            mde = float(params["mde"]) if params.get("mde") else None
+            min_samples = int(params.get("min_samples", 100))
+        except ValueError:
+            raise ValidationFailed.field("alpha", "alpha and mde are numbers, min_samples an integer") from None
+        if not 0 < alpha < 0.5:
+            raise ValidationFailed.field("alpha", "between 0 and 0.5")
+        return Response(
+            analysis.ab_analysis(
+                deployment=self.deployment(),
+                control=params.get("control"),
+                alpha=alpha,
+                mde=mde,
+                min_samples=min_samples,
+            )
+        )
+
+
+class ShadowReportApi(_DeploymentView):
+    access = {"GET": Action.READ}
+    serializer_class = DeploymentSerializer
+
+    @extend_schema(
+        operation_id="deployments_shadow_report",
+        tags=TAG,
+        responses={200: OpenApiTypes.OBJECT},
+        description="Shadow vs live on the same requests: agreement rate, output distribution "
+        "difference and latency delta.",
+    )
+    def get(self, request: Request, project: str, deployment: str) -> Response:
+        return Response(analysis.shadow_report(deployment=self.deployment()))
+
+
+urlpatterns += [
+    path(_D + "ab-analysis/", AbAnalysisApi.as_view(), name="deployment-ab-analysis"),
+    path(_D + "shadow-report/", ShadowReportApi.as_view(), name="deployment-shadow-report"),
+]

@@ -1,0 +1,241 @@
+"""The inference hot path: route, validate, predict, log. See DESIGN.md section 5.
+
+Warm requests make no routing or model queries (both are cached per process); the prediction log is written with
+one bulk insert, and a prediction whose log write fails is not returned (503). Shadow variants are predicted on a
+background thread after the response is computed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import uuid
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.db import DatabaseError, connection
+
+from core.errors import DomainError, ServiceUnavailable, ValidationFailed
+from core.storage import blob_read_verified
+from serving import runtime, validation
+from serving.models import PredictionLog
+from serving.runtime import DeploymentTable, VariantInfo
+
+logger = logging.getLogger(__name__)
+SHADOW_EXECUTOR: Executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="keel-shadow")
+
+
+class ModelFailure(DomainError):
+    status_code = 500
+    code = "model_error"
+    title = "The model failed to predict"
+
+
+@dataclass
+class PredictRequest:
+    payload: dict[str, Any]
+    routing_key: str
+    explain: bool
+    caller: str
+    request_id: str
+
+
+def _frame(rows: list[dict[str, Any]], version: Any) -> pd.DataFrame:
+    names = [f["name"] for f in version.signature.get("inputs", [])] or list(rows[0])
+    return pd.DataFrame(rows, columns=names)
+
+
+def _is_classifier(pipeline: Any) -> bool:
+    return hasattr(pipeline, "classes_") and hasattr(pipeline, "predict_proba")
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def run_model(pipeline: Any, frame: pd.DataFrame) -> dict[str, Any]:
+    """Predictions (and class probabilities for classifiers) for a batch, in one call each."""
+    predictions = [_json_value(v) for v in pipeline.predict(frame)]
+    out: dict[str, Any] = {"predictions": predictions}
+    if _is_classifier(pipeline):
+        classes = [_json_value(c) for c in pipeline.classes_]
+        probabilities = pipeline.predict_proba(frame)
+        out["classes"] = classes
+        out["probabilities"] = [[round(float(p), 6) for p in row] for row in probabilities]
+    return out
+
+
+def predict(table: DeploymentTable, request: PredictRequest) -> dict[str, Any]:
+    policy = table.policy or {}
+    rows, errors = validation.rows_from_payload(request.payload, int(policy.get("max_batch", 1000)))
+    if errors:
+        raise ValidationFailed(errors[0]["message"], errors=errors)
+    key = request.routing_key or request.request_id
+    try:
+        route = table.table.choose(key)
+    except LookupError:
+        raise ServiceUnavailable(f"No variant of {table.name!r} can take traffic (unhealthy or unapproved).") from None
+    variant = table.variants[route.name]
+    checked = validation.check_rows(
+        rows,
+        variant.version.signature,
+        unknown_features=policy.get("unknown_features", "error"),
+        flag_out_of_range=bool(policy.get("flag_out_of_range", True)),
+    )
+    if checked.errors:
+        raise ValidationFailed(f"{checked.errors[0]['field']}: {checked.errors[0]['message']}", errors=checked.errors)
+    response = _answer(table, variant, checked, request)
+    _mirror(table, key, checked, request)
+    return response
+
+
+def _answer(
+    table: DeploymentTable, variant: VariantInfo, checked: validation.Checked, request: PredictRequest
+) -> dict[str, Any]:
+    started = time.perf_counter()
+    loaded = runtime.models.get(variant.version)
+    frame = _frame(checked.rows, variant.version)
+    try:
+        result = run_model(loaded.pipeline, frame)
+    except Exception as exc:
+        latency = (time.perf_counter() - started) * 1000
+        _log(table, variant, checked, request, {"error": str(exc)[:500]}, latency, error=str(exc)[:500])
+        raise ModelFailure(f"{type(exc).__name__}: {exc}") from exc
+    if request.explain:
+        result["explanations"] = explain(loaded.pipeline, frame, variant.version, result)
+    latency = (time.perf_counter() - started) * 1000
+    ids = _log(table, variant, checked, request, result, latency)
+    version = variant.version
+    return {
+        "request_id": request.request_id,
+        "deployment": table.name,
+        "revision": table.revision_number,
+        "variant": variant.name,
+        "model": {"name": version.registered_model.name, "version": version.number},
+        "prediction_ids": ids,
+        **result,
+        "flags": checked.flags,
+        "latency_ms": round(latency, 3),
+    }
+
+
+def _per_row(result: dict[str, Any], index: int) -> dict[str, Any]:
+    row: dict[str, Any] = {"prediction": result["predictions"][index]}
+    if "probabilities" in result:
+        row["probabilities"] = dict(zip(map(str, result["classes"]), result["probabilities"][index], strict=True))
+    return row
+
+
+def _log(
+    table: DeploymentTable,
+    variant: VariantInfo,
+    checked: validation.Checked,
+    request: PredictRequest,
+    result: dict[str, Any],
+    latency: float,
+    *,
+    error: str = "",
+    shadow: bool = False,
+) -> list[str]:
+    per_row_latency = latency / max(1, len(checked.rows))
+    rows = [
+        PredictionLog(
+            prediction_id=uuid.uuid4(),
+            request_id=request.request_id,
+            project_id=table.project_id,
+            deployment_id=table.deployment_id,
+            revision_number=table.revision_number,
+            variant=variant.name,
+            model_version_id=variant.version.pk,
+            caller=request.caller[:200],
+            routing_key=request.routing_key[:200],
+            inputs=inputs,
+            outputs={} if error else _per_row(result, i),
+            latency_ms=per_row_latency,
+            is_error=bool(error),
+            error=error,
+            shadow=shadow,
+            flags=checked.flags[i] if checked.flags else [],
+        )
+        for i, inputs in enumerate(checked.rows)
+    ]
+    try:
+        PredictionLog.objects.bulk_create(rows)
+    except DatabaseError as exc:
+        logger.exception("prediction log write failed")
+        raise ServiceUnavailable("The prediction could not be recorded in the audit log; it was not returned.") from exc
+    return [str(r.prediction_id) for r in rows]
+
+
+# --- shadow traffic -------------------------------------------------------------------------------------------
+
+
+def _mirror(table: DeploymentTable, key: str, checked: validation.Checked, request: PredictRequest) -> None:
+    for route in table.table.shadows_for(key):
+        SHADOW_EXECUTOR.submit(_shadow, table, table.variants[route.name], checked, request)
+
+
+def _shadow(table: DeploymentTable, variant: VariantInfo, checked: validation.Checked, request: PredictRequest) -> None:
+    try:
+        started = time.perf_counter()
+        loaded = runtime.models.get(variant.version)
+        result = run_model(loaded.pipeline, _frame(checked.rows, variant.version))
+        _log(table, variant, checked, request, result, (time.perf_counter() - started) * 1000, shadow=True)
+    except Exception:
+        logger.exception("shadow prediction failed for %s", variant.name)
+    finally:
+        if threading.current_thread() is not threading.main_thread():
+            connection.close()  # worker threads own their connections
+
+
+# --- explanations -------------------------------------------------------------------------------------------------
+
+_BASELINES: dict[int, dict[str, Any]] = {}
+
+
+def baseline(version: Any) -> dict[str, Any]:
+    """A reference value per feature: the training median (numeric) or most frequent value (categorical)."""
+    if version.pk in _BASELINES:
+        return _BASELINES[version.pk]
+    values: dict[str, Any] = {}
+    if version.reference_profile_sha256:
+        profile = json.loads(blob_read_verified(version.reference_profile_sha256))
+        for column in profile.get("columns", []):
+            if column.get("quantiles"):
+                values[column["name"]] = column["quantiles"].get("p50")
+            elif column.get("frequencies"):
+                values[column["name"]] = column["frequencies"][0]["value"]
+    for spec in version.signature.get("inputs", []):
+        if spec["name"] not in values:
+            low, high = spec.get("min"), spec.get("max")
+            values[spec["name"]] = (low + high) / 2 if low is not None and high is not None else None
+    _BASELINES[version.pk] = values
+    return values
+
+
+def explain(pipeline: Any, frame: pd.DataFrame, version: Any, result: dict[str, Any]) -> list[dict[str, float]]:
+    """Per-feature contributions: how much the score (probability of the predicted class, or the predicted value)
+    drops when that feature alone is replaced by its training baseline. One batched model call."""
+    reference = baseline(version)
+    columns = list(frame.columns)
+    perturbed = pd.concat([frame.assign(**{c: reference.get(c)}) for c in columns], ignore_index=True)
+    if _is_classifier(pipeline):
+        classes = list(pipeline.classes_)
+        picked = [classes.index(p) for p in pipeline.predict(frame)]
+        base = pipeline.predict_proba(frame)[np.arange(len(frame)), picked]
+        moved = pipeline.predict_proba(perturbed).reshape(len(columns), len(frame), len(classes))
+        scores = moved[:, np.arange(len(frame)), picked]
+    else:
+        base = np.asarray(pipeline.predict(frame), dtype=float)
+        scores = np.asarray(pipeline.predict(perturbed), dtype=float).reshape(len(columns), len(frame))
+    deltas = base[None, :] - scores
+    return [{c: round(float(deltas[j, i]), 6) for j, c in enumerate(columns)} for i in range(len(frame))]
