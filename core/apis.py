@@ -39,7 +39,7 @@ class ProjectListApi(KeelAPIView):
     ordering_fields = ["slug", "created_at", "name"]
 
     def get_queryset(self):
-        return selectors.project_list_for_user(user=self.self.user)
+        return selectors.project_list_for_user(user=self.user)
 
     @extend_schema(operation_id="projects_list", responses=ProjectSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -135,7 +135,7 @@ class TokenListApi(KeelAPIView):
     serializer_class = ApiTokenSerializer
 
     def get_queryset(self):
-        return selectors.api_token_list(user=self.self.user)
+        return selectors.api_token_list(user=self.user)
 
     @extend_schema(operation_id="tokens_list")
     def get(self, request: Request) -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -18,6 +19,7 @@ from registry.selectors.datasets import dataset_get, dataset_latest_version, dat
 from registry.selectors.models import model_version_get, registered_model_get
 from training import services
 from training.evaluation import model_version_evaluate
+from training.exports import model_version_export_onnx
 from training.models import TrainingJob
 from training.serializers import (
     ModelVersionEvaluateResultSerializer,
@@ -180,5 +182,33 @@ urlpatterns.append(
         "projects/<slug:project>/models/<str:model>/versions/<int:number>/evaluate/",
         ModelVersionEvaluateApi.as_view(),
         name="model-version-evaluate",
+    )
+)
+
+
+class ModelVersionOnnxExportApi(ProjectAPIView):
+    access = {"POST": Action.WRITE}
+    serializer_class = ModelVersionEvaluateResultSerializer
+
+    @extend_schema(
+        operation_id="model_versions_export_onnx",
+        tags=["models"],
+        request=None,
+        responses={200: OpenApiTypes.OBJECT},
+        description="Convert the version to ONNX for edge deployment and store a parity check "
+        "(labels identical, probabilities within 1e-4 on the holdout). Refused with the reason when the "
+        "pipeline does not convert. Download with GET .../export/onnx/.",
+    )
+    def post(self, request: Request, project: str, model: str, number: int) -> Response:
+        registered = registered_model_get(project=self.project, name=model)
+        version = model_version_get(model=registered, number=number)
+        return Response(model_version_export_onnx(version=version, user=self.user))
+
+
+urlpatterns.append(
+    path(
+        "projects/<slug:project>/models/<str:model>/versions/<int:number>/export/onnx/build/",
+        ModelVersionOnnxExportApi.as_view(),
+        name="model-version-export-onnx-build",
     )
 )

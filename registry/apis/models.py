@@ -15,8 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import ProjectAPIView
-from core.errors import ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
 from core.roles import Action
+from core.storage import blob_read_verified
+from registry.exports.bundle import BundleError, build_bundle, current_requirements
 from registry.models import ModelVersion, RegisteredModel, Run
 from registry.selectors import models as selectors
 from registry.serializers.models import (
@@ -500,4 +502,76 @@ urlpatterns = [
     path(_M + "aliases/", AliasListApi.as_view(), name="model-alias-list"),
     path(_M + "aliases/<str:alias>/", AliasDetailApi.as_view(), name="model-alias-detail"),
     path(_M + "alias-history/", AliasHistoryApi.as_view(), name="model-alias-history"),
+]
+
+
+class OnnxDownloadApi(_ModelView):
+    access = {"GET": Action.READ}
+    serializer_class = ModelVersionSerializer
+
+    @extend_schema(
+        operation_id="model_versions_onnx_download",
+        tags=TAG,
+        parameters=[
+            OpenApiParameter("force", OpenApiTypes.BOOL, description="Download although the parity check failed.")
+        ],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request, project: str, model: str, number: int) -> HttpResponse:
+        version = self.version()
+        if not version.onnx_sha256:
+            raise NotFound(f"{version} has no ONNX export yet; POST .../export/onnx/build/ first.")
+        if not version.onnx_parity.get("passed") and request.query_params.get("force") not in ("1", "true"):
+            raise Conflict(
+                f"The ONNX export of {version} failed its parity check "
+                f"({version.onnx_parity.get('detail')}); pass force=true to download anyway."
+            )
+        response = HttpResponse(blob_read_verified(version.onnx_sha256), content_type="application/octet-stream")
+        response["Content-Disposition"] = f'attachment; filename="{version.registered_model.name}-v{number}.onnx"'
+        return response
+
+
+class BundleDownloadApi(_ModelView):
+    access = {"GET": Action.READ}
+    serializer_class = ModelVersionSerializer
+
+    @extend_schema(
+        operation_id="model_versions_bundle_download",
+        tags=TAG,
+        responses={(200, "application/gzip"): OpenApiTypes.BINARY},
+        description="A container bundle (tar.gz): the model, pinned requirements, a minimal serving "
+        "script and a Dockerfile.",
+    )
+    def get(self, request: Request, project: str, model: str, number: int) -> HttpResponse:
+        version = self.version()
+        if version.artifact_format != "skops":
+            raise Conflict(f"{version} is a {version.artifact_format} model; bundles hold skops models only.")
+        data = services.model_version_artifact(version)
+        metadata = {
+            "model": version.registered_model.name,
+            "version": version.number,
+            "project": project,
+            "artifact_sha256": version.artifact_sha256,
+            "created_at": version.created_at.isoformat(),
+            "metrics": version.metrics,
+        }
+        try:
+            bundle = build_bundle(
+                model_bytes=data,
+                model_format="skops",
+                signature=version.signature,
+                input_example=version.input_example,
+                metadata=metadata,
+                requirements=current_requirements(),
+            )
+        except BundleError as exc:
+            raise Conflict(f"Cannot bundle {version}: {exc}") from None
+        response = HttpResponse(bundle, content_type="application/gzip")
+        response["Content-Disposition"] = f'attachment; filename="{version.registered_model.name}-v{number}.tar.gz"'
+        return response
+
+
+urlpatterns += [
+    path(_V + "export/onnx/", OnnxDownloadApi.as_view(), name="model-version-onnx"),
+    path(_V + "export/bundle/", BundleDownloadApi.as_view(), name="model-version-bundle"),
 ]
