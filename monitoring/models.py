@@ -1,1 +1,234 @@
-from django.db import models  # noqa: F401
+"""Monitoring: drift reports, alert rules and alerts, notification channels, retraining policies and runs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from core.models import Project, name_validator
+
+
+class DriftConfig(models.Model):
+    """Per-deployment drift schedule and options (methods/thresholds per feature, corrections, weighting)."""
+
+    deployment = models.OneToOneField("serving.Deployment", on_delete=models.CASCADE, related_name="drift_config")
+    enabled = models.BooleanField(default=True)
+    window_minutes = models.PositiveIntegerField(default=60)
+    cadence_minutes = models.PositiveIntegerField(default=60)
+    # monitoring.drift.DriftOptions as JSON: columns {name: {method, threshold}}, share_threshold, correction, ...
+    options = models.JSONField(default=dict, blank=True)
+    per_variant = models.BooleanField(default=False, help_text="Also report each live variant separately.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"drift config of {self.deployment}"
+
+
+class ReportStatus(models.TextChoices):
+    OK = "ok"
+    INSUFFICIENT_DATA = "insufficient_data"
+    FAILED = "failed"
+
+
+class DriftReport(models.Model):
+    """One report per (deployment, variant, window); the unique constraint makes scheduled runs exactly-once."""
+
+    deployment = models.ForeignKey("serving.Deployment", on_delete=models.CASCADE, related_name="drift_reports")
+    variant = models.CharField(max_length=64, blank=True, help_text="Empty: all live traffic.")
+    model_version = models.ForeignKey("registry.ModelVersion", null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    status = models.CharField(max_length=20, choices=ReportStatus.choices)
+    trigger = models.CharField(max_length=20, default="schedule")  # schedule | manual
+    n_rows = models.PositiveIntegerField(default=0)
+    dataset_drift = models.BooleanField(null=True)
+    share_drifted = models.FloatField(null=True)
+    prediction_drift = models.BooleanField(null=True)
+    result = models.JSONField(default=dict)
+    detail = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-window_end", "variant"]
+        constraints = [
+            models.UniqueConstraint(fields=["deployment", "variant", "window_start", "window_end"],
+                                    name="one_drift_report_per_window")
+        ]
+        indexes = [models.Index(fields=["deployment", "-window_end"], name="drift_recent")]
+
+    def __str__(self) -> str:
+        return f"drift {self.deployment} {self.window_start:%Y-%m-%d %H:%M}-{self.window_end:%H:%M}"
+
+
+class Severity(models.TextChoices):
+    INFO = "info"
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+
+class ChannelKind(models.TextChoices):
+    WEBHOOK = "webhook"
+    EMAIL = "email"
+    SLACK = "slack"
+
+
+class NotificationChannel(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="notification_channels")
+    name = models.CharField(max_length=128, validators=[name_validator])
+    kind = models.CharField(max_length=10, choices=ChannelKind.choices)
+    # webhook: {"url", "secret"}; email: {"to": [...]}; slack: {"url"}
+    config = models.JSONField(default=dict)
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["project", "name"], name="uniq_channel_name")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.name}"
+
+
+class AlertRule(models.Model):
+    """A condition on a monitored figure. Metrics: drift_share, feature_drift, quality, latency_p95, error_rate,
+    traffic (requests in the window; "traffic < 1" catches a drop to zero)."""
+
+    class Metric(models.TextChoices):
+        DRIFT_SHARE = "drift_share"
+        FEATURE_DRIFT = "feature_drift"
+        QUALITY = "quality"
+        LATENCY_P95 = "latency_p95"
+        ERROR_RATE = "error_rate"
+        TRAFFIC = "traffic"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="alert_rules")
+    deployment = models.ForeignKey("serving.Deployment", on_delete=models.CASCADE, related_name="alert_rules")
+    name = models.CharField(max_length=128, validators=[name_validator])
+    metric = models.CharField(max_length=20, choices=Metric.choices)
+    feature = models.CharField(max_length=255, blank=True, help_text="For feature_drift: the feature.")
+    op = models.CharField(max_length=2, choices=[(o, o) for o in (">", ">=", "<", "<=")], default=">")
+    threshold = models.FloatField()
+    window_minutes = models.PositiveIntegerField(default=60)
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.WARNING)
+    cooldown_minutes = models.PositiveIntegerField(default=60, help_text="Minimum time between two firings.")
+    enabled = models.BooleanField(default=True)
+    channels = models.ManyToManyField(NotificationChannel, blank=True, related_name="rules")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["project", "name"], name="uniq_alert_rule_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.metric} {self.op} {self.threshold}"
+
+
+class AlertStatus(models.TextChoices):
+    FIRING = "firing"
+    RESOLVED = "resolved"
+
+
+class Alert(models.Model):
+    """One firing episode of a rule: firing -> resolved (automatic when the condition clears); at most one firing
+    alert per rule (deduplication), acknowledgeable while firing."""
+
+    rule = models.ForeignKey(AlertRule, on_delete=models.CASCADE, related_name="alerts")
+    status = models.CharField(max_length=10, choices=AlertStatus.choices, default=AlertStatus.FIRING)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    value = models.FloatField(null=True)
+    last_value = models.FloatField(null=True)
+    message = models.CharField(max_length=500)
+    started_at = models.DateTimeField(default=timezone.now)
+    last_evaluated_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    evaluations = models.PositiveIntegerField(default=1)
+    notifications = models.JSONField(default=list, blank=True)  # [{"channel", "kind", "status", "at", "detail"}]
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [models.UniqueConstraint(fields=["rule"], condition=models.Q(status="firing"),
+                                               name="one_firing_alert_per_rule")]
+
+    def __str__(self) -> str:
+        return f"{self.rule.name} {self.status} since {self.started_at:%c}"
+
+
+class RetrainingPolicy(models.Model):
+    class Trigger(models.TextChoices):
+        ALERT = "alert"
+        SCHEDULE = "schedule"
+        NEW_DATA = "new_data"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="retraining_policies")
+    deployment = models.ForeignKey("serving.Deployment", on_delete=models.CASCADE, related_name="retraining_policies")
+    name = models.CharField(max_length=128, validators=[name_validator])
+    enabled = models.BooleanField(default=True)
+    trigger = models.CharField(max_length=10, choices=Trigger.choices, default=Trigger.ALERT)
+    alert_rules = models.ManyToManyField(AlertRule, blank=True, related_name="retraining_policies")
+    schedule_minutes = models.PositiveIntegerField(null=True, blank=True)
+    dataset = models.CharField(max_length=128, help_text="Train on the latest valid version of this dataset.")
+    include_feedback = models.BooleanField(default=False, help_text="Append labelled feedback rows to the data.")
+    spec = models.JSONField(help_text="The training spec (as for training jobs).")
+    model_name = models.CharField(max_length=128, help_text="Register candidates as versions of this model.")
+    # {"kind": "canary", "steps": [...], "interval_seconds": n, "guardrails": {...}} or {"kind": "shadow", ...}
+    rollout = models.JSONField(default=dict, blank=True)
+    min_interval_minutes = models.PositiveIntegerField(default=60)
+    last_triggered_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["project", "name"], name="uniq_retraining_policy_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RetrainingRun(models.Model):
+    """The whole chain of one retraining, with links to everything it created."""
+
+    class Status(models.TextChoices):
+        TRAINING = "training"
+        GATING = "gating"
+        AWAITING_APPROVAL = "awaiting_approval"
+        ROLLING_OUT = "rolling_out"
+        PROMOTED = "promoted"
+        REJECTED = "rejected"
+        ROLLED_BACK = "rolled_back"
+        FAILED = "failed"
+
+    ACTIVE = ("training", "gating", "awaiting_approval", "rolling_out")
+
+    policy = models.ForeignKey(RetrainingPolicy, on_delete=models.CASCADE, related_name="runs")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.TRAINING)
+    trigger = models.JSONField(default=dict)  # {"kind": "alert", "alert_id": ...}
+    dataset_version = models.ForeignKey("registry.DatasetVersion", null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+")
+    training_job = models.ForeignKey("training.TrainingJob", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    model_version = models.ForeignKey("registry.ModelVersion", null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+    champion_version = models.ForeignKey("registry.ModelVersion", null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="+")
+    checks = models.JSONField(default=list, blank=True)
+    steps = models.JSONField(default=list, blank=True)  # [{"at", "step", "detail"}]
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy"], condition=models.Q(
+                status__in=["training", "gating", "awaiting_approval", "rolling_out"]),
+                name="one_active_retraining_run_per_policy")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy.name} run {self.pk} ({self.status})"
