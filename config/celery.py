@@ -34,5 +34,8 @@ app.conf.update(
 app.conf.beat_schedule = {
     "training-reap-stale-jobs": {"task": "training.reap_stale_jobs", "schedule": 60.0},
     "serving-advance-rollouts": {"task": "serving.advance_rollouts", "schedule": 15.0},
+    "monitoring-drift-reports": {"task": "monitoring.run_due_drift_reports", "schedule": 60.0},
+    "monitoring-alert-rules": {"task": "monitoring.evaluate_alert_rules", "schedule": 60.0},
+    "monitoring-retraining-runs": {"task": "monitoring.advance_retraining_runs", "schedule": 30.0},
 }
 app.autodiscover_tasks()

@@ -222,6 +222,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "core.roles.Role",
         "MemberRoleEnum": "core.serializers.MEMBER_ROLE_CHOICES",
+        "ColumnKindEnum": "registry.models.datasets.ColumnKind",
+        "ColumnRoleEnum": "registry.models.datasets.ColumnRole",
+        "RuleKindEnum": "registry.models.datasets.RuleKind",
+        "ChannelKindEnum": "monitoring.models.ChannelKind",
+        "VariantRoleEnum": "serving.models.VariantRole",
+        "ComparisonOpEnum": [(">", ">"), (">=", ">="), ("<", "<"), ("<=", "<=")],
         "TaskTypeEnum": "core.models.TaskType",
     },
     "AUTHENTICATION_WHITELIST": ["core.auth.TokenAuthentication"],
@@ -263,6 +269,8 @@ KEEL_MODEL_IDLE_SECONDS = env.int("KEEL_MODEL_IDLE_SECONDS", 3600, minimum=10)
 KEEL_PREDICT_MAX_BATCH = env.int("KEEL_PREDICT_MAX_BATCH", 1000, minimum=1)
 KEEL_TOKEN_LAST_USED_RESOLUTION = env.int("KEEL_TOKEN_LAST_USED_RESOLUTION", 60, minimum=0)
 KEEL_WEBHOOK_ALLOWED_NETWORKS = env.list("KEEL_WEBHOOK_ALLOWED_NETWORKS", [])
+KEEL_METRICS_TOKEN = env.string("KEEL_METRICS_TOKEN", "") or ""
+KEEL_METRICS_ALLOWED_NETWORKS = env.list("KEEL_METRICS_ALLOWED_NETWORKS", ["127.0.0.1/32", "::1/128"])
 
 LOG_LEVEL = env.choice("KEEL_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")
 LOGGING = {

@@ -36,8 +36,9 @@ class DriftReport(models.Model):
 
     deployment = models.ForeignKey("serving.Deployment", on_delete=models.CASCADE, related_name="drift_reports")
     variant = models.CharField(max_length=64, blank=True, help_text="Empty: all live traffic.")
-    model_version = models.ForeignKey("registry.ModelVersion", null=True, blank=True, on_delete=models.SET_NULL,
-                                      related_name="+")
+    model_version = models.ForeignKey(
+        "registry.ModelVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     window_start = models.DateTimeField()
     window_end = models.DateTimeField()
     status = models.CharField(max_length=20, choices=ReportStatus.choices)
@@ -53,8 +54,9 @@ class DriftReport(models.Model):
     class Meta:
         ordering = ["-window_end", "variant"]
         constraints = [
-            models.UniqueConstraint(fields=["deployment", "variant", "window_start", "window_end"],
-                                    name="one_drift_report_per_window")
+            models.UniqueConstraint(
+                fields=["deployment", "variant", "window_start", "window_end"], name="one_drift_report_per_window"
+            )
         ]
         indexes = [models.Index(fields=["deployment", "-window_end"], name="drift_recent")]
 
@@ -143,16 +145,20 @@ class Alert(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     last_evaluated_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                        related_name="+")
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     evaluations = models.PositiveIntegerField(default=1)
     notifications = models.JSONField(default=list, blank=True)  # [{"channel", "kind", "status", "at", "detail"}]
 
     class Meta:
         ordering = ["-started_at"]
-        constraints = [models.UniqueConstraint(fields=["rule"], condition=models.Q(status="firing"),
-                                               name="one_firing_alert_per_rule")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule"], condition=models.Q(status="firing"), name="one_firing_alert_per_rule"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.rule.name} {self.status} since {self.started_at:%c}"
@@ -179,8 +185,9 @@ class RetrainingPolicy(models.Model):
     rollout = models.JSONField(default=dict, blank=True)
     min_interval_minutes = models.PositiveIntegerField(default=60)
     last_triggered_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -209,14 +216,18 @@ class RetrainingRun(models.Model):
     policy = models.ForeignKey(RetrainingPolicy, on_delete=models.CASCADE, related_name="runs")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.TRAINING)
     trigger = models.JSONField(default=dict)  # {"kind": "alert", "alert_id": ...}
-    dataset_version = models.ForeignKey("registry.DatasetVersion", null=True, blank=True, on_delete=models.SET_NULL,
-                                        related_name="+")
-    training_job = models.ForeignKey("training.TrainingJob", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
-    model_version = models.ForeignKey("registry.ModelVersion", null=True, blank=True, on_delete=models.SET_NULL,
-                                      related_name="+")
-    champion_version = models.ForeignKey("registry.ModelVersion", null=True, blank=True, on_delete=models.SET_NULL,
-                                         related_name="+")
+    dataset_version = models.ForeignKey(
+        "registry.DatasetVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    training_job = models.ForeignKey(
+        "training.TrainingJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    model_version = models.ForeignKey(
+        "registry.ModelVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    champion_version = models.ForeignKey(
+        "registry.ModelVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     checks = models.JSONField(default=list, blank=True)
     steps = models.JSONField(default=list, blank=True)  # [{"at", "step", "detail"}]
     created_at = models.DateTimeField(default=timezone.now)
@@ -225,9 +236,11 @@ class RetrainingRun(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["policy"], condition=models.Q(
-                status__in=["training", "gating", "awaiting_approval", "rolling_out"]),
-                name="one_active_retraining_run_per_policy")
+            models.UniqueConstraint(
+                fields=["policy"],
+                condition=models.Q(status__in=["training", "gating", "awaiting_approval", "rolling_out"]),
+                name="one_active_retraining_run_per_policy",
+            )
         ]
 
     def __str__(self) -> str:

@@ -1,3 +1,3 @@
-from django.urls import path  # noqa: F401
+from monitoring.apis import urlpatterns
 
-urlpatterns: list = []
+__all__ = ["urlpatterns"]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from training.models import JobStatus, TrainingJob
@@ -82,6 +83,7 @@ class TrainingJobSerializer(serializers.ModelSerializer):
             "finished_at",
         ]
 
+    @extend_schema_field(ProgressSerializer)
     def get_progress(self, obj: TrainingJob) -> dict[str, object]:
         fraction = obj.progress_done / obj.progress_total if obj.progress_total else 0.0
         if obj.status == JobStatus.SUCCEEDED:

@@ -45,6 +45,8 @@ TAG = ["datasets"]
 
 
 class _DatasetView(ProjectAPIView):
+    queryset: Any = DatasetVersion.objects.none()  # for schema generation; reads go through selectors
+
     def dataset(self) -> Dataset:
         return selectors.dataset_get(project=self.project, name=self.kwargs["dataset"])
 

@@ -47,6 +47,8 @@ TAG = ["models"]
 
 
 class _ModelView(ProjectAPIView):
+    queryset: Any = ModelVersion.objects.none()  # for schema generation; reads go through selectors
+
     def model(self) -> RegisteredModel:
         return selectors.registered_model_get(project=self.project, name=self.kwargs["model"])
 

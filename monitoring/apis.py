@@ -1,0 +1,416 @@
+"""Monitoring API under /api/v1/projects/{project}/: drift, performance, alert rules, alerts, channels, retraining."""
+
+from __future__ import annotations
+
+import resource
+from datetime import timedelta
+from typing import Any
+
+from django.urls import path
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.api import ProjectAPIView
+from core.errors import NotFound, ValidationFailed
+from core.roles import Action
+from monitoring.models import Alert, AlertRule, DriftReport, NotificationChannel, RetrainingPolicy, RetrainingRun
+from monitoring.serializers import (
+    AlertRuleSerializer,
+    AlertRuleWriteSerializer,
+    AlertSerializer,
+    ChannelCreateSerializer,
+    ChannelSerializer,
+    DriftConfigSerializer,
+    DriftReportRequestSerializer,
+    DriftReportSerializer,
+    RetrainingPolicySerializer,
+    RetrainingPolicyWriteSerializer,
+    RetrainingRunSerializer,
+)
+from monitoring.services import alerts, config, drift, retraining
+from serving import runtime
+from serving.models import Deployment
+from serving.stats import variant_windows
+
+TAG = ["monitoring"]
+
+
+class _Api(ProjectAPIView):
+    def deployment(self) -> Deployment:
+        found = Deployment.objects.filter(project=self.project, name=self.kwargs["deployment"]).first()
+        if found is None:
+            raise NotFound(f"Deployment {self.kwargs['deployment']!r} not found.")
+        return found
+
+    def listing(self, queryset: Any, serializer: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(queryset))
+        return self.get_paginated_response(serializer(page, many=True).data)
+
+
+class DriftConfigApi(_Api):
+    access = {"GET": Action.READ, "PUT": Action.OPERATE}
+    serializer_class = DriftConfigSerializer
+
+    @extend_schema(operation_id="drift_config_retrieve", tags=TAG)
+    def get(self, request: Request, project: str, deployment: str) -> Response:
+        return Response(DriftConfigSerializer(drift.config_for(self.deployment())).data)
+
+    @extend_schema(
+        operation_id="drift_config_set",
+        tags=TAG,
+        request=DriftConfigSerializer,
+        responses=DriftConfigSerializer,
+        description="Schedule (window and cadence) and options: per-feature method/threshold overrides "
+        "{columns: {name: {method, threshold}}}, share_threshold, correction (bonferroni|bh), "
+        "importance_weighted, min_rows, exclude.",
+    )
+    def put(self, request: Request, project: str, deployment: str) -> Response:
+        serializer = DriftConfigSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        saved = config.drift_config_set(deployment=self.deployment(), user=self.user, **serializer.validated_data)
+        return Response(DriftConfigSerializer(saved).data)
+
+
+class DriftReportListApi(_Api):
+    access = {"GET": Action.READ, "POST": Action.WRITE}
+    serializer_class = DriftReportSerializer
+    queryset = DriftReport.objects.none()
+    filterset_fields = ["status", "variant", "dataset_drift"]
+    ordering_fields = ["window_end", "created_at"]
+
+    @extend_schema(operation_id="drift_reports_list", tags=TAG)
+    def get(self, request: Request, project: str, deployment: str) -> Response:
+        reports = DriftReport.objects.filter(deployment=self.deployment()).select_related("model_version")
+        return self.listing(reports.order_by("-window_end"), DriftReportSerializer)
+
+    @extend_schema(
+        operation_id="drift_reports_create",
+        tags=TAG,
+        request=DriftReportRequestSerializer,
+        responses={201: DriftReportSerializer, 200: DriftReportSerializer},
+        description="Compute a report now (the same window twice returns the stored report).",
+    )
+    def post(self, request: Request, project: str, deployment: str) -> Response:
+        serializer = DriftReportRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        target = self.deployment()
+        if "window_start" in data:
+            start, end = data["window_start"], data["window_end"]
+        else:
+            minutes = data.get("window_minutes") or drift.config_for(target).window_minutes
+            end = timezone.now()
+            start = end - timedelta(minutes=minutes)
+        report, created = drift.drift_report_create(
+            deployment=target,
+            window_start=start,
+            window_end=end,
+            variant=data["variant"],
+            trigger="manual",
+            user=self.user,
+        )
+        return Response(DriftReportSerializer(report).data, status=201 if created else 200)
+
+
+class DriftReportDetailApi(_Api):
+    access = {"GET": Action.READ}
+    serializer_class = DriftReportSerializer
+
+    @extend_schema(operation_id="drift_reports_retrieve", tags=TAG)
+    def get(self, request: Request, project: str, deployment: str, report_id: int) -> Response:
+        report = config.get_or_404(DriftReport.objects, pk=report_id, deployment=self.deployment())
+        return Response(DriftReportSerializer(report).data)
+
+
+def _process_usage() -> dict[str, Any]:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    loaded = runtime.models.loaded()
+    return {
+        "max_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "cpu_user_s": round(usage.ru_utime, 2),
+        "cpu_system_s": round(usage.ru_stime, 2),
+        "loaded_models": len(loaded),
+        "loaded_model_bytes_estimate": sum(m.size * 4 for m in loaded.values()),
+        "cold_starts_ms": [round(ms, 1) for _, ms in runtime.models.cold_starts[-10:]],
+    }
+
+
+class PerformanceApi(_Api):
+    access = {"GET": Action.READ}
+    serializer_class = DriftReportSerializer
+
+    @extend_schema(
+        operation_id="deployments_performance",
+        tags=TAG,
+        responses={200: OpenApiTypes.OBJECT},
+        parameters=[OpenApiParameter("window_minutes", int, description="Default 60.")],
+        description="Per variant over the window: throughput, error rate, latency p50/p95/p99 and, from "
+        "joined feedback, accuracy (classification) or MAE/RMSE (regression) with the labelled count; "
+        "plus this process's resource use and loaded models.",
+    )
+    def get(self, request: Request, project: str, deployment: str) -> Response:
+        try:
+            minutes = int(request.query_params.get("window_minutes", 60))
+        except ValueError:
+            raise ValidationFailed.field("window_minutes", "an integer") from None
+        if not 1 <= minutes <= 30 * 24 * 60:
+            raise ValidationFailed.field("window_minutes", "between 1 and 43200")
+        target = self.deployment()
+        windows = variant_windows(deployment_id=target.pk, since=timezone.now() - timedelta(minutes=minutes))
+        return Response(
+            {
+                "window_minutes": minutes,
+                "variants": {name: _figures(w, self.project.task_type, minutes) for name, w in windows.items()},
+                "process": _process_usage(),
+            }
+        )
+
+
+def _figures(window: Any, task_type: str, minutes: int) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "requests": window.requests,
+        "throughput_per_min": window.requests / minutes,
+        "error_rate": window.error_rate,
+        "latency_ms": {"p50": window.p50_ms, "p95": window.p95_ms, "p99": window.p99_ms},
+        "labelled": window.labelled,
+    }
+    if window.labelled and task_type == "classification":
+        out["accuracy"] = window.correct / window.labelled
+    elif window.labelled:
+        out["mae"] = window.abs_error_sum / window.labelled
+        out["rmse"] = (
+            (sum(e * e for e in window.abs_errors) / len(window.abs_errors)) ** 0.5 if window.abs_errors else None
+        )
+    return out
+
+
+class ChannelListApi(_Api):
+    access = {"GET": Action.READ, "POST": Action.OPERATE}
+    serializer_class = ChannelSerializer
+    queryset = NotificationChannel.objects.none()
+
+    @extend_schema(operation_id="channels_list", tags=TAG)
+    def get(self, request: Request, project: str) -> Response:
+        return self.listing(NotificationChannel.objects.filter(project=self.project), ChannelSerializer)
+
+    @extend_schema(
+        operation_id="channels_create", tags=TAG, request=ChannelCreateSerializer, responses={201: ChannelSerializer}
+    )
+    def post(self, request: Request, project: str) -> Response:
+        serializer = ChannelCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        channel = config.channel_create(project=self.project, user=self.user, **serializer.validated_data)
+        return Response(ChannelSerializer(channel).data, status=status.HTTP_201_CREATED)
+
+
+class ChannelDetailApi(_Api):
+    access = {"GET": Action.READ, "DELETE": Action.OPERATE}
+    serializer_class = ChannelSerializer
+
+    @extend_schema(operation_id="channels_retrieve", tags=TAG)
+    def get(self, request: Request, project: str, channel_id: int) -> Response:
+        return Response(
+            ChannelSerializer(config.get_or_404(NotificationChannel.objects, pk=channel_id, project=self.project)).data
+        )
+
+    @extend_schema(operation_id="channels_delete", tags=TAG, responses={204: None})
+    def delete(self, request: Request, project: str, channel_id: int) -> Response:
+        channel = config.get_or_404(NotificationChannel.objects, pk=channel_id, project=self.project)
+        config.channel_delete(channel=channel, user=self.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AlertRuleListApi(_Api):
+    access = {"GET": Action.READ, "POST": Action.OPERATE}
+    serializer_class = AlertRuleSerializer
+    queryset = AlertRule.objects.none()
+
+    @extend_schema(operation_id="alert_rules_list", tags=TAG)
+    def get(self, request: Request, project: str) -> Response:
+        rules = AlertRule.objects.filter(project=self.project).select_related("deployment")
+        return self.listing(rules.prefetch_related("channels"), AlertRuleSerializer)
+
+    @extend_schema(
+        operation_id="alert_rules_create",
+        tags=TAG,
+        request=AlertRuleWriteSerializer,
+        responses={201: AlertRuleSerializer},
+    )
+    def post(self, request: Request, project: str) -> Response:
+        serializer = AlertRuleWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rule = config.alert_rule_save(project=self.project, user=self.user, **serializer.validated_data)
+        return Response(AlertRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
+
+
+class AlertRuleDetailApi(_Api):
+    access = {"GET": Action.READ, "PUT": Action.OPERATE, "DELETE": Action.OPERATE, "POST": Action.OPERATE}
+    serializer_class = AlertRuleSerializer
+
+    def rule(self) -> AlertRule:
+        return config.get_or_404(
+            AlertRule.objects.select_related("deployment"), pk=self.kwargs["rule_id"], project=self.project
+        )
+
+    @extend_schema(operation_id="alert_rules_retrieve", tags=TAG)
+    def get(self, request: Request, project: str, rule_id: int) -> Response:
+        return Response(AlertRuleSerializer(self.rule()).data)
+
+    @extend_schema(
+        operation_id="alert_rules_replace", tags=TAG, request=AlertRuleWriteSerializer, responses=AlertRuleSerializer
+    )
+    def put(self, request: Request, project: str, rule_id: int) -> Response:
+        serializer = AlertRuleWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rule = config.alert_rule_save(
+            project=self.project, user=self.user, rule=self.rule(), **serializer.validated_data
+        )
+        return Response(AlertRuleSerializer(rule).data)
+
+    @extend_schema(
+        operation_id="alert_rules_evaluate",
+        tags=TAG,
+        request=None,
+        responses=AlertSerializer,
+        description="Evaluate the rule now (as the scheduler does every minute).",
+    )
+    def post(self, request: Request, project: str, rule_id: int) -> Response:
+        alert = alerts.evaluate_rule(rule=self.rule())
+        return Response(AlertSerializer(alert).data if alert else {"status": "ok", "alert": None})
+
+    @extend_schema(operation_id="alert_rules_delete", tags=TAG, responses={204: None})
+    def delete(self, request: Request, project: str, rule_id: int) -> Response:
+        self.rule().delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AlertListApi(_Api):
+    access = {"GET": Action.READ}
+    serializer_class = AlertSerializer
+    queryset = Alert.objects.none()
+    filterset_fields = ["status", "severity"]
+    ordering_fields = ["started_at"]
+
+    @extend_schema(operation_id="alerts_list", tags=TAG)
+    def get(self, request: Request, project: str) -> Response:
+        found = Alert.objects.filter(rule__project=self.project).select_related("rule__deployment", "acknowledged_by")
+        return self.listing(found.order_by("-started_at"), AlertSerializer)
+
+
+class AlertAcknowledgeApi(_Api):
+    access = {"POST": Action.OPERATE}
+    serializer_class = AlertSerializer
+
+    @extend_schema(operation_id="alerts_acknowledge", tags=TAG, request=None, responses=AlertSerializer)
+    def post(self, request: Request, project: str, alert_id: int) -> Response:
+        alert = config.get_or_404(Alert.objects, pk=alert_id, rule__project=self.project)
+        return Response(AlertSerializer(alerts.alert_acknowledge(alert=alert, user=self.user)).data)
+
+
+class RetrainingPolicyListApi(_Api):
+    access = {"GET": Action.READ, "POST": Action.OPERATE}
+    serializer_class = RetrainingPolicySerializer
+    queryset = RetrainingPolicy.objects.none()
+
+    @extend_schema(operation_id="retraining_policies_list", tags=TAG)
+    def get(self, request: Request, project: str) -> Response:
+        policies = RetrainingPolicy.objects.filter(project=self.project).select_related("deployment")
+        return self.listing(policies.prefetch_related("alert_rules"), RetrainingPolicySerializer)
+
+    @extend_schema(
+        operation_id="retraining_policies_create",
+        tags=TAG,
+        request=RetrainingPolicyWriteSerializer,
+        responses={201: RetrainingPolicySerializer},
+    )
+    def post(self, request: Request, project: str) -> Response:
+        serializer = RetrainingPolicyWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        policy = config.retraining_policy_save(project=self.project, user=self.user, **serializer.validated_data)
+        return Response(RetrainingPolicySerializer(policy).data, status=status.HTTP_201_CREATED)
+
+
+class RetrainingTriggerApi(_Api):
+    access = {"POST": Action.OPERATE}
+    serializer_class = RetrainingRunSerializer
+
+    @extend_schema(
+        operation_id="retraining_policies_trigger",
+        tags=TAG,
+        request=None,
+        responses={201: RetrainingRunSerializer},
+        description="Start a retraining run now.",
+    )
+    def post(self, request: Request, project: str, policy_id: int) -> Response:
+        policy = config.get_or_404(RetrainingPolicy.objects, pk=policy_id, project=self.project)
+        run = retraining.retraining_start(
+            policy=policy, trigger={"kind": "manual", "by": self.user.username}, user=self.user
+        )
+        return Response(RetrainingRunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+
+class RetrainingRunListApi(_Api):
+    access = {"GET": Action.READ}
+    serializer_class = RetrainingRunSerializer
+    queryset = RetrainingRun.objects.none()
+    filterset_fields = ["status"]
+    ordering_fields = ["created_at"]
+
+    @extend_schema(operation_id="retraining_runs_list", tags=TAG)
+    def get(self, request: Request, project: str) -> Response:
+        runs = RetrainingRun.objects.filter(policy__project=self.project).select_related(
+            "policy", "training_job", "model_version", "champion_version", "dataset_version"
+        )
+        return self.listing(runs.order_by("-created_at"), RetrainingRunSerializer)
+
+
+class RetrainingRunDetailApi(_Api):
+    access = {"GET": Action.READ, "POST": Action.OPERATE}
+    serializer_class = RetrainingRunSerializer
+
+    @extend_schema(operation_id="retraining_runs_retrieve", tags=TAG)
+    def get(self, request: Request, project: str, run_id: int) -> Response:
+        run = config.get_or_404(RetrainingRun.objects, pk=run_id, policy__project=self.project)
+        return Response(RetrainingRunSerializer(run).data)
+
+    @extend_schema(
+        operation_id="retraining_runs_advance",
+        tags=TAG,
+        request=None,
+        responses=RetrainingRunSerializer,
+        description="Move the run forward now (the scheduler does this every 30 s).",
+    )
+    def post(self, request: Request, project: str, run_id: int) -> Response:
+        run = config.get_or_404(RetrainingRun.objects, pk=run_id, policy__project=self.project)
+        retraining.retraining_advance(run_id=run.pk)
+        run.refresh_from_db()
+        return Response(RetrainingRunSerializer(run).data)
+
+
+_P = "projects/<slug:project>/"
+_D = _P + "deployments/<str:deployment>/"
+
+urlpatterns = [
+    path(_D + "drift-config/", DriftConfigApi.as_view(), name="drift-config"),
+    path(_D + "drift-reports/", DriftReportListApi.as_view(), name="drift-report-list"),
+    path(_D + "drift-reports/<int:report_id>/", DriftReportDetailApi.as_view(), name="drift-report-detail"),
+    path(_D + "performance/", PerformanceApi.as_view(), name="deployment-performance"),
+    path(_P + "channels/", ChannelListApi.as_view(), name="channel-list"),
+    path(_P + "channels/<int:channel_id>/", ChannelDetailApi.as_view(), name="channel-detail"),
+    path(_P + "alert-rules/", AlertRuleListApi.as_view(), name="alert-rule-list"),
+    path(_P + "alert-rules/<int:rule_id>/", AlertRuleDetailApi.as_view(), name="alert-rule-detail"),
+    path(_P + "alerts/", AlertListApi.as_view(), name="alert-list"),
+    path(_P + "alerts/<int:alert_id>/acknowledge/", AlertAcknowledgeApi.as_view(), name="alert-acknowledge"),
+    path(_P + "retraining-policies/", RetrainingPolicyListApi.as_view(), name="retraining-policy-list"),
+    path(
+        _P + "retraining-policies/<int:policy_id>/trigger/",
+        RetrainingTriggerApi.as_view(),
+        name="retraining-policy-trigger",
+    ),
+    path(_P + "retraining-runs/", RetrainingRunListApi.as_view(), name="retraining-run-list"),
+    path(_P + "retraining-runs/<int:run_id>/", RetrainingRunDetailApi.as_view(), name="retraining-run-detail"),
+]

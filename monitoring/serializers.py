@@ -1,0 +1,217 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from core.models import name_validator
+from monitoring.models import (
+    Alert,
+    AlertRule,
+    ChannelKind,
+    DriftConfig,
+    DriftReport,
+    NotificationChannel,
+    RetrainingPolicy,
+    RetrainingRun,
+    Severity,
+)
+
+
+class DriftConfigSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DriftConfig
+        fields = ["enabled", "window_minutes", "cadence_minutes", "options", "per_variant", "updated_at"]
+        read_only_fields = ["updated_at"]
+        extra_kwargs = {
+            "window_minutes": {"min_value": 1, "max_value": 7 * 24 * 60},
+            "cadence_minutes": {"min_value": 1, "max_value": 7 * 24 * 60},
+        }
+
+
+class DriftReportSerializer(serializers.ModelSerializer):
+    model_version = serializers.IntegerField(source="model_version.number", allow_null=True, default=None)
+
+    class Meta:
+        model = DriftReport
+        fields = [
+            "id",
+            "variant",
+            "model_version",
+            "window_start",
+            "window_end",
+            "status",
+            "trigger",
+            "n_rows",
+            "dataset_drift",
+            "share_drifted",
+            "prediction_drift",
+            "detail",
+            "result",
+            "created_at",
+        ]
+
+
+class DriftReportRequestSerializer(serializers.Serializer):
+    window_minutes = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=30 * 24 * 60,
+        help_text="The window ending now (default: the drift config's).",
+    )
+    window_start = serializers.DateTimeField(required=False)
+    window_end = serializers.DateTimeField(required=False)
+    variant = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate(self, attrs: dict[str, object]) -> dict[str, object]:
+        if ("window_start" in attrs) != ("window_end" in attrs):
+            raise serializers.ValidationError({"window_end": "give window_start and window_end together"})
+        return attrs
+
+
+class ChannelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NotificationChannel
+        fields = ["id", "name", "kind", "config", "enabled", "created_at"]
+
+
+class ChannelCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=128, validators=[name_validator])
+    kind = serializers.ChoiceField(choices=ChannelKind.choices)
+    config = serializers.DictField(help_text="webhook/slack: {url, secret?}; email: {to: [addresses]}")
+    enabled = serializers.BooleanField(default=True)
+
+
+class AlertRuleSerializer(serializers.ModelSerializer):
+    deployment = serializers.CharField(source="deployment.name")
+    channels = serializers.SlugRelatedField(  # type: ignore[var-annotated]
+        slug_field="name", many=True, read_only=True
+    )
+
+    class Meta:
+        model = AlertRule
+        fields = [
+            "id",
+            "name",
+            "deployment",
+            "metric",
+            "feature",
+            "op",
+            "threshold",
+            "window_minutes",
+            "severity",
+            "cooldown_minutes",
+            "enabled",
+            "channels",
+            "created_at",
+        ]
+
+
+class AlertRuleWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=128, validators=[name_validator])
+    deployment = serializers.CharField()
+    metric = serializers.ChoiceField(choices=AlertRule.Metric.choices)
+    feature = serializers.CharField(required=False, allow_blank=True, default="")
+    op = serializers.ChoiceField(choices=[">", ">=", "<", "<="], default=">")
+    threshold = serializers.FloatField()
+    window_minutes = serializers.IntegerField(min_value=1, max_value=30 * 24 * 60, default=60)
+    severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.WARNING)
+    cooldown_minutes = serializers.IntegerField(min_value=0, max_value=30 * 24 * 60, default=60)
+    enabled = serializers.BooleanField(default=True)
+    channels = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+
+    def validate(self, attrs: dict[str, object]) -> dict[str, object]:
+        if attrs.get("metric") == AlertRule.Metric.FEATURE_DRIFT and not attrs.get("feature"):
+            raise serializers.ValidationError({"feature": "required for feature_drift"})
+        return attrs
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    rule = serializers.CharField(source="rule.name")
+    deployment = serializers.CharField(source="rule.deployment.name")
+    acknowledged_by = serializers.CharField(source="acknowledged_by.username", allow_null=True, default=None)
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "rule",
+            "deployment",
+            "status",
+            "severity",
+            "value",
+            "last_value",
+            "message",
+            "started_at",
+            "last_evaluated_at",
+            "resolved_at",
+            "acknowledged_by",
+            "acknowledged_at",
+            "evaluations",
+            "notifications",
+        ]
+
+
+class RetrainingPolicySerializer(serializers.ModelSerializer):
+    deployment = serializers.CharField(source="deployment.name")
+    alert_rules = serializers.SlugRelatedField(  # type: ignore[var-annotated]
+        slug_field="name", many=True, read_only=True
+    )
+
+    class Meta:
+        model = RetrainingPolicy
+        fields = [
+            "id",
+            "name",
+            "deployment",
+            "enabled",
+            "trigger",
+            "alert_rules",
+            "schedule_minutes",
+            "dataset",
+            "include_feedback",
+            "spec",
+            "model_name",
+            "rollout",
+            "min_interval_minutes",
+            "last_triggered_at",
+            "created_at",
+        ]
+
+
+class RetrainingPolicyWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=128, validators=[name_validator])
+    deployment = serializers.CharField()
+    enabled = serializers.BooleanField(default=True)
+    trigger = serializers.ChoiceField(choices=RetrainingPolicy.Trigger.choices, default="alert")
+    alert_rules = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    schedule_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=5, default=None)
+    dataset = serializers.CharField()
+    include_feedback = serializers.BooleanField(default=False)
+    spec = serializers.DictField()
+    model_name = serializers.CharField(max_length=128, validators=[name_validator])
+    rollout = serializers.DictField(required=False, default=dict)
+    min_interval_minutes = serializers.IntegerField(min_value=0, default=60)
+
+
+class RetrainingRunSerializer(serializers.ModelSerializer):
+    policy = serializers.CharField(source="policy.name")
+    training_job = serializers.UUIDField(source="training_job.uid", allow_null=True, default=None)
+    model_version = serializers.IntegerField(source="model_version.number", allow_null=True, default=None)
+    champion_version = serializers.IntegerField(source="champion_version.number", allow_null=True, default=None)
+    dataset_version = serializers.IntegerField(source="dataset_version.number", allow_null=True, default=None)
+
+    class Meta:
+        model = RetrainingRun
+        fields = [
+            "id",
+            "policy",
+            "status",
+            "trigger",
+            "dataset_version",
+            "training_job",
+            "model_version",
+            "champion_version",
+            "checks",
+            "steps",
+            "created_at",
+            "finished_at",
+        ]

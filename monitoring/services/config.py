@@ -1,0 +1,124 @@
+"""Writes for monitoring configuration: drift configs, channels, alert rules, retraining policies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from core.audit import audit_record
+from core.errors import Conflict, NotFound, ValidationFailed
+from core.models import Project, User
+from monitoring.models import AlertRule, DriftConfig, NotificationChannel, RetrainingPolicy
+from monitoring.services.drift import drift_options
+from monitoring.services.notify import channel_config
+from serving.models import Deployment
+from training.services import training_spec_validate
+
+
+def _deployment(project: Project, name: str, field: str = "deployment") -> Deployment:
+    deployment = Deployment.objects.filter(project=project, name=name).first()
+    if deployment is None:
+        raise ValidationFailed.field(field, f"no deployment {name!r} in this project")
+    return deployment
+
+
+def _unique(name: str) -> Conflict:
+    return Conflict(
+        f"{name!r} already exists.", errors=[{"field": "name", "message": "already exists", "code": "unique"}]
+    )
+
+
+@transaction.atomic
+def drift_config_set(*, deployment: Deployment, user: User, **values: Any) -> DriftConfig:
+    config, _ = DriftConfig.objects.select_for_update().get_or_create(deployment=deployment)
+    for key, value in values.items():
+        setattr(config, key, value)
+    drift_options(config)  # validates the options (methods, thresholds, corrections)
+    config.save()
+    audit_record(action="drift_config.set", actor=user, project=deployment.project, obj=config, data=values)
+    return config
+
+
+@transaction.atomic
+def channel_create(
+    *, project: Project, user: User, name: str, kind: str, config: dict[str, Any], enabled: bool = True
+) -> NotificationChannel:
+    if NotificationChannel.objects.filter(project=project, name=name).exists():
+        raise _unique(name)
+    clean = channel_config(project=project, kind=kind, config=config, user=user)
+    channel = NotificationChannel.objects.create(project=project, name=name, kind=kind, config=clean, enabled=enabled)
+    audit_record(action="channel.create", actor=user, project=project, obj=channel)
+    return channel
+
+
+@transaction.atomic
+def channel_delete(*, channel: NotificationChannel, user: User) -> None:
+    audit_record(action="channel.delete", actor=user, project=channel.project, obj=channel)
+    channel.delete()
+
+
+def _channels(project: Project, names: list[str]) -> list[NotificationChannel]:
+    found = {c.name: c for c in NotificationChannel.objects.filter(project=project, name__in=names)}
+    missing = [n for n in names if n not in found]
+    if missing:
+        raise ValidationFailed.field("channels", f"no channel {missing[0]!r} in this project")
+    return [found[n] for n in names]
+
+
+@transaction.atomic
+def alert_rule_save(*, project: Project, user: User, rule: AlertRule | None = None, **values: Any) -> AlertRule:
+    channels = _channels(project, values.pop("channels", []))
+    values["deployment"] = _deployment(project, values.pop("deployment"))
+    if rule is None:
+        if AlertRule.objects.filter(project=project, name=values["name"]).exists():
+            raise _unique(values["name"])
+        rule = AlertRule(project=project)
+    for key, value in values.items():
+        setattr(rule, key, value)
+    try:
+        with transaction.atomic():
+            rule.save()
+    except IntegrityError:
+        raise _unique(rule.name) from None
+    rule.channels.set(channels)
+    audit_record(action="alert_rule.save", actor=user, project=project, obj=rule)
+    return rule
+
+
+@transaction.atomic
+def retraining_policy_save(
+    *, project: Project, user: User, policy: RetrainingPolicy | None = None, **values: Any
+) -> RetrainingPolicy:
+    rules = list(AlertRule.objects.filter(project=project, name__in=values.get("alert_rules", [])))
+    if len(rules) != len(set(values.pop("alert_rules", []))):
+        raise ValidationFailed.field("alert_rules", "every rule must exist in this project")
+    values["deployment"] = _deployment(project, values.pop("deployment"))
+    _check_spec(project, values["dataset"], values["spec"])
+    if policy is None:
+        if RetrainingPolicy.objects.filter(project=project, name=values["name"]).exists():
+            raise _unique(values["name"])
+        policy = RetrainingPolicy(project=project, created_by=user)
+    for key, value in values.items():
+        setattr(policy, key, value)
+    policy.save()
+    policy.alert_rules.set(rules)
+    audit_record(action="retraining_policy.save", actor=user, project=project, obj=policy)
+    return policy
+
+
+def _check_spec(project: Project, dataset: str, spec: dict[str, Any]) -> None:
+    from registry.models import Dataset
+
+    found = Dataset.objects.filter(project=project, name=dataset).first()
+    latest = found.versions.order_by("-number").first() if found else None
+    if latest is None:
+        raise ValidationFailed.field("dataset", f"no dataset {dataset!r} with versions in this project")
+    training_spec_validate(project=project, version=latest, raw=spec)
+
+
+def get_or_404(queryset: Any, **lookup: Any) -> Any:
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        raise NotFound("Not found.")
+    return obj

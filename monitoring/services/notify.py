@@ -1,0 +1,122 @@
+"""Alert notifications through channels: signed webhooks and Slack-compatible webhooks (both through core's
+SSRF-guarded, retried webhook deliveries, visible in the delivery log) and e-mail (Django's e-mail backend)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import ValidationFailed
+from core.models import Project, User
+from core.models_webhooks import WebhookDelivery, WebhookSubscription
+from core.webhooks.services import _delivery_create, validate_webhook_url
+from monitoring.models import Alert, ChannelKind, NotificationChannel
+
+logger = logging.getLogger(__name__)
+
+
+def channel_config(*, project: Project, kind: str, config: dict[str, Any], user: User | None) -> dict[str, Any]:
+    """Validate a channel's config; webhook and Slack channels get a private subscription for delivery logging."""
+    if kind == ChannelKind.EMAIL:
+        recipients = config.get("to")
+        if not isinstance(recipients, list) or not recipients or not all("@" in str(r) for r in recipients):
+            raise ValidationFailed.field("config.to", "a non-empty list of e-mail addresses")
+        return {"to": [str(r) for r in recipients]}
+    url = config.get("url")
+    if not isinstance(url, str):
+        raise ValidationFailed.field("config.url", "required")
+    validate_webhook_url(url)
+    subscription = WebhookSubscription.objects.create(
+        project=project,
+        url=url,
+        secret=str(config.get("secret") or uuid.uuid4().hex),
+        event_types=[],
+        description=f"notification channel ({kind})",
+        created_by=user,
+    )
+    return {"url": url, "subscription_id": subscription.pk}
+
+
+def _text(alert: Alert, state: str) -> str:
+    rule = alert.rule
+    return (
+        f"[{alert.severity.upper()}] {rule.name} {state}: {rule.metric} = "
+        f"{alert.last_value if alert.last_value is not None else 'n/a'} ({rule.op} {rule.threshold}) on "
+        f"deployment {rule.deployment.name} of project {rule.project.slug}. {alert.message}"
+    )
+
+
+def _payload(alert: Alert, state: str) -> dict[str, Any]:
+    rule = alert.rule
+    return {
+        "alert_id": alert.pk,
+        "state": state,
+        "rule": rule.name,
+        "metric": rule.metric,
+        "op": rule.op,
+        "threshold": rule.threshold,
+        "value": alert.last_value,
+        "severity": alert.severity,
+        "deployment": rule.deployment.name,
+        "started_at": alert.started_at.isoformat(),
+        "resolved_at": alert.resolved_at.isoformat() if alert.resolved_at else None,
+        "message": alert.message,
+    }
+
+
+def _slack(channel: NotificationChannel, alert: Alert, state: str) -> WebhookDelivery:
+    from core.webhook_tasks import enqueue_delivery
+
+    subscription = WebhookSubscription.objects.get(pk=channel.config["subscription_id"])
+    now = timezone.now()
+    delivery = WebhookDelivery.objects.create(
+        uid=uuid.uuid4(),
+        subscription=subscription,
+        project=channel.project,
+        event_type=f"alert.{state}",
+        request_body=json.dumps({"text": _text(alert, state)}),
+        next_attempt_at=now,
+        created_at=now,
+    )
+    transaction.on_commit(lambda: enqueue_delivery(delivery.pk), robust=True)
+    return delivery
+
+
+def notify(alert: Alert, state: str) -> list[dict[str, Any]]:
+    """Queue one notification per enabled channel of the rule; returns what was queued (stored on the alert)."""
+    from monitoring.tasks import send_alert_email
+
+    sent = []
+    for channel in alert.rule.channels.filter(enabled=True):
+        record = {"channel": channel.name, "kind": channel.kind, "state": state, "at": timezone.now().isoformat()}
+        if channel.kind == ChannelKind.EMAIL:
+            recipients: list[str] = list(channel.config["to"])
+            transaction.on_commit(_email_sender(send_alert_email, alert.pk, state, recipients), robust=True)
+        elif channel.kind == ChannelKind.SLACK:
+            record["delivery"] = str(_slack(channel, alert, state).uid)
+        else:
+            subscription = WebhookSubscription.objects.get(pk=channel.config["subscription_id"])
+            delivery = _delivery_create(
+                subscription=subscription,
+                project=channel.project,
+                event_type=f"alert.{state}",
+                data=_payload(alert, state),
+            )
+            record["delivery"] = str(delivery.uid)
+        sent.append(record)
+    return sent
+
+
+def _email_sender(task: Any, alert_id: int, state: str, recipients: list[str]) -> Any:
+    return lambda: task.delay(alert_id, state, recipients)
+
+
+def email_subject_and_body(alert: Alert, state: str) -> tuple[str, str]:
+    return f"[Keel] {alert.rule.name} {state}", _text(alert, state) + "\n\n" + json.dumps(
+        _payload(alert, state), indent=2
+    )

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+from django.core.mail import send_mail
+from django.utils.dateparse import parse_datetime
+
+from monitoring.services import alerts, drift, retraining
+from serving.models import Deployment
+
+
+@shared_task(name="monitoring.run_due_drift_reports", acks_late=True, soft_time_limit=60, time_limit=90)
+def run_due_drift_reports() -> int:
+    """Beat fan-out: one small task per deployment whose latest aligned window has no report yet."""
+    due = drift.drift_reports_due()
+    for deployment_id, start, end in due:
+        drift_report.delay(deployment_id, start, end)
+    return len(due)
+
+
+@shared_task(name="monitoring.drift_report", acks_late=True, soft_time_limit=600, time_limit=660)
+def drift_report(deployment_id: int, window_start: str, window_end: str) -> dict[str, Any]:
+    deployment = Deployment.objects.select_related("project").filter(pk=deployment_id).first()
+    start, end = parse_datetime(window_start), parse_datetime(window_end)
+    if deployment is None or start is None or end is None:
+        return {"skipped": True}
+    report, created = drift.drift_report_create(deployment=deployment, window_start=start, window_end=end)
+    return {"report": report.pk, "created": created, "status": report.status}
+
+
+@shared_task(name="monitoring.evaluate_alert_rules", acks_late=True, soft_time_limit=60, time_limit=90)
+def evaluate_alert_rules() -> int:
+    ids = alerts.rules_to_evaluate()
+    for rule_id in ids:
+        evaluate_alert_rule.delay(rule_id)
+    return len(ids)
+
+
+@shared_task(name="monitoring.evaluate_alert_rule", acks_late=True, soft_time_limit=120, time_limit=150)
+def evaluate_alert_rule(rule_id: int) -> dict[str, Any]:
+    from monitoring.models import AlertRule
+
+    rule = AlertRule.objects.select_related("deployment", "project").filter(pk=rule_id, enabled=True).first()
+    return alerts.result_summary(alerts.evaluate_rule(rule=rule) if rule else None)
+
+
+@shared_task(name="monitoring.advance_retraining_runs", acks_late=True, soft_time_limit=600, time_limit=660)
+def advance_retraining_runs() -> dict[int, str]:
+    return {run_id: retraining.retraining_advance(run_id=run_id) for run_id in retraining.active_runs()}
+
+
+@shared_task(
+    name="monitoring.send_alert_email", bind=True, acks_late=True, max_retries=5, soft_time_limit=60, time_limit=90
+)
+def send_alert_email(self: Any, alert_id: int, state: str, recipients: list[str]) -> int:
+    from monitoring.models import Alert
+    from monitoring.services.notify import email_subject_and_body
+
+    alert = Alert.objects.select_related("rule__deployment", "rule__project").filter(pk=alert_id).first()
+    if alert is None:
+        return 0
+    subject, body = email_subject_and_body(alert, state)
+    try:
+        return send_mail(subject, body, None, recipients)
+    except OSError as exc:
+        raise self.retry(exc=exc, countdown=min(600, 30 * 2**self.request.retries)) from None

@@ -1,0 +1,64 @@
+from django.contrib import admin
+
+from serving.models import Deployment, Feedback, PredictionLog, Revision, Variant
+
+
+class VariantInline(admin.TabularInline):
+    model = Variant
+    extra = 0
+    readonly_fields = ("name", "model_version", "alias", "role", "weight")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # revisions are immutable; traffic changes go through the API
+
+
+@admin.register(Deployment)
+class DeploymentAdmin(admin.ModelAdmin):
+    list_display = ("name", "project", "current_revision", "created_by", "updated_at")
+    list_filter = ("project",)
+    search_fields = ("name", "description")
+    readonly_fields = ("current_revision", "rollout", "routing_salt")
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    list_display = ("deployment", "number", "strategy", "reason", "created_by", "created_at")
+    list_filter = ("strategy",)
+    search_fields = ("deployment__name", "reason")
+    inlines = [VariantInline]
+    readonly_fields = ("deployment", "number", "strategy", "reason", "parent", "created_by", "created_at")
+
+
+@admin.register(PredictionLog)
+class PredictionLogAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "prediction_id",
+        "deployment_id",
+        "revision_number",
+        "variant",
+        "latency_ms",
+        "is_error",
+        "shadow",
+        "caller",
+    )
+    list_filter = ("is_error", "shadow")
+    search_fields = ("prediction_id", "request_id", "routing_key", "caller")
+    show_full_result_count = False
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ("prediction_id", "deployment_id", "value", "is_current", "caller", "created_at")
+    list_filter = ("is_current",)
+    search_fields = ("prediction_id",)
