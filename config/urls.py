@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from core import errors
 from core.health import LivezApi, ReadyzApi
+from monitoring.metrics import MetricsView
 
 admin.site.site_header = "Keel administration"
 admin.site.site_title = "Keel"
@@ -40,6 +41,7 @@ api_v1 = [
 urlpatterns = [
     path("livez", LivezApi.as_view(), name="livez"),
     path("readyz", ReadyzApi.as_view(), name="readyz"),
+    path("metrics", MetricsView.as_view(), name="metrics"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", PublicSchemaView.as_view(), name="schema"),
     path("api/docs/", PublicSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

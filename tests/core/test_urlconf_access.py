@@ -8,7 +8,9 @@ from rest_framework.test import APIClient
 
 from core.permissions import AccountAccess, ProjectAccess
 
-PUBLIC_ROUTES = {"livez", "readyz", "schema", "swagger-ui", "redoc"}
+# "metrics" takes no Keel credentials, but it is not open: the view itself requires KEEL_METRICS_TOKEN or a
+# client address in KEEL_METRICS_ALLOWED_NETWORKS (tests/monitoring/test_metrics.py).
+PUBLIC_ROUTES = {"livez", "readyz", "schema", "swagger-ui", "redoc", "metrics"}
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 
