@@ -20,6 +20,16 @@ DEMO_SPEC = {
 }
 
 
+def _progress(out: Any, text: str) -> None:
+    """Redraw a progress line in place (no newline) on a management command's output or a plain stream."""
+    try:
+        out.write(text, ending="")
+    except TypeError:
+        out.write(text)
+    if hasattr(out, "flush"):
+        out.flush()
+
+
 def _bar(done: int, total: int, width: int = 30) -> str:
     filled = int(width * done / total) if total else 0
     return f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
@@ -30,9 +40,9 @@ def _follow(job: TrainingJob, out: Any, timeout: float = 600) -> TrainingJob:
     deadline = time.monotonic() + timeout
     while True:
         job.refresh_from_db()
-        out.write(f"\r    training {_bar(job.progress_done, job.progress_total)} {job.status:<10}")
+        _progress(out, f"\r    training {_bar(job.progress_done, job.progress_total)} {job.status:<10}")
         if job.status in TERMINAL or time.monotonic() > deadline:
-            out.write("\n")
+            out.write("")
             return job
         time.sleep(0.5)
 
@@ -50,6 +60,7 @@ def train_model(*, user: User, project: Project, out: Any) -> dict[str, Any]:
             dataset_version=version,
             spec=DEMO_SPEC,
             experiment_name="demo",
+            register_model_name="diagnosis",
             run_name="demo-logistic-regression",
         )
         job = _follow(job, out)

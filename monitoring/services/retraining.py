@@ -55,7 +55,7 @@ def on_alert_fired(alert_id: int) -> list[int]:
                 policy=policy, trigger={"kind": "alert", "alert_id": alert.pk, "rule": alert.rule.name}
             )
         except Conflict as exc:
-            logger.info("retraining policy %s not started: %s", policy.name, exc.detail)
+            logger.warning("retraining policy %s not started: %s", policy.name, exc.detail)
             continue
         started.append(run.pk)
     return started
@@ -115,8 +115,12 @@ def retraining_start(*, policy: RetrainingPolicy, trigger: dict[str, Any], user:
     _guard(policy)
     actor = user or _owner(policy)
     version = _latest_valid(policy)
+    base_number = version.number
     if policy.include_feedback:
         version = _with_feedback(policy, version, actor)
+    # Feedback rows come from live traffic, which has drifted by design: the policy trains on them even when the
+    # dataset's rules (fitted to the old data) reject the new version; the override is audited.
+    allow_invalid = version.number != base_number
     try:
         with transaction.atomic():
             run = RetrainingRun.objects.create(policy=policy, trigger=trigger, dataset_version=version)
@@ -129,6 +133,7 @@ def retraining_start(*, policy: RetrainingPolicy, trigger: dict[str, Any], user:
                 experiment_name=f"retraining-{policy.name}",
                 run_name=f"retraining-{run.pk}",
                 register_model_name=policy.model_name,
+                allow_invalid_data=allow_invalid,
             )
             run.training_job = job
             champion = ModelAlias.objects.filter(

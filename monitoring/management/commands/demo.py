@@ -36,10 +36,11 @@ class Command(BaseCommand):
         self._report(project, token.secret, report)
 
     def _steps(self) -> list[tuple[str, Any]]:
+        from monitoring.demo import steps as monitoring_steps
         from registry.demo import steps as registry_steps
         from training.demo import steps as training_steps
 
-        return [*registry_steps(), *training_steps()]
+        return [*registry_steps(), *training_steps(), *monitoring_steps()]
 
     @transaction.atomic
     def _user(self) -> User:
