@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from core import services as core_services
 from core.models import Membership, Project, User
-from monitoring.models import Alert, RetrainingPolicy, RetrainingRun
+from monitoring.models import Alert, DriftReport, RetrainingPolicy, RetrainingRun
 from monitoring.services import alerts, config, drift, retraining
 from registry.models import ApprovalState, ModelAlias, ModelVersion
 from registry.services import approvals
@@ -106,7 +106,8 @@ def approve_and_deploy(*, user: User, project: Project, out: Any) -> dict[str, A
         deployment = deployment_create(project=project, user=user, name=DEPLOYMENT, version=version, alias="champion")
         out.write(f"    deployed {version} as {DEPLOYMENT!r} (revision 1, 100% of traffic)\n")
     else:
-        out.write(f"    deployment {DEPLOYMENT!r} exists (revision {deployment.current_revision.number})\n")
+        revision = deployment.current_revision.number if deployment.current_revision else "-"
+        out.write(f"    deployment {DEPLOYMENT!r} exists (revision {revision})\n")
     return {"Deployment": f"{DEPLOYMENT} serving {MODEL} v{version.number}"}
 
 
@@ -142,7 +143,7 @@ def serve_and_drift(*, user: User, project: Project, out: Any) -> dict[str, Any]
     deployment = Deployment.objects.get(project=project, name=DEPLOYMENT)
     if RetrainingRun.objects.filter(policy__deployment=deployment).exists():
         out.write("    traffic and drift already simulated on an earlier run\n")
-        report = deployment.drift_reports.order_by("-window_end").first()
+        report = DriftReport.objects.filter(deployment=deployment).order_by("-window_end").first()
         return {
             "Drift": f"{report.share_drifted:.0%} of features drifted"
             if report and report.share_drifted is not None
@@ -285,12 +286,14 @@ def summary(*, user: User, project: Project, out: Any) -> dict[str, Any]:
     firing = Alert.objects.filter(rule__project=project, status="firing").count()
     policies = RetrainingPolicy.objects.filter(project=project).count()
     deployment = Deployment.objects.get(project=project, name=DEPLOYMENT)
+    revision = deployment.current_revision
+    assert revision is not None
     serving = [
         f"{v.model_version.registered_model.name} v{v.model_version.number} ({v.weight:g}%)"
-        for v in deployment.current_revision.variants.select_related("model_version__registered_model")
+        for v in revision.variants.select_related("model_version__registered_model")
     ]
     return {
-        "Deployment": f"{DEPLOYMENT} revision {deployment.current_revision.number} serving {', '.join(serving)}",
+        "Deployment": f"{DEPLOYMENT} revision {revision.number} serving {', '.join(serving)}",
         "Alerts firing": firing,
         "Retraining policies": policies,
     }
