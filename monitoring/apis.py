@@ -30,6 +30,7 @@ from monitoring.serializers import (
     RetrainingPolicySerializer,
     RetrainingPolicyWriteSerializer,
     RetrainingRunSerializer,
+    SimulateRequestSerializer,
 )
 from monitoring.services import alerts, config, drift, retraining
 from serving import runtime
@@ -414,3 +415,36 @@ urlpatterns = [
     path(_P + "retraining-runs/", RetrainingRunListApi.as_view(), name="retraining-run-list"),
     path(_P + "retraining-runs/<int:run_id>/", RetrainingRunDetailApi.as_view(), name="retraining-run-detail"),
 ]
+
+
+class SimulateApi(_Api):
+    access = {"POST": Action.OPERATE}
+    serializer_class = SimulateRequestSerializer
+
+    @extend_schema(
+        operation_id="deployments_simulate",
+        tags=TAG,
+        request=SimulateRequestSerializer,
+        responses={202: OpenApiTypes.OBJECT},
+        description="Replay a dataset version against this deployment (bounded in time and count, "
+        "in-process only) with a drift scenario and delayed feedback; runs on the monitoring queue.",
+    )
+    def post(self, request: Request, project: str, deployment: str) -> Response:
+        from celery import current_app as celery_app
+
+        from monitoring.services.simulation import simulation_build
+        from monitoring.tasks import simulate
+
+        serializer = SimulateRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        params = {**serializer.validated_data, "deployment": self.deployment().name}
+        simulation_build(project=self.project, **params)  # validate now: 400 before anything is queued
+        result = simulate.apply_async(args=[self.project.pk, self.user.pk, params])
+        eager = bool(celery_app.conf.task_always_eager)
+        body: dict[str, Any] = {"task_id": result.id, "queued": not eager}
+        if eager:
+            body["result"] = result.get()
+        return Response(body, status=status.HTTP_202_ACCEPTED)
+
+
+urlpatterns.append(path(_D + "simulate/", SimulateApi.as_view(), name="deployment-simulate"))

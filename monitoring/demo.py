@@ -13,14 +13,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from core import services as core_services
 from core.models import Membership, Project, User
 from monitoring.models import Alert, DriftReport, RetrainingPolicy, RetrainingRun
 from monitoring.services import alerts, config, drift, retraining
+from monitoring.simulator import InProcessSender
 from registry.models import ApprovalState, ModelAlias, ModelVersion
 from registry.services import approvals
 from registry.services.models import model_alias_set
@@ -52,21 +51,6 @@ def _frame() -> pd.DataFrame:
     frame.columns = [str(c).replace(" ", "_") for c in frame.columns]
     frame["target"] = frame["target"].map(dict(enumerate(bunch.target_names)))
     return frame
-
-
-class _Api:
-    """Calls Keel's HTTP API in-process (the whole middleware, auth and audit stack), as a client would."""
-
-    def __init__(self, token: str) -> None:
-        host = next((h for h in settings.ALLOWED_HOSTS if h not in ("*",) and not h.startswith(".")), "localhost")
-        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", SERVER_NAME=host.strip("[]"))
-        self.secure = bool(settings.SECURE_SSL_REDIRECT)
-
-    def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        response = self.client.post(path, body, content_type="application/json", secure=self.secure)
-        if response.status_code >= 400:
-            raise RuntimeError(f"POST {path}: {response.status_code} {response.content[:300]!r}")
-        return response.json()
 
 
 def _version(project: Project) -> ModelVersion:
@@ -111,7 +95,7 @@ def approve_and_deploy(*, user: User, project: Project, out: Any) -> dict[str, A
     return {"Deployment": f"{DEPLOYMENT} serving {MODEL} v{version.number}"}
 
 
-def _traffic(api: _Api, project: Project, rows: pd.DataFrame, label_rate: float, out: Any, what: str) -> int:
+def _traffic(api: InProcessSender, project: Project, rows: pd.DataFrame, label_rate: float, out: Any, what: str) -> int:
     base = f"/api/v1/projects/{project.slug}/deployments/{DEPLOYMENT}/"
     rng = np.random.default_rng(len(rows))
     labelled = 0
@@ -150,7 +134,7 @@ def serve_and_drift(*, user: User, project: Project, out: Any) -> dict[str, Any]
             else "see the drift reports"
         }
     token = core_services.api_token_create(user=user, name="demo-traffic", default_project=project)
-    api = _Api(token.secret)
+    api = InProcessSender(token.secret)
     frame = _frame()
     started = timezone.now()
     _traffic(api, project, frame.sample(n=200, random_state=1), 0.5, out, "normal traffic ")
@@ -247,7 +231,7 @@ def canary_and_promote(*, user: User, project: Project, out: Any) -> dict[str, A
         out.write(f"    nothing to roll out (retraining run: {status})\n")
         return {"Canary": status}
     token = core_services.api_token_create(user=user, name="demo-canary", default_project=project)
-    api = _Api(token.secret)
+    api = InProcessSender(token.secret)
     frame = _frame()
     for step in range(5):
         deployment.refresh_from_db()

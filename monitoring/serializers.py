@@ -215,3 +215,19 @@ class RetrainingRunSerializer(serializers.ModelSerializer):
             "created_at",
             "finished_at",
         ]
+
+
+class SimulateRequestSerializer(serializers.Serializer):
+    dataset = serializers.CharField()
+    version = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    scenario = serializers.ChoiceField(
+        choices=["none", "sudden_shift", "gradual_shift", "new_category", "concept_drift"], default="none"
+    )
+    features = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    k = serializers.FloatField(default=2.0, min_value=-100, max_value=100)
+    rate = serializers.FloatField(default=10.0, min_value=0.1, max_value=1000)
+    duration = serializers.FloatField(default=30.0, min_value=1, max_value=3600)
+    max_requests = serializers.IntegerField(default=1000, min_value=1, max_value=100000)
+    batch = serializers.IntegerField(default=1, min_value=1, max_value=1000)
+    label_rate = serializers.FloatField(default=0.0, min_value=0, max_value=1)
+    feedback_delay = serializers.FloatField(default=0.0, min_value=0, max_value=3600)

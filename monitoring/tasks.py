@@ -65,3 +65,14 @@ def send_alert_email(self: Any, alert_id: int, state: str, recipients: list[str]
         return send_mail(subject, body, None, recipients)
     except OSError as exc:
         raise self.retry(exc=exc, countdown=min(600, 30 * 2**self.request.retries)) from None
+
+
+@shared_task(name="monitoring.simulate", acks_late=False, soft_time_limit=3700, time_limit=3760)
+def simulate(project_id: int, user_id: int, params: dict[str, Any]) -> dict[str, Any]:
+    """Run the traffic simulator (not retried: a half-run simulation would double the traffic)."""
+    from core.models import Project, User
+    from monitoring.services.simulation import simulation_build, simulation_run
+
+    project, user = Project.objects.get(pk=project_id), User.objects.get(pk=user_id)
+    sim = simulation_build(project=project, **params)
+    return simulation_run(sim=sim, user=user)
