@@ -138,7 +138,9 @@ def run(
         ]
         outcome.requests += 1
         try:
-            answer = sender.post(base + "predict/", {"inputs": inputs, "routing_key": f"sim-{rng.integers(1_000_000_000)}"})
+            answer = sender.post(
+                base + "predict/", {"inputs": inputs, "routing_key": f"sim-{rng.integers(1_000_000_000)}"}
+            )
         except RuntimeError:
             outcome.errors += 1
         else:
