@@ -47,6 +47,7 @@ urlpatterns = [
     path("api/docs/", PublicSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", PublicRedocView.as_view(url_name="schema"), name="redoc"),
     path("admin/", admin.site.urls),
+    path("dashboard/", include("monitoring.dashboard.urls")),
 ]
 
 

@@ -1,0 +1,142 @@
+"""The monitoring dashboard: server-rendered pages plus small JSON endpoints the pages poll every 2 s.
+
+Every view requires a session login (wrapped with ``login_required`` in urls.py) and project membership: a
+non-member gets a 404, exactly like the API. Rolling back needs the ``operate`` action (maintainer and owner).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.shortcuts import redirect, render
+from django.views import View
+
+from core.errors import DomainError, NotFound
+from core.models import Project, User
+from core.roles import Action, role_allows
+from core.selectors import project_get_for_user, project_list_for_user
+from monitoring.dashboard import selectors
+from serving.models import Deployment
+from serving.services import deployment_rollback
+
+
+class DashboardView(View):
+    """Base: resolves the project for the logged-in user (404 for non-members)."""
+
+    dashboard_access = True  # login_required + membership; understood by tests/core/test_urlconf_access.py
+
+    project: Project
+    role: str
+
+    def load_project(self, request: HttpRequest, slug: str) -> None:
+        user = request.user
+        assert isinstance(user, User)
+        try:
+            self.project, self.role = project_get_for_user(slug=slug, user=user)
+        except NotFound:
+            raise Http404("Project not found.") from None
+        if not role_allows(self.role, Action.READ):
+            raise Http404("Project not found.")
+
+    def load_deployment(self, request: HttpRequest, slug: str, name: str) -> Deployment:
+        self.load_project(request, slug)
+        deployment = selectors.deployment_get(self.project, name)
+        if deployment is None:
+            raise Http404("Deployment not found.")
+        return deployment
+
+    def base_context(self) -> dict[str, Any]:
+        return {
+            "project": self.project,
+            "role": self.role,
+            "can_operate": role_allows(self.role, Action.OPERATE),
+        }
+
+
+class OverviewView(DashboardView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        assert isinstance(user, User)
+        projects = [p for p in project_list_for_user(user=user) if role_allows(_role(user, p), Action.READ)]
+        return render(request, "dashboard/overview.html", {"projects": selectors.overview(projects)})
+
+
+def _role(user: User, project: Project) -> str | None:
+    return project.memberships.filter(user=user).values_list("role", flat=True).first()
+
+
+class DeploymentView(DashboardView):
+    def get(self, request: HttpRequest, project: str, name: str) -> HttpResponse:
+        deployment = self.load_deployment(request, project, name)
+        alerts = selectors.alerts_for(deployment)
+        context = {
+            **self.base_context(),
+            "deployment": deployment,
+            "data": selectors.deployment_data(deployment, self.project.task_type),
+            "revisions": selectors.revisions(deployment),
+            "heatmap": selectors.drift_heatmap(deployment),
+            "firing": alerts["firing"],
+            "recent_alerts": alerts["recent"],
+        }
+        return render(request, "dashboard/deployment.html", context)
+
+
+class DeploymentDataView(DashboardView):
+    def get(self, request: HttpRequest, project: str, name: str) -> JsonResponse:
+        deployment = self.load_deployment(request, project, name)
+        return JsonResponse(selectors.deployment_data(deployment, self.project.task_type))
+
+
+class DeploymentRollbackView(DashboardView):
+    def post(self, request: HttpRequest, project: str, name: str) -> HttpResponse:
+        deployment = self.load_deployment(request, project, name)
+        if not role_allows(self.role, Action.OPERATE):
+            return HttpResponseForbidden("Rolling back needs the maintainer role.")
+        user = request.user
+        assert isinstance(user, User)
+        try:
+            revision = deployment_rollback(deployment=deployment, user=user, reason="rollback from the dashboard")
+        except DomainError as exc:  # e.g. no previous revision: shown on the page, not a server error
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, f"Rolled back: now serving revision r{revision.number}.")
+        return redirect("dashboard:deployment", project=project, name=name)
+
+
+class ModelView(DashboardView):
+    def get(self, request: HttpRequest, project: str, name: str) -> HttpResponse:
+        self.load_project(request, project)
+        model = selectors.model_get(self.project, name)
+        if model is None:
+            raise Http404("Model not found.")
+        versions = selectors.model_versions(model)
+        chosen = _chosen_version(request, versions)
+        context = {
+            **self.base_context(),
+            "model": model,
+            "versions": [{"version": v, "deployments": selectors.version_deployments(v)} for v in versions],
+            "aliases": model.aliases.select_related("version").order_by("name"),
+            "ledger": selectors.alias_ledger(model),
+            "chosen": chosen,
+            "detail": selectors.version_detail(chosen) if chosen else None,
+        }
+        return render(request, "dashboard/model.html", context)
+
+
+def _chosen_version(request: HttpRequest, versions: list[Any]) -> Any:
+    wanted = request.GET.get("version", "")
+    if wanted.isdigit():
+        match = next((v for v in versions if v.number == int(wanted)), None)
+        if match is None:
+            raise Http404("Version not found.")
+        return match
+    return versions[0] if versions else None
+
+
+class PipelineView(DashboardView):
+    def get(self, request: HttpRequest, project: str) -> HttpResponse:
+        self.load_project(request, project)
+        context = {**self.base_context(), "graph": selectors.pipeline_graph(self.project)}
+        return render(request, "dashboard/pipeline.html", context)

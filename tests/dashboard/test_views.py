@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from serving.models import Deployment
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/dashboard/alpha"
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _dashboard_routes() -> list[str]:
+    out = []
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern) and prefix.startswith("dashboard/"):
+                out.append(prefix + str(p.pattern))
+
+    walk(get_resolver().url_patterns)
+    return out
+
+
+def test_every_dashboard_route_redirects_anonymous_users_to_login(served):
+    routes = _dashboard_routes()
+    assert len(routes) == 6
+    client = Client()
+    for route in routes:
+        url = "/" + re.sub(r"<[^>]+>", "x", route).replace("x/deployments/x", "alpha/deployments/api")
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code == 302, (method, url, response.status_code)
+            assert response["Location"].startswith("/admin/login/?next="), url
+
+
+def test_dashboard_views_are_declared_and_login_wrapped():
+    for route in _dashboard_routes():
+        match = get_resolver().resolve("/" + re.sub(r"<[^>]+>", "x", route))
+        assert getattr(match.func.view_class, "dashboard_access", False)
+        assert match.func.__wrapped__ is not None  # login_required keeps the wrapped view
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dashboard/",
+        f"{BASE}/deployments/api/",
+        f"{BASE}/deployments/api/data.json",
+        f"{BASE}/models/cancer/",
+        f"{BASE}/pipeline/",
+        f"{BASE}/models/cancer/?version=1",
+    ],
+)
+def test_pages_answer_members(team, served, path):
+    response = login(team.users["viewer"]).get(path)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [f"{BASE}/deployments/api/", f"{BASE}/deployments/api/data.json", f"{BASE}/models/cancer/", f"{BASE}/pipeline/"],
+)
+def test_pages_are_404_for_non_members(team, served, path):
+    assert login(team.users["outsider"]).get(path).status_code == 404
+
+
+def test_predictor_service_account_cannot_read_the_dashboard(team, served):
+    assert login(team.users["predictor"]).get(f"{BASE}/deployments/api/").status_code == 404
+
+
+def test_unknown_objects_are_404(team, served):
+    client = login(team.users["viewer"])
+    assert client.get(f"{BASE}/deployments/nope/").status_code == 404
+    assert client.get(f"{BASE}/models/nope/").status_code == 404
+    assert client.get(f"{BASE}/models/cancer/?version=99").status_code == 404
+
+
+def test_overview_lists_only_member_projects(team, other_team, served):
+    body = login(team.users["viewer"]).get("/dashboard/").content.decode()
+    assert team.project.name in body and "/dashboard/alpha/deployments/api/" in body
+    assert other_team.project.name not in body
+
+
+def test_overview_shows_health_at_a_glance(team, served):
+    body = login(team.users["viewer"]).get("/dashboard/").content.decode()
+    assert "⚠ drift" in body  # the latest report drifted
+    assert "10 %" in body  # one error in ten requests
+    assert "🔔 1" in body  # one firing alert
+
+
+def test_viewer_does_not_see_rollback_and_cannot_post_it(team, served):
+    client = login(team.users["viewer"])
+    page = client.get(f"{BASE}/deployments/api/").content.decode()
+    assert 'data-testid="rollback"' not in page
+    response = client.post(f"{BASE}/deployments/api/rollback/")
+    assert response.status_code == 403
+    assert Deployment.objects.get(pk=served.deployment.pk).current_revision.number == 2
+
+
+def test_editor_cannot_roll_back(team, served):
+    assert login(team.users["editor"]).post(f"{BASE}/deployments/api/rollback/").status_code == 403
+
+
+def test_maintainer_sees_rollback_and_posting_it_creates_a_new_revision(team, served):
+    client = login(team.users["maintainer"])
+    assert 'data-testid="rollback"' in client.get(f"{BASE}/deployments/api/").content.decode()
+    response = client.post(f"{BASE}/deployments/api/rollback/", follow=True)
+    assert response.status_code == 200
+    deployment = Deployment.objects.get(pk=served.deployment.pk)
+    assert deployment.current_revision.number == 3
+    assert deployment.current_revision.variants.get().model_version_id == served.v1.pk
+    assert "now serving revision r3" in response.content.decode()
+
+
+def test_rollback_post_requires_csrf(team, served):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(team.users["maintainer"])
+    assert client.post(f"{BASE}/deployments/api/rollback/").status_code == 403
+    assert Deployment.objects.get(pk=served.deployment.pk).current_revision.number == 2
+
+
+def test_rollback_without_a_previous_revision_is_a_message_not_an_error(team, served):
+    from serving.services import deployment_create
+
+    deployment_create(project=team.project, user=team.users["maintainer"], name="solo", version=served.v1)
+    response = login(team.users["maintainer"]).post(f"{BASE}/deployments/solo/rollback/", follow=True)
+    assert response.status_code == 200
+    assert "no previous revision" in response.content.decode()
+
+
+def test_rollback_is_get_proof(team, served):
+    assert login(team.users["maintainer"]).get(f"{BASE}/deployments/api/rollback/").status_code == 405
+
+
+def test_data_json_shape(team, served):
+    data = login(team.users["viewer"]).get(f"{BASE}/deployments/api/data.json").json()
+    assert set(data) >= {
+        "deployment",
+        "revision",
+        "strategy",
+        "variants",
+        "rollout",
+        "health",
+        "series",
+        "drift",
+        "firing_alerts",
+    }
+    assert data["revision"] == 2
+    assert data["health"]["requests"] == 10 and data["health"]["errors"] == 1
+    assert data["health"]["error_rate"] == pytest.approx(0.1)
+    assert set(data["health"]["variants"]["primary"]) >= {"requests", "error_rate", "p50_ms", "p95_ms", "quality"}
+    assert len(data["series"]["x"]) == 60 and sum(data["series"]["variants"]["primary"]) == 10
+    assert sum(data["series"]["errors"]) == 1
+    assert data["drift"]["verdict"] == "drift"
+    assert data["firing_alerts"] == 1
+    assert data["variants"][0]["version"] == 2
+
+
+def test_deployment_page_has_heatmap_history_and_alerts(team, served):
+    body = login(team.users["viewer"]).get(f"{BASE}/deployments/api/").content.decode()
+    assert "mean_radius" in body and "▲" in body and "✓" in body
+    assert "r1" in body and "r2" in body
+    assert "drift share 0.6 &gt; 0.5" in body
+
+
+def test_model_page_shows_versions_aliases_ledger_card_and_plots(team, served):
+    body = login(team.users["viewer"]).get(f"{BASE}/models/cancer/").content.decode()
+    assert "@champion" in body
+    assert "v1 → v2" in body  # the alias ledger
+    assert "Intended use" in body and "Ethical considerations" in body
+    assert '"roc"' in body and '"fpr"' in body and '"importance"' in body and '"matrix"' in body
+    assert "/dashboard/alpha/deployments/api/" in body  # lineage reaches the deployment
+
+
+def test_pipeline_graph_links_the_lifecycle(team, served):
+    body = login(team.users["viewer"]).get(f"{BASE}/pipeline/").content.decode()
+    for kind in ("run", "version", "deployment", "drift"):
+        assert f'data-testid="node-{kind}"' in body, kind
+    assert "<path" in body
