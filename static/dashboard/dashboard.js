@@ -8,7 +8,7 @@
   function text(id, value) { var el = $(id); if (el) el.textContent = value; }
   function fmtMs(v) { return v === null || v === undefined ? "—" : v.toFixed(1); }
   function fmtPct(v) { return (v * 100).toFixed(1) + " %"; }
-  function width(el) { return Math.max(300, el.clientWidth || 600); }
+  function width(el) { return Math.max(200, el.clientWidth || 600); }
 
   function confirmForms() {
     var form = $("rollback-form");
@@ -125,7 +125,7 @@
       series.push({ label: "chance", stroke: "#9aa4b1", dash: [4, 4], width: 1, points: { show: false } });
       cols.push(xs.slice());
     }
-    new uPlot({ width: width(el), height: 250, series: series, legend: { show: true },
+    new uPlot({ width: width(el), height: 260, series: series, legend: { show: false },
       scales: { x: { time: false, range: [0, 1] }, y: { range: [0, 1] } },
       axes: [{ label: xl }, { label: yl }] }, cols, el);
   }
