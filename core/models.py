@@ -160,3 +160,4 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token} by {self.worker}"
+from core.models_webhooks import *  # noqa: E402,F403

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from core import apis
 
@@ -29,4 +29,5 @@ urlpatterns = [
     path("projects/<slug:project>/audit-events/", apis.AuditEventListApi.as_view(), name="audit-event-list"),
     path("tokens/", apis.TokenListApi.as_view(), name="token-list"),
     path("tokens/<int:token_id>/", apis.TokenDetailApi.as_view(), name="token-detail"),
+    path("", include("core.webhooks.apis")),
 ]
