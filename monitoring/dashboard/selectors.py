@@ -37,6 +37,7 @@ def health(deployment: Deployment, task_type: str, *, minutes: int = 60) -> dict
         "requests": requests,
         "errors": errors,
         "error_rate": _pct(errors / requests) if requests else 0.0,
+        "error_pct": round(100 * errors / requests, 1) if requests else 0.0,
         "p95_ms": p95,
         "labelled": labelled,
         "variants": {
@@ -89,6 +90,12 @@ def drift_verdict(report: DriftReport | None) -> str:
     return "drift" if report.dataset_drift else "ok"
 
 
+def _cell_value(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return "<0.001" if 0 <= value < 0.001 else f"{value:.3f}"
+
+
 def drift_heatmap(deployment: Deployment, *, windows: int = HEATMAP_WINDOWS) -> dict[str, Any]:
     """Rows are features, columns are report windows (oldest first); each cell says drifted and its statistic."""
     reports = list(DriftReport.objects.filter(deployment=deployment, variant="").order_by("-window_end")[:windows])[
@@ -101,6 +108,7 @@ def drift_heatmap(deployment: Deployment, *, windows: int = HEATMAP_WINDOWS) -> 
             row = features.setdefault(column["name"], [None] * len(reports))
             value = column.get("distance") if column.get("distance") is not None else column.get("p_value")
             row[i] = {
+                "display": _cell_value(value),
                 "drifted": bool(column.get("drifted")),
                 "severity": column.get("severity") or "none",
                 "method": column.get("method") or "",

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from registry.models import ApprovalRequest
 from serving.models import Deployment
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +97,7 @@ def test_overview_lists_only_member_projects(team, other_team, served):
 def test_overview_shows_health_at_a_glance(team, served):
     body = login(team.users["viewer"]).get("/dashboard/").content.decode()
     assert "⚠ drift" in body  # the latest report drifted
-    assert "10 %" in body  # one error in ten requests
+    assert "10.0 %" in body  # one error in ten requests
     assert "● 1 firing" in body  # one firing alert
 
 
@@ -170,13 +171,16 @@ def test_data_json_shape(team, served):
 
 def test_deployment_page_has_heatmap_history_and_alerts(team, served):
     body = login(team.users["viewer"]).get(f"{BASE}/deployments/api/").content.decode()
-    assert "mean_radius" in body and "▲" in body and "✓" in body
+    assert "mean_radius" in body and "▲ 0.001" in body and "✓ 0.500" in body
     assert "r1" in body and "r2" in body
     assert "drift share 0.6 &gt; 0.5" in body
 
 
 def test_model_page_shows_versions_aliases_ledger_card_and_plots(team, served):
+    checks = [{"name": "acceptance_criteria", "passed": True, "detail": "all criteria met", "evidence": {}}]
+    ApprovalRequest.objects.create(version=served.v2, checks=checks, requested_by=team.users["editor"])
     body = login(team.users["viewer"]).get(f"{BASE}/models/cancer/").content.decode()
+    assert "✓ <strong>acceptance_criteria</strong>" in body
     assert "@champion" in body
     assert "v1 → v2" in body  # the alias ledger
     assert "Intended use" in body and "Ethical considerations" in body
