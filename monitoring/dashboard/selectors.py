@@ -6,6 +6,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMinute
 from django.utils import timezone
@@ -20,6 +21,7 @@ from serving.stats import variant_windows
 
 SERIES_MINUTES = 60
 HEATMAP_WINDOWS = 12
+TRAFFIC_TTL = 1  # second; the pages poll every 2 s
 
 
 def _pct(value: float | None) -> float | None:
@@ -167,7 +169,7 @@ def overview(projects: list[Project]) -> list[dict[str, Any]]:
             rows.append(
                 {
                     "deployment": deployment,
-                    "health": health(deployment, project.task_type),
+                    "health": traffic(deployment, project.task_type)["health"],
                     "drift": drift_verdict(report),
                     "firing": firing_count(deployment),
                 }
@@ -175,6 +177,17 @@ def overview(projects: list[Project]) -> list[dict[str, Any]]:
         models = list(RegisteredModel.objects.filter(project=project).order_by("name").values_list("name", flat=True))
         out.append({"project": project, "deployments": rows, "models": models})
     return out
+
+
+def traffic(deployment: Deployment, task_type: str) -> dict[str, Any]:
+    """Health and the per-minute series, shared by every open page for ``TRAFFIC_TTL`` seconds: the scans over the
+    prediction log then run at most once per deployment per poll interval, however many people watch."""
+    key = f"dashboard:traffic:{deployment.pk}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = {"health": health(deployment, task_type), "series": request_series(deployment)}
+        cache.set(key, cached, TRAFFIC_TTL)
+    return cached
 
 
 def deployment_data(deployment: Deployment, task_type: str) -> dict[str, Any]:
@@ -187,8 +200,7 @@ def deployment_data(deployment: Deployment, task_type: str) -> dict[str, Any]:
         "strategy": revision.strategy if revision else None,
         "variants": current_variants(deployment),
         "rollout": deployment.rollout or {},
-        "health": health(deployment, task_type),
-        "series": request_series(deployment),
+        **traffic(deployment, task_type),
         "drift": {"verdict": drift_verdict(report), "share_drifted": report.share_drifted if report else None},
         "firing_alerts": firing_count(deployment),
         "generated_at": timezone.now().isoformat(),

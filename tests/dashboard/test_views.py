@@ -193,3 +193,13 @@ def test_pipeline_graph_links_the_lifecycle(team, served):
     for kind in ("run", "version", "deployment", "drift"):
         assert f'data-testid="node-{kind}"' in body, kind
     assert "<path" in body
+
+
+def test_data_json_query_budget_and_shared_traffic_cache(team, served, django_assert_max_num_queries):
+    viewer, maintainer = login(team.users["viewer"]), login(team.users["maintainer"])
+    url = f"{BASE}/deployments/api/data.json"
+    with django_assert_max_num_queries(16):
+        first = viewer.get(url).json()
+    with django_assert_max_num_queries(10):  # the prediction-log scans are cached for a second across viewers
+        second = maintainer.get(url).json()
+    assert first["health"] == second["health"]
