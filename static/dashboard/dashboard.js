@@ -27,7 +27,7 @@
                     points: { show: false } });
       columns.push(data.series.variants[name]);
     });
-    series.push({ label: "errors", stroke: "#b42318", width: 1.5, dash: [3, 3], points: { show: false } });
+    series.push({ label: "errors", stroke: "#111827", width: 1.5, dash: [1, 3], points: { show: false } });
     columns.push(data.series.errors);
     el.innerHTML = "";
     var chart = new uPlot({ width: width(el), height: 280, series: series,
