@@ -53,6 +53,15 @@ def _frame() -> pd.DataFrame:
     return frame
 
 
+def _client_token(user: User, project: Project, name: str) -> Any:
+    """A token for the demo's API calls; the previous one of the same name is revoked (tokens do not pile up)."""
+    from core.models import ApiToken
+
+    for old in ApiToken.objects.active().filter(user=user, name=name):
+        core_services.api_token_revoke(user=user, token_id=old.pk)
+    return core_services.api_token_create(user=user, name=name, default_project=project)
+
+
 def _version(project: Project) -> ModelVersion:
     version = (
         ModelVersion.objects.filter(registered_model__project=project, registered_model__name=MODEL)
@@ -133,7 +142,7 @@ def serve_and_drift(*, user: User, project: Project, out: Any) -> dict[str, Any]
             if report and report.share_drifted is not None
             else "see the drift reports"
         }
-    token = core_services.api_token_create(user=user, name="demo-traffic", default_project=project)
+    token = _client_token(user, project, "demo-traffic")
     api = InProcessSender(token.secret)
     frame = _frame()
     started = timezone.now()
@@ -230,7 +239,7 @@ def canary_and_promote(*, user: User, project: Project, out: Any) -> dict[str, A
         status = run.status if run else "none"
         out.write(f"    nothing to roll out (retraining run: {status})\n")
         return {"Canary": status}
-    token = core_services.api_token_create(user=user, name="demo-canary", default_project=project)
+    token = _client_token(user, project, "demo-canary")
     api = InProcessSender(token.secret)
     frame = _frame()
     for step in range(5):

@@ -21,6 +21,12 @@ def test_demo_runs_twice_and_reports_where_to_look():
         assert "Keel demo finished." in out
         assert "/api/docs/" in out and "/admin/" in out
     assert Project.objects.filter(slug="demo-breast-cancer").count() == 1
-    assert DatasetVersion.objects.filter(dataset__name="breast-cancer").count() == 1
-    assert DatasetVersion.objects.get().status == "valid"
-    assert ApiToken.objects.active().filter(user__username="demo").count() == 1
+    first_version = DatasetVersion.objects.get(dataset__name="breast-cancer", number=1)
+    assert first_version.status == "valid"
+    # the retraining run appended labelled feedback as version 2 (drifted, so it fails the v1-derived rules)
+    assert DatasetVersion.objects.filter(dataset__name="breast-cancer").count() == 2
+    assert "promoted; champion is now diagnosis v2" in first.getvalue()
+    assert "nothing to roll out (retraining run: promoted)" in second.getvalue()
+    # one token per purpose (printed, traffic, canary), replaced rather than accumulated on a second run
+    assert ApiToken.objects.active().filter(user__username="demo").count() == 3
+    assert ApiToken.objects.active().filter(user__username="demo", name="demo").count() == 1

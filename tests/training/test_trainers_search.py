@@ -136,7 +136,9 @@ def test_train_is_reproducible_with_the_same_spec_and_seed(cancer):
     assert candidate_params(other.search, other.seed) != [result["params"] for result in first.cv_results]
 
 
-@pytest.mark.parametrize("backend", ["threading", "multiprocessing"])
+# "multiprocessing" is left out: joblib cannot stream results from it (it falls back to chunks) and under a loaded
+# CI machine its pool start-up hung past the test timeout; loky (the default) and threading are what Keel uses.
+@pytest.mark.parametrize("backend", ["threading", "loky"])
 def test_train_runs_under_the_active_joblib_backend(cancer, backend):
     spec = _spec(cancer, "classification", {"estimator": "logistic_regression", **_grid(), "n_jobs": 2})
     calls = []
