@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from core import errors
 from core.health import LivezApi, ReadyzApi
+from core.login import LoginView, LogoutView
 from monitoring.metrics import MetricsView
 
 admin.site.site_header = "Keel administration"
@@ -47,6 +48,8 @@ urlpatterns = [
     path("api/docs/", PublicSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", PublicRedocView.as_view(url_name="schema"), name="redoc"),
     path("admin/", admin.site.urls),
+    path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("dashboard/", include("monitoring.dashboard.urls")),
 ]
 

@@ -10,7 +10,7 @@ from core.permissions import AccountAccess, ProjectAccess
 
 # "metrics" takes no Keel credentials, but it is not open: the view itself requires KEEL_METRICS_TOKEN or a
 # client address in KEEL_METRICS_ALLOWED_NETWORKS (tests/monitoring/test_metrics.py).
-PUBLIC_ROUTES = {"livez", "readyz", "schema", "swagger-ui", "redoc", "metrics"}
+PUBLIC_ROUTES = {"livez", "readyz", "schema", "swagger-ui", "redoc", "metrics", "login", "logout"}
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -81,7 +81,7 @@ def test_non_public_api_routes_refuse_anonymous_callers():
 def test_admin_requires_staff_login():
     response = APIClient().get("/admin/")
     assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
+    assert "/admin/login/" in response["Location"]  # the admin keeps its own staff-only login
 
 
 @pytest.mark.django_db

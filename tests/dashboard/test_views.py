@@ -43,7 +43,7 @@ def test_every_dashboard_route_redirects_anonymous_users_to_login(served):
         for method in ("get", "post"):
             response = getattr(client, method)(url)
             assert response.status_code == 302, (method, url, response.status_code)
-            assert response["Location"].startswith("/admin/login/?next="), url
+            assert response["Location"].startswith("/accounts/login/?next="), url
 
 
 def test_dashboard_views_are_declared_and_login_wrapped():
