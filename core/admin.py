@@ -92,4 +92,6 @@ class AuditEventAdmin(admin.ModelAdmin):
 class HeartbeatAdmin(admin.ModelAdmin):
     list_display = ("token", "worker", "created_at")
     search_fields = ("token", "worker")
+
+
 from core import admin_webhooks  # noqa: E402,F401

@@ -160,4 +160,6 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token} by {self.worker}"
+
+
 from core.models_webhooks import *  # noqa: E402,F403

@@ -12,4 +12,6 @@ def heartbeat(token: str) -> dict[str, str]:
     """Prove the wiring: a worker took this from the broker and wrote to the database. Idempotent per token."""
     beat, _ = Heartbeat.objects.get_or_create(token=token, defaults={"worker": socket.gethostname()})
     return {"token": beat.token, "worker": beat.worker}
+
+
 from core.webhook_tasks import *  # noqa: E402,F403
