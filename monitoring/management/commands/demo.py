@@ -68,6 +68,7 @@ class Command(BaseCommand):
             self.style.SUCCESS("Keel demo finished."),
             *(f"  {key}: {value}" for key, value in report.items()),
             "",
+            f"  Dashboard:     {base}/dashboard/  (sign in as below)",
             f"  API docs:      {base}/api/docs/",
             f"  Project API:   {base}/api/v1/projects/{project.slug}/",
             f"  Admin:         {base}/admin/  (user {DEMO_USER!r}, password {DEMO_PASSWORD!r})",
