@@ -37,5 +37,6 @@ app.conf.beat_schedule = {
     "monitoring-drift-reports": {"task": "monitoring.run_due_drift_reports", "schedule": 60.0},
     "monitoring-alert-rules": {"task": "monitoring.evaluate_alert_rules", "schedule": 60.0},
     "monitoring-retraining-runs": {"task": "monitoring.advance_retraining_runs", "schedule": 30.0},
+    "core-sweep-webhook-deliveries": {"task": "core.sweep_webhook_deliveries", "schedule": 300.0},
 }
 app.autodiscover_tasks()
