@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.errors import ValidationFailed
 from core.models import Project, User
 from core.models_webhooks import WebhookDelivery, WebhookSubscription
-from core.webhooks.services import _delivery_create, validate_webhook_url
+from core.webhooks.services import validate_webhook_url, webhook_send
 from monitoring.models import Alert, ChannelKind, NotificationChannel
 
 logger = logging.getLogger(__name__)
@@ -69,22 +69,13 @@ def _payload(alert: Alert, state: str) -> dict[str, Any]:
     }
 
 
-def _slack(channel: NotificationChannel, alert: Alert, state: str) -> WebhookDelivery:
-    from core.webhook_tasks import enqueue_delivery
-
+def _webhook(channel: NotificationChannel, alert: Alert, state: str) -> WebhookDelivery:
+    """Slack gets its ``{"text": ...}`` body; a webhook channel gets the signed Keel envelope."""
     subscription = WebhookSubscription.objects.get(pk=channel.config["subscription_id"])
-    now = timezone.now()
-    delivery = WebhookDelivery.objects.create(
-        uid=uuid.uuid4(),
-        subscription=subscription,
-        project=channel.project,
-        event_type=f"alert.{state}",
-        request_body=json.dumps({"text": _text(alert, state)}),
-        next_attempt_at=now,
-        created_at=now,
-    )
-    transaction.on_commit(lambda: enqueue_delivery(delivery.pk), robust=True)
-    return delivery
+    if channel.kind == ChannelKind.SLACK:
+        body = json.dumps({"text": _text(alert, state)})
+        return webhook_send(subscription=subscription, event_type=f"alert.{state}", body=body)
+    return webhook_send(subscription=subscription, event_type=f"alert.{state}", payload=_payload(alert, state))
 
 
 def notify(alert: Alert, state: str) -> list[dict[str, Any]]:
@@ -97,17 +88,8 @@ def notify(alert: Alert, state: str) -> list[dict[str, Any]]:
         if channel.kind == ChannelKind.EMAIL:
             recipients: list[str] = list(channel.config["to"])
             transaction.on_commit(_email_sender(send_alert_email, alert.pk, state, recipients), robust=True)
-        elif channel.kind == ChannelKind.SLACK:
-            record["delivery"] = str(_slack(channel, alert, state).uid)
         else:
-            subscription = WebhookSubscription.objects.get(pk=channel.config["subscription_id"])
-            delivery = _delivery_create(
-                subscription=subscription,
-                project=channel.project,
-                event_type=f"alert.{state}",
-                data=_payload(alert, state),
-            )
-            record["delivery"] = str(delivery.uid)
+            record["delivery"] = str(_webhook(channel, alert, state).uid)
         sent.append(record)
     return sent
 
