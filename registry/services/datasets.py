@@ -18,7 +18,7 @@ from django.db.models import Max
 from core.audit import audit_record
 from core.errors import Conflict, PayloadTooLarge, ValidationFailed
 from core.models import Project, User
-from core.storage import Blob, blob_delete, blob_put, blob_put_bytes, hash_file
+from core.storage import Blob, blob_put, blob_put_bytes, hash_file
 from registry import expectations, tabular
 from registry.models import (
     ColumnRole,
@@ -29,6 +29,7 @@ from registry.models import (
     VersionStatus,
 )
 from registry.selectors.datasets import dataset_latest_version, dataset_version_frame
+from registry.services.blobs import delete_unreferenced_blobs
 
 MAX_TAGS = 50
 
@@ -89,16 +90,7 @@ def dataset_delete(*, dataset: Dataset, user: User) -> None:
         action="dataset.delete", actor=user, project=dataset.project, obj=dataset, data={"versions": len(hashes)}
     )
     dataset.delete()
-    transaction.on_commit(lambda: _delete_unreferenced([h for pair in hashes for h in pair if h]))
-
-
-def _delete_unreferenced(hashes: list[str]) -> None:
-    for sha in set(hashes):
-        if (
-            not DatasetVersion.objects.filter(sha256=sha).exists()
-            and not DatasetVersion.objects.filter(profile_sha256=sha).exists()
-        ):
-            blob_delete(sha)
+    transaction.on_commit(lambda: delete_unreferenced_blobs([h for pair in hashes for h in pair if h]))
 
 
 # --- upload ---------------------------------------------------------------------------------------------------
@@ -250,7 +242,7 @@ def _store(
             profile_sha256=blobs[1].sha256,
         )
     except BaseException:
-        _delete_unreferenced([b.sha256 for b in blobs if b.created])
+        delete_unreferenced_blobs([b.sha256 for b in blobs if b.created])
         raise
 
 

@@ -16,7 +16,7 @@ from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Project, User
 from core.roles import Action, role_allows
 from core.storage import IntegrityError as BlobIntegrityError
-from core.storage import blob_delete, blob_exists, blob_put_bytes, blob_read_verified
+from core.storage import blob_exists, blob_put_bytes, blob_read_verified
 from registry import events, hooks, model_io
 from registry.models import (
     AliasEvent,
@@ -31,6 +31,7 @@ from registry.models import (
     RunArtifact,
     VersionSource,
 )
+from registry.services.blobs import delete_unreferenced_blobs
 
 logger = logging.getLogger(__name__)
 GATE_KEYS = {"metric", "greater_is_better", "min_absolute_change", "min_relative_change"}
@@ -429,19 +430,6 @@ def model_version_delete(*, version: ModelVersion, user: User) -> None:
     audit_record(action="model_version.delete", actor=user, project=locked.registered_model.project, obj=locked)
     locked.delete()
     transaction.on_commit(lambda: delete_unreferenced_blobs(hashes))
-
-
-def delete_unreferenced_blobs(hashes: list[str]) -> None:
-    """Delete artifact blobs that no version, run artifact or dataset version references any more."""
-    for sha in set(hashes):
-        used = (
-            ModelVersion.objects.filter(artifact_sha256=sha).exists()
-            or ModelVersion.objects.filter(onnx_sha256=sha).exists()
-            or RunArtifact.objects.filter(sha256=sha).exists()
-            or DatasetVersion.objects.filter(sha256=sha).exists()
-        )
-        if not used:
-            blob_delete(sha)
 
 
 @transaction.atomic

@@ -22,7 +22,8 @@ from core.models import Project, User
 from core.storage import blob_put_bytes
 from registry import model_io
 from registry.models import ModelFormat, ModelVersion, VersionSource
-from registry.services.models import delete_unreferenced_blobs, model_version_create, registered_model_get_or_create
+from registry.services.blobs import delete_unreferenced_blobs
+from registry.services.models import model_version_create, registered_model_get_or_create
 
 CHECK_TIMEOUT = 120
 
