@@ -19,6 +19,7 @@ from core.api import ProjectAPIView
 from core.errors import PayloadTooLarge, ValidationFailed
 from core.roles import Action
 from core.storage import blob_iter
+from core.validation import checked_name
 from registry import tabular
 from registry.models import Dataset, DatasetVersion, ValidationReport, ValidationRule
 from registry.selectors import datasets as selectors
@@ -148,7 +149,7 @@ class DatasetVersionListApi(_DatasetView):
         result = services.dataset_version_upload(
             project=self.project,
             user=self.user,
-            dataset_name=_dataset_name(dataset),
+            dataset_name=checked_name("dataset", dataset),
             fileobj=upload,
             filename=upload.name or "",
             fmt=data["format"],
@@ -170,18 +171,6 @@ def _refuse_oversized(request: Request) -> None:
             f"file: the request ({length} bytes) is over the limit of {limit} bytes.",
             errors=[{"field": "file", "message": "too large", "code": "too_large"}],
         )
-
-
-def _dataset_name(name: str) -> str:
-    from django.core.exceptions import ValidationError
-
-    from core.models import name_validator
-
-    try:
-        name_validator(name)
-    except ValidationError as exc:
-        raise ValidationFailed.field("dataset", exc.messages[0]) from None
-    return name
 
 
 class DatasetVersionDetailApi(_DatasetView):

@@ -18,6 +18,7 @@ from core.api import ProjectAPIView
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.roles import Action
 from core.storage import blob_read_verified
+from core.validation import checked_name
 from registry.exports.bundle import BundleError, build_bundle, current_requirements
 from registry.models import ModelVersion, RegisteredModel, Run
 from registry.selectors import models as selectors
@@ -149,24 +150,12 @@ class ModelVersionListApi(_ModelView):
         version = services.model_version_create_from_run(
             project=self.project,
             user=self.user,
-            model_name=_model_name(model),
+            model_name=checked_name("model", model),
             run=run,
             artifact_path=data["artifact_path"],
             description=data["description"],
         )
         return Response(ModelVersionSerializer(version).data, status=status.HTTP_201_CREATED)
-
-
-def _model_name(name: str) -> str:
-    from django.core.exceptions import ValidationError
-
-    from core.models import name_validator
-
-    try:
-        name_validator(name)
-    except ValidationError as exc:
-        raise ValidationFailed.field("model", exc.messages[0]) from None
-    return name
 
 
 class ModelVersionUploadApi(_ModelView):
@@ -190,7 +179,7 @@ class ModelVersionUploadApi(_ModelView):
         version = uploads.model_version_upload(
             project=self.project,
             user=self.user,
-            model_name=_model_name(model),
+            model_name=checked_name("model", model),
             fileobj=data["file"],
             fmt=data["format"],
             input_example=data["input_example"],
@@ -432,14 +421,7 @@ class AliasDetailApi(_ModelView):
 
 
 def _alias_name(alias: str) -> str:
-    from django.core.exceptions import ValidationError
-
-    from core.models import name_validator
-
-    try:
-        name_validator(alias)
-    except ValidationError as exc:
-        raise ValidationFailed.field("alias", exc.messages[0]) from None
+    checked_name("alias", alias)
     if alias.isdigit():
         raise ValidationFailed.field("alias", "an alias cannot be a number (it would shadow a version)")
     return alias
