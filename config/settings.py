@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "training",
     "serving",
     "monitoring",
+    "interop",
+    "declarative",
 ]
 
 MIDDLEWARE = [

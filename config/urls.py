@@ -37,6 +37,7 @@ api_v1 = [
     path("", include("training.urls")),
     path("", include("serving.urls")),
     path("", include("monitoring.urls")),
+    path("", include("declarative.urls")),
 ]
 
 urlpatterns = [
@@ -44,6 +45,8 @@ urlpatterns = [
     path("readyz", ReadyzApi.as_view(), name="readyz"),
     path("metrics", MetricsView.as_view(), name="metrics"),
     path("api/v1/", include(api_v1)),
+    path("api/2.0/", include("interop.mlflow.urls")),
+    path("v2/", include("interop.oip.urls")),
     path("api/schema/", PublicSchemaView.as_view(), name="schema"),
     path("api/docs/", PublicSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", PublicRedocView.as_view(url_name="schema"), name="redoc"),
