@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
+from core import hotcache
 from core.models import ApiToken, User
 
 TOKEN_PREFIX = "keel_"  # noqa: S105 - a public prefix, not a secret
@@ -28,28 +30,49 @@ def token_from_header(request: HttpRequest) -> str | None:
 
 
 def resolve_token(raw: str) -> ApiToken:
+    """The token behind a bearer secret, checked (revoked, expired, account disabled) on every call.
+
+    The lookup is cached per process under the access epoch (core/hotcache.py): revocations and account changes
+    reach every process within ``KEEL_STAMP_TTL``. Each call gets its own copies of the token and user.
+    """
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         raise exceptions.AuthenticationFailed("Malformed API token.")
-    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
+    key = ("token", hash_token(raw))
+    token = hotcache.access.get(key)
     if token is None:
-        raise exceptions.AuthenticationFailed("Unknown API token.")
+        token = ApiToken.objects.select_related("user").filter(key_hash=key[1]).first()
+        if token is None:
+            raise exceptions.AuthenticationFailed("Unknown API token.")
+        hotcache.access.put(key, token)
+    token = _private_copy(token)
     if token.revoked_at is not None:
         raise exceptions.AuthenticationFailed("This API token has been revoked.")
     if token.expires_at is not None and token.expires_at <= timezone.now():
         raise exceptions.AuthenticationFailed("This API token has expired.")
     if not token.user.is_active:
         raise exceptions.AuthenticationFailed("The account of this API token is disabled.")
-    _touch(token)
+    if _touch(token):
+        hotcache.access.put(key, token)
     return token
 
 
-def _touch(token: ApiToken) -> None:
-    """Record last use, at most once per resolution window so the hot path rarely writes."""
+def _private_copy(token: ApiToken) -> ApiToken:
+    """A shallow copy of the cached token and its user, so one request's changes never leak into another's."""
+    user = copy.copy(token.user)
+    token = copy.copy(token)
+    token.user = user
+    return token
+
+
+def _touch(token: ApiToken) -> bool:
+    """Record last use, at most once per resolution window so the hot path rarely writes. True when written."""
     now = timezone.now()
     window = timedelta(seconds=settings.KEEL_TOKEN_LAST_USED_RESOLUTION)
     if token.last_used_at is None or now - token.last_used_at >= window:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+        return True
+    return False
 
 
 class TokenAuthentication(authentication.BaseAuthentication):

@@ -7,13 +7,14 @@ caller's own tokens). Public views set ``public = True`` and are listed in tests
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from core import selectors
+from core import hotcache, selectors
 from core.errors import Forbidden
+from core.models import User
 from core.roles import Action, role_allows
 
 AUTHENTICATED = "authenticated"
@@ -52,7 +53,7 @@ class ProjectAccess(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         if not (request.user and request.user.is_authenticated):
             return False
-        project, role = selectors.project_get_for_user(slug=view.kwargs["project"], user=request.user)
+        project, role = _project_and_role(view, request)
         action = _action_for(view, request.method or "GET")
         view.project = project
         view.role = role
@@ -61,3 +62,17 @@ class ProjectAccess(BasePermission):
         if not role_allows(role, action):
             raise Forbidden(f"Your role '{role}' in project '{project.slug}' does not allow '{Action(action).label}'.")
         return True
+
+
+def _project_and_role(view: Any, request: Request) -> tuple[Any, str]:
+    """Views on the inference hot path (``cache_access = True``) read membership from the per-process access cache;
+    they only use the project's id and settings, never save it."""
+    slug, user = view.kwargs["project"], cast(User, request.user)
+    if not getattr(view, "cache_access", False):
+        return selectors.project_get_for_user(slug=slug, user=user)
+    key = ("membership", user.pk, slug)
+    found = hotcache.access.get(key)
+    if found is None:
+        found = selectors.project_get_for_user(slug=slug, user=user)
+        hotcache.access.put(key, found)
+    return found

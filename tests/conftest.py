@@ -38,7 +38,13 @@ def _test_defaults(request, settings, tmp_path):
 def _clear_cache():
     from django.core.cache import cache
 
+    from core import hotcache
+    from serving import runtime
+
     cache.clear()
+    hotcache.stamps.forget()
+    hotcache.access.clear()
+    runtime.routes.forget()
     yield
 
 
