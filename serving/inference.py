@@ -18,11 +18,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db.models.fields import AutoFieldMixin
 
 from core.errors import DomainError, ServiceUnavailable, ValidationFailed
 from core.storage import blob_read_verified
-from serving import runtime, validation
+from serving import fastpath, runtime, validation
 from serving.models import PredictionLog
 from serving.runtime import DeploymentTable, VariantInfo
 
@@ -45,15 +46,6 @@ class PredictRequest:
     request_id: str
 
 
-def _frame(rows: list[dict[str, Any]], version: Any) -> pd.DataFrame:
-    names = [f["name"] for f in version.signature.get("inputs", [])] or list(rows[0])
-    return pd.DataFrame(rows, columns=names)
-
-
-def _is_classifier(pipeline: Any) -> bool:
-    return hasattr(pipeline, "classes_") and hasattr(pipeline, "predict_proba")
-
-
 def _json_value(value: Any) -> Any:
     if isinstance(value, np.generic):
         value = value.item()
@@ -62,15 +54,17 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def run_model(pipeline: Any, frame: pd.DataFrame) -> dict[str, Any]:
-    """Predictions (and class probabilities for classifiers) for a batch, in one call each."""
-    predictions = [_json_value(v) for v in pipeline.predict(frame)]
-    out: dict[str, Any] = {"predictions": predictions}
-    if _is_classifier(pipeline):
-        classes = [_json_value(c) for c in pipeline.classes_]
-        probabilities = pipeline.predict_proba(frame)
-        out["classes"] = classes
-        out["probabilities"] = [[round(float(p), 6) for p in row] for row in probabilities]
+def run_model(loaded: runtime.LoadedModel, rows: list[dict[str, Any]], signature: dict[str, Any]) -> dict[str, Any]:
+    """Predictions (and class probabilities for classifiers) for a batch: through the compiled numeric path when the
+    model has one (serving/fastpath.py), else through the pipeline on a DataFrame; one model call where exact."""
+    if loaded.compiled is not None:
+        labels, probabilities = loaded.compiled.predict(rows)
+    else:
+        labels, probabilities = fastpath.predict(loaded.pipeline, fastpath.frame(rows, signature))
+    out: dict[str, Any] = {"predictions": [_json_value(v) for v in labels.tolist()]}
+    if probabilities is not None:
+        out["classes"] = [_json_value(c) for c in loaded.pipeline.classes_]
+        out["probabilities"] = [[round(p, 6) for p in row] for row in probabilities.tolist()]
     return out
 
 
@@ -103,14 +97,14 @@ def _answer(
 ) -> dict[str, Any]:
     started = time.perf_counter()
     loaded = runtime.models.get(variant.version)
-    frame = _frame(checked.rows, variant.version)
     try:
-        result = run_model(loaded.pipeline, frame)
+        result = run_model(loaded, checked.rows, variant.version.signature)
     except Exception as exc:
         latency = (time.perf_counter() - started) * 1000
         _log(table, variant, checked, request, {"error": str(exc)[:500]}, latency, error=str(exc)[:500])
         raise ModelFailure(f"{type(exc).__name__}: {exc}") from exc
     if request.explain:
+        frame = fastpath.frame(checked.rows, variant.version.signature)
         result["explanations"] = explain(loaded.pipeline, frame, variant.version, result)
     latency = (time.perf_counter() - started) * 1000
     ids = _log(table, variant, checked, request, result, latency)
@@ -169,11 +163,39 @@ def _log(
         for i, inputs in enumerate(checked.rows)
     ]
     try:
-        PredictionLog.objects.bulk_create(rows)
+        write_log(rows)
     except DatabaseError as exc:
         logger.exception("prediction log write failed")
         raise ServiceUnavailable("The prediction could not be recorded in the audit log; it was not returned.") from exc
     return [str(r.prediction_id) for r in rows]
+
+
+def _log_fields() -> list[Any]:
+    return [
+        f
+        for f in PredictionLog._meta.concrete_fields
+        if not getattr(f, "generated", False) and not isinstance(f, AutoFieldMixin)
+    ]
+
+
+def write_log(rows: list[PredictionLog]) -> None:
+    """Insert prediction-log rows: one INSERT statement in autocommit (a single round trip) when the batch fits
+    one statement, else all batches in one transaction. A connection found dead (the database restarted since
+    this process last used it) is reopened and the insert tried once more: nothing was written by the failed try.
+    """
+    fields = _log_fields()
+    batch = max(1, connection.ops.bulk_batch_size(fields, rows))
+    if len(rows) > batch or connection.in_atomic_block:
+        PredictionLog.objects.bulk_create(rows, batch_size=batch)
+        return
+    try:
+        PredictionLog.objects._insert(rows, fields=fields)  # type: ignore[attr-defined]
+    except (InterfaceError, OperationalError):
+        if connection.is_usable():
+            raise
+        logger.warning("prediction log: database connection was lost; reconnecting once")
+        connection.close()
+        PredictionLog.objects._insert(rows, fields=fields)  # type: ignore[attr-defined]
 
 
 # --- shadow traffic -------------------------------------------------------------------------------------------
@@ -188,7 +210,7 @@ def _shadow(table: DeploymentTable, variant: VariantInfo, checked: validation.Ch
     try:
         started = time.perf_counter()
         loaded = runtime.models.get(variant.version)
-        result = run_model(loaded.pipeline, _frame(checked.rows, variant.version))
+        result = run_model(loaded, checked.rows, variant.version.signature)
         _log(table, variant, checked, request, result, (time.perf_counter() - started) * 1000, shadow=True)
     except Exception:
         logger.exception("shadow prediction failed for %s", variant.name)
@@ -228,7 +250,7 @@ def explain(pipeline: Any, frame: pd.DataFrame, version: Any, result: dict[str, 
     reference = baseline(version)
     columns = list(frame.columns)
     perturbed = pd.concat([frame.assign(**{c: reference.get(c)}) for c in columns], ignore_index=True)
-    if _is_classifier(pipeline):
+    if fastpath.is_classifier(pipeline):
         classes = list(pipeline.classes_)
         picked = [classes.index(p) for p in pipeline.predict(frame)]
         base = pipeline.predict_proba(frame)[np.arange(len(frame)), picked]

@@ -1,8 +1,9 @@
 """Per-process serving state: loaded models (an LRU with idle eviction) and routing tables.
 
 Routing tables are cached per process and keyed by the deployment's current revision. The revision id is read
-from the shared cache (Redis in production) on every request, one round trip and no database query, so a traffic
-change or rollback is seen by every process on its next request. Models are immutable and hash-checked on load.
+from the shared cache (Redis in production) at most every ``KEEL_STAMP_TTL`` (core/hotcache.py), with no database
+query, so a traffic change or rollback is seen by every process within that time (and at once by the process that
+made it). Models are immutable and hash-checked on load.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
+from core import hotcache
 from core.audit import audit_record
 from core.errors import NotFound, ServiceUnavailable
 from registry.models import ModelVersion
 from registry.services.models import model_version_load
+from serving import fastpath
 from serving.models import Deployment, Revision, VariantRole
 from serving.routing import Route, RoutingTable, rebalance
 
@@ -33,7 +36,7 @@ def stamp_key(deployment_id: int) -> str:
 
 def bump(deployment_id: int, revision_id: int | None) -> None:
     """Publish a deployment's current revision to every process (called on commit)."""
-    cache.set(stamp_key(deployment_id), revision_id or 0, timeout=None)
+    hotcache.stamps.publish(stamp_key(deployment_id), revision_id or 0)
 
 
 # --- models -----------------------------------------------------------------------------------------------------
@@ -48,6 +51,7 @@ class LoadedModel:
     size: int
     last_used: float = 0.0
     hits: int = 0
+    compiled: fastpath.Compiled | None = None  # the numeric fast path, when it matched the plain one at load
 
 
 class ModelCache:
@@ -75,12 +79,13 @@ class ModelCache:
     def _load(self, version: ModelVersion) -> LoadedModel:
         started = time.perf_counter()
         pipeline = model_version_load(version)
+        compiled = fastpath.compile_checked(pipeline, version.signature) if settings.KEEL_SERVING_FAST_PATH else None
         load_ms = (time.perf_counter() - started) * 1000
         self.cold_starts.append((version.pk, load_ms))
         self.cold_starts = self.cold_starts[-100:]
-        logger.info("loaded model version %s in %.1f ms", version.pk, load_ms)
+        logger.info("loaded model version %s in %.1f ms (fast path: %s)", version.pk, load_ms, compiled is not None)
         now = time.monotonic()
-        return LoadedModel(version.pk, pipeline, now, load_ms, version.artifact_size, last_used=now)
+        return LoadedModel(version.pk, pipeline, now, load_ms, version.artifact_size, last_used=now, compiled=compiled)
 
     def _evict(self, now: float) -> None:
         idle = settings.KEEL_MODEL_IDLE_SECONDS
@@ -147,13 +152,16 @@ class RoutingCache:
         return self.table(deployment_id)
 
     def table(self, deployment_id: int) -> DeploymentTable:
-        revision_id = cache.get(stamp_key(deployment_id))
+        revision_id = hotcache.stamps.get(stamp_key(deployment_id))
         current = self._tables.get(deployment_id)
         if current is not None and revision_id is not None and current.revision_id == revision_id:
             return current
         built = self._build(deployment_id)
         # add, not set: a process that read the database just before a change must not overwrite the newer stamp
-        cache.add(stamp_key(deployment_id), built.revision_id, timeout=None)
+        if cache.add(stamp_key(deployment_id), built.revision_id, timeout=None):
+            hotcache.stamps.remember(stamp_key(deployment_id), built.revision_id)
+        else:
+            hotcache.stamps.forget(stamp_key(deployment_id))
         with self._lock:
             self._tables[deployment_id] = built
         return built

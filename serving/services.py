@@ -6,7 +6,6 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -74,10 +73,7 @@ def smoke_test(version: ModelVersion) -> dict[str, Any]:
     try:
         loaded = runtime.models.get(version)
         started = time.perf_counter()
-        frame = pd.DataFrame(
-            version.input_example, columns=[f["name"] for f in version.signature.get("inputs", [])] or None
-        )
-        run_model(loaded.pipeline, frame)
+        run_model(loaded, list(version.input_example), version.signature)
     except Conflict:
         raise
     except Exception as exc:

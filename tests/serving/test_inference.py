@@ -190,12 +190,24 @@ def test_prediction_log_list_filters_and_export(team, v1):
     assert b"".join(csv_export.streaming_content).decode().count("\n") == 6
 
 
-def test_warm_predict_costs_a_fixed_number_of_queries(team, v1, django_assert_max_num_queries):
+def test_warm_predict_costs_a_fixed_number_of_queries(team, v1, django_assert_num_queries):
     deploy(team)
     client = team.client("predictor")
     predict(client, team, {"inputs": rows(1)})  # cold: loads the model and the routing table
-    with django_assert_max_num_queries(3):  # token, membership, log insert
+    with django_assert_num_queries(1):  # the log insert: token, membership and routing come from process caches
         assert predict(client, team, {"inputs": rows(5)}).status_code == 200
+
+
+def test_warm_feedback_reads_access_from_the_process_cache(team, v1, django_assert_max_num_queries):
+    deploy(team)
+    client = team.client("predictor")
+    first = predict(client, team, {"inputs": rows(2)}).json()["prediction_ids"]
+    base = f"/api/v1/projects/{team.project.slug}/deployments/api/feedback/"
+    assert client.post(base, {"prediction_id": first[0], "value": 1}, format="json").status_code == 201
+    with django_assert_max_num_queries(9) as captured:
+        assert client.post(base, {"prediction_id": first[1], "value": 0}, format="json").status_code == 201
+    sql = " ".join(q["sql"] for q in captured.captured_queries)
+    assert "core_apitoken" not in sql and "core_membership" not in sql
 
 
 def test_readiness(team, v1):

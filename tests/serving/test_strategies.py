@@ -192,10 +192,10 @@ def test_canary_rolls_back_automatically_on_error_rate_breach(team, v1, v2, monk
     _deploy(team, plan)
     real = inference.run_model
 
-    def failing_canary(pipeline, frame):
-        if pipeline is runtime.models.get(v2).pipeline:
+    def failing_canary(loaded, rows, signature):
+        if loaded.pipeline is runtime.models.get(v2).pipeline:
             raise RuntimeError("injected failure")
-        return real(pipeline, frame)
+        return real(loaded, rows, signature)
 
     monkeypatch.setattr(inference, "run_model", failing_canary)
     statuses = []

@@ -1,0 +1,116 @@
+"""The compiled numeric path gives exactly the plain pipeline's answers, and is refused where it could not."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from serving import fastpath
+
+
+def _data(n: int = 200, seed: int = 1) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(3, 2, size=n), "c": rng.integers(0, 9, size=n)})
+    frame.loc[::17, "b"] = np.nan
+    return frame
+
+
+def _signature(frame: pd.DataFrame, kinds: dict[str, str] | None = None) -> dict:
+    kinds = kinds or {}
+    inputs = []
+    for c in frame.columns:
+        kind = kinds.get(c, "numeric")
+        bounds = {"min": float(frame[c].min()), "max": float(frame[c].max())} if kind == "numeric" else {}
+        inputs.append({"name": c, "type": kind, **bounds})
+    return {"inputs": inputs}
+
+
+def _numeric_pipeline(estimator) -> Pipeline:
+    numeric = Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())])
+    return Pipeline([("preprocess", ColumnTransformer([("num", numeric, ["a", "b", "c"])])), ("model", estimator)])
+
+
+def _rows(frame: pd.DataFrame) -> list[dict]:
+    return [{k: (None if pd.isna(v) else float(v)) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def test_compiled_classifier_matches_plain_pipeline_exactly():
+    frame = _data()
+    target = (frame["a"] + frame["b"].fillna(0) > 3).astype(int)
+    pipeline = _numeric_pipeline(LogisticRegression()).fit(frame, target)
+    compiled = fastpath.compile_checked(pipeline, _signature(frame))
+    assert compiled is not None and compiled.proba_label
+    rows = _rows(_data(50, seed=7))
+    labels, proba = compiled.predict(rows)
+    plain = fastpath.frame(rows, _signature(frame))
+    assert np.array_equal(labels, pipeline.predict(plain))
+    np.testing.assert_allclose(proba, pipeline.predict_proba(plain), rtol=1e-12)
+
+
+def test_compiled_regressor_matches_plain_pipeline():
+    frame = _data()
+    pipeline = _numeric_pipeline(LinearRegression()).fit(frame, frame["a"] * 2 + frame["c"])
+    compiled = fastpath.compile_checked(pipeline, _signature(frame))
+    assert compiled is not None and compiled.classes is None
+    rows = _rows(_data(30, seed=3))
+    values, proba = compiled.predict(rows)
+    assert proba is None
+    np.testing.assert_allclose(values, pipeline.predict(fastpath.frame(rows, _signature(frame))), rtol=1e-12)
+
+
+def test_no_compiled_path_when_a_column_is_categorical():
+    frame = _data().assign(colour=lambda f: np.where(f["c"] > 4, "red", "blue"))
+    pre = ColumnTransformer(
+        [("num", SimpleImputer(), ["a", "b", "c"]), ("cat", OneHotEncoder(handle_unknown="ignore"), ["colour"])]
+    )
+    pipeline = Pipeline([("preprocess", pre), ("model", LogisticRegression())]).fit(frame, frame["c"] > 4)
+    assert fastpath.compile_pipeline(pipeline, _signature(frame, {"colour": "categorical"})) is None
+
+
+def test_columns_are_matched_by_name_and_unknown_columns_refuse_compilation():
+    frame = _data()
+    pipeline = _numeric_pipeline(LogisticRegression()).fit(frame, frame["c"] > 4)
+    reordered = {"inputs": list(reversed(_signature(frame)["inputs"]))}
+    compiled = fastpath.compile_checked(pipeline, reordered)
+    assert compiled is not None  # names, not positions, decide the layout
+    rows = _rows(frame.head(20))
+    np.testing.assert_allclose(compiled.predict(rows)[1], pipeline.predict_proba(frame.head(20)), rtol=1e-12)
+    missing = {"inputs": _signature(frame)["inputs"][:2]}
+    assert fastpath.compile_pipeline(pipeline, missing) is None
+
+
+def test_agrees_detects_a_wrong_compiled_model():
+    frame = _data()
+    good = _numeric_pipeline(LogisticRegression()).fit(frame, frame["c"] > 4)
+    other = _numeric_pipeline(LogisticRegression(C=0.001)).fit(frame, frame["a"] > 0)
+    signature = _signature(frame)
+    wrong = fastpath.compile_pipeline(other, signature)
+    assert wrong is not None
+    assert not fastpath.agrees(wrong, good, signature, fastpath.parity_rows(signature))
+
+
+@pytest.mark.parametrize(("estimator", "one_call"), [(LogisticRegression(), True), (KNeighborsClassifier(), False)])
+def test_label_from_probabilities_only_where_exact(estimator, one_call):
+    frame = _data()
+    pipeline = _numeric_pipeline(estimator).fit(frame, frame["c"] > 4)
+    assert fastpath.proba_gives_label(pipeline) is one_call
+    plain = frame.head(40)
+    labels, proba = fastpath.predict(pipeline, plain)
+    assert np.array_equal(labels, pipeline.predict(plain))
+    assert proba is not None and proba.shape == (40, 2)
+
+
+def test_compiled_fitted_steps_are_private_copies():
+    frame = _data()
+    pipeline = _numeric_pipeline(LogisticRegression()).fit(frame, frame["c"] > 4)
+    fastpath.compile_pipeline(pipeline, _signature(frame))
+    imputer = pipeline[0].transformers_[0][1][0]
+    assert list(imputer.feature_names_in_) == ["a", "b", "c"]  # the served pipeline keeps its names
+    assert list(pipeline[0].feature_names_in_) == ["a", "b", "c"]
