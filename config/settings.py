@@ -113,7 +113,15 @@ if EMBEDDED:
         }
     }
 else:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL or "", conn_max_age=60, conn_health_checks=True)}
+    # Health checks cost a round trip per request; without them a connection found dead is reopened on the next
+    # request (the failed one gets a 503 with Retry-After; the prediction log write retries once by itself).
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL or "",
+            conn_max_age=env.int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+            conn_health_checks=env.bool("DATABASE_CONN_HEALTH_CHECKS", False),
+        )
+    }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
             "DATABASE_CONNECT_TIMEOUT", 5, minimum=1
@@ -205,6 +213,7 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.rate("KEEL_THROTTLE_ANON", "60/min"),
         "user": env.rate("KEEL_THROTTLE_USER", "6000/min"),
+        "predict": env.rate("KEEL_THROTTLE_PREDICT", "120000/min"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -273,6 +282,12 @@ KEEL_MODEL_CACHE_MB = env.int("KEEL_MODEL_CACHE_MB", 2048, minimum=16)
 KEEL_MODEL_IDLE_SECONDS = env.int("KEEL_MODEL_IDLE_SECONDS", 3600, minimum=10)
 KEEL_PREDICT_MAX_BATCH = env.int("KEEL_PREDICT_MAX_BATCH", 1000, minimum=1)
 KEEL_TOKEN_LAST_USED_RESOLUTION = env.int("KEEL_TOKEN_LAST_USED_RESOLUTION", 60, minimum=0)
+# Per-process caches (routing tables, token and membership lookups) re-read their shared-cache stamp at most this
+# often; a change made in one process reaches every other within this time.
+KEEL_STAMP_TTL = env.int("KEEL_STAMP_TTL_MS", 250, minimum=0, maximum=1000) / 1000
+# Serve all-numeric pipelines through fitted steps on a float array (checked against the plain path at load).
+KEEL_SERVING_FAST_PATH = env.bool("KEEL_SERVING_FAST_PATH", True)
+KEEL_ACCESS_CACHE_SIZE = env.int("KEEL_ACCESS_CACHE_SIZE", 10000, minimum=0)
 KEEL_WEBHOOK_ALLOWED_NETWORKS = env.list("KEEL_WEBHOOK_ALLOWED_NETWORKS", [])
 KEEL_METRICS_TOKEN = env.string("KEEL_METRICS_TOKEN", "") or ""
 KEEL_METRICS_ALLOWED_NETWORKS = env.list("KEEL_METRICS_ALLOWED_NETWORKS", ["127.0.0.1/32", "::1/128"])

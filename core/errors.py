@@ -14,7 +14,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
+from redis.exceptions import ConnectionError as RedisConnectionError
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import status
 from rest_framework.response import Response
@@ -150,6 +152,11 @@ def exception_handler(exc: Exception, ctx: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         body = problem(exc.status_code, exc.code, exc.title, exc.detail, exc.errors, **exc.extra)
         return Response(body, status=exc.status_code)
+    if isinstance(exc, OperationalError | InterfaceError | RedisConnectionError):
+        # a backing service is down or restarting: the client may retry; the connection is reopened next time
+        logger.warning("backing service unavailable: %s: %s", type(exc).__name__, exc)
+        body = problem(503, "unavailable", "Service unavailable", "A backing service is unavailable; retry shortly.")
+        return Response(body, status=503, headers={"Retry-After": "1"})
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = drf_exceptions.ValidationError(detail)

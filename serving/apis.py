@@ -24,6 +24,7 @@ from core.api import ProjectAPIView
 from core.errors import NotFound, ValidationFailed
 from core.pagination import CursorPagination
 from core.roles import Action
+from core.throttling import PredictThrottle
 from serving import analysis, inference, runtime, services
 from serving.models import Deployment, PredictionLog, Revision, Strategy
 from serving.serializers import (
@@ -286,6 +287,8 @@ def _caller(view: ProjectAPIView) -> str:
 class PredictApi(ProjectAPIView):
     access = {"POST": Action.PREDICT}
     audit_exempt = True  # every prediction has its own row in the prediction log
+    cache_access = True  # the hot path: token and membership from the per-process access cache
+    throttle_classes = [PredictThrottle]
     serializer_class = PredictResponseSerializer
     parser_classes = [JSONParser]
     filter_backends: list[type] = []
@@ -320,6 +323,8 @@ class PredictApi(ProjectAPIView):
 class FeedbackApi(_DeploymentView):
     access = {"POST": Action.PREDICT}
     audit_exempt = True
+    cache_access = True
+    throttle_classes = [PredictThrottle]
     serializer_class = FeedbackResultSerializer
     parser_classes = [JSONParser]
 
