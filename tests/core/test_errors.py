@@ -85,3 +85,20 @@ def test_anonymous_gets_401_problem():
     response = APIClient().get("/api/v1/projects/")
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize("error", ["database", "redis"])
+def test_backing_service_outage_is_503_with_retry_after(team, monkeypatch, error):
+    from django.db import OperationalError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from core import selectors
+
+    def down(**kwargs):
+        raise OperationalError("server closed the connection") if error == "database" else RedisConnectionError()
+
+    monkeypatch.setattr(selectors, "project_get_for_user", down)
+    response = team.client("viewer").get(f"/api/v1/projects/{team.project.slug}/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "1"
+    assert response.json()["code"] == "unavailable"

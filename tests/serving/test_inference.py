@@ -214,3 +214,20 @@ def test_readiness(team, v1):
     deploy(team)
     ready = team.client("viewer").get(url(team, suffix="ready/"))
     assert ready.status_code == 200 and ready.json()["ready"] is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_log_write_reconnects_once_when_the_connection_died(team, v1):
+    """The database restarted since this process last used its connection: the insert reconnects and succeeds."""
+    from django.db import connection
+
+    from serving.models import PredictionLog
+
+    deploy(team)
+    client = team.client("predictor")
+    assert predict(client, team, {"inputs": rows(1)}).status_code == 200
+    connection.ensure_connection()
+    connection.connection.close()  # the server side is gone; Django still holds the wrapper
+    response = predict(client, team, {"inputs": rows(2)})
+    assert response.status_code == 200
+    assert PredictionLog.objects.filter(prediction_id__in=response.json()["prediction_ids"]).count() == 2
