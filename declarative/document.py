@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.models import TaskType, name_validator, slug_validator
@@ -27,6 +28,9 @@ _MINUTES = {"": 1, "m": 1, "h": 60, "d": 24 * 60}
 MAX_MINUTES = 30 * 24 * 60
 
 
+@extend_schema_field(
+    {"oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": r"^\s*\d+\s*[mhd]?\s*$"}]}
+)
 class MinutesField(serializers.Field):
     """Minutes as an integer, or a duration string such as ``30m``, ``6h`` or ``1d``."""
 

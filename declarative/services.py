@@ -35,6 +35,7 @@ class Context:
     project: Project | None
     ids: dict[tuple[str, str], int]
     versions: dict[tuple[str, int], ModelVersion] = field(default_factory=dict)
+    variant_index: dict[tuple[str, str], int] = field(default_factory=dict)  # position in the document
 
 
 @dataclass
@@ -141,6 +142,7 @@ def _resolve_variants(desired: dict[str, Any], project: Project | None, context:
         for v_index, variant in enumerate(deployment["variants"]):
             path = f"deployments[{d_index}].variants[{v_index}]"
             version = _version(project, variant, path)
+            context.variant_index[(deployment["name"], variant["name"])] = v_index
             context.versions[(variant["model"], version.number)] = version
             deployment["variants"][v_index] = {
                 "name": variant["name"],
@@ -301,8 +303,16 @@ def _deployment(context: Context, change: Change) -> None:
         serving_services.deployment_delete(deployment=_obj(context, Deployment, "deployment", change.name), user=user)
         return
     specs = _specs(context, want)
+    for spec in specs:
+        if spec.role not in (VariantRole.SHADOW, VariantRole.STANDBY) and not spec.version.can_serve:
+            index = context.variant_index[(change.name, spec.name)]
+            raise Conflict(
+                f"{spec.version} cannot serve (approval {spec.version.approval}, health {spec.version.health}).",
+                errors=[{"field": f"variants[{index}].version", "message": "not servable", "code": "not_servable"}],
+            )
     if change.action == CREATE:
-        first = next(s for s in specs if s.role not in (VariantRole.SHADOW, VariantRole.STANDBY))
+        live = [s for s in specs if s.role not in (VariantRole.SHADOW, VariantRole.STANDBY)]
+        first = max(live, key=lambda s: (s.role == VariantRole.PRIMARY, s.weight))
         deployment = serving_services.deployment_create(
             project=context.project,
             user=user,
