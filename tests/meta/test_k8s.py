@@ -138,3 +138,10 @@ def test_configuration_names_are_real_settings(resources):
     assert set(secret) <= names, set(secret) - names
     assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL"} <= set(secret)
     assert not {"DJANGO_SECRET_KEY", "DATABASE_URL"} & set(config)  # secrets never in the ConfigMap
+
+
+def test_pods_run_as_the_uid_the_image_pins(resources):
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "useradd --system --uid 999 " in dockerfile and "groupadd --system --gid 999 " in dockerfile
+    for name, spec in _pod_specs(resources).items():
+        assert (spec["securityContext"]["runAsUser"], spec["securityContext"]["runAsGroup"]) == (999, 999), name
