@@ -9,7 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     ARTIFACT_ROOT=/var/lib/keel/artifacts
 
 RUN pip install --no-cache-dir "uv==0.13.9" \
-    && groupadd --system keel && useradd --system --gid keel --home /app keel \
+    && groupadd --system --gid 999 keel && useradd --system --uid 999 --gid keel --home /app keel \
     && mkdir -p /var/lib/keel/artifacts && chown -R keel:keel /var/lib/keel
 
 WORKDIR /app

@@ -186,6 +186,22 @@ STORAGES = {
         ),
     },
 }
+# S3-compatible artifact storage (django-storages): ARTIFACT_STORAGE_BACKEND=storages.backends.s3.S3Storage with a
+# bucket; credentials come from boto3's usual chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or a workload role).
+if ARTIFACT_STORAGE_BACKEND == "storages.backends.s3.S3Storage":
+    if not env.string("AWS_STORAGE_BUCKET_NAME", ""):
+        raise ImproperlyConfigured("AWS_STORAGE_BUCKET_NAME: required with the S3 artifact storage backend")
+    STORAGES["artifacts"] = {
+        "BACKEND": ARTIFACT_STORAGE_BACKEND,
+        "OPTIONS": {
+            "bucket_name": env.string("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.string("AWS_S3_ENDPOINT_URL", "") or None,  # MinIO, Ceph, R2, ...
+            "region_name": env.string("AWS_S3_REGION_NAME", "") or None,
+            "location": env.string("AWS_LOCATION", ""),  # key prefix inside the bucket
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
 KEEL_MAX_UPLOAD_BYTES = env.int("KEEL_MAX_UPLOAD_BYTES", 512 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("KEEL_MAX_JSON_BYTES", 10 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -336,6 +336,31 @@ def set_split(
 
 
 @transaction.atomic
+def deployment_traffic_set(
+    *, deployment: Deployment, user: User, strategy: str, variants: list[VariantSpec], reason: str = ""
+) -> Revision:
+    """Set the whole traffic configuration at once (a declarative apply): a new revision with exactly ``variants``.
+
+    Refused while a progressive rollout is in flight, since its controller owns the traffic until it ends.
+    """
+    if strategy not in Strategy.values:
+        raise ValidationFailed.field("strategy", f"one of {', '.join(Strategy.values)}")
+    if Deployment.objects.filter(pk=deployment.pk).exclude(rollout={}).exists():
+        raise Conflict(f"Deployment {deployment.name!r} has a rollout in progress; wait for it or roll back.")
+    for index, spec in enumerate(variants):
+        if spec.role not in (VariantRole.SHADOW, VariantRole.STANDBY):
+            _require_servable(spec.version, f"variants[{index}].version")
+    return _new_revision(
+        deployment=deployment,
+        user=user,
+        strategy=strategy,
+        reason=reason or "traffic set",
+        variants=variants,
+        action="deployment.deploy",
+    )
+
+
+@transaction.atomic
 def deployment_rollback(
     *, deployment: Deployment, user: User | None, to_revision: int | None = None, reason: str = ""
 ) -> Revision:

@@ -9,7 +9,9 @@ from django.db import IntegrityError, transaction
 from core.audit import audit_record
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.models import Project, User
-from monitoring.models import AlertRule, DriftConfig, NotificationChannel, RetrainingPolicy
+from core.models_webhooks import WebhookSubscription
+from core.webhooks.services import validate_webhook_url
+from monitoring.models import AlertRule, ChannelKind, DriftConfig, NotificationChannel, RetrainingPolicy
 from monitoring.services.drift import drift_options
 from monitoring.services.notify import channel_config
 from serving.models import Deployment
@@ -53,9 +55,70 @@ def channel_create(
 
 
 @transaction.atomic
+def channel_update(
+    *,
+    channel: NotificationChannel,
+    user: User,
+    kind: str | None = None,
+    config: dict[str, Any] | None = None,
+    enabled: bool | None = None,
+) -> NotificationChannel:
+    """Change a channel in place (alert rules keep their link). A webhook/Slack channel keeps its subscription and
+    delivery log; its URL and signing secret are updated there. Audited without the secrets."""
+    kind = kind or channel.kind
+    if config is not None or kind != channel.kind:
+        channel.config = _channel_reconfigure(channel, kind, channel.config if config is None else config, user)
+        channel.kind = kind
+    if enabled is not None:
+        channel.enabled = enabled
+    channel.save()
+    audit_record(
+        action="channel.update",
+        actor=user,
+        project=channel.project,
+        obj=channel,
+        data={"kind": channel.kind, "enabled": channel.enabled, "config_changed": config is not None},
+    )
+    return channel
+
+
+def _channel_reconfigure(channel: NotificationChannel, kind: str, config: dict[str, Any], user: User) -> dict[str, Any]:
+    subscription = WebhookSubscription.objects.filter(pk=channel.config.get("subscription_id")).first()
+    if kind == ChannelKind.EMAIL or subscription is None:
+        return channel_config(project=channel.project, kind=kind, config=config, user=user)
+    url = config.get("url")
+    if not isinstance(url, str):
+        raise ValidationFailed.field("config.url", "required")
+    subscription.url = validate_webhook_url(url)
+    if config.get("secret"):
+        subscription.secret = str(config["secret"])
+    subscription.save(update_fields=["url", "secret", "updated_at"])
+    return {"url": url, "subscription_id": subscription.pk}
+
+
+@transaction.atomic
 def channel_delete(*, channel: NotificationChannel, user: User) -> None:
     audit_record(action="channel.delete", actor=user, project=channel.project, obj=channel)
     channel.delete()
+
+
+@transaction.atomic
+def drift_config_delete(*, config: DriftConfig, user: User) -> None:
+    """Stop scheduled drift reports for the deployment (its reports stay)."""
+    audit_record(action="drift_config.delete", actor=user, project=config.deployment.project, obj=config)
+    config.delete()
+
+
+@transaction.atomic
+def alert_rule_delete(*, rule: AlertRule, user: User) -> None:
+    audit_record(action="alert_rule.delete", actor=user, project=rule.project, obj=rule)
+    rule.delete()
+
+
+@transaction.atomic
+def retraining_policy_delete(*, policy: RetrainingPolicy, user: User) -> None:
+    audit_record(action="retraining_policy.delete", actor=user, project=policy.project, obj=policy)
+    policy.delete()
 
 
 def _channels(project: Project, names: list[str]) -> list[NotificationChannel]:

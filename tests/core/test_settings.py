@@ -120,3 +120,30 @@ def test_embedded_default_uses_sqlite_and_eager_celery(tmp_path):
     assert out[0] == "django.db.backends.sqlite3"
     assert out[1] == "True"
     assert out[2].startswith(str(tmp_path))
+
+
+def test_s3_artifact_storage_needs_a_bucket_and_reads_it_from_the_environment(tmp_path):
+    result = _manage(
+        "check",
+        env={"ARTIFACT_STORAGE_BACKEND": "storages.backends.s3.S3Storage", "KEEL_DATA_DIR": str(tmp_path)},
+    )
+    assert result.returncode != 0
+    assert "AWS_STORAGE_BUCKET_NAME" in result.stderr
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup();"
+        "from core.storage import artifact_storage; s = artifact_storage();"
+        "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.location)"
+    )
+    env = {
+        "ARTIFACT_STORAGE_BACKEND": "storages.backends.s3.S3Storage",
+        "AWS_STORAGE_BUCKET_NAME": "keel-artifacts",
+        "AWS_S3_ENDPOINT_URL": "https://minio.example.internal:9000",
+        "AWS_LOCATION": "prod",
+        "KEEL_DATA_DIR": str(tmp_path),
+    }
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_"))}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["S3Storage", "keel-artifacts", "https://minio.example.internal:9000", "prod"]
