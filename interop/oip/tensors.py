@@ -141,10 +141,23 @@ def _flatten(data: Any) -> list[Any]:
 def _from_json(name: str, datatype: str, shape: list[int], data: Any) -> list[Any]:
     if data is None:
         raise TensorError(f"input tensor {name!r}: data is required (or binary_data_size with binary data)")
-    values = _flatten(data)
+    flat = isinstance(data, list) and list not in set(map(type, data))
+    values = data if flat else _flatten(data)
     if len(values) != _count(shape):
         raise TensorError(f"input tensor {name!r}: shape {shape} needs {_count(shape)} values, got {len(values)}")
-    return [_json_value(name, datatype, value, i) for i, value in enumerate(values)]
+    floats = datatype.startswith("FP")
+    if set(map(type, values)) <= _JSON_TYPES.get(datatype, {int}) and (not floats or all(map(math.isfinite, values))):
+        return list(map(float, values)) if floats else values  # the common case, checked at C speed
+    return [_json_value(name, datatype, value, i) for i, value in enumerate(values)]  # raises naming the element
+
+
+_JSON_TYPES: dict[str, set[type]] = {
+    "BYTES": {str},
+    "BOOL": {bool},
+    "FP16": {int, float},
+    "FP32": {int, float},
+    "FP64": {int, float},
+}
 
 
 def _json_value(name: str, datatype: str, value: Any, index: int) -> Any:
@@ -178,10 +191,9 @@ def _from_bytes(name: str, datatype: str, shape: list[int], raw: bytes) -> list[
             f"input tensor {name!r}: shape {shape} of {datatype} needs {count * dtype.itemsize} bytes, got {len(raw)}"
         )
     array = np.frombuffer(raw, dtype=dtype)
-    if array.dtype.kind == "f":
-        bad = np.flatnonzero(~np.isfinite(array))
-        if bad.size:
-            raise TensorError(f"input tensor {name!r} element {int(bad[0])}: {array[bad[0]]} is not a finite number")
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        first = int(np.flatnonzero(~np.isfinite(array))[0])
+        raise TensorError(f"input tensor {name!r} element {first}: {array[first]} is not a finite number")
     return array.tolist()  # type: ignore[no-any-return]
 
 
