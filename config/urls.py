@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from core import errors
 from core.health import LivezApi, ReadyzApi
 from core.login import LoginView, LogoutView
+from interop.oip.apis import oip_error_shape
 from monitoring.metrics import MetricsView
 
 admin.site.site_header = "Keel administration"
@@ -63,23 +64,23 @@ def _is_api(request: HttpRequest) -> bool:
 
 def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
-        return errors.handler404(request, exception)
+        return oip_error_shape(request, errors.handler404(request, exception))
     return defaults.page_not_found(request, exception or Exception())
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
-        return errors.handler500(request)
+        return oip_error_shape(request, errors.handler500(request))
     return defaults.server_error(request)
 
 
 def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
-        return errors.handler400(request, exception)
+        return oip_error_shape(request, errors.handler400(request, exception))
     return defaults.bad_request(request, exception or Exception())
 
 
 def handler403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
-        return errors.handler403(request, exception)
+        return oip_error_shape(request, errors.handler403(request, exception))
     return defaults.permission_denied(request, exception or Exception())
