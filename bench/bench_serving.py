@@ -232,7 +232,7 @@ def keel_server(args: argparse.Namespace, env: dict[str, str], worker_class: str
     kind, _, threads = worker_class.partition(":")
     port = free_port()
     cmd = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-w", str(args.workers)]
-    cmd += ["-b", f"127.0.0.1:{port}", "-k", kind, "--threads", threads or "1", "--backlog", "512"]
+    cmd += ["-b", f"127.0.0.1:{port}", "-k", kind, "--threads", threads or "1", "--backlog", "512", "--timeout", "180"]
     if access_log is not None:
         access_log.write_bytes(b"")
         cmd += ["--access-logfile", str(access_log), "--access-logformat", "%(p)s %({x-request-id}o)s %(s)s"]
@@ -342,6 +342,7 @@ def keel_env(args: argparse.Namespace) -> dict[str, str]:
             "KEEL_DATA_DIR": str(work / "data"),
             "ARTIFACT_ROOT": str(work / "artifacts"),
             "KEEL_THROTTLE_USER": args.throttle,
+            "KEEL_THROTTLE_PREDICT": args.throttle,
             "KEEL_LOG_LEVEL": "WARNING",
             "KEEL_CACHE_PREFIX": "keelbench",
         }

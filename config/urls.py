@@ -33,10 +33,10 @@ class PublicRedocView(SpectacularRedocView):
 
 
 api_v1 = [
+    path("", include("serving.urls")),  # first: the inference route is matched on every prediction
     path("", include("core.urls")),
     path("", include("registry.urls")),
     path("", include("training.urls")),
-    path("", include("serving.urls")),
     path("", include("monitoring.urls")),
     path("", include("declarative.urls")),
 ]

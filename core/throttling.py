@@ -16,19 +16,33 @@ from typing import Any
 from django.core.cache import cache
 from rest_framework import throttling
 
+_clients: dict[int, Any] = {}
+
+
+def _redis_client() -> Any:
+    """One Redis client per process over the cache's connection pool (Django builds a new client object, with
+    its table of ~170 response callbacks, for every operation)."""
+    backend = getattr(cache, "_cache", None)
+    client_of = getattr(backend, "get_client", None)
+    if client_of is None:
+        return None
+    client = _clients.get(id(backend))
+    if client is None:
+        client = _clients[id(backend)] = client_of(None, write=True)
+    return client
+
 
 def _increment(key: str, window: int) -> int:
     """Add one to the window's counter and return it; the counter expires with its window."""
-    client_of = getattr(getattr(cache, "_cache", None), "get_client", None)
-    if client_of is None:  # local-memory cache (the embedded default)
+    client = _redis_client()
+    if client is None:  # local-memory cache (the embedded default)
         cache.add(key, 0, timeout=window + 1)
         return int(cache.incr(key))
     full = cache.make_key(key)
-    pipe = client_of(full, write=True).pipeline(transaction=False)
-    pipe.incr(full)
-    pipe.expire(full, window + 1, nx=True)
-    count, _ = pipe.execute()
-    return int(count)
+    count = int(client.incr(full))
+    if count == 1:  # the window's first request sets its expiry (a second round trip once per window)
+        client.expire(full, window + 1)
+    return count
 
 
 class CounterThrottle(throttling.SimpleRateThrottle):

@@ -466,13 +466,14 @@ class ReadyApi(_DeploymentView):
 _D = "projects/<slug:project>/deployments/<str:deployment>/"
 
 urlpatterns = [
+    # the hot path first: Django tries routes in order, and every predict pays for the ones before it
+    path(_D + "predict/", PredictApi.as_view(), name="deployment-predict"),
     path("projects/<slug:project>/deployments/", DeploymentListApi.as_view(), name="deployment-list"),
     path(_D, DeploymentDetailApi.as_view(), name="deployment-detail"),
     path(_D + "deploy/", DeployApi.as_view(), name="deployment-deploy"),
     path(_D + "rollback/", RollbackApi.as_view(), name="deployment-rollback"),
     path(_D + "promote/", PromoteApi.as_view(), name="deployment-promote"),
     path(_D + "revisions/", RevisionListApi.as_view(), name="deployment-revisions"),
-    path(_D + "predict/", PredictApi.as_view(), name="deployment-predict"),
     path(_D + "feedback/", FeedbackApi.as_view(), name="deployment-feedback"),
     path(_D + "predictions/", PredictionLogApi.as_view(), name="deployment-predictions"),
     path(_D + "predictions/export/", PredictionExportApi.as_view(), name="deployment-predictions-export"),

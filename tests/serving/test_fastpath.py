@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, RobustScaler, StandardScaler
 
 from serving import fastpath
 
@@ -28,7 +28,7 @@ def _signature(frame: pd.DataFrame, kinds: dict[str, str] | None = None) -> dict
     for c in frame.columns:
         kind = kinds.get(c, "numeric")
         bounds = {"min": float(frame[c].min()), "max": float(frame[c].max())} if kind == "numeric" else {}
-        inputs.append({"name": c, "type": kind, **bounds})
+        inputs.append({"name": c, "kind": kind, **bounds})
     return {"inputs": inputs}
 
 
@@ -114,3 +114,45 @@ def test_compiled_fitted_steps_are_private_copies():
     imputer = pipeline[0].transformers_[0][1][0]
     assert list(imputer.feature_names_in_) == ["a", "b", "c"]  # the served pipeline keeps its names
     assert list(pipeline[0].feature_names_in_) == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize(
+    ("scaler", "estimator", "target"),
+    [
+        (StandardScaler(), LogisticRegression(), "binary"),
+        (MinMaxScaler(), LogisticRegression(), "multiclass"),
+        (RobustScaler(), Ridge(alpha=0.5), "value"),
+        (StandardScaler(with_mean=False), LinearRegression(), "value"),
+    ],
+)
+def test_known_steps_are_lowered_to_numpy_and_match_scikit_learn(scaler, estimator, target):
+    frame = _data(300)
+    y = {
+        "binary": frame["c"] > 4,
+        "multiclass": frame["c"] % 3,
+        "value": frame["a"] * 2 - frame["c"],
+    }[target]
+    for strategy in ("median", "mean", "most_frequent"):
+        numeric = Pipeline([("impute", SimpleImputer(strategy=strategy)), ("scale", scaler)])
+        pre = ColumnTransformer([("num", numeric, ["a", "b", "c"])])
+        pipeline = Pipeline([("preprocess", pre), ("model", estimator)]).fit(frame, y)
+        compiled = fastpath.compile_checked(pipeline, _signature(frame))
+        assert compiled is not None
+        assert compiled._scores is not None and all(fn is not None for _, fn in compiled._lowered)
+        rows = _rows(_data(60, seed=11))
+        plain = fastpath.frame(rows, _signature(frame))
+        outputs, proba = compiled.predict(rows)
+        if target == "value":
+            np.testing.assert_allclose(outputs, pipeline.predict(plain), rtol=1e-10)
+        else:
+            assert np.array_equal(outputs, pipeline.predict(plain))
+            np.testing.assert_allclose(proba, pipeline.predict_proba(plain), rtol=1e-9, atol=1e-12)
+
+
+def test_unknown_steps_keep_scikit_learns_own_code():
+    frame = _data()
+    pipeline = _numeric_pipeline(KNeighborsClassifier()).fit(frame, frame["c"] > 4)
+    compiled = fastpath.compile_checked(pipeline, _signature(frame))
+    assert compiled is not None and compiled._scores is None  # transforms lowered, the estimator is not
+    rows = _rows(frame.head(15))
+    assert np.array_equal(compiled.predict(rows)[0], pipeline.predict(frame.head(15)))

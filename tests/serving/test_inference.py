@@ -231,3 +231,19 @@ def test_log_write_reconnects_once_when_the_connection_died(team, v1):
     response = predict(client, team, {"inputs": rows(2)})
     assert response.status_code == 200
     assert PredictionLog.objects.filter(prediction_id__in=response.json()["prediction_ids"]).count() == 2
+
+
+def test_served_numeric_model_uses_the_checked_fast_path(team, v1):
+    """The trained cancer pipeline (all numeric) is served through the compiled path, with the plain answers."""
+    import numpy as np
+
+    from serving import fastpath, runtime
+
+    deploy(team)
+    batch = rows(20, start=100)
+    body = predict(team.client("predictor"), team, {"inputs": batch}).json()
+    loaded = runtime.models.get(v1)
+    assert loaded.compiled is not None
+    plain = loaded.pipeline.predict_proba(fastpath.frame(batch, v1.signature))
+    np.testing.assert_allclose(body["probabilities"], plain.round(6), atol=1e-6)
+    assert body["predictions"] == loaded.pipeline.predict(fastpath.frame(batch, v1.signature)).tolist()
