@@ -111,13 +111,17 @@ class RegisteredModelSearch(MlflowView):
 
 
 class RegisteredModelRename(MlflowView):
-    """Keel model names are stable identifiers (deployments and URLs use them): renaming is not supported."""
+    """Keel model names are stable identifiers: training jobs and retraining policies register into a model by
+    its name, so a rename would silently start a new model. Renaming is not supported."""
 
     access = {"POST": Action.WRITE}
 
     def post(self, request: Request) -> Response:
         _model(self, self.body().get("name"))
-        raise errors.MlflowError(errors.NOT_IMPLEMENTED, "Keel does not rename registered models.")
+        raise errors.MlflowError(
+            errors.NOT_IMPLEMENTED,
+            "Keel does not rename registered models (training jobs and retraining policies refer to them by name).",
+        )
 
 
 class RegisteredModelUpdate(MlflowView):
@@ -315,12 +319,30 @@ class ModelVersionDeleteTag(MlflowView):
         return ok()
 
 
+# MLflow endpoints Keel knows of and does not implement: NOT_IMPLEMENTED rather than ENDPOINT_NOT_FOUND.
+UNSUPPORTED = (
+    "mlflow/runs/log-model",
+    "mlflow/model-versions/transition-stage",
+    "mlflow/metrics/get-history-bulk-interval",
+    "mlflow/traces",
+    "mlflow/webhooks",
+    "mlflow/scorers",
+    "mlflow/artifacts/presigned",
+    "mlflow/gateway",
+    "mlflow-artifacts/mpu/",
+    "mlflow-artifacts/presigned/",
+)
+
+
 class NotFoundEndpoint(MlflowView):
     """Any other path under /api/2.0/mlflow/: MLflow's ENDPOINT_NOT_FOUND (authenticated callers only)."""
 
     access = {"GET": Action.READ, "POST": Action.READ, "PUT": Action.READ, "PATCH": Action.READ, "DELETE": Action.READ}
 
     def _answer(self) -> Response:
+        rest = self.request.path.split("/api/2.0/", 1)[-1]
+        if rest.startswith(UNSUPPORTED):
+            raise errors.MlflowError(errors.NOT_IMPLEMENTED, f"Keel does not implement MLflow's {rest}.")
         raise errors.MlflowError(
             errors.ENDPOINT_NOT_FOUND, f"No API endpoint {self.request.method} {self.request.path}."
         )

@@ -105,6 +105,13 @@ def experiment_set_tag(*, experiment: Experiment, user: User, key: str, value: A
     return run_services.experiment_update(experiment=experiment, user=user, tags=tags)
 
 
+def experiment_delete_tag(*, experiment: Experiment, user: User, key: str) -> Experiment:
+    if key not in experiment.tags:
+        raise errors.missing(f"No tag with name: {key} in experiment {experiment.pk}.")
+    tags = {k: v for k, v in experiment.tags.items() if k != key}
+    return run_services.experiment_update(experiment=experiment, user=user, tags=tags)
+
+
 # --- runs ----------------------------------------------------------------------------------------------------------
 
 

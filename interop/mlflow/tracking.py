@@ -117,6 +117,16 @@ class ExperimentSetTag(MlflowView):
         return ok()
 
 
+class ExperimentDeleteTag(MlflowView):
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        data = self.body()
+        exp = experiment_by_id(self.project, required(data, "experiment_id"))
+        services.experiment_delete_tag(experiment=exp, user=self.user, key=required(data, "key"))
+        return ok()
+
+
 # --- runs ----------------------------------------------------------------------------------------------------------
 
 

@@ -17,6 +17,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(f"{_M}experiments/delete", tracking.ExperimentDelete.as_view(), name="mlflow-experiment-delete"),
     path(f"{_M}experiments/restore", tracking.ExperimentRestore.as_view(), name="mlflow-experiment-restore"),
     path(f"{_M}experiments/set-experiment-tag", tracking.ExperimentSetTag.as_view(), name="mlflow-experiment-set-tag"),
+    path(
+        f"{_M}experiments/delete-experiment-tag",
+        tracking.ExperimentDeleteTag.as_view(),
+        name="mlflow-experiment-delete-tag",
+    ),
     # runs
     path(f"{_M}runs/create", tracking.RunCreate.as_view(), name="mlflow-run-create"),
     path(f"{_M}runs/get", tracking.RunGet.as_view(), name="mlflow-run-get"),

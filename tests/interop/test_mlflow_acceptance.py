@@ -34,9 +34,15 @@ def iris() -> tuple[pd.DataFrame, pd.Series]:
 def keel_server(transactional_db, settings):
     """A live Keel server on a free loopback port, started after the test settings apply (pytest-django's
     session-wide ``live_server`` builds its middleware before them)."""
+    from django.db import connections
+
+    # each request thread closes its connection when the request ends (the client keeps sockets alive)
+    previous = connections.settings["default"]["CONN_MAX_AGE"]
+    connections.settings["default"]["CONN_MAX_AGE"] = 0
     server = LiveServer("localhost:0")
     yield server
     server.stop()
+    connections.settings["default"]["CONN_MAX_AGE"] = previous
 
 
 @pytest.fixture

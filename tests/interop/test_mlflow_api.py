@@ -101,10 +101,27 @@ def test_viewer_reads_but_cannot_log(team, editor):
 
 
 def test_unknown_endpoints_answer_endpoint_not_found_json(editor):
-    for response in (editor.get(M + "no/such/thing"), post(editor, "traces/unknown", {})):
+    for response in (editor.get(M + "no/such/thing"), post(editor, "no-such/thing", {})):
         assert response.status_code == 404
         assert response["Content-Type"].startswith("application/json")
         assert error_code(response) == "ENDPOINT_NOT_FOUND"
+    for response in (post(editor, "model-versions/transition-stage", {}), editor.get(M + "traces")):
+        assert response.status_code == 501 and error_code(response) == "NOT_IMPLEMENTED"
+    assert error_code(post(editor, "registered-models/rename", {"name": "nope", "new_name": "x"})) == (
+        "RESOURCE_DOES_NOT_EXIST"
+    )
+
+
+def test_experiment_tags_set_and_delete(team, editor):
+    experiment_id = _experiment(editor)
+    body = {"experiment_id": experiment_id, "key": "owner", "value": "ml"}
+    assert post(editor, "experiments/set-experiment-tag", body).status_code == 200
+    tags = editor.get(M + "experiments/get", {"experiment_id": experiment_id}).json()["experiment"]["tags"]
+    assert tags == [{"key": "owner", "value": "ml"}]
+    delete = {"experiment_id": experiment_id, "key": "owner"}
+    assert post(editor, "experiments/delete-experiment-tag", delete).status_code == 200
+    assert error_code(post(editor, "experiments/delete-experiment-tag", delete)) == "RESOURCE_DOES_NOT_EXIST"
+    assert team.project.experiments.get().tags == {}
 
 
 # --- runs: logging, limits, errors, audit ----------------------------------------------------------------------------
