@@ -2,17 +2,18 @@
 
 Policy (safe by construction): only MLflow *sklearn* models serialized with **skops** (MLflow's default
 ``serialization_format`` outside Databricks) are registered. The ``model.skops`` file becomes the version's
-artifact as it is (the same content-addressed blob as the run artifact), is loaded with Keel's trusted-type
-allow-list (registry/model_io.py) and must predict on the model's input example before the version exists, so
-it is approved, deployed and served like any model Keel trains. Pickle and cloudpickle MLflow models are refused:
-unpickling runs code, and Keel loads those only through the privileged upload path (``allow_pickle_models``
-and the out-of-process check).
+artifact as it is (the same content-addressed blob as the run artifact; a bare estimator is stored wrapped in a
+one-step Pipeline), is loaded with Keel's trusted-type allow-list (registry/model_io.py) and must predict on the
+model's input example before the version exists, so it is approved, deployed and served like any model Keel
+trains. Pickle and cloudpickle MLflow models are refused: unpickling runs code, and Keel loads those only through
+the privileged upload path (``allow_pickle_models`` and the out-of-process check).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -21,13 +22,14 @@ from django.db import transaction
 
 from core.audit import audit_record
 from core.models import Project, User
-from core.storage import blob_read_verified
+from core.storage import blob_put_bytes, blob_read_verified
 from interop.mlflow import errors
 from interop.models import LoggedModelStatus, MlflowLoggedModel, MlflowVersionLink
 from registry import model_io
 from registry.models import Experiment, ModelFormat, ModelVersion, Run, RunArtifact, RunSource, VersionSource
 from registry.services import experiments as run_services
 from registry.services import models as model_services
+from registry.services.blobs import delete_unreferenced_blobs
 
 _KINDS = {
     "double": "numeric",
@@ -208,16 +210,18 @@ def _example_rows(run: Run, folder: str, mlmodel: dict[str, Any], signature: dic
     return [{f["name"]: blank.get(f["kind"], "") for f in signature["inputs"]}]
 
 
-def _check_model(data: bytes, rows: list[dict[str, Any]]) -> None:
+def _servable(data: bytes, rows: list[dict[str, Any]]) -> bytes:
+    """The model as skops Pipeline bytes (a bare estimator is wrapped), after a smoke prediction on ``rows``."""
     try:
-        pipeline = model_io.load_pipeline(data)
-        pipeline.predict(pd.DataFrame(rows))
+        servable = model_io.as_pipeline(data)
+        model_io.load_pipeline(servable).predict(pd.DataFrame(rows))
     except model_io.UntrustedModelError as exc:
         raise errors.invalid(f"The model cannot be registered: {exc}.") from None
     except Exception as exc:
         raise errors.invalid(
             f"The model failed a smoke prediction on its input example: {type(exc).__name__}: {exc}"
         ) from None
+    return servable
 
 
 def model_version_create(
@@ -237,33 +241,78 @@ def model_version_create(
     model_file = _file(run, f"{folder}/{_skops_file(mlmodel)}" if folder else _skops_file(mlmodel))
     signature = signature_of(mlmodel, project.task_type)
     rows = _example_rows(run, folder, mlmodel, signature)
-    _check_model(blob_read_verified(model_file.sha256), rows)
+    original = blob_read_verified(model_file.sha256)
+    servable = _servable(original, rows)
     if not signature:
         from registry.services.uploads import signature_from_example
 
         signature = signature_from_example(rows, project.task_type)
-    with transaction.atomic():
-        registered = model_services.registered_model_get_or_create(project=project, user=user, name=name)
-        version = model_services.model_version_create(
-            registered_model=registered,
-            user=user,
-            source=VersionSource.MLFLOW,
-            artifact_sha256=model_file.sha256,
-            artifact_size=model_file.size,
-            artifact_format=ModelFormat.SKOPS,
-            signature=signature,
-            input_example=rows,
-            metrics=dict(run.metric_summaries.values_list("key", "latest_value")),
-            run=run,
-            dataset_versions=[
-                i.dataset_version for i in run.inputs.select_related("dataset_version") if i.dataset_version
-            ],
-            library_versions=_library_versions(mlmodel),
-            description=description,
+    blob = blob_put_bytes(servable) if servable is not original else None
+    prepared = _Prepared(
+        run=run,
+        folder=folder,
+        logged=logged,
+        mlmodel=mlmodel,
+        signature=signature,
+        rows=rows,
+        sha256=blob.sha256 if blob else model_file.sha256,
+        size=blob.size if blob else model_file.size,
+    )
+    try:
+        return _create_version(
+            project=project, user=user, name=name, source=source, tags=tags, description=description, prepared=prepared
         )
-        MlflowVersionLink.objects.create(
-            version=version, source=source, run=run, folder=folder, logged_model=logged, tags=tags or {}
-        )
+    except BaseException:
+        if blob is not None and blob.created:
+            delete_unreferenced_blobs([blob.sha256])
+        raise
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A checked MLflow model: where it lives and what the Keel version records."""
+
+    run: Run
+    folder: str
+    logged: MlflowLoggedModel | None
+    mlmodel: dict[str, Any]
+    signature: dict[str, Any]
+    rows: list[dict[str, Any]]
+    sha256: str
+    size: int
+
+
+@transaction.atomic
+def _create_version(
+    *,
+    project: Project,
+    user: User,
+    name: str,
+    source: str,
+    tags: dict[str, str] | None,
+    description: str,
+    prepared: _Prepared,
+) -> ModelVersion:
+    run = prepared.run
+    registered = model_services.registered_model_get_or_create(project=project, user=user, name=name)
+    version = model_services.model_version_create(
+        registered_model=registered,
+        user=user,
+        source=VersionSource.MLFLOW,
+        artifact_sha256=prepared.sha256,
+        artifact_size=prepared.size,
+        artifact_format=ModelFormat.SKOPS,
+        signature=prepared.signature,
+        input_example=prepared.rows,
+        metrics=dict(run.metric_summaries.values_list("key", "latest_value")),
+        run=run,
+        dataset_versions=[i.dataset_version for i in run.inputs.select_related("dataset_version") if i.dataset_version],
+        library_versions=_library_versions(prepared.mlmodel),
+        description=description,
+    )
+    MlflowVersionLink.objects.create(
+        version=version, source=source, run=run, folder=prepared.folder, logged_model=prepared.logged, tags=tags or {}
+    )
     return version
 
 

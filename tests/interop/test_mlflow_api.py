@@ -264,14 +264,15 @@ def test_artifact_proxy_stores_content_addressed_and_refuses_unsafe_paths(editor
 # --- registry --------------------------------------------------------------------------------------------------------
 
 
-def _mlflow_model_run(client, *, serialization: str = "skops") -> tuple[str, str]:
+def _mlflow_model_run(client, *, serialization: str = "skops", bare: bool = False) -> tuple[str, str]:
     """A run holding an MLflow sklearn model folder 'model/' (MLmodel, model file, input example)."""
     import pandas as pd
 
     experiment_id = _experiment(client)
     run_id = _run(client, experiment_id)
     frame = pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0], "b": [1.0, 0.0, 1.0, 0.0]})
-    model = Pipeline([("clf", LogisticRegression())]).fit(frame, [0, 0, 1, 1])
+    model = LogisticRegression() if bare else Pipeline([("clf", LogisticRegression())])
+    model.fit(frame, [0, 0, 1, 1])
     model_file = "model.skops" if serialization == "skops" else "model.pkl"
     mlmodel = {
         "flavors": {"sklearn": {"pickled_model": model_file, "serialization_format": serialization}},
@@ -333,6 +334,22 @@ def test_model_version_from_a_run_with_aliases_tags_and_download_uri(team, edito
     assert missing.status_code == 404 and error_code(missing) == "RESOURCE_DOES_NOT_EXIST"
     actions = set(AuditEvent.objects.filter(project=team.project).values_list("action", flat=True))
     assert {"model_version.create", "model_alias.move", "mlflow.model_version.set_tag", "model.update"} <= actions
+
+
+def test_bare_estimators_are_served_wrapped_in_a_pipeline(editor):
+    import pandas as pd
+
+    from registry.models import ModelVersion
+    from registry.services.models import model_version_load
+
+    _, run_id = _mlflow_model_run(editor, bare=True)
+    assert post(editor, "model-versions/create", {"name": "bare", "source": f"runs:/{run_id}/model"}).status_code == 200
+    version = ModelVersion.objects.get(registered_model__name="bare")
+    original = RunArtifact.objects.get(run__run_id=run_id, path="model/model.skops")
+    assert version.artifact_sha256 != original.sha256  # the wrapped pipeline is its own blob
+    pipeline = model_version_load(version)
+    assert isinstance(pipeline, Pipeline)
+    assert pipeline.predict(pd.DataFrame({"a": [0.0, 3.0], "b": [1.0, 0.0]})).tolist() == [0, 1]
 
 
 def test_pickled_mlflow_models_are_refused(editor):
