@@ -251,6 +251,8 @@ def test_artifact_proxy_stores_content_addressed_and_refuses_unsafe_paths(editor
     assert listing == [{"path": "dir", "is_dir": True}]
     listing = editor.get(A.rstrip("/"), {"path": f"{experiment_id}/{run_id}/artifacts/dir"}).json()["files"]
     assert listing == [{"path": "a.txt", "is_dir": False, "file_size": 5}]
+    tracking_list = editor.get(M + "artifacts/list", {"run_id": run_id, "path": "dir"}).json()
+    assert tracking_list["files"] == [{"path": "dir/a.txt", "is_dir": False, "file_size": 5}]
     for bad in ("dir/../../x", "a\x00b"):
         response = editor.put(root + bad, b"x", content_type="application/octet-stream")
         assert response.status_code == 400 and error_code(response) == "INVALID_PARAMETER_VALUE", bad
