@@ -3,6 +3,7 @@ registered models and versions (approval, protected aliases and audit as Keel's 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rest_framework.request import Request
@@ -50,8 +51,6 @@ def _name_filter(text: str, field: str = "name") -> tuple[str, str] | None:
     text = text.strip()
     if not text:
         return None
-    import re
-
     match = re.match(rf"^(?:{field})\s*(=|LIKE|ILIKE)\s*(['\"])(.*)\2$", text, re.IGNORECASE | re.DOTALL)
     if match is None:
         raise errors.invalid(f"Unsupported filter {text!r}: Keel supports {field} =, LIKE and ILIKE.")
@@ -275,7 +274,12 @@ class ModelVersionSearch(MlflowView):
             .select_related("registered_model", "run", "created_by", "mlflow_link__logged_model")
             .prefetch_related("aliases")
         )
-        versions = _apply(versions, "registered_model__name", _name_filter(string(data, "filter")))
+        text = string(data, "filter")
+        run_filter = re.match(r"^\s*run_id\s*=\s*(['\"])([0-9a-f]{32})\1\s*$", text)
+        if run_filter:
+            versions = versions.filter(run__run_id=run_filter.group(2))
+        else:
+            versions = _apply(versions, "registered_model__name", _name_filter(text))
         versions = versions.order_by("registered_model__name", "-number")
         page, token = paginate(
             versions, token=data.get("page_token"), max_results=integer(data, "max_results"), default=1000, limit=200000

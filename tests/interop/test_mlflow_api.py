@@ -334,8 +334,21 @@ def test_model_version_from_a_run_with_aliases_tags_and_download_uri(team, edito
     assert editor.get(M + "registered-models/search", {"filter": "name LIKE 'c%'"}).json()["registered_models"]
     missing = editor.get(M + "model-versions/get", {"name": "clf", "version": "9"})
     assert missing.status_code == 404 and error_code(missing) == "RESOURCE_DOES_NOT_EXIST"
+    by_run = editor.get(M + "model-versions/search", {"filter": f"run_id = '{run_id}'"}).json()["model_versions"]
+    assert [v["name"] for v in by_run] == ["clf"]
+
+    # deletes carry a JSON body, need a maintainer and are audited
+    body = {"name": "clf", "version": "1"}
+    assert editor.delete(M + "model-versions/delete", body, format="json").status_code == 403
+    assert team.client("maintainer").delete(M + "model-versions/delete", body, format="json").status_code == 200
+    assert (
+        team.client("maintainer").delete(M + "registered-models/delete", {"name": "clf"}, format="json").status_code
+        == 200
+    )
+    assert editor.get(M + "registered-models/get", {"name": "clf"}).status_code == 404
     actions = set(AuditEvent.objects.filter(project=team.project).values_list("action", flat=True))
     assert {"model_version.create", "model_alias.move", "mlflow.model_version.set_tag", "model.update"} <= actions
+    assert {"model_version.delete", "model.delete"} <= actions
 
 
 def test_bare_estimators_are_served_wrapped_in_a_pipeline(editor):
