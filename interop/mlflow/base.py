@@ -132,7 +132,7 @@ def page_offset(token: Any) -> int:
         offset = json.loads(base64.urlsafe_b64decode(str(token).encode()))["offset"]
     except (ValueError, KeyError, TypeError, binascii.Error):
         raise errors.invalid("Invalid page_token.") from None
-    if not isinstance(offset, int) or offset < 0:
+    if not isinstance(offset, int) or not 0 <= offset < 2**62:
         raise errors.invalid("Invalid page_token.")
     return offset
 

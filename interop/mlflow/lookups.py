@@ -17,7 +17,8 @@ def experiment_by_id(project: Project, experiment_id: object) -> Experiment:
     if text == "0":
         found = Experiment.objects.filter(project=project, name=DEFAULT_EXPERIMENT).first()
     else:
-        found = Experiment.objects.filter(project=project, pk=int(text)).first() if text.isdigit() else None
+        valid = text.isdigit() and len(text) <= 18  # a bigint; longer ids cannot exist
+        found = Experiment.objects.filter(project=project, pk=int(text)).first() if valid else None
     if found is None:
         raise errors.missing(f"No Experiment with id={text} exists")
     return found

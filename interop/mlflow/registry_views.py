@@ -31,7 +31,8 @@ def _version(view: MlflowView, data: dict[str, Any]) -> ModelVersion:
     number = integer(data, "version")
     if number is None:
         raise errors.invalid("Missing value for required parameter 'version'.")
-    found = model_selectors.model_version_list(model=model).filter(number=number).first()
+    in_range = 0 < number < 2**31
+    found = model_selectors.model_version_list(model=model).filter(number=number).first() if in_range else None
     if found is None:
         raise errors.missing(f"Model Version (name={model.name}, version={number}) not found")
     return found

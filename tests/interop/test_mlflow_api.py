@@ -217,7 +217,9 @@ def test_experiment_lifecycle_and_search(editor):
     assert post(editor, "experiments/restore", {"experiment_id": experiment_id}).status_code == 200
     liked = post(editor, "experiments/search", {"filter": "name LIKE 'ren%'"}).json()["experiments"]
     assert [e["experiment_id"] for e in liked] == [experiment_id]
-    assert editor.get(M + "experiments/get", {"experiment_id": "424242"}).status_code == 404
+    for unknown in ("424242", "9" * 40, "abc"):
+        assert editor.get(M + "experiments/get", {"experiment_id": unknown}).status_code == 404
+    assert error_code(editor.get(M + "experiments/search", {"page_token": "bad"})) == "INVALID_PARAMETER_VALUE"
 
 
 def test_log_inputs_links_keel_datasets(team, editor):
@@ -332,6 +334,8 @@ def test_model_version_from_a_run_with_aliases_tags_and_download_uri(team, edito
     found = editor.get(M + "model-versions/search", {"filter": "name = 'clf'"}).json()["model_versions"]
     assert [v["version"] for v in found] == ["1"]
     assert editor.get(M + "registered-models/search", {"filter": "name LIKE 'c%'"}).json()["registered_models"]
+    huge = editor.get(M + "model-versions/get", {"name": "clf", "version": "9" * 30})
+    assert error_code(huge) == "RESOURCE_DOES_NOT_EXIST"
     missing = editor.get(M + "model-versions/get", {"name": "clf", "version": "9"})
     assert missing.status_code == 404 and error_code(missing) == "RESOURCE_DOES_NOT_EXIST"
     by_run = editor.get(M + "model-versions/search", {"filter": f"run_id = '{run_id}'"}).json()["model_versions"]
