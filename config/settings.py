@@ -317,3 +317,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# MLflow clients (interop/mlflow): the project MLflow calls land in when no X-Keel-Project header is sent
+# (empty: the token's default project, a service account's project, else the caller's first membership).
+KEEL_MLFLOW_DEFAULT_PROJECT = env.string("KEEL_MLFLOW_DEFAULT_PROJECT", "") or ""

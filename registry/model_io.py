@@ -69,3 +69,18 @@ def load_pipeline(data: bytes) -> Pipeline:
     if not isinstance(loaded, Pipeline):
         raise UntrustedModelError(f"expected a sklearn Pipeline, got {type(loaded).__name__}")
     return loaded
+
+
+def as_pipeline(data: bytes) -> bytes:
+    """skops bytes of a Pipeline: ``data`` itself when it holds one, else the single estimator it holds wrapped
+    as ``Pipeline([("model", estimator)])`` (MLflow logs bare estimators). Same allow-list as ``load_pipeline``."""
+    found = sio.get_untrusted_types(data=data)
+    refused = sorted(set(found) - TRUSTED_TYPES)
+    if refused:
+        raise UntrustedModelError(f"refusing to load untrusted types: {', '.join(refused)}")
+    loaded: Any = sio.loads(data, trusted=found)
+    if isinstance(loaded, Pipeline):
+        return data
+    if not callable(getattr(loaded, "predict", None)):
+        raise UntrustedModelError(f"expected a sklearn estimator or Pipeline, got {type(loaded).__name__}")
+    return save_pipeline(Pipeline([("model", loaded)]))

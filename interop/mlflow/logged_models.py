@@ -1,0 +1,121 @@
+"""MLflow 3 LoggedModel endpoints (``/api/2.0/mlflow/logged-models``): created by ``log_model``, whose files
+go through the artifact proxy into a folder of the source run."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.roles import Action
+from interop.mlflow import errors, registration, shapes
+from interop.mlflow.base import MlflowView, integer, ok, paginate, pairs, string
+from interop.mlflow.lookups import experiment_for_write, logged_model_by_id, run_by_id
+from interop.models import MlflowLoggedModel
+from registry.search import like_to_regex
+
+_FILTER = re.compile(r"^(name|source_run_id)\s*(=|LIKE|ILIKE)\s*(['\"])(.*)\3$", re.IGNORECASE | re.DOTALL)
+_COLUMNS = {"name": "name", "source_run_id": "run__run_id"}
+
+
+def _filter(models: QuerySet[MlflowLoggedModel], text: str) -> QuerySet[MlflowLoggedModel]:
+    """``name`` or ``source_run_id`` compared with =, LIKE or ILIKE (what MLflow clients send)."""
+    if not text.strip():
+        return models
+    match = _FILTER.match(text.strip())
+    if match is None:
+        raise errors.invalid(f"Unsupported filter {text!r}: Keel supports name or source_run_id =, LIKE, ILIKE.")
+    column, op, value = _COLUMNS[match.group(1).lower()], match.group(2).upper(), match.group(4)
+    if op == "=":
+        return models.filter(**{column: value})
+    lookup = "regex" if op == "LIKE" else "iregex"
+    return models.filter(**{f"{column}__{lookup}": like_to_regex(value)})
+
+
+class LoggedModelCreate(MlflowView):
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        data = self.body()
+        experiment = experiment_for_write(self.project, data.get("experiment_id"), self.user)
+        run_id = string(data, "source_run_id")
+        model = registration.logged_model_create(
+            experiment=experiment,
+            user=self.user,
+            name=string(data, "name"),
+            model_type=string(data, "model_type"),
+            run=run_by_id(self.project, run_id) if run_id else None,
+            params=pairs(data.get("params"), "params"),
+            tags=pairs(data.get("tags"), "tags"),
+        )
+        return ok({"model": shapes.logged_model(model)})
+
+
+class LoggedModelDetail(MlflowView):
+    access = {"GET": Action.READ, "PATCH": Action.WRITE, "DELETE": Action.WRITE}
+
+    def get(self, request: Request, model_id: str) -> Response:
+        return ok({"model": shapes.logged_model(logged_model_by_id(self.project, model_id))})
+
+    def patch(self, request: Request, model_id: str) -> Response:
+        """Finalize: set the upload status."""
+        model = logged_model_by_id(self.project, model_id)
+        model = registration.logged_model_update(model=model, user=self.user, status=string(self.body(), "status"))
+        return ok({"model": shapes.logged_model(model)})
+
+    def delete(self, request: Request, model_id: str) -> Response:
+        registration.logged_model_delete(model=logged_model_by_id(self.project, model_id), user=self.user)
+        return ok()
+
+
+class LoggedModelParams(MlflowView):
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request, model_id: str) -> Response:
+        model = logged_model_by_id(self.project, model_id)
+        registration.logged_model_update(model=model, user=self.user, params=pairs(self.body().get("params"), "params"))
+        return ok()
+
+
+class LoggedModelTags(MlflowView):
+    access = {"PATCH": Action.WRITE}
+
+    def patch(self, request: Request, model_id: str) -> Response:
+        model = logged_model_by_id(self.project, model_id)
+        registration.logged_model_update(model=model, user=self.user, tags=pairs(self.body().get("tags"), "tags"))
+        return ok()
+
+
+class LoggedModelTagDelete(MlflowView):
+    access = {"DELETE": Action.WRITE}
+
+    def delete(self, request: Request, model_id: str, tag_key: str) -> Response:
+        model = logged_model_by_id(self.project, model_id)
+        registration.logged_model_update(model=model, user=self.user, delete_tag=tag_key)
+        return ok()
+
+
+class LoggedModelSearch(MlflowView):
+    """Search by experiment; filters other than none are refused (Keel's own run search covers the rest)."""
+
+    access = {"POST": Action.READ}
+
+    def post(self, request: Request) -> Response:
+        data = self.body()
+        models = (
+            MlflowLoggedModel.objects.filter(project=self.project).select_related("run").order_by("-created_at", "-id")
+        )
+        models = _filter(models, string(data, "filter"))
+        ids = [str(i) for i in self.list_param(data, "experiment_ids")]
+        if ids:
+            models = models.filter(experiment_id__in=[int(i) for i in ids if i.isdigit()])
+        page, token = paginate(
+            models, token=data.get("page_token"), max_results=integer(data, "max_results"), default=100, limit=1000
+        )
+        body: dict[str, Any] = {"models": [shapes.logged_model(m) for m in page]}
+        if token:
+            body["next_page_token"] = token
+        return ok(body)

@@ -1,0 +1,368 @@
+"""MLflow model registry endpoints: registered models, versions, aliases, tags and download URIs, on Keel's
+registered models and versions (approval, protected aliases and audit as Keel's own API)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.roles import Action
+from interop.mlflow import errors, registration, shapes
+from interop.mlflow.base import MlflowView, integer, ok, paginate, pairs, required, string
+from registry.models import ModelVersion, RegisteredModel
+from registry.selectors import models as model_selectors
+from registry.services import models as model_services
+
+
+def _model(view: MlflowView, name: Any) -> RegisteredModel:
+    if not isinstance(name, str) or not name:
+        raise errors.invalid("Missing value for required parameter 'name'.")
+    found = RegisteredModel.objects.select_related("project").filter(project=view.project, name=name).first()
+    if found is None:
+        raise errors.missing(f"Registered Model with name={name} not found")
+    return found
+
+
+def _version(view: MlflowView, data: dict[str, Any]) -> ModelVersion:
+    model = _model(view, data.get("name"))
+    number = integer(data, "version")
+    if number is None:
+        raise errors.invalid("Missing value for required parameter 'version'.")
+    in_range = 0 < number < 2**31
+    found = model_selectors.model_version_list(model=model).filter(number=number).first() if in_range else None
+    if found is None:
+        raise errors.missing(f"Model Version (name={model.name}, version={number}) not found")
+    return found
+
+
+def _latest(model: RegisteredModel) -> list[ModelVersion]:
+    latest = model_selectors.model_version_list(model=model).first()
+    return [latest] if latest else []
+
+
+def _registered(model: RegisteredModel) -> dict[str, Any]:
+    return shapes.registered_model(model, _latest(model))
+
+
+def _name_filter(text: str, field: str = "name") -> tuple[str, str] | None:
+    """``name = 'x'`` / ``name LIKE 'x%'`` (the filters MLflow clients send); None for no filter."""
+    text = text.strip()
+    if not text:
+        return None
+    match = re.match(rf"^(?:{field})\s*(=|LIKE|ILIKE)\s*(['\"])(.*)\2$", text, re.IGNORECASE | re.DOTALL)
+    if match is None:
+        raise errors.invalid(f"Unsupported filter {text!r}: Keel supports {field} =, LIKE and ILIKE.")
+    return match.group(1).upper(), match.group(3)
+
+
+def _apply(queryset: Any, column: str, condition: tuple[str, str] | None) -> Any:
+    if condition is None:
+        return queryset
+    from registry.search import like_to_regex
+
+    op, value = condition
+    if op == "=":
+        return queryset.filter(**{column: value})
+    return queryset.filter(**{f"{column}__{'regex' if op == 'LIKE' else 'iregex'}": like_to_regex(value)})
+
+
+# --- registered models ---------------------------------------------------------------------------------------------
+
+
+class RegisteredModelCreate(MlflowView):
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        data = self.body()
+        model = model_services.registered_model_create(
+            project=self.project,
+            user=self.user,
+            name=required(data, "name"),
+            description=string(data, "description"),
+            tags=pairs(data.get("tags"), "tags"),
+        )
+        return ok({"registered_model": _registered(model)})
+
+
+class RegisteredModelGet(MlflowView):
+    access = {"GET": Action.READ}
+
+    def get(self, request: Request) -> Response:
+        return ok({"registered_model": _registered(_model(self, self.body().get("name")))})
+
+
+class RegisteredModelSearch(MlflowView):
+    access = {"GET": Action.READ}
+
+    def get(self, request: Request) -> Response:
+        data = self.body()
+        models = RegisteredModel.objects.filter(project=self.project).prefetch_related("aliases__version")
+        models = _apply(models, "name", _name_filter(string(data, "filter"))).order_by("name")
+        page, token = paginate(
+            models, token=data.get("page_token"), max_results=integer(data, "max_results"), default=100, limit=1000
+        )
+        body: dict[str, Any] = {"registered_models": [_registered(m) for m in page]}
+        if token:
+            body["next_page_token"] = token
+        return ok(body)
+
+
+class RegisteredModelRename(MlflowView):
+    """Keel model names are stable identifiers: training jobs and retraining policies register into a model by
+    its name, so a rename would silently start a new model. Renaming is not supported."""
+
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        _model(self, self.body().get("name"))
+        raise errors.MlflowError(
+            errors.NOT_IMPLEMENTED,
+            "Keel does not rename registered models (training jobs and retraining policies refer to them by name).",
+        )
+
+
+class RegisteredModelUpdate(MlflowView):
+    access = {"PATCH": Action.WRITE}
+
+    def patch(self, request: Request) -> Response:
+        data = self.body()
+        model = _model(self, data.get("name"))
+        model = model_services.registered_model_update(
+            model=model, user=self.user, description=string(data, "description")
+        )
+        return ok({"registered_model": _registered(model)})
+
+
+class RegisteredModelDelete(MlflowView):
+    access = {"DELETE": Action.OPERATE}
+
+    def delete(self, request: Request) -> Response:
+        model_services.registered_model_delete(model=_model(self, self.body().get("name")), user=self.user)
+        return ok()
+
+
+class RegisteredModelSetTag(MlflowView):
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        data = self.body()
+        model = _model(self, data.get("name"))
+        tags = {**model.tags, required(data, "key"): string(data, "value")}
+        model_services.registered_model_update(model=model, user=self.user, tags=tags)
+        return ok()
+
+
+class RegisteredModelDeleteTag(MlflowView):
+    access = {"DELETE": Action.WRITE}
+
+    def delete(self, request: Request) -> Response:
+        data = self.body()
+        model = _model(self, data.get("name"))
+        key = required(data, "key")
+        if key not in model.tags:
+            raise errors.missing(f"Registered model {model.name} has no tag {key!r}.")
+        tags = {k: v for k, v in model.tags.items() if k != key}
+        model_services.registered_model_update(model=model, user=self.user, tags=tags)
+        return ok()
+
+
+class LatestVersions(MlflowView):
+    access = {"GET": Action.READ, "POST": Action.READ}
+
+    def get(self, request: Request) -> Response:
+        return self.latest()
+
+    def post(self, request: Request) -> Response:
+        return self.latest()
+
+    def latest(self) -> Response:
+        model = _model(self, self.body().get("name"))
+        return ok({"model_versions": [shapes.model_version(v, shapes.link_of(v)) for v in _latest(model)]})
+
+
+# --- aliases -------------------------------------------------------------------------------------------------------
+
+
+class Alias(MlflowView):
+    access = {"GET": Action.READ, "POST": Action.WRITE, "DELETE": Action.WRITE}
+
+    def get(self, request: Request) -> Response:
+        data = self.body()
+        model = _model(self, data.get("name"))
+        version = model_selectors.model_version_by_alias(model=model, alias=required(data, "alias"))
+        return ok({"model_version": shapes.model_version(version, shapes.link_of(version))})
+
+    def post(self, request: Request) -> Response:
+        data = self.body()
+        version = _version(self, data)
+        model_services.model_alias_set(
+            model=version.registered_model,
+            user=self.user,
+            role=self.role,
+            alias=required(data, "alias"),
+            version=version,
+        )
+        return ok()
+
+    def delete(self, request: Request) -> Response:
+        data = self.body()
+        model = _model(self, data.get("name"))
+        model_services.model_alias_delete(model=model, user=self.user, role=self.role, alias=required(data, "alias"))
+        return ok()
+
+
+# --- versions ------------------------------------------------------------------------------------------------------
+
+
+class ModelVersionCreate(MlflowView):
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        data = self.body()
+        version = registration.model_version_create(
+            project=self.project,
+            user=self.user,
+            name=required(data, "name"),
+            source=required(data, "source"),
+            run_id=string(data, "run_id"),
+            model_id=string(data, "model_id"),
+            tags=pairs(data.get("tags"), "tags"),
+            description=string(data, "description"),
+        )
+        version = model_selectors.model_version_get(model=version.registered_model, number=version.number)
+        return ok({"model_version": shapes.model_version(version, shapes.link_of(version))})
+
+
+class ModelVersionGet(MlflowView):
+    access = {"GET": Action.READ}
+
+    def get(self, request: Request) -> Response:
+        version = _version(self, self.body())
+        return ok({"model_version": shapes.model_version(version, shapes.link_of(version))})
+
+
+class ModelVersionUpdate(MlflowView):
+    access = {"PATCH": Action.WRITE}
+
+    def patch(self, request: Request) -> Response:
+        data = self.body()
+        version = _version(self, data)
+        if "description" in data:
+            version = model_services.model_version_update(
+                version=version, user=self.user, description=string(data, "description")
+            )
+        return ok({"model_version": shapes.model_version(version, shapes.link_of(version))})
+
+
+class ModelVersionDelete(MlflowView):
+    access = {"DELETE": Action.OPERATE}
+
+    def delete(self, request: Request) -> Response:
+        model_services.model_version_delete(version=_version(self, self.body()), user=self.user)
+        return ok()
+
+
+class ModelVersionSearch(MlflowView):
+    access = {"GET": Action.READ}
+
+    def get(self, request: Request) -> Response:
+        data = self.body()
+        versions = (
+            ModelVersion.objects.filter(registered_model__project=self.project)
+            .select_related("registered_model", "run", "created_by", "mlflow_link__logged_model")
+            .prefetch_related("aliases")
+        )
+        text = string(data, "filter")
+        run_filter = re.match(r"^\s*run_id\s*=\s*(['\"])([0-9a-f]{32})\1\s*$", text)
+        if run_filter:
+            versions = versions.filter(run__run_id=run_filter.group(2))
+        else:
+            versions = _apply(versions, "registered_model__name", _name_filter(text))
+        versions = versions.order_by("registered_model__name", "-number")
+        page, token = paginate(
+            versions, token=data.get("page_token"), max_results=integer(data, "max_results"), default=1000, limit=200000
+        )
+        body: dict[str, Any] = {"model_versions": [shapes.model_version(v, shapes.link_of(v)) for v in page]}
+        if token:
+            body["next_page_token"] = token
+        return ok(body)
+
+
+class ModelVersionDownloadUri(MlflowView):
+    access = {"GET": Action.READ}
+
+    def get(self, request: Request) -> Response:
+        return ok({"artifact_uri": registration.download_uri(_version(self, self.body()))})
+
+
+class ModelVersionSetTag(MlflowView):
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        data = self.body()
+        value = data.get("value")
+        registration.model_version_set_tag(
+            version=_version(self, data),
+            user=self.user,
+            key=required(data, "key"),
+            value="" if value is None else str(value),
+        )
+        return ok()
+
+
+class ModelVersionDeleteTag(MlflowView):
+    access = {"DELETE": Action.WRITE}
+
+    def delete(self, request: Request) -> Response:
+        data = self.body()
+        registration.model_version_set_tag(
+            version=_version(self, data), user=self.user, key=required(data, "key"), value=None
+        )
+        return ok()
+
+
+# MLflow endpoints Keel knows of and does not implement: NOT_IMPLEMENTED rather than ENDPOINT_NOT_FOUND.
+UNSUPPORTED = (
+    "mlflow/runs/log-model",
+    "mlflow/model-versions/transition-stage",
+    "mlflow/metrics/get-history-bulk-interval",
+    "mlflow/traces",
+    "mlflow/webhooks",
+    "mlflow/scorers",
+    "mlflow/artifacts/presigned",
+    "mlflow/gateway",
+    "mlflow-artifacts/mpu/",
+    "mlflow-artifacts/presigned/",
+)
+
+
+class NotFoundEndpoint(MlflowView):
+    """Any other path under /api/2.0/mlflow/: MLflow's ENDPOINT_NOT_FOUND (authenticated callers only)."""
+
+    access = {"GET": Action.READ, "POST": Action.READ, "PUT": Action.READ, "PATCH": Action.READ, "DELETE": Action.READ}
+
+    def _answer(self) -> Response:
+        rest = self.request.path.split("/api/2.0/", 1)[-1]
+        if rest.startswith(UNSUPPORTED):
+            raise errors.MlflowError(errors.NOT_IMPLEMENTED, f"Keel does not implement MLflow's {rest}.")
+        raise errors.MlflowError(
+            errors.ENDPOINT_NOT_FOUND, f"No API endpoint {self.request.method} {self.request.path}."
+        )
+
+    def get(self, request: Request, rest: str = "") -> Response:
+        return self._answer()
+
+    def post(self, request: Request, rest: str = "") -> Response:
+        return self._answer()
+
+    def put(self, request: Request, rest: str = "") -> Response:
+        return self._answer()
+
+    def patch(self, request: Request, rest: str = "") -> Response:
+        return self._answer()
+
+    def delete(self, request: Request, rest: str = "") -> Response:
+        return self._answer()

@@ -1,0 +1,298 @@
+"""MLflow tracking endpoints: experiments, runs, params, metrics, tags, batches, metric history, inputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.roles import Action
+from interop.mlflow import errors, services, shapes
+from interop.mlflow.base import MlflowView, integer, ok, paginate, pairs, required, string
+from interop.mlflow.lookups import experiment_by_id, experiment_for_write, run_by_id
+from registry.models import Experiment
+from registry.selectors import experiments as run_selectors
+from registry.services import experiments as run_services
+
+# --- experiments ---------------------------------------------------------------------------------------------------
+
+
+class ExperimentCreate(MlflowView):
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        data = self.body()
+        tags = pairs(data.get("tags"), "tags")
+        description = tags.pop("mlflow.note.content", "")
+        exp = run_services.experiment_create(
+            project=self.project, user=self.user, name=required(data, "name"), description=description, tags=tags
+        )
+        return ok({"experiment_id": str(exp.pk)})
+
+
+class ExperimentGet(MlflowView):
+    access = {"GET": Action.READ}
+
+    def get(self, request: Request) -> Response:
+        exp = experiment_by_id(self.project, required(self.body(), "experiment_id"))
+        return ok({"experiment": shapes.experiment(exp)})
+
+
+class ExperimentGetByName(MlflowView):
+    access = {"GET": Action.READ}
+
+    def get(self, request: Request) -> Response:
+        name = required(self.body(), "experiment_name")
+        exp = Experiment.objects.filter(project=self.project, name=name).first()
+        if exp is None:
+            raise errors.missing(f"Could not find experiment with name '{name}'")
+        return ok({"experiment": shapes.experiment(exp)})
+
+
+class ExperimentSearch(MlflowView):
+    access = {"GET": Action.READ, "POST": Action.READ}
+
+    def get(self, request: Request) -> Response:
+        return self.search(self.body())
+
+    def post(self, request: Request) -> Response:
+        return self.search(self.body())
+
+    def search(self, data: dict[str, Any]) -> Response:
+        experiments = services.experiment_search(
+            project=self.project,
+            view_type=string(data, "view_type", default="ACTIVE_ONLY"),
+            filter_string=string(data, "filter"),
+            order_by=self.list_param(data, "order_by"),
+        )
+        page, token = paginate(
+            experiments,
+            token=data.get("page_token"),
+            max_results=integer(data, "max_results"),
+            default=1000,
+            limit=50000,
+        )
+        body: dict[str, Any] = {"experiments": [shapes.experiment(e) for e in page]}
+        if token:
+            body["next_page_token"] = token
+        return ok(body)
+
+
+class ExperimentUpdate(MlflowView):
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        data = self.body()
+        exp = experiment_by_id(self.project, required(data, "experiment_id"))
+        run_services.experiment_update(experiment=exp, user=self.user, name=string(data, "new_name") or None)
+        return ok()
+
+
+class ExperimentDelete(MlflowView):
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        exp = experiment_by_id(self.project, required(self.body(), "experiment_id"))
+        run_services.experiment_delete(experiment=exp, user=self.user)
+        return ok()
+
+
+class ExperimentRestore(MlflowView):
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        exp = experiment_by_id(self.project, required(self.body(), "experiment_id"))
+        run_services.experiment_restore(experiment=exp, user=self.user)
+        return ok()
+
+
+class ExperimentSetTag(MlflowView):
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        data = self.body()
+        exp = experiment_by_id(self.project, required(data, "experiment_id"))
+        services.experiment_set_tag(experiment=exp, user=self.user, key=required(data, "key"), value=data.get("value"))
+        return ok()
+
+
+class ExperimentDeleteTag(MlflowView):
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        data = self.body()
+        exp = experiment_by_id(self.project, required(data, "experiment_id"))
+        services.experiment_delete_tag(experiment=exp, user=self.user, key=required(data, "key"))
+        return ok()
+
+
+# --- runs ----------------------------------------------------------------------------------------------------------
+
+
+class RunCreate(MlflowView):
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        data = self.body()
+        exp = experiment_for_write(self.project, data.get("experiment_id"), self.user)
+        run = services.run_create(
+            experiment=exp,
+            user=self.user,
+            name=string(data, "run_name"),
+            tags=pairs(data.get("tags"), "tags"),
+            start_time=integer(data, "start_time"),
+        )
+        return ok({"run": shapes.run(run_by_id(self.project, run.run_id))})
+
+
+class RunGet(MlflowView):
+    access = {"GET": Action.READ}
+
+    def get(self, request: Request) -> Response:
+        data = self.body()
+        run = run_by_id(self.project, data.get("run_id") or data.get("run_uuid"))
+        return ok({"run": shapes.run(run)})
+
+
+class RunUpdate(MlflowView):
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        data = self.body()
+        run = run_by_id(self.project, data.get("run_id") or data.get("run_uuid"))
+        run = services.run_update(
+            run=run,
+            user=self.user,
+            status=string(data, "status"),
+            end_time=integer(data, "end_time"),
+            name=data.get("run_name"),
+        )
+        return ok({"run_info": shapes.run_info(run)})
+
+
+class RunDelete(MlflowView):
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        run_services.run_delete(run=run_by_id(self.project, self.body().get("run_id")), user=self.user)
+        return ok()
+
+
+class RunRestore(MlflowView):
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        run_services.run_restore(run=run_by_id(self.project, self.body().get("run_id")), user=self.user)
+        return ok()
+
+
+class RunSearch(MlflowView):
+    access = {"POST": Action.READ}
+
+    def post(self, request: Request) -> Response:
+        data = self.body()
+        runs = services.run_search(
+            project=self.project,
+            experiment_ids=self.list_param(data, "experiment_ids"),
+            filter_string=string(data, "filter"),
+            order_by=self.list_param(data, "order_by"),
+            view_type=string(data, "run_view_type", default="ACTIVE_ONLY"),
+        )
+        page, token = paginate(
+            runs, token=data.get("page_token"), max_results=integer(data, "max_results"), default=1000, limit=50000
+        )
+        body: dict[str, Any] = {"runs": [shapes.run(r) for r in page]}
+        if token:
+            body["next_page_token"] = token
+        return ok(body)
+
+
+class RunLogMetric(MlflowView):
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        data = self.body()
+        run = run_by_id(self.project, data.get("run_id") or data.get("run_uuid"))
+        point = {key: data.get(key) for key in ("key", "value", "step", "timestamp")}
+        services.run_log_batch(run=run, user=self.user, metrics=[point])
+        return ok()
+
+
+class RunLogParam(MlflowView):
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        data = self.body()
+        run = run_by_id(self.project, data.get("run_id") or data.get("run_uuid"))
+        services.run_log_batch(run=run, user=self.user, params=[{"key": data.get("key"), "value": data.get("value")}])
+        return ok()
+
+
+class RunSetTag(MlflowView):
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        data = self.body()
+        run = run_by_id(self.project, data.get("run_id") or data.get("run_uuid"))
+        services.run_log_batch(run=run, user=self.user, tags=[{"key": data.get("key"), "value": data.get("value")}])
+        return ok()
+
+
+class RunDeleteTag(MlflowView):
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        data = self.body()
+        run = run_by_id(self.project, data.get("run_id"))
+        run_services.run_tag_delete(run=run, user=self.user, key=required(data, "key"))
+        return ok()
+
+
+class RunLogBatch(MlflowView):
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        data = self.body()
+        run = run_by_id(self.project, data.get("run_id"))
+        services.run_log_batch(
+            run=run, user=self.user, metrics=data.get("metrics"), params=data.get("params"), tags=data.get("tags")
+        )
+        return ok()
+
+
+class RunLogInputs(MlflowView):
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        data = self.body()
+        run = run_by_id(self.project, data.get("run_id"))
+        services.run_log_inputs(run=run, user=self.user, datasets=data.get("datasets") or [])
+        return ok()
+
+
+class RunLogOutputs(MlflowView):
+    """MLflow 3 links a run to the LoggedModels it produced; in Keel the model already lives in the run's folder."""
+
+    access = {"POST": Action.WRITE}
+
+    def post(self, request: Request) -> Response:
+        data = self.body()
+        run_by_id(self.project, data.get("run_id"))
+        return ok()
+
+
+class MetricHistory(MlflowView):
+    access = {"GET": Action.READ}
+
+    def get(self, request: Request) -> Response:
+        data = self.body()
+        run = run_by_id(self.project, data.get("run_id") or data.get("run_uuid"))
+        points = run_selectors.run_metric_history(run=run, key=required(data, "metric_key"))
+        page, token = paginate(
+            points, token=data.get("page_token"), max_results=integer(data, "max_results"), default=25000, limit=25000
+        )
+        body: dict[str, Any] = {"metrics": [shapes.metric_point(p.key, p.value, p.step, p.timestamp) for p in page]}
+        if token:
+            body["next_page_token"] = token
+        return ok(body)
