@@ -74,3 +74,17 @@ def add_problem_responses(result: dict[str, Any], generator: Any, request: Any, 
                     },
                 )
     return result
+
+
+def prefer_json_request_bodies(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """Postprocessing hook: a body that can be JSON is documented as JSON only.
+
+    DRF also parses form and multipart bodies on those views, but listing the same schema three times makes
+    generated clients take a union of three identical types. Upload views (multipart only) keep multipart.
+    """
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            content = operation.get("requestBody", {}).get("content") if isinstance(operation, dict) else None
+            if method in {"post", "put", "patch"} and content and "application/json" in content:
+                operation["requestBody"]["content"] = {"application/json": content["application/json"]}
+    return result
