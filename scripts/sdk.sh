@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Regenerate openapi.yaml from the code, then the Python SDK in clients/python/ from it (commit both).
+# Usage: scripts/sdk.sh [output dir]   (default clients/python; tests/meta uses a temporary dir)
+source "$(dirname "$0")/lib.sh"
+ensure_venv
+out="${1:-clients/python}"
+if [[ -z "${KEEL_SDK_SKIP_OPENAPI:-}" ]]; then
+  scripts/openapi.sh
+fi
+# The generator's post-hooks run ruff from this venv (pinned by uv.lock), so the output is byte-for-byte stable.
+uv run --frozen openapi-python-client generate \
+  --path openapi.yaml \
+  --config clients/python-config.yaml \
+  --meta uv \
+  --output-path "$out" \
+  --overwrite \
+  --fail-on-warning >/dev/null
+rm -rf "$out/.ruff_cache"
+echo "wrote $out"
