@@ -240,6 +240,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.schema.add_problem_responses",
         "core.schema.prefer_json_request_bodies",
+        "core.schema.name_free_form_responses",
     ],
 }
 

@@ -88,3 +88,32 @@ def prefer_json_request_bodies(result: dict[str, Any], generator: Any, request: 
             if method in {"post", "put", "patch"} and content and "application/json" in content:
                 operation["requestBody"]["content"] = {"application/json": content["application/json"]}
     return result
+
+
+FREE_FORM = {"type": "object", "additionalProperties": {}}
+JSON_OBJECT_COMPONENT = {
+    "type": "object",
+    "description": "A JSON object whose keys depend on the operation (see its description).",
+    "additionalProperties": {},
+}
+
+
+def name_free_form_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """Postprocessing hook: free-form object responses share one `JsonObject` component.
+
+    Inline, every such response would become its own anonymous type in generated clients
+    (`DeploymentsAbAnalysisResponse200`, ...).
+    """
+    used = False
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict):
+                continue
+            for response in operation.get("responses", {}).values():
+                media = response.get("content", {}).get("application/json") if isinstance(response, dict) else None
+                if media is not None and media.get("schema") == FREE_FORM:
+                    media["schema"] = {"$ref": "#/components/schemas/JsonObject"}
+                    used = True
+    if used:
+        result.setdefault("components", {}).setdefault("schemas", {})["JsonObject"] = JSON_OBJECT_COMPONENT
+    return result

@@ -52,10 +52,6 @@ from .deploy_request import DeployRequest
 from .deployment import Deployment
 from .deployment_create_request import DeploymentCreateRequest
 from .deployment_predictions_export_format import DeploymentPredictionsExportFormat
-from .deployments_ab_analysis_response_200 import DeploymentsAbAnalysisResponse200
-from .deployments_performance_response_200 import DeploymentsPerformanceResponse200
-from .deployments_shadow_report_response_200 import DeploymentsShadowReportResponse200
-from .deployments_simulate_response_202 import DeploymentsSimulateResponse202
 from .drift_config import DriftConfig
 from .drift_config_request import DriftConfigRequest
 from .drift_report import DriftReport
@@ -78,6 +74,7 @@ from .health import Health
 from .health_check import HealthCheck
 from .health_checks import HealthChecks
 from .health_enum import HealthEnum
+from .json_object import JsonObject
 from .lifecycle_filter_enum import LifecycleFilterEnum
 from .lifecycle_stage_enum import LifecycleStageEnum
 from .member_role_enum import MemberRoleEnum
@@ -101,7 +98,6 @@ from .model_version_from_run_request import ModelVersionFromRunRequest
 from .model_version_upload_format_enum import ModelVersionUploadFormatEnum
 from .model_version_upload_request import ModelVersionUploadRequest
 from .model_versions_card_format import ModelVersionsCardFormat
-from .model_versions_export_onnx_response_200 import ModelVersionsExportOnnxResponse200
 from .model_versions_list_approval import ModelVersionsListApproval
 from .model_versions_list_health import ModelVersionsListHealth
 from .model_versions_list_source import ModelVersionsListSource
@@ -319,10 +315,6 @@ __all__ = (
     "Deployment",
     "DeploymentCreateRequest",
     "DeploymentPredictionsExportFormat",
-    "DeploymentsAbAnalysisResponse200",
-    "DeploymentsPerformanceResponse200",
-    "DeploymentsShadowReportResponse200",
-    "DeploymentsSimulateResponse202",
     "DeployRequest",
     "DriftConfig",
     "DriftConfigRequest",
@@ -346,6 +338,7 @@ __all__ = (
     "HealthCheck",
     "HealthChecks",
     "HealthEnum",
+    "JsonObject",
     "LifecycleFilterEnum",
     "LifecycleStageEnum",
     "MemberRoleEnum",
@@ -367,7 +360,6 @@ __all__ = (
     "ModelVersionEvaluateResult",
     "ModelVersionFromRunRequest",
     "ModelVersionsCardFormat",
-    "ModelVersionsExportOnnxResponse200",
     "ModelVersionsListApproval",
     "ModelVersionsListHealth",
     "ModelVersionsListSource",

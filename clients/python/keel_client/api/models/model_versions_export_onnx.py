@@ -6,7 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.model_versions_export_onnx_response_200 import ModelVersionsExportOnnxResponse200
+from ...models.json_object import JsonObject
 from ...models.problem import Problem
 from ...types import Response
 
@@ -29,11 +29,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ModelVersionsExportOnnxResponse200 | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> JsonObject | Problem | None:
     if response.status_code == 200:
-        response_200 = ModelVersionsExportOnnxResponse200.from_dict(response.json())
+        response_200 = JsonObject.from_dict(response.json())
 
         return response_200
 
@@ -70,7 +68,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ModelVersionsExportOnnxResponse200 | Problem]:
+) -> Response[JsonObject | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -85,7 +83,7 @@ def sync_detailed(
     number: int,
     *,
     client: AuthenticatedClient,
-) -> Response[ModelVersionsExportOnnxResponse200 | Problem]:
+) -> Response[JsonObject | Problem]:
     """Convert the version to ONNX for edge deployment and store a parity check (labels identical,
     probabilities within 1e-4 on the holdout). Refused with the reason when the pipeline does not
     convert. Download with GET .../export/onnx/.
@@ -100,7 +98,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ModelVersionsExportOnnxResponse200 | Problem]
+        Response[JsonObject | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -122,7 +120,7 @@ def sync(
     number: int,
     *,
     client: AuthenticatedClient,
-) -> ModelVersionsExportOnnxResponse200 | Problem | None:
+) -> JsonObject | Problem | None:
     """Convert the version to ONNX for edge deployment and store a parity check (labels identical,
     probabilities within 1e-4 on the holdout). Refused with the reason when the pipeline does not
     convert. Download with GET .../export/onnx/.
@@ -137,7 +135,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ModelVersionsExportOnnxResponse200 | Problem
+        JsonObject | Problem
     """
 
     return sync_detailed(
@@ -154,7 +152,7 @@ async def asyncio_detailed(
     number: int,
     *,
     client: AuthenticatedClient,
-) -> Response[ModelVersionsExportOnnxResponse200 | Problem]:
+) -> Response[JsonObject | Problem]:
     """Convert the version to ONNX for edge deployment and store a parity check (labels identical,
     probabilities within 1e-4 on the holdout). Refused with the reason when the pipeline does not
     convert. Download with GET .../export/onnx/.
@@ -169,7 +167,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ModelVersionsExportOnnxResponse200 | Problem]
+        Response[JsonObject | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -189,7 +187,7 @@ async def asyncio(
     number: int,
     *,
     client: AuthenticatedClient,
-) -> ModelVersionsExportOnnxResponse200 | Problem | None:
+) -> JsonObject | Problem | None:
     """Convert the version to ONNX for edge deployment and store a parity check (labels identical,
     probabilities within 1e-4 on the holdout). Refused with the reason when the pipeline does not
     convert. Download with GET .../export/onnx/.
@@ -204,7 +202,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ModelVersionsExportOnnxResponse200 | Problem
+        JsonObject | Problem
     """
 
     return (

@@ -6,7 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.deployments_performance_response_200 import DeploymentsPerformanceResponse200
+from ...models.json_object import JsonObject
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -36,11 +36,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> DeploymentsPerformanceResponse200 | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> JsonObject | Problem | None:
     if response.status_code == 200:
-        response_200 = DeploymentsPerformanceResponse200.from_dict(response.json())
+        response_200 = JsonObject.from_dict(response.json())
 
         return response_200
 
@@ -77,7 +75,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[DeploymentsPerformanceResponse200 | Problem]:
+) -> Response[JsonObject | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -92,7 +90,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     window_minutes: int | Unset = UNSET,
-) -> Response[DeploymentsPerformanceResponse200 | Problem]:
+) -> Response[JsonObject | Problem]:
     """Per variant over the window: throughput, error rate, latency p50/p95/p99 and, from joined feedback,
     accuracy (classification) or MAE/RMSE (regression) with the labelled count; plus this process's
     resource use and loaded models.
@@ -107,7 +105,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeploymentsPerformanceResponse200 | Problem]
+        Response[JsonObject | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -129,7 +127,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     window_minutes: int | Unset = UNSET,
-) -> DeploymentsPerformanceResponse200 | Problem | None:
+) -> JsonObject | Problem | None:
     """Per variant over the window: throughput, error rate, latency p50/p95/p99 and, from joined feedback,
     accuracy (classification) or MAE/RMSE (regression) with the labelled count; plus this process's
     resource use and loaded models.
@@ -144,7 +142,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeploymentsPerformanceResponse200 | Problem
+        JsonObject | Problem
     """
 
     return sync_detailed(
@@ -161,7 +159,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     window_minutes: int | Unset = UNSET,
-) -> Response[DeploymentsPerformanceResponse200 | Problem]:
+) -> Response[JsonObject | Problem]:
     """Per variant over the window: throughput, error rate, latency p50/p95/p99 and, from joined feedback,
     accuracy (classification) or MAE/RMSE (regression) with the labelled count; plus this process's
     resource use and loaded models.
@@ -176,7 +174,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeploymentsPerformanceResponse200 | Problem]
+        Response[JsonObject | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -196,7 +194,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     window_minutes: int | Unset = UNSET,
-) -> DeploymentsPerformanceResponse200 | Problem | None:
+) -> JsonObject | Problem | None:
     """Per variant over the window: throughput, error rate, latency p50/p95/p99 and, from joined feedback,
     accuracy (classification) or MAE/RMSE (regression) with the labelled count; plus this process's
     resource use and loaded models.
@@ -211,7 +209,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeploymentsPerformanceResponse200 | Problem
+        JsonObject | Problem
     """
 
     return (

@@ -6,7 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.deployments_simulate_response_202 import DeploymentsSimulateResponse202
+from ...models.json_object import JsonObject
 from ...models.problem import Problem
 from ...models.simulate_request import SimulateRequest
 from ...types import Response
@@ -36,11 +36,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> DeploymentsSimulateResponse202 | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> JsonObject | Problem | None:
     if response.status_code == 202:
-        response_202 = DeploymentsSimulateResponse202.from_dict(response.json())
+        response_202 = JsonObject.from_dict(response.json())
 
         return response_202
 
@@ -77,7 +75,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[DeploymentsSimulateResponse202 | Problem]:
+) -> Response[JsonObject | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -92,7 +90,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: SimulateRequest,
-) -> Response[DeploymentsSimulateResponse202 | Problem]:
+) -> Response[JsonObject | Problem]:
     """Replay a dataset version against this deployment (bounded in time and count, in-process only) with a
     drift scenario and delayed feedback; runs on the monitoring queue.
 
@@ -106,7 +104,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeploymentsSimulateResponse202 | Problem]
+        Response[JsonObject | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -128,7 +126,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: SimulateRequest,
-) -> DeploymentsSimulateResponse202 | Problem | None:
+) -> JsonObject | Problem | None:
     """Replay a dataset version against this deployment (bounded in time and count, in-process only) with a
     drift scenario and delayed feedback; runs on the monitoring queue.
 
@@ -142,7 +140,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeploymentsSimulateResponse202 | Problem
+        JsonObject | Problem
     """
 
     return sync_detailed(
@@ -159,7 +157,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: SimulateRequest,
-) -> Response[DeploymentsSimulateResponse202 | Problem]:
+) -> Response[JsonObject | Problem]:
     """Replay a dataset version against this deployment (bounded in time and count, in-process only) with a
     drift scenario and delayed feedback; runs on the monitoring queue.
 
@@ -173,7 +171,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeploymentsSimulateResponse202 | Problem]
+        Response[JsonObject | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -193,7 +191,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: SimulateRequest,
-) -> DeploymentsSimulateResponse202 | Problem | None:
+) -> JsonObject | Problem | None:
     """Replay a dataset version against this deployment (bounded in time and count, in-process only) with a
     drift scenario and delayed feedback; runs on the monitoring queue.
 
@@ -207,7 +205,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeploymentsSimulateResponse202 | Problem
+        JsonObject | Problem
     """
 
     return (

@@ -6,7 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.deployments_ab_analysis_response_200 import DeploymentsAbAnalysisResponse200
+from ...models.json_object import JsonObject
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -45,11 +45,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> DeploymentsAbAnalysisResponse200 | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> JsonObject | Problem | None:
     if response.status_code == 200:
-        response_200 = DeploymentsAbAnalysisResponse200.from_dict(response.json())
+        response_200 = JsonObject.from_dict(response.json())
 
         return response_200
 
@@ -86,7 +84,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[DeploymentsAbAnalysisResponse200 | Problem]:
+) -> Response[JsonObject | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -104,7 +102,7 @@ def sync_detailed(
     control: str | Unset = UNSET,
     mde: float | Unset = UNSET,
     min_samples: int | Unset = UNSET,
-) -> Response[DeploymentsAbAnalysisResponse200 | Problem]:
+) -> Response[JsonObject | Problem]:
     """Per-variant outcomes from feedback, significance (two-proportion z-test or Welch's t-test) with
     confidence intervals, the sample size still needed, and a verdict.
 
@@ -121,7 +119,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeploymentsAbAnalysisResponse200 | Problem]
+        Response[JsonObject | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -149,7 +147,7 @@ def sync(
     control: str | Unset = UNSET,
     mde: float | Unset = UNSET,
     min_samples: int | Unset = UNSET,
-) -> DeploymentsAbAnalysisResponse200 | Problem | None:
+) -> JsonObject | Problem | None:
     """Per-variant outcomes from feedback, significance (two-proportion z-test or Welch's t-test) with
     confidence intervals, the sample size still needed, and a verdict.
 
@@ -166,7 +164,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeploymentsAbAnalysisResponse200 | Problem
+        JsonObject | Problem
     """
 
     return sync_detailed(
@@ -189,7 +187,7 @@ async def asyncio_detailed(
     control: str | Unset = UNSET,
     mde: float | Unset = UNSET,
     min_samples: int | Unset = UNSET,
-) -> Response[DeploymentsAbAnalysisResponse200 | Problem]:
+) -> Response[JsonObject | Problem]:
     """Per-variant outcomes from feedback, significance (two-proportion z-test or Welch's t-test) with
     confidence intervals, the sample size still needed, and a verdict.
 
@@ -206,7 +204,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeploymentsAbAnalysisResponse200 | Problem]
+        Response[JsonObject | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -232,7 +230,7 @@ async def asyncio(
     control: str | Unset = UNSET,
     mde: float | Unset = UNSET,
     min_samples: int | Unset = UNSET,
-) -> DeploymentsAbAnalysisResponse200 | Problem | None:
+) -> JsonObject | Problem | None:
     """Per-variant outcomes from feedback, significance (two-proportion z-test or Welch's t-test) with
     confidence intervals, the sample size still needed, and a verdict.
 
@@ -249,7 +247,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeploymentsAbAnalysisResponse200 | Problem
+        JsonObject | Problem
     """
 
     return (

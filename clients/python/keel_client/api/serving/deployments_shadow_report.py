@@ -6,7 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.deployments_shadow_report_response_200 import DeploymentsShadowReportResponse200
+from ...models.json_object import JsonObject
 from ...models.problem import Problem
 from ...types import Response
 
@@ -27,11 +27,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> DeploymentsShadowReportResponse200 | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> JsonObject | Problem | None:
     if response.status_code == 200:
-        response_200 = DeploymentsShadowReportResponse200.from_dict(response.json())
+        response_200 = JsonObject.from_dict(response.json())
 
         return response_200
 
@@ -68,7 +66,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[DeploymentsShadowReportResponse200 | Problem]:
+) -> Response[JsonObject | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -82,7 +80,7 @@ def sync_detailed(
     deployment: str,
     *,
     client: AuthenticatedClient,
-) -> Response[DeploymentsShadowReportResponse200 | Problem]:
+) -> Response[JsonObject | Problem]:
     """Shadow vs live on the same requests: agreement rate, output distribution difference and latency
     delta.
 
@@ -95,7 +93,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeploymentsShadowReportResponse200 | Problem]
+        Response[JsonObject | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -115,7 +113,7 @@ def sync(
     deployment: str,
     *,
     client: AuthenticatedClient,
-) -> DeploymentsShadowReportResponse200 | Problem | None:
+) -> JsonObject | Problem | None:
     """Shadow vs live on the same requests: agreement rate, output distribution difference and latency
     delta.
 
@@ -128,7 +126,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeploymentsShadowReportResponse200 | Problem
+        JsonObject | Problem
     """
 
     return sync_detailed(
@@ -143,7 +141,7 @@ async def asyncio_detailed(
     deployment: str,
     *,
     client: AuthenticatedClient,
-) -> Response[DeploymentsShadowReportResponse200 | Problem]:
+) -> Response[JsonObject | Problem]:
     """Shadow vs live on the same requests: agreement rate, output distribution difference and latency
     delta.
 
@@ -156,7 +154,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeploymentsShadowReportResponse200 | Problem]
+        Response[JsonObject | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -174,7 +172,7 @@ async def asyncio(
     deployment: str,
     *,
     client: AuthenticatedClient,
-) -> DeploymentsShadowReportResponse200 | Problem | None:
+) -> JsonObject | Problem | None:
     """Shadow vs live on the same requests: agreement rate, output distribution difference and latency
     delta.
 
@@ -187,7 +185,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeploymentsShadowReportResponse200 | Problem
+        JsonObject | Problem
     """
 
     return (

@@ -6,11 +6,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="ModelVersionsExportOnnxResponse200")
+T = TypeVar("T", bound="JsonObject")
 
 
 @_attrs_define
-class ModelVersionsExportOnnxResponse200:
+class JsonObject:
+    """A JSON object whose keys depend on the operation (see its description)."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -23,10 +25,10 @@ class ModelVersionsExportOnnxResponse200:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        model_versions_export_onnx_response_200 = cls()
+        json_object = cls()
 
-        model_versions_export_onnx_response_200.additional_properties = d
-        return model_versions_export_onnx_response_200
+        json_object.additional_properties = d
+        return json_object
 
     @property
     def additional_keys(self) -> list[str]:
