@@ -17,21 +17,21 @@ PROBLEM_COMPONENT = {
         "status": {"type": "integer"},
         "detail": {"type": "string"},
         "code": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "field": {"type": "string", "nullable": True},
-                    "message": {"type": "string"},
-                    "code": {"type": "string"},
-                },
-                "required": ["field", "message", "code"],
-            },
-        },
+        "errors": {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"}},
         "request_id": {"type": "string"},
     },
     "required": ["type", "title", "status", "detail", "code"],
+}
+
+FIELD_ERROR_COMPONENT = {
+    "type": "object",
+    "description": "One invalid input: the field (dotted path, null for the request as a whole), why, and a code.",
+    "properties": {
+        "field": {"type": "string", "nullable": True},
+        "message": {"type": "string"},
+        "code": {"type": "string"},
+    },
+    "required": ["field", "message", "code"],
 }
 
 _ERRORS = {
@@ -53,7 +53,9 @@ class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
 
 def add_problem_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """Postprocessing hook: document problem-details error responses on every operation."""
-    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_COMPONENT
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Problem"] = PROBLEM_COMPONENT
+    schemas["FieldError"] = FIELD_ERROR_COMPONENT
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
             if method not in {"get", "post", "put", "patch", "delete"}:

@@ -68,6 +68,7 @@ from .experiment_tags import ExperimentTags
 from .feedback_batch_request import FeedbackBatchRequest
 from .feedback_item_request import FeedbackItemRequest
 from .feedback_result import FeedbackResult
+from .field_error import FieldError
 from .frequency import Frequency
 from .guardrails_request import GuardrailsRequest
 from .health import Health
@@ -163,7 +164,6 @@ from .prediction_log import PredictionLog
 from .preview import Preview
 from .preview_rows_item import PreviewRowsItem
 from .problem import Problem
-from .problem_errors_item import ProblemErrorsItem
 from .profile import Profile
 from .profile_column import ProfileColumn
 from .profile_column_quantiles import ProfileColumnQuantiles
@@ -332,6 +332,7 @@ __all__ = (
     "FeedbackBatchRequest",
     "FeedbackItemRequest",
     "FeedbackResult",
+    "FieldError",
     "Frequency",
     "GuardrailsRequest",
     "Health",
@@ -427,7 +428,6 @@ __all__ = (
     "Preview",
     "PreviewRowsItem",
     "Problem",
-    "ProblemErrorsItem",
     "Profile",
     "ProfileColumn",
     "ProfileColumnQuantiles",

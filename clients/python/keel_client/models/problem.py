@@ -9,7 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.problem_errors_item import ProblemErrorsItem
+    from ..models.field_error import FieldError
 
 
 T = TypeVar("T", bound="Problem")
@@ -25,7 +25,7 @@ class Problem:
         status (int):
         detail (str):
         code (str):
-        errors (list[ProblemErrorsItem] | Unset):
+        errors (list[FieldError] | Unset):
         request_id (str | Unset):
     """
 
@@ -34,7 +34,7 @@ class Problem:
     status: int
     detail: str
     code: str
-    errors: list[ProblemErrorsItem] | Unset = UNSET
+    errors: list[FieldError] | Unset = UNSET
     request_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -78,7 +78,7 @@ class Problem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.problem_errors_item import ProblemErrorsItem  # noqa: PLC0415
+        from ..models.field_error import FieldError  # noqa: PLC0415
 
         d = dict(src_dict)
         type_ = d.pop("type")
@@ -92,11 +92,11 @@ class Problem:
         code = d.pop("code")
 
         _errors = d.pop("errors", UNSET)
-        errors: list[ProblemErrorsItem] | Unset = UNSET
+        errors: list[FieldError] | Unset = UNSET
         if _errors is not UNSET:
             errors = []
             for errors_item_data in _errors:
-                errors_item = ProblemErrorsItem.from_dict(errors_item_data)
+                errors_item = FieldError.from_dict(errors_item_data)
 
                 errors.append(errors_item)
 

@@ -6,12 +6,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="ProblemErrorsItem")
+T = TypeVar("T", bound="FieldError")
 
 
 @_attrs_define
-class ProblemErrorsItem:
-    """
+class FieldError:
+    """One invalid input: the field (dotted path, null for the request as a whole), why, and a code.
+
     Attributes:
         field (None | str):
         message (str):
@@ -58,14 +59,14 @@ class ProblemErrorsItem:
 
         code = d.pop("code")
 
-        problem_errors_item = cls(
+        field_error = cls(
             field=field,
             message=message,
             code=code,
         )
 
-        problem_errors_item.additional_properties = d
-        return problem_errors_item
+        field_error.additional_properties = d
+        return field_error
 
     @property
     def additional_keys(self) -> list[str]:
