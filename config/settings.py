@@ -264,6 +264,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.schema.add_problem_responses",
+        "core.schema.prefer_json_request_bodies",
+        "core.schema.name_free_form_responses",
     ],
 }
 

@@ -24,15 +24,14 @@ class _Base(generics.GenericAPIView):
         return user
 
 
+# Account-level view. ``access`` maps each allowed method to AUTHENTICATED or HUMAN.
+# (Comments, not docstrings: drf-spectacular would copy a base-class docstring into every operation's description.)
 class KeelAPIView(_Base):
-    """Account-level view. ``access`` maps each allowed method to AUTHENTICATED or HUMAN."""
-
     permission_classes = [IsAuthenticated, AccountAccess]
 
 
+# Project-scoped view under ``/api/v1/projects/{project}/``. ``access`` maps methods to actions.
 class ProjectAPIView(_Base):
-    """Project-scoped view under ``/api/v1/projects/{project}/``. ``access`` maps methods to actions."""
-
     permission_classes = [IsAuthenticated, ProjectAccess]
     project: Project
     role: str

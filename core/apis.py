@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from core import selectors, services
 from core.api import KeelAPIView, ProjectAPIView
 from core.errors import ValidationFailed
-from core.models import AuditEvent, Project
+from core.models import ApiToken, AuditEvent, Membership, Project, User
 from core.pagination import CursorPagination
 from core.permissions import AUTHENTICATED, HUMAN
 from core.roles import Action
@@ -84,11 +84,12 @@ class ProjectDetailApi(ProjectAPIView):
 class MemberListApi(ProjectAPIView):
     access = {"GET": Action.READ, "POST": Action.ADMIN}
     serializer_class = MembershipSerializer
+    queryset = Membership.objects.none()  # the schema's model (get_queryset needs the request)
 
     def get_queryset(self):
         return selectors.membership_list(project=self.project)
 
-    @extend_schema(operation_id="members_list")
+    @extend_schema(operation_id="members_list", responses=MembershipSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(MembershipSerializer(page, many=True).data)
@@ -133,11 +134,12 @@ class MemberDetailApi(ProjectAPIView):
 class TokenListApi(KeelAPIView):
     access = {"GET": HUMAN, "POST": HUMAN}
     serializer_class = ApiTokenSerializer
+    queryset = ApiToken.objects.none()  # the schema's model (get_queryset needs the request)
 
     def get_queryset(self):
         return selectors.api_token_list(user=self.user)
 
-    @extend_schema(operation_id="tokens_list")
+    @extend_schema(operation_id="tokens_list", responses=ApiTokenSerializer(many=True))
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ApiTokenSerializer(page, many=True).data)
@@ -175,11 +177,12 @@ class TokenDetailApi(KeelAPIView):
 class ServiceAccountListApi(ProjectAPIView):
     access = {"GET": Action.ADMIN, "POST": Action.ADMIN}
     serializer_class = ServiceAccountSerializer
+    queryset = User.objects.none()  # the schema's model (get_queryset needs the request)
 
     def get_queryset(self):
         return selectors.service_account_list(project=self.project)
 
-    @extend_schema(operation_id="service_accounts_list")
+    @extend_schema(operation_id="service_accounts_list", responses=ServiceAccountSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ServiceAccountSerializer(page, many=True).data)

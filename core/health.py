@@ -56,7 +56,7 @@ class LivezApi(APIView):
     authentication_classes: list[type] = []
     throttle_classes: list[type] = []
 
-    @extend_schema(operation_id="health_live", responses=HealthSerializer, auth=[])
+    @extend_schema(operation_id="health_live", tags=["health"], responses=HealthSerializer, auth=[])
     def get(self, request: Request) -> Response:
         return Response({"status": "ok"})
 
@@ -67,7 +67,9 @@ class ReadyzApi(APIView):
     authentication_classes: list[type] = []
     throttle_classes: list[type] = []
 
-    @extend_schema(operation_id="health_ready", responses={200: HealthSerializer, 503: HealthSerializer}, auth=[])
+    @extend_schema(
+        operation_id="health_ready", tags=["health"], responses={200: HealthSerializer, 503: HealthSerializer}, auth=[]
+    )
     def get(self, request: Request) -> Response:
         checks = {}
         for name, check in (("database", check_database), ("broker", check_broker), ("cache", check_cache)):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from core.models import name_validator
@@ -50,6 +51,7 @@ class DriftReportSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(component_name="DriftReportCreate")
 class DriftReportRequestSerializer(serializers.Serializer):
     window_minutes = serializers.IntegerField(
         required=False,
@@ -217,6 +219,7 @@ class RetrainingRunSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(component_name="Simulate")
 class SimulateRequestSerializer(serializers.Serializer):
     dataset = serializers.CharField()
     version = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)

@@ -77,7 +77,7 @@ class DeploymentListApi(_DeploymentView):
             .order_by("name")
         )
 
-    @extend_schema(operation_id="deployments_list", tags=TAG)
+    @extend_schema(operation_id="deployments_list", tags=TAG, responses=DeploymentSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(DeploymentSerializer(page, many=True).data)
@@ -258,6 +258,7 @@ class RevisionListApi(_DeploymentView):
                 "at", OpenApiTypes.DATETIME, description="Only the revision that was serving at this time."
             )
         ],
+        responses=RevisionSerializer(many=True),
     )
     def get(self, request: Request, project: str, deployment: str) -> Response:
         target = self.deployment()
@@ -377,7 +378,7 @@ class PredictionLogApi(_DeploymentView):
     def get_queryset(self) -> Any:
         return PredictionLog.objects.filter(deployment_id=self.deployment().pk, project_id=self.project.pk)
 
-    @extend_schema(operation_id="deployment_predictions_list", tags=TAG)
+    @extend_schema(operation_id="deployment_predictions_list", tags=TAG, responses=PredictionLogSerializer(many=True))
     def get(self, request: Request, project: str, deployment: str) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(PredictionLogSerializer(page, many=True).data)

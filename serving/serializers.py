@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from core.models import name_validator
@@ -113,6 +114,7 @@ class PromoteSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
+@extend_schema_serializer(component_name="Predict")
 class PredictRequestSerializer(serializers.Serializer):
     inputs = serializers.ListField(
         child=serializers.DictField(), required=False, help_text="Rows as objects of feature values."
@@ -153,6 +155,7 @@ class FeedbackItemSerializer(serializers.Serializer):
     value = serializers.JSONField(help_text="The ground truth (label or value).")
 
 
+@extend_schema_serializer(component_name="FeedbackBatch")
 class FeedbackRequestSerializer(serializers.Serializer):
     items = FeedbackItemSerializer(many=True, required=False)
     prediction_id = serializers.CharField(required=False)

@@ -45,7 +45,7 @@ class TrainingJobListApi(ProjectAPIView):
             .order_by("-created_at")
         )
 
-    @extend_schema(operation_id="training_jobs_list", tags=TAG)
+    @extend_schema(operation_id="training_jobs_list", tags=TAG, responses=TrainingJobSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(TrainingJobSerializer(page, many=True).data)

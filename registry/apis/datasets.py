@@ -69,7 +69,7 @@ class DatasetListApi(_DatasetView):
     def get_queryset(self) -> Any:
         return _annotated(selectors.dataset_list(project=self.project))
 
-    @extend_schema(operation_id="datasets_list", tags=TAG)
+    @extend_schema(operation_id="datasets_list", tags=TAG, responses=DatasetSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(DatasetSerializer(page, many=True).data)
@@ -123,7 +123,7 @@ class DatasetVersionListApi(_DatasetView):
     def get_queryset(self) -> Any:
         return selectors.dataset_version_list(dataset=self.dataset())
 
-    @extend_schema(operation_id="dataset_versions_list", tags=TAG)
+    @extend_schema(operation_id="dataset_versions_list", tags=TAG, responses=DatasetVersionSerializer(many=True))
     def get(self, request: Request, project: str, dataset: str) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(DatasetVersionSerializer(page, many=True).data)
@@ -292,7 +292,9 @@ class ValidationReportListApi(_DatasetView):
     def get_queryset(self) -> Any:
         return selectors.validation_report_list(version=self.version())
 
-    @extend_schema(operation_id="dataset_versions_validation_reports", tags=TAG)
+    @extend_schema(
+        operation_id="dataset_versions_validation_reports", tags=TAG, responses=ValidationReportSerializer(many=True)
+    )
     def get(self, request: Request, project: str, dataset: str, number: int) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ValidationReportSerializer(page, many=True).data)
@@ -336,7 +338,7 @@ class ValidationRuleListApi(_DatasetView):
     def get_queryset(self) -> Any:
         return selectors.validation_rule_list(dataset=self.dataset())
 
-    @extend_schema(operation_id="dataset_rules_list", tags=TAG)
+    @extend_schema(operation_id="dataset_rules_list", tags=TAG, responses=ValidationRuleSerializer(many=True))
     def get(self, request: Request, project: str, dataset: str) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ValidationRuleSerializer(page, many=True).data)

@@ -72,7 +72,7 @@ class ModelListApi(_ModelView):
     def get_queryset(self) -> Any:
         return selectors.registered_model_list(project=self.project)
 
-    @extend_schema(operation_id="models_list", tags=TAG)
+    @extend_schema(operation_id="models_list", tags=TAG, responses=RegisteredModelSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(RegisteredModelSerializer(page, many=True).data)
@@ -128,7 +128,7 @@ class ModelVersionListApi(_ModelView):
     def get_queryset(self) -> Any:
         return selectors.model_version_list(model=self.model())
 
-    @extend_schema(operation_id="model_versions_list", tags=TAG)
+    @extend_schema(operation_id="model_versions_list", tags=TAG, responses=ModelVersionSerializer(many=True))
     def get(self, request: Request, project: str, model: str) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(ModelVersionSerializer(page, many=True).data)

@@ -1,0 +1,49 @@
+"""Shared command plumbing: options every command takes and the error handler around each command."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from keel_cli import config
+from keel_cli.api import KeelError
+from keel_cli.output import errors
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+ProjectOpt = Annotated[str, typer.Option("--project", "-p", help="Project slug (default: KEEL_PROJECT or config).")]
+
+
+def report(error: KeelError) -> None:
+    errors.print(f"[bold red]{error}[/]", highlight=False)
+    for line in error.errors:
+        errors.print(f"  - {line}", highlight=False, markup=False)
+
+
+def command(app: typer.Typer, name: str | None = None) -> Callable[[F], F]:
+    """Register a command whose KeelError becomes a message on stderr and a non-zero exit code."""
+
+    def register(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except KeelError as error:
+                report(error)
+                raise typer.Exit(error.exit_code) from None
+
+        app.command(name)(wrapper)
+        return fn
+
+    return register
+
+
+def project_slug(value: str) -> str:
+    slug = value or config.load().project
+    if not slug:
+        raise KeelError("No project given: pass -p/--project or set KEEL_PROJECT.", exit_code=2)
+    return slug

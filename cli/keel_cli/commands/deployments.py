@@ -1,0 +1,195 @@
+"""`keel deployments …`: deploy with a strategy, status, rollback, predict from a file, feedback."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from keel_client.api.serving import (
+    deployments_create,
+    deployments_deploy,
+    deployments_feedback,
+    deployments_list,
+    deployments_predict,
+    deployments_retrieve,
+    deployments_rollback,
+)
+from keel_client.models import (
+    DeploymentCreateRequest,
+    DeployRequest,
+    FeedbackBatchRequest,
+    PredictRequest,
+    RollbackRequest,
+    StrategyEnum,
+)
+
+from keel_cli import output
+from keel_cli.api import KeelError, call
+from keel_cli.cliutil import JsonFlag, ProjectOpt, command, project_slug
+
+app = typer.Typer(help="Deployments: deploy, status, rollback, predict, feedback.", no_args_is_help=True)
+
+DEPLOYMENT_COLUMNS = ["name", "revision", "strategy", "variants", "updated_at"]
+
+
+def _row(deployment: Any) -> dict[str, Any]:
+    data = deployment.to_dict()
+    revision = data.get("revision") or {}
+    variants = revision.get("variants", [])
+    return {
+        "name": data["name"],
+        "revision": revision.get("number"),
+        "strategy": revision.get("strategy"),
+        "variants": ", ".join(f"{v['name']}={v['model']} v{v['version']} ({v.get('weight', '')})" for v in variants),
+        "updated_at": data.get("updated_at"),
+    }
+
+
+def _show(deployment: Any, as_json: bool) -> None:
+    if as_json:
+        output.emit_json(deployment)
+    else:
+        output.show(_row(deployment), DEPLOYMENT_COLUMNS, as_json=False)
+
+
+@command(app, "list")
+def list_deployments(project: ProjectOpt = "", as_json: JsonFlag = False) -> None:
+    """Deployments of a project."""
+    page = call(deployments_list.sync_detailed, project=project_slug(project), page_size=1000)
+    if as_json:
+        output.emit_json(page.results)
+        return
+    output.table([_row(d) for d in page.results], DEPLOYMENT_COLUMNS)
+
+
+@command(app, "status")
+def status(name: str, project: ProjectOpt = "", as_json: JsonFlag = False) -> None:
+    """The serving revision of a deployment and its variants."""
+    _show(call(deployments_retrieve.sync_detailed, project=project_slug(project), deployment=name), as_json)
+
+
+def _exists(project: str, name: str) -> bool:
+    try:
+        call(deployments_retrieve.sync_detailed, project=project, deployment=name)
+    except KeelError as error:
+        if str(error).startswith("Error 404"):
+            return False
+        raise
+    return True
+
+
+@command(app, "deploy")
+def deploy(
+    name: str,
+    model: Annotated[str, typer.Option("--model", "-m", help="Registered model")],
+    project: ProjectOpt = "",
+    version: Annotated[int | None, typer.Option("--version", "-v", help="Model version")] = None,
+    alias: Annotated[str | None, typer.Option(help="Deploy the version an alias points at")] = None,
+    strategy: Annotated[StrategyEnum, typer.Option(help="How traffic moves")] = StrategyEnum.SINGLE,
+    fraction: Annotated[float | None, typer.Option(help="Canary/shadow fraction")] = None,
+    reason: str = "",
+    as_json: JsonFlag = False,
+) -> None:
+    """Deploy a model version; a missing deployment is created serving it."""
+    slug = project_slug(project)
+    if not _exists(slug, name):
+        body = DeploymentCreateRequest.from_dict({"model": model, "name": name, "version": version, "alias": alias})
+        _show(call(deployments_create.sync_detailed, project=slug, body=body), as_json)
+        return
+    payload: dict[str, Any] = {"strategy": strategy.value, "model": model, "version": version, "alias": alias}
+    if fraction is not None:
+        payload["fraction"] = fraction
+    payload["reason"] = reason
+    body_deploy = DeployRequest.from_dict(payload)
+    _show(call(deployments_deploy.sync_detailed, project=slug, deployment=name, body=body_deploy), as_json)
+
+
+@command(app, "rollback")
+def rollback(
+    name: str,
+    project: ProjectOpt = "",
+    revision: Annotated[int | None, typer.Option(help="Revision to return to (default: the previous one)")] = None,
+    reason: str = "",
+    as_json: JsonFlag = False,
+) -> None:
+    """Serve an earlier revision again."""
+    body = RollbackRequest.from_dict({"revision": revision, "reason": reason})
+    _show(call(deployments_rollback.sync_detailed, project=project_slug(project), deployment=name, body=body), as_json)
+
+
+def _number(text: str) -> Any:
+    """CSV cells: numbers as numbers, empty as null, anything else as text."""
+    if text == "":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            continue
+    return text
+
+
+def read_inputs(path: Path) -> list[dict[str, Any]]:
+    """Rows from a CSV file, or a JSON list of rows / {"inputs": [...]} / one row object."""
+    if path.suffix.lower() == ".csv":
+        with path.open(newline="") as handle:
+            return [{key: _number(value) for key, value in row.items()} for row in csv.DictReader(handle)]
+    data = json.loads(path.read_text())
+    if isinstance(data, dict):
+        data = data.get("inputs", [data])
+    if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
+        raise KeelError(f"{path}: expected a list of objects, one per row", exit_code=2)
+    return data
+
+
+@command(app, "predict")
+def predict(
+    name: str,
+    input_file: Annotated[Path, typer.Option("--input", "-i", exists=True, dir_okay=False, help="JSON or CSV")],
+    project: ProjectOpt = "",
+    routing_key: Annotated[str, typer.Option(help="Sticky routing key (e.g. a user id)")] = "",
+    as_json: JsonFlag = False,
+) -> None:
+    """Predict rows from a JSON or CSV file."""
+    payload: dict[str, Any] = {"inputs": read_inputs(input_file)}
+    if routing_key:
+        payload["routing_key"] = routing_key
+    found = call(
+        deployments_predict.sync_detailed,
+        project=project_slug(project),
+        deployment=name,
+        body=PredictRequest.from_dict(payload),
+    )
+    if as_json:
+        output.emit_json(found)
+        return
+    rows = [
+        {"prediction_id": str(pid), "prediction": value, "variant": found.variant, "model": found.model.to_dict()}
+        for pid, value in zip(found.prediction_ids, found.predictions, strict=True)
+    ]
+    for row in rows:
+        model = row.pop("model")
+        row["version"] = f"{model.get('name', '')} v{model.get('version', '')}"
+    output.table(rows, ["prediction_id", "prediction", "variant", "version"], title=f"request {found.request_id}")
+
+
+@command(app, "feedback")
+def feedback(
+    name: str,
+    prediction_id: str,
+    value: Annotated[str, typer.Argument(help='The true value (JSON: 1, 0.5, "yes"; plain text otherwise)')],
+    project: ProjectOpt = "",
+    overwrite: bool = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Record the true outcome for a prediction."""
+    try:
+        truth: Any = json.loads(value)
+    except ValueError:
+        truth = value
+    body = FeedbackBatchRequest.from_dict({"prediction_id": prediction_id, "value": truth, "overwrite": overwrite})
+    found = call(deployments_feedback.sync_detailed, project=project_slug(project), deployment=name, body=body)
+    output.pairs(found, as_json=as_json)

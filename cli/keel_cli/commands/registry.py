@@ -1,0 +1,145 @@
+"""`keel models …`: registered models, versions, aliases and approvals."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from keel_client.api.models import (
+    approval_requests_create,
+    approval_requests_decide,
+    approval_requests_list,
+    model_aliases_set,
+    model_versions_create_from_run,
+    model_versions_list,
+    models_create,
+    models_list,
+    models_retrieve,
+)
+from keel_client.models import (
+    AliasSetRequest,
+    ApprovalDecisionRequest,
+    ApprovalRequestCreateRequest,
+    DecisionEnum,
+    ModelVersionFromRunRequest,
+    RegisteredModelCreateRequest,
+)
+
+from keel_cli import output
+from keel_cli.api import KeelError, call
+from keel_cli.cliutil import JsonFlag, ProjectOpt, command, project_slug
+
+app = typer.Typer(help="Registered models: versions, aliases, approvals.", no_args_is_help=True)
+
+MODEL_COLUMNS = ["name", "latest_version", "version_count", "aliases", "updated_at"]
+VERSION_COLUMNS = ["model", "version", "approval", "health", "aliases", "source", "run_id", "created_at"]
+APPROVAL_COLUMNS = ["id", "version", "status", "requested_by", "decided_by", "comment"]
+
+
+@command(app, "list")
+def list_models(project: ProjectOpt = "", as_json: JsonFlag = False) -> None:
+    """Registered models of a project."""
+    page = call(models_list.sync_detailed, project=project_slug(project), page_size=1000)
+    output.show(page.results, MODEL_COLUMNS, as_json=as_json)
+
+
+@command(app, "versions")
+def versions(model: str, project: ProjectOpt = "", as_json: JsonFlag = False) -> None:
+    """Versions of a registered model."""
+    page = call(model_versions_list.sync_detailed, project=project_slug(project), model=model, page_size=1000)
+    output.show(page.results, VERSION_COLUMNS, as_json=as_json)
+
+
+def _ensure_model(project: str, model: str) -> None:
+    try:
+        call(models_retrieve.sync_detailed, project=project, model=model)
+    except KeelError as error:
+        if not str(error).startswith("Error 404"):
+            raise
+        call(models_create.sync_detailed, project=project, body=RegisteredModelCreateRequest(name=model))
+
+
+@command(app, "register")
+def register(
+    model: str,
+    run_id: Annotated[str, typer.Option("--run", help="The run whose model artifact becomes the new version")],
+    project: ProjectOpt = "",
+    description: str = "",
+    as_json: JsonFlag = False,
+) -> None:
+    """Register a run's model as the next version (the registered model is created when missing)."""
+    slug = project_slug(project)
+    _ensure_model(slug, model)
+    body = ModelVersionFromRunRequest(run_id=run_id, description=description)
+    version = call(model_versions_create_from_run.sync_detailed, project=slug, model=model, body=body)
+    output.show(version, VERSION_COLUMNS, as_json=as_json)
+
+
+@command(app, "alias")
+def alias(
+    model: str, name: str, version: int, project: ProjectOpt = "", reason: str = "", as_json: JsonFlag = False
+) -> None:
+    """Point an alias (e.g. champion) at a version."""
+    body = AliasSetRequest(version=version, reason=reason)
+    found = call(model_aliases_set.sync_detailed, project=project_slug(project), model=model, alias=name, body=body)
+    output.show(found, VERSION_COLUMNS, as_json=as_json)
+
+
+@command(app, "request-approval")
+def request_approval(
+    model: str, version: int, project: ProjectOpt = "", comment: str = "", as_json: JsonFlag = False
+) -> None:
+    """Ask another maintainer to approve a version (the checks are evaluated now)."""
+    body = ApprovalRequestCreateRequest(comment=comment)
+    found = call(
+        approval_requests_create.sync_detailed, project=project_slug(project), model=model, number=version, body=body
+    )
+    output.show(found, APPROVAL_COLUMNS, as_json=as_json)
+
+
+def _open_request(project: str, model: str, version: int) -> Any:
+    page = call(approval_requests_list.sync_detailed, project=project, model=model, number=version, page_size=100)
+    for request in page.results:
+        if str(request.status) == "open":
+            return request
+    raise KeelError(f"{model} v{version} has no open approval request: run `keel models request-approval` first.")
+
+
+def _decide(model: str, version: int, project: str, decision: DecisionEnum, comment: str, override: str) -> Any:
+    slug = project_slug(project)
+    request = _open_request(slug, model, version)
+    body = ApprovalDecisionRequest(
+        decision=decision, comment=comment, override=bool(override), override_reason=override
+    )
+    return call(
+        approval_requests_decide.sync_detailed,
+        project=slug,
+        model=model,
+        number=version,
+        request_id=request.id,
+        body=body,
+    )
+
+
+OverrideOpt = Annotated[str, typer.Option("--override", help="Approve despite failing checks, for this reason")]
+
+
+@command(app, "approve")
+def approve(
+    model: str,
+    version: int,
+    project: ProjectOpt = "",
+    comment: str = "",
+    override: OverrideOpt = "",
+    as_json: JsonFlag = False,
+) -> None:
+    """Approve a version's open approval request (not your own)."""
+    found = _decide(model, version, project, DecisionEnum.APPROVE, comment, override)
+    output.show(found, APPROVAL_COLUMNS, as_json=as_json)
+
+
+@command(app, "reject")
+def reject(model: str, version: int, project: ProjectOpt = "", comment: str = "", as_json: JsonFlag = False) -> None:
+    """Reject a version's open approval request."""
+    found = _decide(model, version, project, DecisionEnum.REJECT, comment, "")
+    output.show(found, APPROVAL_COLUMNS, as_json=as_json)

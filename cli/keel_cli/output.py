@@ -1,0 +1,66 @@
+"""Human tables by default, JSON for scripts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def plain(value: Any) -> Any:
+    """An SDK model (attrs, with `to_dict`), a list of them, or plain data, as JSON-ready data."""
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    return value
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, dict | list):
+        return json.dumps(value, default=str)
+    return str(value)
+
+
+def emit_json(value: Any) -> None:
+    print(json.dumps(plain(value), indent=2, default=str))
+
+
+def table(rows: Iterable[dict[str, Any]], columns: Sequence[str], *, title: str | None = None) -> None:
+    grid = Table(title=title)
+    for column in columns:
+        grid.add_column(column)
+    for row in rows:
+        grid.add_row(*(cell(row.get(column)) for column in columns))
+    console.print(grid)
+
+
+def show(value: Any, columns: Sequence[str], *, as_json: bool, title: str | None = None) -> None:
+    """A list of records (or one record) as a table, or as JSON with --json."""
+    if as_json:
+        emit_json(value)
+        return
+    data = plain(value)
+    rows = data if isinstance(data, list) else [data]
+    table(rows, columns, title=title)
+
+
+def pairs(value: Any, *, as_json: bool) -> None:
+    """One record as a two-column key/value table."""
+    if as_json:
+        emit_json(value)
+        return
+    data = plain(value)
+    table(({"field": key, "value": item} for key, item in data.items()), ["field", "value"])

@@ -1,0 +1,277 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.paginated_schema_column_list import PaginatedSchemaColumnList
+from ...models.patched_roles_update_request import PatchedRolesUpdateRequest
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    project: str,
+    dataset: str,
+    number: int,
+    *,
+    body: PatchedRolesUpdateRequest | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["ordering"] = ordering
+
+    params["page"] = page
+
+    params["page_size"] = page_size
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/api/v1/projects/{project}/datasets/{dataset}/versions/{number}/schema/".format(
+            project=quote(str(project), safe=""),
+            dataset=quote(str(dataset), safe=""),
+            number=quote(str(number), safe=""),
+        ),
+        "params": params,
+    }
+
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> PaginatedSchemaColumnList | Problem | None:
+    if response.status_code == 200:
+        response_200 = PaginatedSchemaColumnList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[PaginatedSchemaColumnList | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project: str,
+    dataset: str,
+    number: int,
+    *,
+    client: AuthenticatedClient,
+    body: PatchedRolesUpdateRequest | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> Response[PaginatedSchemaColumnList | Problem]:
+    """
+    Args:
+        project (str):
+        dataset (str):
+        number (int):
+        ordering (str | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+        body (PatchedRolesUpdateRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PaginatedSchemaColumnList | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        project=project,
+        dataset=dataset,
+        number=number,
+        body=body,
+        ordering=ordering,
+        page=page,
+        page_size=page_size,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project: str,
+    dataset: str,
+    number: int,
+    *,
+    client: AuthenticatedClient,
+    body: PatchedRolesUpdateRequest | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> PaginatedSchemaColumnList | Problem | None:
+    """
+    Args:
+        project (str):
+        dataset (str):
+        number (int):
+        ordering (str | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+        body (PatchedRolesUpdateRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PaginatedSchemaColumnList | Problem
+    """
+
+    return sync_detailed(
+        project=project,
+        dataset=dataset,
+        number=number,
+        client=client,
+        body=body,
+        ordering=ordering,
+        page=page,
+        page_size=page_size,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project: str,
+    dataset: str,
+    number: int,
+    *,
+    client: AuthenticatedClient,
+    body: PatchedRolesUpdateRequest | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> Response[PaginatedSchemaColumnList | Problem]:
+    """
+    Args:
+        project (str):
+        dataset (str):
+        number (int):
+        ordering (str | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+        body (PatchedRolesUpdateRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PaginatedSchemaColumnList | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        project=project,
+        dataset=dataset,
+        number=number,
+        body=body,
+        ordering=ordering,
+        page=page,
+        page_size=page_size,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project: str,
+    dataset: str,
+    number: int,
+    *,
+    client: AuthenticatedClient,
+    body: PatchedRolesUpdateRequest | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> PaginatedSchemaColumnList | Problem | None:
+    """
+    Args:
+        project (str):
+        dataset (str):
+        number (int):
+        ordering (str | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+        body (PatchedRolesUpdateRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PaginatedSchemaColumnList | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            project=project,
+            dataset=dataset,
+            number=number,
+            client=client,
+            body=body,
+            ordering=ordering,
+            page=page,
+            page_size=page_size,
+        )
+    ).parsed

@@ -1,0 +1,276 @@
+import datetime
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.paginated_alias_event_list import PaginatedAliasEventList
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    project: str,
+    model: str,
+    *,
+    alias: str | Unset = UNSET,
+    at: datetime.datetime | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["alias"] = alias
+
+    json_at: str | Unset = UNSET
+    if not isinstance(at, Unset):
+        json_at = at.isoformat()
+    params["at"] = json_at
+
+    params["ordering"] = ordering
+
+    params["page"] = page
+
+    params["page_size"] = page_size
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/projects/{project}/models/{model}/alias-history/".format(
+            project=quote(str(project), safe=""),
+            model=quote(str(model), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> PaginatedAliasEventList | Problem | None:
+    if response.status_code == 200:
+        response_200 = PaginatedAliasEventList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[PaginatedAliasEventList | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project: str,
+    model: str,
+    *,
+    client: AuthenticatedClient,
+    alias: str | Unset = UNSET,
+    at: datetime.datetime | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> Response[PaginatedAliasEventList | Problem]:
+    """
+    Args:
+        project (str):
+        model (str):
+        alias (str | Unset):
+        at (datetime.datetime | Unset):
+        ordering (str | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PaginatedAliasEventList | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        project=project,
+        model=model,
+        alias=alias,
+        at=at,
+        ordering=ordering,
+        page=page,
+        page_size=page_size,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project: str,
+    model: str,
+    *,
+    client: AuthenticatedClient,
+    alias: str | Unset = UNSET,
+    at: datetime.datetime | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> PaginatedAliasEventList | Problem | None:
+    """
+    Args:
+        project (str):
+        model (str):
+        alias (str | Unset):
+        at (datetime.datetime | Unset):
+        ordering (str | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PaginatedAliasEventList | Problem
+    """
+
+    return sync_detailed(
+        project=project,
+        model=model,
+        client=client,
+        alias=alias,
+        at=at,
+        ordering=ordering,
+        page=page,
+        page_size=page_size,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project: str,
+    model: str,
+    *,
+    client: AuthenticatedClient,
+    alias: str | Unset = UNSET,
+    at: datetime.datetime | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> Response[PaginatedAliasEventList | Problem]:
+    """
+    Args:
+        project (str):
+        model (str):
+        alias (str | Unset):
+        at (datetime.datetime | Unset):
+        ordering (str | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PaginatedAliasEventList | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        project=project,
+        model=model,
+        alias=alias,
+        at=at,
+        ordering=ordering,
+        page=page,
+        page_size=page_size,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project: str,
+    model: str,
+    *,
+    client: AuthenticatedClient,
+    alias: str | Unset = UNSET,
+    at: datetime.datetime | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> PaginatedAliasEventList | Problem | None:
+    """
+    Args:
+        project (str):
+        model (str):
+        alias (str | Unset):
+        at (datetime.datetime | Unset):
+        ordering (str | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PaginatedAliasEventList | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            project=project,
+            model=model,
+            client=client,
+            alias=alias,
+            at=at,
+            ordering=ordering,
+            page=page,
+            page_size=page_size,
+        )
+    ).parsed

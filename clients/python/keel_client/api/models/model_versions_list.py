@@ -1,0 +1,317 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.model_versions_list_approval import ModelVersionsListApproval
+from ...models.model_versions_list_health import ModelVersionsListHealth
+from ...models.model_versions_list_source import ModelVersionsListSource
+from ...models.paginated_model_version_list import PaginatedModelVersionList
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    project: str,
+    model: str,
+    *,
+    approval: ModelVersionsListApproval | Unset = UNSET,
+    archived: bool | Unset = UNSET,
+    health: ModelVersionsListHealth | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    source: ModelVersionsListSource | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_approval: str | Unset = UNSET
+    if not isinstance(approval, Unset):
+        json_approval = approval.value
+
+    params["approval"] = json_approval
+
+    params["archived"] = archived
+
+    json_health: str | Unset = UNSET
+    if not isinstance(health, Unset):
+        json_health = health.value
+
+    params["health"] = json_health
+
+    params["ordering"] = ordering
+
+    params["page"] = page
+
+    params["page_size"] = page_size
+
+    json_source: str | Unset = UNSET
+    if not isinstance(source, Unset):
+        json_source = source.value
+
+    params["source"] = json_source
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/projects/{project}/models/{model}/versions/".format(
+            project=quote(str(project), safe=""),
+            model=quote(str(model), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> PaginatedModelVersionList | Problem | None:
+    if response.status_code == 200:
+        response_200 = PaginatedModelVersionList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[PaginatedModelVersionList | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project: str,
+    model: str,
+    *,
+    client: AuthenticatedClient,
+    approval: ModelVersionsListApproval | Unset = UNSET,
+    archived: bool | Unset = UNSET,
+    health: ModelVersionsListHealth | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    source: ModelVersionsListSource | Unset = UNSET,
+) -> Response[PaginatedModelVersionList | Problem]:
+    """
+    Args:
+        project (str):
+        model (str):
+        approval (ModelVersionsListApproval | Unset):
+        archived (bool | Unset):
+        health (ModelVersionsListHealth | Unset):
+        ordering (str | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+        source (ModelVersionsListSource | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PaginatedModelVersionList | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        project=project,
+        model=model,
+        approval=approval,
+        archived=archived,
+        health=health,
+        ordering=ordering,
+        page=page,
+        page_size=page_size,
+        source=source,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project: str,
+    model: str,
+    *,
+    client: AuthenticatedClient,
+    approval: ModelVersionsListApproval | Unset = UNSET,
+    archived: bool | Unset = UNSET,
+    health: ModelVersionsListHealth | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    source: ModelVersionsListSource | Unset = UNSET,
+) -> PaginatedModelVersionList | Problem | None:
+    """
+    Args:
+        project (str):
+        model (str):
+        approval (ModelVersionsListApproval | Unset):
+        archived (bool | Unset):
+        health (ModelVersionsListHealth | Unset):
+        ordering (str | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+        source (ModelVersionsListSource | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PaginatedModelVersionList | Problem
+    """
+
+    return sync_detailed(
+        project=project,
+        model=model,
+        client=client,
+        approval=approval,
+        archived=archived,
+        health=health,
+        ordering=ordering,
+        page=page,
+        page_size=page_size,
+        source=source,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project: str,
+    model: str,
+    *,
+    client: AuthenticatedClient,
+    approval: ModelVersionsListApproval | Unset = UNSET,
+    archived: bool | Unset = UNSET,
+    health: ModelVersionsListHealth | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    source: ModelVersionsListSource | Unset = UNSET,
+) -> Response[PaginatedModelVersionList | Problem]:
+    """
+    Args:
+        project (str):
+        model (str):
+        approval (ModelVersionsListApproval | Unset):
+        archived (bool | Unset):
+        health (ModelVersionsListHealth | Unset):
+        ordering (str | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+        source (ModelVersionsListSource | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PaginatedModelVersionList | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        project=project,
+        model=model,
+        approval=approval,
+        archived=archived,
+        health=health,
+        ordering=ordering,
+        page=page,
+        page_size=page_size,
+        source=source,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project: str,
+    model: str,
+    *,
+    client: AuthenticatedClient,
+    approval: ModelVersionsListApproval | Unset = UNSET,
+    archived: bool | Unset = UNSET,
+    health: ModelVersionsListHealth | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    source: ModelVersionsListSource | Unset = UNSET,
+) -> PaginatedModelVersionList | Problem | None:
+    """
+    Args:
+        project (str):
+        model (str):
+        approval (ModelVersionsListApproval | Unset):
+        archived (bool | Unset):
+        health (ModelVersionsListHealth | Unset):
+        ordering (str | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+        source (ModelVersionsListSource | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PaginatedModelVersionList | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            project=project,
+            model=model,
+            client=client,
+            approval=approval,
+            archived=archived,
+            health=health,
+            ordering=ordering,
+            page=page,
+            page_size=page_size,
+            source=source,
+        )
+    ).parsed

@@ -1,0 +1,191 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.alert import Alert
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    project: str,
+    rule_id: int,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/projects/{project}/alert-rules/{rule_id}/".format(
+            project=quote(str(project), safe=""),
+            rule_id=quote(str(rule_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Alert | Problem | None:
+    if response.status_code == 200:
+        response_200 = Alert.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Alert | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project: str,
+    rule_id: int,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Alert | Problem]:
+    """Evaluate the rule now (as the scheduler does every minute).
+
+    Args:
+        project (str):
+        rule_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Alert | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        project=project,
+        rule_id=rule_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project: str,
+    rule_id: int,
+    *,
+    client: AuthenticatedClient,
+) -> Alert | Problem | None:
+    """Evaluate the rule now (as the scheduler does every minute).
+
+    Args:
+        project (str):
+        rule_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Alert | Problem
+    """
+
+    return sync_detailed(
+        project=project,
+        rule_id=rule_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project: str,
+    rule_id: int,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Alert | Problem]:
+    """Evaluate the rule now (as the scheduler does every minute).
+
+    Args:
+        project (str):
+        rule_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Alert | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        project=project,
+        rule_id=rule_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project: str,
+    rule_id: int,
+    *,
+    client: AuthenticatedClient,
+) -> Alert | Problem | None:
+    """Evaluate the rule now (as the scheduler does every minute).
+
+    Args:
+        project (str):
+        rule_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Alert | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            project=project,
+            rule_id=rule_id,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,242 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.paginated_run_artifact_list import PaginatedRunArtifactList
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    project: str,
+    run_id: str,
+    *,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    path: str | Unset = "",
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["page"] = page
+
+    params["page_size"] = page_size
+
+    params["path"] = path
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/projects/{project}/runs/{run_id}/artifacts/".format(
+            project=quote(str(project), safe=""),
+            run_id=quote(str(run_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> PaginatedRunArtifactList | Problem | None:
+    if response.status_code == 200:
+        response_200 = PaginatedRunArtifactList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[PaginatedRunArtifactList | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project: str,
+    run_id: str,
+    *,
+    client: AuthenticatedClient,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    path: str | Unset = "",
+) -> Response[PaginatedRunArtifactList | Problem]:
+    """
+    Args:
+        project (str):
+        run_id (str):
+        page (int | Unset):
+        page_size (int | Unset):
+        path (str | Unset):  Default: ''.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PaginatedRunArtifactList | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        project=project,
+        run_id=run_id,
+        page=page,
+        page_size=page_size,
+        path=path,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project: str,
+    run_id: str,
+    *,
+    client: AuthenticatedClient,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    path: str | Unset = "",
+) -> PaginatedRunArtifactList | Problem | None:
+    """
+    Args:
+        project (str):
+        run_id (str):
+        page (int | Unset):
+        page_size (int | Unset):
+        path (str | Unset):  Default: ''.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PaginatedRunArtifactList | Problem
+    """
+
+    return sync_detailed(
+        project=project,
+        run_id=run_id,
+        client=client,
+        page=page,
+        page_size=page_size,
+        path=path,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project: str,
+    run_id: str,
+    *,
+    client: AuthenticatedClient,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    path: str | Unset = "",
+) -> Response[PaginatedRunArtifactList | Problem]:
+    """
+    Args:
+        project (str):
+        run_id (str):
+        page (int | Unset):
+        page_size (int | Unset):
+        path (str | Unset):  Default: ''.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PaginatedRunArtifactList | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        project=project,
+        run_id=run_id,
+        page=page,
+        page_size=page_size,
+        path=path,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project: str,
+    run_id: str,
+    *,
+    client: AuthenticatedClient,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    path: str | Unset = "",
+) -> PaginatedRunArtifactList | Problem | None:
+    """
+    Args:
+        project (str):
+        run_id (str):
+        page (int | Unset):
+        page_size (int | Unset):
+        path (str | Unset):  Default: ''.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PaginatedRunArtifactList | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            project=project,
+            run_id=run_id,
+            client=client,
+            page=page,
+            page_size=page_size,
+            path=path,
+        )
+    ).parsed

@@ -1,0 +1,228 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.run_artifact import RunArtifact
+from ...models.run_artifact_upload_request import RunArtifactUploadRequest
+from ...types import Response
+
+
+def _get_kwargs(
+    project: str,
+    run_id: str,
+    *,
+    body: RunArtifactUploadRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/projects/{project}/runs/{run_id}/artifacts/".format(
+            project=quote(str(project), safe=""),
+            run_id=quote(str(run_id), safe=""),
+        ),
+    }
+
+    _kwargs["files"] = body.to_multipart()
+
+    headers["Content-Type"] = "multipart/form-data; boundary=+++"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | Problem | RunArtifact | None:
+    if response.status_code == 201:
+        response_201 = RunArtifact.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = cast(Any, None)
+        return response_409
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | Problem | RunArtifact]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project: str,
+    run_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: RunArtifactUploadRequest,
+) -> Response[Any | Problem | RunArtifact]:
+    """Store a file under its sha256 and list it under `path`. Artifacts are immutable: the same bytes at
+    the same path are a no-op. Paths with '..', a leading '/', backslashes, NUL or percent-escapes are
+    refused; files over the upload limit are a 413.
+
+    Args:
+        project (str):
+        run_id (str):
+        body (RunArtifactUploadRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | Problem | RunArtifact]
+    """
+
+    kwargs = _get_kwargs(
+        project=project,
+        run_id=run_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project: str,
+    run_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: RunArtifactUploadRequest,
+) -> Any | Problem | RunArtifact | None:
+    """Store a file under its sha256 and list it under `path`. Artifacts are immutable: the same bytes at
+    the same path are a no-op. Paths with '..', a leading '/', backslashes, NUL or percent-escapes are
+    refused; files over the upload limit are a 413.
+
+    Args:
+        project (str):
+        run_id (str):
+        body (RunArtifactUploadRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | Problem | RunArtifact
+    """
+
+    return sync_detailed(
+        project=project,
+        run_id=run_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project: str,
+    run_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: RunArtifactUploadRequest,
+) -> Response[Any | Problem | RunArtifact]:
+    """Store a file under its sha256 and list it under `path`. Artifacts are immutable: the same bytes at
+    the same path are a no-op. Paths with '..', a leading '/', backslashes, NUL or percent-escapes are
+    refused; files over the upload limit are a 413.
+
+    Args:
+        project (str):
+        run_id (str):
+        body (RunArtifactUploadRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | Problem | RunArtifact]
+    """
+
+    kwargs = _get_kwargs(
+        project=project,
+        run_id=run_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project: str,
+    run_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: RunArtifactUploadRequest,
+) -> Any | Problem | RunArtifact | None:
+    """Store a file under its sha256 and list it under `path`. Artifacts are immutable: the same bytes at
+    the same path are a no-op. Paths with '..', a leading '/', backslashes, NUL or percent-escapes are
+    refused; files over the upload limit are a 413.
+
+    Args:
+        project (str):
+        run_id (str):
+        body (RunArtifactUploadRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | Problem | RunArtifact
+    """
+
+    return (
+        await asyncio_detailed(
+            project=project,
+            run_id=run_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,290 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.lifecycle_filter_enum import LifecycleFilterEnum
+from ...models.paginated_run_list import PaginatedRunList
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    project: str,
+    *,
+    experiment: list[str] | Unset = UNSET,
+    filter_: str | Unset = "",
+    lifecycle: LifecycleFilterEnum | Unset = LifecycleFilterEnum.ACTIVE,
+    order_by: list[str] | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_experiment: list[str] | Unset = UNSET
+    if not isinstance(experiment, Unset):
+        json_experiment = experiment
+
+    params["experiment"] = json_experiment
+
+    params["filter"] = filter_
+
+    json_lifecycle: str | Unset = UNSET
+    if not isinstance(lifecycle, Unset):
+        json_lifecycle = lifecycle.value
+
+    params["lifecycle"] = json_lifecycle
+
+    json_order_by: list[str] | Unset = UNSET
+    if not isinstance(order_by, Unset):
+        json_order_by = order_by
+
+    params["order_by"] = json_order_by
+
+    params["page"] = page
+
+    params["page_size"] = page_size
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/projects/{project}/runs/".format(
+            project=quote(str(project), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> PaginatedRunList | Problem | None:
+    if response.status_code == 200:
+        response_200 = PaginatedRunList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[PaginatedRunList | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project: str,
+    *,
+    client: AuthenticatedClient,
+    experiment: list[str] | Unset = UNSET,
+    filter_: str | Unset = "",
+    lifecycle: LifecycleFilterEnum | Unset = LifecycleFilterEnum.ACTIVE,
+    order_by: list[str] | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> Response[PaginatedRunList | Problem]:
+    """Search runs with `filter` and `order_by` (see `runs_search` for the grammar).
+
+    Args:
+        project (str):
+        experiment (list[str] | Unset):
+        filter_ (str | Unset):  Default: ''.
+        lifecycle (LifecycleFilterEnum | Unset):  Default: LifecycleFilterEnum.ACTIVE.
+        order_by (list[str] | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PaginatedRunList | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        project=project,
+        experiment=experiment,
+        filter_=filter_,
+        lifecycle=lifecycle,
+        order_by=order_by,
+        page=page,
+        page_size=page_size,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project: str,
+    *,
+    client: AuthenticatedClient,
+    experiment: list[str] | Unset = UNSET,
+    filter_: str | Unset = "",
+    lifecycle: LifecycleFilterEnum | Unset = LifecycleFilterEnum.ACTIVE,
+    order_by: list[str] | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> PaginatedRunList | Problem | None:
+    """Search runs with `filter` and `order_by` (see `runs_search` for the grammar).
+
+    Args:
+        project (str):
+        experiment (list[str] | Unset):
+        filter_ (str | Unset):  Default: ''.
+        lifecycle (LifecycleFilterEnum | Unset):  Default: LifecycleFilterEnum.ACTIVE.
+        order_by (list[str] | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PaginatedRunList | Problem
+    """
+
+    return sync_detailed(
+        project=project,
+        client=client,
+        experiment=experiment,
+        filter_=filter_,
+        lifecycle=lifecycle,
+        order_by=order_by,
+        page=page,
+        page_size=page_size,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project: str,
+    *,
+    client: AuthenticatedClient,
+    experiment: list[str] | Unset = UNSET,
+    filter_: str | Unset = "",
+    lifecycle: LifecycleFilterEnum | Unset = LifecycleFilterEnum.ACTIVE,
+    order_by: list[str] | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> Response[PaginatedRunList | Problem]:
+    """Search runs with `filter` and `order_by` (see `runs_search` for the grammar).
+
+    Args:
+        project (str):
+        experiment (list[str] | Unset):
+        filter_ (str | Unset):  Default: ''.
+        lifecycle (LifecycleFilterEnum | Unset):  Default: LifecycleFilterEnum.ACTIVE.
+        order_by (list[str] | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PaginatedRunList | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        project=project,
+        experiment=experiment,
+        filter_=filter_,
+        lifecycle=lifecycle,
+        order_by=order_by,
+        page=page,
+        page_size=page_size,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project: str,
+    *,
+    client: AuthenticatedClient,
+    experiment: list[str] | Unset = UNSET,
+    filter_: str | Unset = "",
+    lifecycle: LifecycleFilterEnum | Unset = LifecycleFilterEnum.ACTIVE,
+    order_by: list[str] | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> PaginatedRunList | Problem | None:
+    """Search runs with `filter` and `order_by` (see `runs_search` for the grammar).
+
+    Args:
+        project (str):
+        experiment (list[str] | Unset):
+        filter_ (str | Unset):  Default: ''.
+        lifecycle (LifecycleFilterEnum | Unset):  Default: LifecycleFilterEnum.ACTIVE.
+        order_by (list[str] | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PaginatedRunList | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            project=project,
+            client=client,
+            experiment=experiment,
+            filter_=filter_,
+            lifecycle=lifecycle,
+            order_by=order_by,
+            page=page,
+            page_size=page_size,
+        )
+    ).parsed

@@ -1,0 +1,250 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.deploy_request import DeployRequest
+from ...models.deployment import Deployment
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    project: str,
+    deployment: str,
+    *,
+    body: DeployRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/projects/{project}/deployments/{deployment}/deploy/".format(
+            project=quote(str(project), safe=""),
+            deployment=quote(str(deployment), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Deployment | Problem | None:
+    if response.status_code == 200:
+        response_200 = Deployment.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Deployment | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project: str,
+    deployment: str,
+    *,
+    client: AuthenticatedClient,
+    body: DeployRequest,
+) -> Response[Deployment | Problem]:
+    """Change traffic with a strategy; each call creates a new immutable revision.
+
+    - single: the version takes all traffic.
+    - blue_green: the version is loaded and smoke-tested on its input example, then takes 100% in one
+    switch; the old version stays loaded as a standby for instant rollback.
+    - canary: the version takes steps[0]% and moves through steps on interval_seconds while guardrails
+    (error rate, p95 latency, quality from feedback) hold; a breach rolls back automatically.
+    - rolling: like canary with absolute health gates between fixed steps.
+    - shadow: fraction% of requests are also predicted by the version off the response path.
+    - ab_test: variants with weights and sticky assignment by routing_key; see ab-analysis and promote.
+
+    Args:
+        project (str):
+        deployment (str):
+        body (DeployRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Deployment | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        project=project,
+        deployment=deployment,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project: str,
+    deployment: str,
+    *,
+    client: AuthenticatedClient,
+    body: DeployRequest,
+) -> Deployment | Problem | None:
+    """Change traffic with a strategy; each call creates a new immutable revision.
+
+    - single: the version takes all traffic.
+    - blue_green: the version is loaded and smoke-tested on its input example, then takes 100% in one
+    switch; the old version stays loaded as a standby for instant rollback.
+    - canary: the version takes steps[0]% and moves through steps on interval_seconds while guardrails
+    (error rate, p95 latency, quality from feedback) hold; a breach rolls back automatically.
+    - rolling: like canary with absolute health gates between fixed steps.
+    - shadow: fraction% of requests are also predicted by the version off the response path.
+    - ab_test: variants with weights and sticky assignment by routing_key; see ab-analysis and promote.
+
+    Args:
+        project (str):
+        deployment (str):
+        body (DeployRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Deployment | Problem
+    """
+
+    return sync_detailed(
+        project=project,
+        deployment=deployment,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project: str,
+    deployment: str,
+    *,
+    client: AuthenticatedClient,
+    body: DeployRequest,
+) -> Response[Deployment | Problem]:
+    """Change traffic with a strategy; each call creates a new immutable revision.
+
+    - single: the version takes all traffic.
+    - blue_green: the version is loaded and smoke-tested on its input example, then takes 100% in one
+    switch; the old version stays loaded as a standby for instant rollback.
+    - canary: the version takes steps[0]% and moves through steps on interval_seconds while guardrails
+    (error rate, p95 latency, quality from feedback) hold; a breach rolls back automatically.
+    - rolling: like canary with absolute health gates between fixed steps.
+    - shadow: fraction% of requests are also predicted by the version off the response path.
+    - ab_test: variants with weights and sticky assignment by routing_key; see ab-analysis and promote.
+
+    Args:
+        project (str):
+        deployment (str):
+        body (DeployRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Deployment | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        project=project,
+        deployment=deployment,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project: str,
+    deployment: str,
+    *,
+    client: AuthenticatedClient,
+    body: DeployRequest,
+) -> Deployment | Problem | None:
+    """Change traffic with a strategy; each call creates a new immutable revision.
+
+    - single: the version takes all traffic.
+    - blue_green: the version is loaded and smoke-tested on its input example, then takes 100% in one
+    switch; the old version stays loaded as a standby for instant rollback.
+    - canary: the version takes steps[0]% and moves through steps on interval_seconds while guardrails
+    (error rate, p95 latency, quality from feedback) hold; a breach rolls back automatically.
+    - rolling: like canary with absolute health gates between fixed steps.
+    - shadow: fraction% of requests are also predicted by the version off the response path.
+    - ab_test: variants with weights and sticky assignment by routing_key; see ab-analysis and promote.
+
+    Args:
+        project (str):
+        deployment (str):
+        body (DeployRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Deployment | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            project=project,
+            deployment=deployment,
+            client=client,
+            body=body,
+        )
+    ).parsed

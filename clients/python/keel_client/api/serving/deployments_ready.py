@@ -1,0 +1,196 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.ready import Ready
+from ...types import Response
+
+
+def _get_kwargs(
+    project: str,
+    deployment: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/projects/{project}/deployments/{deployment}/ready/".format(
+            project=quote(str(project), safe=""),
+            deployment=quote(str(deployment), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | Ready | None:
+    if response.status_code == 200:
+        response_200 = Ready.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Ready.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | Ready]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    project: str,
+    deployment: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Problem | Ready]:
+    """Whether every variant is loaded and smoke-tested in this process.
+
+    Args:
+        project (str):
+        deployment (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | Ready]
+    """
+
+    kwargs = _get_kwargs(
+        project=project,
+        deployment=deployment,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    project: str,
+    deployment: str,
+    *,
+    client: AuthenticatedClient,
+) -> Problem | Ready | None:
+    """Whether every variant is loaded and smoke-tested in this process.
+
+    Args:
+        project (str):
+        deployment (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | Ready
+    """
+
+    return sync_detailed(
+        project=project,
+        deployment=deployment,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    project: str,
+    deployment: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Problem | Ready]:
+    """Whether every variant is loaded and smoke-tested in this process.
+
+    Args:
+        project (str):
+        deployment (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | Ready]
+    """
+
+    kwargs = _get_kwargs(
+        project=project,
+        deployment=deployment,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    project: str,
+    deployment: str,
+    *,
+    client: AuthenticatedClient,
+) -> Problem | Ready | None:
+    """Whether every variant is loaded and smoke-tested in this process.
+
+    Args:
+        project (str):
+        deployment (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | Ready
+    """
+
+    return (
+        await asyncio_detailed(
+            project=project,
+            deployment=deployment,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class ArtifactFormatEnum(StrEnum):
+    JOBLIB = "joblib"
+    PICKLE = "pickle"
+    SKOPS = "skops"
+
+    def __str__(self) -> str:
+        return str(self.value)

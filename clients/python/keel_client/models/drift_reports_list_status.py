@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class DriftReportsListStatus(StrEnum):
+    FAILED = "failed"
+    INSUFFICIENT_DATA = "insufficient_data"
+    OK = "ok"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,12 @@
+from enum import StrEnum
+
+
+class PatchedRolesUpdateRequestRolesAdditionalProperty(StrEnum):
+    FEATURE = "feature"
+    IDENTIFIER = "identifier"
+    IGNORED = "ignored"
+    TARGET = "target"
+    TIMESTAMP = "timestamp"
+
+    def __str__(self) -> str:
+        return str(self.value)

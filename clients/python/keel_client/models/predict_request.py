@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.predict_request_inputs_item import PredictRequestInputsItem
+
+
+T = TypeVar("T", bound="PredictRequest")
+
+
+@_attrs_define
+class PredictRequest:
+    """
+    Attributes:
+        inputs (list[PredictRequestInputsItem] | Unset): Rows as objects of feature values.
+        columns (list[str] | Unset):
+        data (list[list[Any]] | Unset):
+        routing_key (str | Unset): Sticky routing: the same key always gets the same variant.
+        explain (bool | Unset):  Default: False.
+    """
+
+    inputs: list[PredictRequestInputsItem] | Unset = UNSET
+    columns: list[str] | Unset = UNSET
+    data: list[list[Any]] | Unset = UNSET
+    routing_key: str | Unset = UNSET
+    explain: bool | Unset = False
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        inputs: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.inputs, Unset):
+            inputs = []
+            for inputs_item_data in self.inputs:
+                inputs_item = inputs_item_data.to_dict()
+                inputs.append(inputs_item)
+
+        columns: list[str] | Unset = UNSET
+        if not isinstance(self.columns, Unset):
+            columns = self.columns
+
+        data: list[list[Any]] | Unset = UNSET
+        if not isinstance(self.data, Unset):
+            data = []
+            for data_item_data in self.data:
+                data_item = data_item_data
+
+                data.append(data_item)
+
+        routing_key = self.routing_key
+
+        explain = self.explain
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if inputs is not UNSET:
+            field_dict["inputs"] = inputs
+        if columns is not UNSET:
+            field_dict["columns"] = columns
+        if data is not UNSET:
+            field_dict["data"] = data
+        if routing_key is not UNSET:
+            field_dict["routing_key"] = routing_key
+        if explain is not UNSET:
+            field_dict["explain"] = explain
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.predict_request_inputs_item import PredictRequestInputsItem  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _inputs = d.pop("inputs", UNSET)
+        inputs: list[PredictRequestInputsItem] | Unset = UNSET
+        if _inputs is not UNSET:
+            inputs = []
+            for inputs_item_data in _inputs:
+                inputs_item = PredictRequestInputsItem.from_dict(inputs_item_data)
+
+                inputs.append(inputs_item)
+
+        columns = cast(list[str], d.pop("columns", UNSET))
+
+        _data = d.pop("data", UNSET)
+        data: list[list[Any]] | Unset = UNSET
+        if _data is not UNSET:
+            data = []
+            for data_item_data in _data:
+                data_item = cast(list[Any], data_item_data)
+
+                data.append(data_item)
+
+        routing_key = d.pop("routing_key", UNSET)
+
+        explain = d.pop("explain", UNSET)
+
+        predict_request = cls(
+            inputs=inputs,
+            columns=columns,
+            data=data,
+            routing_key=routing_key,
+            explain=explain,
+        )
+
+        predict_request.additional_properties = d
+        return predict_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="RowCountChange")
+
+
+@_attrs_define
+class RowCountChange:
+    """
+    Attributes:
+        before (int):
+        after (int):
+        change (int):
+    """
+
+    before: int
+    after: int
+    change: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        before = self.before
+
+        after = self.after
+
+        change = self.change
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "before": before,
+                "after": after,
+                "change": change,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        before = d.pop("before")
+
+        after = d.pop("after")
+
+        change = d.pop("change")
+
+        row_count_change = cls(
+            before=before,
+            after=after,
+            change=change,
+        )
+
+        row_count_change.additional_properties = d
+        return row_count_change
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
