@@ -485,7 +485,12 @@ class LoadTestListApi(_Api):
     queryset = LoadTest.objects.none()
     filterset_fields = ["status", "revision_number"]
 
-    @extend_schema(operation_id="load_tests_list", tags=TAG)
+    @extend_schema(
+        operation_id="load_tests_list",
+        tags=TAG,
+        description="Load tests of this deployment, newest first, with their figures (rps, p50/p95/p99 in ms, "
+        "error rate) and the revision and model versions they measured.",
+    )
     def get(self, request: Request, project: str, deployment: str) -> Response:
         return self.listing(LoadTest.objects.filter(deployment=self.deployment()), LoadTestSerializer)
 
