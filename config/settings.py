@@ -310,6 +310,10 @@ KEEL_WEBHOOK_ALLOWED_NETWORKS = env.list("KEEL_WEBHOOK_ALLOWED_NETWORKS", [])
 KEEL_METRICS_TOKEN = env.string("KEEL_METRICS_TOKEN", "") or ""
 KEEL_METRICS_ALLOWED_NETWORKS = env.list("KEEL_METRICS_ALLOWED_NETWORKS", ["127.0.0.1/32", "::1/128"])
 
+# Readiness checklist: the newest verified backup must be at most this old; the client library it looks for.
+KEEL_BACKUP_MAX_AGE_HOURS = env.int("KEEL_BACKUP_MAX_AGE_HOURS", 24, minimum=1)
+KEEL_SDK_PACKAGE = env.string("KEEL_SDK_PACKAGE", "keel_client") or "keel_client"
+
 LOG_LEVEL = env.choice("KEEL_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")
 LOGGING = {
     "version": 1,

@@ -95,3 +95,14 @@ class HeartbeatAdmin(admin.ModelAdmin):
 
 
 from core import admin_webhooks  # noqa: E402,F401
+from core.models import Backup  # noqa: E402
+
+
+@admin.register(Backup)
+class BackupAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "location", "size_bytes", "blob_count", "row_count", "verified", "keel_version")
+    list_filter = ("verified",)
+    readonly_fields = [f.name for f in Backup._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False  # backups are written by `manage.py backup`

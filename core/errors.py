@@ -14,9 +14,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError as DbInterfaceError
+from django.db import OperationalError as DbOperationalError
 from django.http import Http404, HttpRequest, JsonResponse
-from redis.exceptions import ConnectionError as RedisConnectionError
+from redis import exceptions as redis_exceptions
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import status
 from rest_framework.response import Response
@@ -148,15 +149,21 @@ _DRF_TITLES = {
 }
 
 
+# A dependency that cannot be reached (database restarting, Redis down) is an outage, not a bug: 503 with a
+# Retry-After, so clients back off and retry instead of seeing a storm of 500s; Keel reconnects on its own.
+UNAVAILABLE = (DbOperationalError, DbInterfaceError, redis_exceptions.ConnectionError, redis_exceptions.TimeoutError)
+RETRY_AFTER_S = 5
+
+
 def exception_handler(exc: Exception, ctx: dict[str, Any]) -> Response | None:
+    if isinstance(exc, UNAVAILABLE):
+        logger.warning("dependency unavailable: %s: %s", type(exc).__name__, str(exc).splitlines()[0][:300])
+        part = "cache/broker" if isinstance(exc, redis_exceptions.RedisError) else "database"
+        body = problem(503, ServiceUnavailable.code, ServiceUnavailable.title, f"The {part} is unavailable; retry.")
+        return Response(body, status=503, headers={"Retry-After": str(RETRY_AFTER_S)})
     if isinstance(exc, DomainError):
         body = problem(exc.status_code, exc.code, exc.title, exc.detail, exc.errors, **exc.extra)
         return Response(body, status=exc.status_code)
-    if isinstance(exc, OperationalError | InterfaceError | RedisConnectionError):
-        # a backing service is down or restarting: the client may retry; the connection is reopened next time
-        logger.warning("backing service unavailable: %s: %s", type(exc).__name__, exc)
-        body = problem(503, "unavailable", "Service unavailable", "A backing service is unavailable; retry shortly.")
-        return Response(body, status=503, headers={"Retry-After": "1"})
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = drf_exceptions.ValidationError(detail)

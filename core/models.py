@@ -162,4 +162,5 @@ class Heartbeat(models.Model):
         return f"{self.token} by {self.worker}"
 
 
+from core.models_backup import *  # noqa: E402,F403
 from core.models_webhooks import *  # noqa: E402,F403

@@ -5,6 +5,7 @@ from monitoring.models import (
     AlertRule,
     DriftConfig,
     DriftReport,
+    LoadTest,
     NotificationChannel,
     RetrainingPolicy,
     RetrainingRun,
@@ -92,3 +93,10 @@ class RetrainingRunAdmin(admin.ModelAdmin):
         "created_at",
         "finished_at",
     )
+
+
+@admin.register(LoadTest)
+class LoadTestAdmin(admin.ModelAdmin):
+    list_display = ("deployment", "revision_number", "status", "requests", "rps", "p50_ms", "p99_ms", "error_rate")
+    list_filter = ("status",)
+    readonly_fields = [f.name for f in LoadTest._meta.fields]

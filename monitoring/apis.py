@@ -17,7 +17,15 @@ from rest_framework.response import Response
 from core.api import ProjectAPIView
 from core.errors import NotFound, ValidationFailed
 from core.roles import Action
-from monitoring.models import Alert, AlertRule, DriftReport, NotificationChannel, RetrainingPolicy, RetrainingRun
+from monitoring.models import (
+    Alert,
+    AlertRule,
+    DriftReport,
+    LoadTest,
+    NotificationChannel,
+    RetrainingPolicy,
+    RetrainingRun,
+)
 from monitoring.serializers import (
     AlertRuleSerializer,
     AlertRuleWriteSerializer,
@@ -27,6 +35,9 @@ from monitoring.serializers import (
     DriftConfigSerializer,
     DriftReportRequestSerializer,
     DriftReportSerializer,
+    LoadTestRequestSerializer,
+    LoadTestSerializer,
+    ReadinessSerializer,
     RetrainingPolicySerializer,
     RetrainingPolicyWriteSerializer,
     RetrainingRunSerializer,
@@ -448,3 +459,60 @@ class SimulateApi(_Api):
 
 
 urlpatterns.append(path(_D + "simulate/", SimulateApi.as_view(), name="deployment-simulate"))
+
+
+class ReadinessApi(_Api):
+    access = {"GET": Action.READ}
+    serializer_class = ReadinessSerializer
+
+    @extend_schema(
+        operation_id="deployments_readiness",
+        tags=TAG,
+        responses=ReadinessSerializer,
+        description="The production-readiness checklist: rollback plan, API docs and client library, a load test "
+        "of the serving versions, monitoring and alerting, approval/model card/artifact integrity, and a "
+        "verified backup newer than KEEL_BACKUP_MAX_AGE_HOURS; each item with pass/fail and its evidence.",
+    )
+    def get(self, request: Request, project: str, deployment: str) -> Response:
+        from monitoring.services.readiness import deployment_readiness
+
+        return Response(ReadinessSerializer(deployment_readiness(deployment=self.deployment())).data)
+
+
+class LoadTestListApi(_Api):
+    access = {"GET": Action.READ, "POST": Action.OPERATE}
+    serializer_class = LoadTestSerializer
+    queryset = LoadTest.objects.none()
+    filterset_fields = ["status", "revision_number"]
+
+    @extend_schema(
+        operation_id="load_tests_list",
+        tags=TAG,
+        description="Load tests of this deployment, newest first, with their figures (rps, p50/p95/p99 in ms, "
+        "error rate) and the revision and model versions they measured.",
+    )
+    def get(self, request: Request, project: str, deployment: str) -> Response:
+        return self.listing(LoadTest.objects.filter(deployment=self.deployment()), LoadTestSerializer)
+
+    @extend_schema(
+        operation_id="load_tests_create",
+        tags=TAG,
+        request=LoadTestRequestSerializer,
+        responses={202: LoadTestSerializer},
+        description="Queue a bounded in-process load test of the serving revision (generated inputs from the "
+        "signature; stops at max_requests or max_seconds; no prediction-log rows). Poll the list for figures.",
+    )
+    def post(self, request: Request, project: str, deployment: str) -> Response:
+        from monitoring.services.loadtest import load_test_start
+
+        serializer = LoadTestRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        test = load_test_start(deployment=self.deployment(), user=self.user, **serializer.validated_data)
+        test.refresh_from_db()  # eager mode (the embedded default) has run it already
+        return Response(LoadTestSerializer(test).data, status=status.HTTP_202_ACCEPTED)
+
+
+urlpatterns += [
+    path(_D + "readiness/", ReadinessApi.as_view(), name="deployment-readiness"),
+    path(_D + "load-tests/", LoadTestListApi.as_view(), name="load-test-list"),
+]

@@ -76,3 +76,11 @@ def simulate(project_id: int, user_id: int, params: dict[str, Any]) -> dict[str,
     project, user = Project.objects.get(pk=project_id), User.objects.get(pk=user_id)
     sim = simulation_build(project=project, **params)
     return simulation_run(sim=sim, user=user)
+
+
+@shared_task(name="monitoring.run_load_test", acks_late=True, soft_time_limit=900, time_limit=960)
+def run_load_test(load_test_id: int) -> dict[str, Any]:
+    from monitoring.services.loadtest import load_test_run
+
+    test = load_test_run(load_test_id=load_test_id)
+    return {"load_test": load_test_id, "status": test.status if test else "already claimed"}

@@ -18,6 +18,7 @@ from core.models import Project, User
 from core.roles import Action, role_allows
 from core.selectors import project_get_for_user, project_list_for_user
 from monitoring.dashboard import selectors
+from monitoring.services.readiness import deployment_readiness
 from serving.models import Deployment
 from serving.services import deployment_rollback
 
@@ -79,6 +80,7 @@ class DeploymentView(DashboardView):
             "heatmap": selectors.drift_heatmap(deployment),
             "firing": alerts["firing"],
             "recent_alerts": alerts["recent"],
+            "readiness": deployment_readiness(deployment=deployment),
         }
         return render(request, "dashboard/deployment.html", context)
 

@@ -100,5 +100,5 @@ def test_backing_service_outage_is_503_with_retry_after(team, monkeypatch, error
     monkeypatch.setattr(selectors, "project_get_for_user", down)
     response = team.client("viewer").get(f"/api/v1/projects/{team.project.slug}/")
     assert response.status_code == 503
-    assert response["Retry-After"] == "1"
+    assert int(response["Retry-After"]) >= 1
     assert response.json()["code"] == "unavailable"
