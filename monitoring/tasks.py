@@ -76,3 +76,19 @@ def simulate(project_id: int, user_id: int, params: dict[str, Any]) -> dict[str,
     project, user = Project.objects.get(pk=project_id), User.objects.get(pk=user_id)
     sim = simulation_build(project=project, **params)
     return simulation_run(sim=sim, user=user)
+
+
+@shared_task(name="monitoring.compute_rollups", acks_late=True, soft_time_limit=240, time_limit=300)
+def compute_rollups() -> dict[str, Any]:
+    """Roll up the prediction log's closed minutes after the watermark (idempotent: upserts whole minutes)."""
+    from monitoring.services.rollups import rollups_compute
+
+    return rollups_compute()
+
+
+@shared_task(name="monitoring.prune_rollups", acks_late=True, soft_time_limit=600, time_limit=660)
+def prune_rollups() -> int:
+    """Delete rollups and drift reports older than each project's rollup retention."""
+    from monitoring.services.rollups import rollups_prune
+
+    return rollups_prune()

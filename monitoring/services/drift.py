@@ -20,8 +20,9 @@ from core.audit import audit_record
 from core.errors import ValidationFailed
 from core.models import User
 from core.storage import blob_read_verified
-from monitoring.drift import DriftOptions, compute_report, prediction_drift
-from monitoring.models import DriftConfig, DriftReport, ReportStatus
+from monitoring.drift import DriftOptions, compute_report, merge_current_bins, prediction_drift
+from monitoring.models import DriftConfig, DriftReport, PredictionRollup, ReportStatus
+from monitoring.services.rollups import watermark
 from registry.models import ModelVersion, RunArtifact
 from serving.models import Deployment, PredictionLog
 
@@ -85,14 +86,10 @@ def _current(rows: list[tuple[Any, ...]], names: list[str]) -> tuple[dict[str, l
     return current, outputs
 
 
-def compute(
-    *,
-    deployment: Deployment,
-    window_start: datetime,
-    window_end: datetime,
-    variant: str = "",
-    config: DriftConfig | None = None,
-) -> dict[str, Any]:
+def _raw_current(
+    deployment: Deployment, window_start: datetime, window_end: datetime, variant: str
+) -> tuple[int, ModelVersion | None, Any]:
+    """Rows, serving version and a builder of (current, outputs) from the raw rows of the window."""
     logs = PredictionLog.objects.filter(
         deployment_id=deployment.pk,
         created_at__gte=window_start,
@@ -103,8 +100,55 @@ def compute(
     if variant:
         logs = logs.filter(variant=variant)
     rows = list(logs.values_list("model_version_id", "inputs", "outputs")[:MAX_ROWS])
-    version = _serving_version(rows)
-    base = {"n_rows": len(rows), "model_version": version}
+    return len(rows), _serving_version(rows), lambda names: _current(rows, names)
+
+
+def _covered_by_rollups(window_start: datetime, window_end: datetime) -> bool:
+    mark = watermark()
+    aligned = window_start.second == window_start.microsecond == 0 and window_end.second == window_end.microsecond == 0
+    return aligned and mark is not None and mark >= window_end
+
+
+def _rollup_current(
+    deployment: Deployment, window_start: datetime, window_end: datetime, variant: str
+) -> tuple[int, ModelVersion | None, Any]:
+    """The same from per-minute rollups: the serving version's binned counts, merged over the window."""
+    rollups = PredictionRollup.objects.filter(
+        deployment_id=deployment.pk, shadow=False, minute__gte=window_start, minute__lt=window_end
+    )
+    if variant:
+        rollups = rollups.filter(variant=variant)
+    by_version: Counter[int] = Counter()
+    for version_id, requests, errors in rollups.values_list("model_version_id", "requests", "errors"):
+        by_version[version_id] += requests - errors
+    if not by_version:
+        return 0, None, None
+    version_id = by_version.most_common(1)[0][0]
+    version = ModelVersion.objects.select_related("registered_model").filter(pk=version_id).first()
+    bins = list(rollups.filter(model_version_id=version_id).values_list("feature_bins", "output_bins"))
+
+    def build(names: list[str]) -> tuple[dict[str, Any], Any]:
+        current = {n: merge_current_bins(*parts) for n in names if (parts := [f[n] for f, _ in bins if n in f])}
+        outputs = [o for _, o in bins if o]
+        return current, merge_current_bins(*outputs) if outputs else []
+
+    return by_version[version_id], version, build
+
+
+def compute(
+    *,
+    deployment: Deployment,
+    window_start: datetime,
+    window_end: datetime,
+    variant: str = "",
+    config: DriftConfig | None = None,
+) -> dict[str, Any]:
+    """The report of a window: the current side from per-minute rollup bins when rollups cover the window (whole
+    minutes up to the watermark), else from the raw rows (up to ``MAX_ROWS``)."""
+    from_rollups = _covered_by_rollups(window_start, window_end)
+    reader = _rollup_current if from_rollups else _raw_current
+    n_rows, version, build = reader(deployment, window_start, window_end, variant)
+    base = {"n_rows": n_rows, "model_version": version, "source": "rollups" if from_rollups else "rows"}
     if version is None:
         return {**base, "status": ReportStatus.INSUFFICIENT_DATA, "detail": "no predictions in the window"}
     reference = _reference(version)
@@ -116,17 +160,18 @@ def compute(
     feature_profile = {**reference, "columns": [c for c in reference["columns"] if c["name"] in features]}
     if config and config.options.get("importance_weighted"):
         options = dataclasses.replace(options, importance=_importance(version))
-    if len(rows) < options.min_rows:
+    if n_rows < options.min_rows:
         return {
             **base,
             "status": ReportStatus.INSUFFICIENT_DATA,
-            "detail": f"{len(rows)} rows in the window; at least {options.min_rows} are needed",
+            "detail": f"{n_rows} rows in the window; at least {options.min_rows} are needed",
         }
-    current, outputs = _current(rows, [c["name"] for c in feature_profile["columns"]])
+    current, outputs = build([c["name"] for c in feature_profile["columns"]])
     result = compute_report(feature_profile, current, options)
     target_column = next((c for c in reference["columns"] if c["name"] == target), None)
     if target_column is not None:
         result["prediction"] = prediction_drift(target_column, outputs, min_rows=options.min_rows).to_dict()
+    result["source"] = base["source"]
     return {**base, "status": ReportStatus.OK, "result": result}
 
 
