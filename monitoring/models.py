@@ -294,3 +294,28 @@ class RollupWatermark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} rolled up until {self.until:%Y-%m-%d %H:%M}"
+
+
+class PredictionTotal(models.Model):
+    """All-time totals per (deployment, variant, shadow) of the rolled-up minutes, for ``/metrics`` counters.
+
+    Added to exactly once per rolled-up range: by the worker whose conditional update moved the watermark over it.
+    Never pruned, so the Prometheus counters do not go down when raw partitions or old rollups are dropped.
+    """
+
+    project_id = models.BigIntegerField()
+    deployment_id = models.BigIntegerField()
+    variant = models.CharField(max_length=64)
+    shadow = models.BooleanField(default=False)
+    requests = models.BigIntegerField(default=0)
+    errors = models.BigIntegerField(default=0)
+    latency_sum_ms = models.FloatField(default=0.0)
+    latency = models.JSONField(default=list, help_text="Counts per bucket of serving.latency.BOUNDS, errors included.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["deployment_id", "variant", "shadow"], name="uniq_prediction_total")
+        ]
+
+    def __str__(self) -> str:
+        return f"totals {self.deployment_id}/{self.variant}"

@@ -21,13 +21,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
 from core.models import Project
 from core.storage import blob_read_verified
 from monitoring.drift import bin_current
-from monitoring.models import PredictionRollup, RollupWatermark
+from monitoring.models import PredictionRollup, PredictionTotal, RollupWatermark
 from registry.models import ModelVersion
 from serving.latency import Histogram
 from serving.models import PredictionLog
@@ -164,11 +165,11 @@ def _rollup(key: GroupKey, group: _Group, profiles: Profiles, now: datetime) -> 
     )
 
 
-def rollups_compute_range(*, start: datetime, end: datetime) -> int:
-    """Recompute and upsert the rollups of every minute in [start, end) (minute-aligned); rows written. Raw rows
-    are read ``SLICE_MINUTES`` at a time so memory stays bounded whatever the range."""
+def rollups_compute_range(*, start: datetime, end: datetime) -> list[PredictionRollup]:
+    """Recompute and upsert the rollups of every minute in [start, end) (minute-aligned); the rollups written.
+    Raw rows are read ``SLICE_MINUTES`` at a time so memory stays bounded whatever the range."""
     profiles = Profiles()
-    written = 0
+    written = []
     while start < end:
         stop = min(end, start + timedelta(minutes=SLICE_MINUTES))
         written += _compute_slice(start, stop, profiles)
@@ -176,7 +177,7 @@ def rollups_compute_range(*, start: datetime, end: datetime) -> int:
     return written
 
 
-def _compute_slice(start: datetime, end: datetime, profiles: Profiles) -> int:
+def _compute_slice(start: datetime, end: datetime, profiles: Profiles) -> list[PredictionRollup]:
     now = timezone.now()
     objs = [_rollup(key, group, profiles, now) for key, group in _collect(start, end).items()]
     PredictionRollup.objects.bulk_create(
@@ -196,7 +197,9 @@ def _compute_slice(start: datetime, end: datetime, profiles: Profiles) -> int:
             "computed_at",
         ],
     )
-    return len(objs)
+    for obj in objs:  # only the totals need them afterwards: free the bins
+        obj.feature_bins, obj.output_bins = {}, {}
+    return objs
 
 
 def watermark() -> datetime | None:
@@ -220,8 +223,33 @@ def rollups_compute(*, now: datetime | None = None) -> dict[str, Any]:
     if end <= start:
         return {"rollups": 0, "until": start.isoformat()}
     written = rollups_compute_range(start=start, end=end)
-    RollupWatermark.objects.filter(name=WATERMARK, until__lt=end).update(until=end)
-    return {"rollups": written, "from": start.isoformat(), "until": end.isoformat()}
+    with transaction.atomic():
+        if RollupWatermark.objects.filter(name=WATERMARK, until=start).update(until=end) == 1:
+            _add_totals(written)  # this worker moved the watermark over the range: it alone counts it
+    return {"rollups": len(written), "from": start.isoformat(), "until": end.isoformat()}
+
+
+def _add_totals(rollups: list[PredictionRollup]) -> None:
+    sums: dict[tuple[int, str, bool], list[Any]] = {}
+    for r in rollups:
+        key = (r.deployment_id, r.variant, r.shadow)
+        entry = sums.setdefault(key, [r.project_id, 0, 0, 0.0, Histogram()])
+        entry[1] += r.requests
+        entry[2] += r.errors
+        entry[3] += r.latency_sum_ms
+        entry[4] = entry[4].merge(Histogram.from_list(r.latency_ok)).merge(Histogram.from_list(r.latency_error))
+    for (deployment_id, variant, shadow), (project_id, requests, errors, total, histogram) in sums.items():
+        row, _ = PredictionTotal.objects.select_for_update().get_or_create(
+            deployment_id=deployment_id,
+            variant=variant,
+            shadow=shadow,
+            defaults={"project_id": project_id, "latency": Histogram().to_list()},
+        )
+        row.requests += requests
+        row.errors += errors
+        row.latency_sum_ms += total
+        row.latency = Histogram.from_list(row.latency).merge(histogram).to_list()
+        row.save(update_fields=["requests", "errors", "latency_sum_ms", "latency"])
 
 
 def rollups_prune(*, now: datetime | None = None) -> int:
