@@ -135,19 +135,23 @@ def test_dashboard_and_performance_read_rollups_with_the_same_counts(team, serve
 def test_drift_from_rollups_gives_the_verdict_from_rows(team, served, shift):
     deployment, version = served
     now = timezone.now()
-    end = floor_minute(now) - timedelta(minutes=2)
-    start = end - timedelta(minutes=30)
+    start = floor_minute(now) - timedelta(minutes=30)
     log_rows(deployment, version, 600, shift=shift, minutes_ago=10, seed=4)
+    log_rows(deployment, version, 40, shift=shift, minutes_ago=0.5, seed=5)  # will be past the watermark
+    end = timezone.now()
     from_rows = drift.compute(deployment=deployment, window_start=start, window_end=end)
     rollups_compute(now=now)
+    assert watermark() < now - timedelta(seconds=30)
     from_rollups = drift.compute(deployment=deployment, window_start=start, window_end=end)
     assert from_rows["source"] == "rows" and from_rollups["source"] == "rollups"
-    assert from_rows["n_rows"] == from_rollups["n_rows"] == 600
+    assert from_rows["n_rows"] == from_rollups["n_rows"] == 640
     assert from_rows["status"] == from_rollups["status"] == "ok"
     verdict = from_rows["result"]["dataset"]["drifted"]
     assert verdict is (shift > 0)
     assert from_rollups["result"]["dataset"]["drifted"] is verdict
     assert from_rollups["result"]["prediction"]["drifted"] == from_rows["result"]["prediction"]["drifted"]
+    ends_on_the_watermark = drift.compute(deployment=deployment, window_start=start, window_end=watermark())
+    assert ends_on_the_watermark["source"] == "rollups" and ends_on_the_watermark["n_rows"] == 600
 
 
 def test_metrics_read_totals_and_the_raw_tail_with_unchanged_numbers(team, served):
