@@ -309,6 +309,13 @@ KEEL_ACCESS_CACHE_SIZE = env.int("KEEL_ACCESS_CACHE_SIZE", 10000, minimum=0)
 KEEL_WEBHOOK_ALLOWED_NETWORKS = env.list("KEEL_WEBHOOK_ALLOWED_NETWORKS", [])
 KEEL_METRICS_TOKEN = env.string("KEEL_METRICS_TOKEN", "") or ""
 KEEL_METRICS_ALLOWED_NETWORKS = env.list("KEEL_METRICS_ALLOWED_NETWORKS", ["127.0.0.1/32", "::1/128"])
+# Prediction log at scale: time partitions (Postgres), retention defaults, per-minute rollups.
+KEEL_PREDICTION_PARTITION = env.choice("KEEL_PREDICTION_PARTITION", ("day", "week", "month"), "day")
+KEEL_PREDICTION_PARTITIONS_AHEAD_DAYS = env.int("KEEL_PREDICTION_PARTITIONS_AHEAD_DAYS", 7, minimum=1)
+KEEL_PREDICTION_RETENTION_DAYS = env.int("KEEL_PREDICTION_RETENTION_DAYS", 30, minimum=1)
+KEEL_ROLLUP_RETENTION_DAYS = env.int("KEEL_ROLLUP_RETENTION_DAYS", 400, minimum=1)
+KEEL_ROLLUP_LAG_SECONDS = env.int("KEEL_ROLLUP_LAG_SECONDS", 60, minimum=0)
+KEEL_ROLLUP_MAX_MINUTES = env.int("KEEL_ROLLUP_MAX_MINUTES", 120, minimum=1)
 
 # Readiness checklist: the newest verified backup must be at most this old; the client library it looks for.
 KEEL_BACKUP_MAX_AGE_HOURS = env.int("KEEL_BACKUP_MAX_AGE_HOURS", 24, minimum=1)

@@ -44,9 +44,9 @@ from monitoring.serializers import (
     SimulateRequestSerializer,
 )
 from monitoring.services import alerts, config, drift, retraining
+from monitoring.traffic import traffic_windows
 from serving import runtime
 from serving.models import Deployment
-from serving.stats import variant_windows
 
 TAG = ["monitoring"]
 
@@ -172,7 +172,7 @@ class PerformanceApi(_Api):
         if not 1 <= minutes <= 30 * 24 * 60:
             raise ValidationFailed.field("window_minutes", "between 1 and 43200")
         target = self.deployment()
-        windows = variant_windows(deployment_id=target.pk, since=timezone.now() - timedelta(minutes=minutes))
+        windows = traffic_windows(deployment_id=target.pk, since=timezone.now() - timedelta(minutes=minutes))
         return Response(
             {
                 "window_minutes": minutes,

@@ -2,11 +2,12 @@
 
 Every scrape builds a fresh ``CollectorRegistry`` holding one ``KeelCollector`` that reads the database (and the
 broker's queue lengths) there and then. Nothing is counted in process memory, so every gunicorn worker answers
-with the same numbers and no prometheus multiprocess mode is needed. The number of queries is fixed (seven),
+with the same numbers and no prometheus multiprocess mode is needed. The number of queries is fixed (eight),
 whatever the number of projects, deployments or predictions:
 
-    projects, deployments (with their latest OK drift report as subqueries), the prediction log (counts, latency
-    histogram buckets and sums in one grouped query), feedback, firing alerts, training jobs, model versions
+    projects, deployments (with their latest OK drift report as subqueries), the prediction totals of the rolled-up
+    minutes, the prediction log after the rollup watermark (counts, latency histogram buckets and sums in one
+    grouped query), feedback, firing alerts, training jobs, model versions
 
 Access: a bearer token equal to ``KEEL_METRICS_TOKEN``, or a client address inside
 ``KEEL_METRICS_ALLOWED_NETWORKS``. A request that carries a proxy header (``X-Forwarded-For``, ``Forwarded``,
@@ -24,12 +25,15 @@ import math
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.views import View
 from prometheus_client import CollectorRegistry, generate_latest
@@ -38,7 +42,8 @@ from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamil
 from prometheus_client.utils import floatToGoString
 
 from core.models import Project
-from monitoring.models import Alert, AlertStatus, DriftReport, ReportStatus, Severity
+from monitoring.models import Alert, AlertStatus, DriftReport, PredictionTotal, ReportStatus, RollupWatermark, Severity
+from monitoring.services.rollups import WATERMARK as ROLLUP_WATERMARK
 from registry.models import ApprovalState, ModelHealth, ModelVersion
 from serving.latency import BOUNDS
 from serving.models import Deployment, Feedback, PredictionLog
@@ -155,14 +160,30 @@ def read_deployments() -> dict[int, DeploymentRow]:
 
 
 def read_predictions() -> list[dict[str, Any]]:
-    """Counts, latency sums and cumulative bucket counts per (deployment, variant, shadow, outcome): one query."""
+    """Counts, latency sums and cumulative bucket counts per (deployment, variant, shadow, outcome): the all-time
+    totals of the rolled-up minutes (one query) plus the raw rows after the rollup watermark (one grouped query)."""
+    rows: list[dict[str, Any]] = []
+    for total in PredictionTotal.objects.order_by().values(
+        "deployment_id", "variant", "shadow", "requests", "errors", "latency_sum_ms", "latency"
+    ):
+        cumulative = list(accumulate(total["latency"]))
+        key = {"deployment_id": total["deployment_id"], "variant": total["variant"], "shadow": total["shadow"]}
+        latency = {f"le_{i}": cumulative[i] for i in range(len(FINITE_BOUNDS))}
+        ok = total["requests"] - total["errors"]
+        rows.append({**key, "is_error": False, "n": ok, "latency_n": total["requests"], **latency})
+        rows[-1]["latency_sum"] = total["latency_sum_ms"]
+        if total["errors"]:
+            empty = {f"le_{i}": 0 for i in range(len(FINITE_BOUNDS))}
+            rows.append({**key, "is_error": True, "n": total["errors"], "latency_n": 0, "latency_sum": 0.0, **empty})
+    mark = RollupWatermark.objects.filter(name=ROLLUP_WATERMARK).values("until")[:1]
     buckets = {f"le_{i}": Count("id", filter=Q(latency_ms__lte=bound)) for i, bound in enumerate(FINITE_BOUNDS)}
-    rows = (
+    tail = (
         PredictionLog.objects.order_by()
+        .filter(created_at__gte=Coalesce(Subquery(mark), Value(datetime.min.replace(tzinfo=UTC))))
         .values("deployment_id", "variant", "shadow", "is_error")
         .annotate(n=Count("id"), latency_sum=Sum("latency_ms"), **buckets)
     )
-    return [dict(row) for row in rows]
+    return rows + [{**row, "latency_n": row["n"]} for row in tail]
 
 
 def count_by(queryset: Any, *fields: str) -> dict[tuple[Any, ...], int]:
@@ -208,7 +229,7 @@ class Latency:
 
     def add(self, row: dict[str, Any]) -> None:
         self.buckets = [n + row[f"le_{i}"] for i, n in enumerate(self.buckets)]
-        self.count += row["n"]
+        self.count += row["latency_n"]
         self.total += row["latency_sum"] or 0.0
 
 
@@ -224,7 +245,8 @@ def prediction_metrics(rows: list[dict[str, Any]], deployments: dict[int, Deploy
         if (deployment := deployments.get(row["deployment_id"])) is None:
             continue
         shadow, outcome = str(row["shadow"]).lower(), "error" if row["is_error"] else "ok"
-        total.add_metric([deployment.project, deployment.name, row["variant"], shadow, outcome], row["n"])
+        if row["n"]:
+            total.add_metric([deployment.project, deployment.name, row["variant"], shadow, outcome], row["n"])
         latencies[(deployment.project, deployment.name, row["variant"])].add(row)
     yield total
     yield latency_histogram(latencies)

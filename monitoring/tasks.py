@@ -84,3 +84,19 @@ def run_load_test(load_test_id: int) -> dict[str, Any]:
 
     test = load_test_run(load_test_id=load_test_id)
     return {"load_test": load_test_id, "status": test.status if test else "already claimed"}
+
+
+@shared_task(name="monitoring.compute_rollups", acks_late=True, soft_time_limit=240, time_limit=300)
+def compute_rollups() -> dict[str, Any]:
+    """Roll up the prediction log's closed minutes after the watermark (idempotent: upserts whole minutes)."""
+    from monitoring.services.rollups import rollups_compute
+
+    return rollups_compute()
+
+
+@shared_task(name="monitoring.prune_rollups", acks_late=True, soft_time_limit=600, time_limit=660)
+def prune_rollups() -> int:
+    """Delete rollups and drift reports older than each project's rollup retention."""
+    from monitoring.services.rollups import rollups_prune
+
+    return rollups_prune()

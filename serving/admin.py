@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from serving.models import Deployment, Feedback, PredictionLog, Revision, Variant
+from serving.models import Deployment, Feedback, PredictionExport, PredictionLog, PredictionLogPolicy, Revision, Variant
 
 
 class VariantInline(admin.TabularInline):
@@ -62,3 +62,24 @@ class FeedbackAdmin(admin.ModelAdmin):
     list_display = ("prediction_id", "deployment_id", "value", "is_current", "caller", "created_at")
     list_filter = ("is_current",)
     search_fields = ("prediction_id",)
+
+
+@admin.register(PredictionLogPolicy)
+class PredictionLogPolicyAdmin(admin.ModelAdmin):
+    list_display = ("project", "raw_retention_days", "rollup_retention_days", "export_before_drop", "updated_at")
+    list_filter = ("export_before_drop",)
+    search_fields = ("project__slug",)
+
+
+@admin.register(PredictionExport)
+class PredictionExportAdmin(admin.ModelAdmin):
+    list_display = ("project", "partition", "range_start", "range_end", "row_count", "erased_rows", "size", "sha256")
+    list_filter = ("project",)
+    search_fields = ("partition", "sha256")
+    readonly_fields = [f.name for f in PredictionExport._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False  # exports are made by retention before a partition is dropped
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # rewritten only by erasure, which updates the hash

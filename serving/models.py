@@ -123,6 +123,8 @@ class PredictionLog(models.Model):
     model_version_id = models.BigIntegerField()
     caller = models.CharField(max_length=200, blank=True)
     routing_key = models.CharField(max_length=200, blank=True)
+    # Who the prediction is about, when the caller says so: erasure requests name it (or the routing key).
+    subject_id = models.CharField(max_length=200, null=True, blank=True)
     inputs = models.JSONField()
     outputs = models.JSONField(default=dict)
     latency_ms = models.FloatField()
@@ -137,10 +139,64 @@ class PredictionLog(models.Model):
             models.Index(fields=["deployment_id", "created_at"], name="predlog_deployment_time"),
             models.Index(fields=["prediction_id"], name="predlog_prediction_id"),
             models.Index(fields=["deployment_id", "routing_key"], name="predlog_routing_key"),
+            models.Index(fields=["project_id", "routing_key"], name="predlog_project_routing_key"),
+            models.Index(fields=["project_id", "subject_id"], name="predlog_subject"),
         ]
 
     def __str__(self) -> str:
         return f"{self.prediction_id} ({self.variant})"
+
+
+class PredictionLogPolicy(models.Model):
+    """How long a project's logged predictions are kept, and whether they are exported before they go.
+
+    Raw rows live in time partitions shared by every project: a partition is dropped once it is older than the
+    raw retention of every project with rows in it (projects without a policy use the settings' defaults).
+    """
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="prediction_log_policy")
+    raw_retention_days = models.PositiveIntegerField(default=30)
+    rollup_retention_days = models.PositiveIntegerField(
+        default=400, help_text="Per-minute rollups and drift reports are kept this long."
+    )
+    export_before_drop = models.BooleanField(
+        default=False, help_text="Export the project's rows of a partition to Parquet before it is dropped."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "prediction log policies"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(raw_retention_days__gte=1), name="raw_retention_positive"),
+            models.CheckConstraint(condition=models.Q(rollup_retention_days__gte=1), name="rollup_retention_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.slug}: raw {self.raw_retention_days} d, rollups {self.rollup_retention_days} d"
+
+
+class PredictionExport(models.Model):
+    """One project's rows of one dropped partition, as a Parquet blob in artifact storage (stored by sha256)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="prediction_exports")
+    partition = models.CharField(max_length=128)
+    range_start = models.DateTimeField()
+    range_end = models.DateTimeField()
+    sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField()
+    row_count = models.BigIntegerField()
+    erased_rows = models.BigIntegerField(default=0, help_text="Rows removed by erasure requests since the export.")
+    created_at = models.DateTimeField(default=timezone.now)
+    rewritten_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-range_start", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "partition"], name="uniq_prediction_export_partition")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.slug}/{self.partition}"
 
 
 class Feedback(models.Model):

@@ -1,10 +1,22 @@
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from core.models import name_validator
-from serving.models import Deployment, Feedback, PredictionLog, Revision, Strategy, Variant, VariantRole
+from serving.models import (
+    Deployment,
+    Feedback,
+    PredictionExport,
+    PredictionLog,
+    PredictionLogPolicy,
+    Revision,
+    Strategy,
+    Variant,
+    VariantRole,
+)
 
 
 class PolicySerializer(serializers.Serializer):
@@ -192,6 +204,7 @@ class PredictionLogSerializer(serializers.ModelSerializer):
             "model_version_id",
             "caller",
             "routing_key",
+            "subject_id",
             "inputs",
             "outputs",
             "latency_ms",
@@ -214,3 +227,58 @@ class ReadySerializer(serializers.Serializer):
     ready = serializers.BooleanField()
     revision = serializers.IntegerField()
     variants = VariantReadinessSerializer(many=True)
+
+
+class PredictionExportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PredictionExport
+        fields = [
+            "id",
+            "partition",
+            "range_start",
+            "range_end",
+            "sha256",
+            "size",
+            "row_count",
+            "erased_rows",
+            "created_at",
+            "rewritten_at",
+        ]
+
+
+class PredictionLogPolicySerializer(serializers.ModelSerializer):
+    raw_retention_days = serializers.IntegerField(min_value=1, max_value=36500, required=False)
+    rollup_retention_days = serializers.IntegerField(min_value=1, max_value=36500, required=False)
+
+    class Meta:
+        model = PredictionLogPolicy
+        fields = ["raw_retention_days", "rollup_retention_days", "export_before_drop", "updated_at"]
+        read_only_fields = ["updated_at"]
+
+
+class ErasureRequestSerializer(serializers.Serializer):
+    routing_key = serializers.CharField(max_length=200, required=False, allow_blank=False)
+    subject_id = serializers.CharField(max_length=200, required=False, allow_blank=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("routing_key" in attrs) == ("subject_id" in attrs):
+            raise serializers.ValidationError({"routing_key": "Give exactly one of routing_key or subject_id."})
+        return attrs
+
+
+class ErasedExportSerializer(serializers.Serializer):
+    export = serializers.IntegerField()
+    rows_removed = serializers.IntegerField()
+    sha256 = serializers.CharField()
+
+
+class ErasureReceiptSerializer(serializers.Serializer):
+    receipt = serializers.IntegerField(help_text="The audit event holding this receipt.")
+    target = serializers.ChoiceField(choices=["routing_key", "subject_id"])
+    target_sha256 = serializers.CharField()
+    predictions_deleted = serializers.IntegerField()
+    feedback_deleted = serializers.IntegerField()
+    export_rows_removed = serializers.IntegerField()
+    exports_rewritten = ErasedExportSerializer(many=True)
+    erased_by = serializers.CharField(allow_null=True)
+    erased_at = serializers.DateTimeField()

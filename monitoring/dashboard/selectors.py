@@ -7,17 +7,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMinute
 from django.utils import timezone
 
 from core.models import Project
 from core.storage import blob_read_verified
 from monitoring.models import Alert, AlertStatus, DriftReport, RetrainingRun
+from monitoring.traffic import minute_counts, traffic_windows
 from registry.models import AliasEvent, DatasetVersion, ModelVersion, RegisteredModel, RunArtifact
 from registry.services.cards import model_card
-from serving.models import Deployment, PredictionLog, Revision, Variant
-from serving.stats import variant_windows
+from serving.models import Deployment, Revision, Variant
 
 SERIES_MINUTES = 60
 HEATMAP_WINDOWS = 12
@@ -30,7 +28,7 @@ def _pct(value: float | None) -> float | None:
 
 def health(deployment: Deployment, task_type: str, *, minutes: int = 60) -> dict[str, Any]:
     """Requests, errors, latency percentiles and quality over the last ``minutes``, overall and per variant."""
-    windows = variant_windows(deployment_id=deployment.pk, since=timezone.now() - timedelta(minutes=minutes))
+    windows = traffic_windows(deployment_id=deployment.pk, since=timezone.now() - timedelta(minutes=minutes))
     requests = sum(w.requests for w in windows.values())
     errors = sum(w.errors for w in windows.values())
     labelled = sum(w.labelled for w in windows.values())
@@ -61,22 +59,17 @@ def request_series(deployment: Deployment, *, minutes: int = SERIES_MINUTES) -> 
     """Requests per minute per variant over the last ``minutes`` (unix seconds on x, one series per variant)."""
     end = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=1)
     start = end - timedelta(minutes=minutes)
-    rows = (
-        PredictionLog.objects.filter(deployment_id=deployment.pk, created_at__gte=start, shadow=False)
-        .annotate(minute=TruncMinute("created_at"))
-        .values("minute", "variant")
-        .annotate(n=Count("id"), errors=Count("id", filter=Q(is_error=True)))
-    )
+    rows = minute_counts(deployment_id=deployment.pk, start=start, end=end)
     xs = [int((start + timedelta(minutes=i)).timestamp()) for i in range(minutes)]
     index = {x: i for i, x in enumerate(xs)}
     series: dict[str, list[int]] = {}
     errors = [0] * minutes
-    for row in rows:
-        i = index.get(int(row["minute"].timestamp()))
+    for minute, variant, n, n_errors in rows:
+        i = index.get(int(minute.timestamp()))
         if i is None:
             continue
-        series.setdefault(row["variant"], [0] * minutes)[i] += row["n"]
-        errors[i] += row["errors"]
+        series.setdefault(variant, [0] * minutes)[i] += n
+        errors[i] += n_errors
     return {"x": xs, "variants": dict(sorted(series.items())), "errors": errors}
 
 

@@ -16,7 +16,7 @@ from core.errors import Conflict
 from core.models import User
 from monitoring.models import Alert, AlertRule, AlertStatus, DriftReport, ReportStatus
 from monitoring.services.notify import notify
-from serving.stats import variant_windows
+from monitoring.traffic import traffic_windows
 
 OPS: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt,
@@ -47,7 +47,7 @@ def _drift_value(rule: AlertRule, since: Any) -> float | None:
 
 
 def _traffic_value(rule: AlertRule, since: Any) -> float | None:
-    windows = variant_windows(deployment_id=rule.deployment_id, since=since)
+    windows = traffic_windows(deployment_id=rule.deployment_id, since=since)
     requests = sum(w.requests for w in windows.values())
     if rule.metric == AlertRule.Metric.TRAFFIC:
         return float(requests)

@@ -10,6 +10,7 @@ import dataclasses
 import json
 import logging
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,8 +21,9 @@ from core.audit import audit_record
 from core.errors import ValidationFailed
 from core.models import User
 from core.storage import blob_read_verified
-from monitoring.drift import DriftOptions, compute_report, prediction_drift
-from monitoring.models import DriftConfig, DriftReport, ReportStatus
+from monitoring.drift import DriftOptions, bin_current, compute_report, merge_current_bins, prediction_drift
+from monitoring.models import DriftConfig, DriftReport, PredictionRollup, ReportStatus
+from monitoring.services.rollups import watermark
 from registry.models import ModelVersion, RunArtifact
 from serving.models import Deployment, PredictionLog
 
@@ -85,14 +87,18 @@ def _current(rows: list[tuple[Any, ...]], names: list[str]) -> tuple[dict[str, l
     return current, outputs
 
 
-def compute(
-    *,
-    deployment: Deployment,
-    window_start: datetime,
-    window_end: datetime,
-    variant: str = "",
-    config: DriftConfig | None = None,
-) -> dict[str, Any]:
+Builder = Callable[[list[dict[str, Any]], dict[str, Any] | None], tuple[dict[str, Any], Any]]
+
+
+def _raw_current(
+    deployment: Deployment, window_start: datetime, window_end: datetime, variant: str
+) -> tuple[int, ModelVersion | None, Builder]:
+    """Rows, serving version and a builder of (current, outputs) from the raw rows of the window."""
+    rows = list(_live_rows(deployment, window_start, window_end, variant)[:MAX_ROWS])
+    return len(rows), _serving_version(rows), lambda columns, _: _current(rows, [c["name"] for c in columns])
+
+
+def _live_rows(deployment: Deployment, window_start: datetime, window_end: datetime, variant: str) -> Any:
     logs = PredictionLog.objects.filter(
         deployment_id=deployment.pk,
         created_at__gte=window_start,
@@ -102,9 +108,72 @@ def compute(
     )
     if variant:
         logs = logs.filter(variant=variant)
-    rows = list(logs.values_list("model_version_id", "inputs", "outputs")[:MAX_ROWS])
-    version = _serving_version(rows)
-    base = {"n_rows": len(rows), "model_version": version}
+    return logs.values_list("model_version_id", "inputs", "outputs")
+
+
+def _rollup_split(window_start: datetime, window_end: datetime) -> datetime | None:
+    """Where rollups stop (the watermark, or the window end), when they cover the start of the window; else None.
+    The window must start on a whole minute, and end on one unless it ends after the watermark."""
+    mark = watermark()
+    if mark is None or mark <= window_start or window_start.second or window_start.microsecond:
+        return None
+    if window_end <= mark and (window_end.second or window_end.microsecond):
+        return None
+    return min(mark, window_end)
+
+
+def _rollup_current(
+    deployment: Deployment, window_start: datetime, window_end: datetime, variant: str, split: datetime
+) -> tuple[int, ModelVersion | None, Builder]:
+    """The same from per-minute rollups before ``split`` (the serving version's binned counts, merged) and the raw
+    rows after it (the minute or two past the watermark), binned on the fly against the same reference."""
+    rollups = PredictionRollup.objects.filter(
+        deployment_id=deployment.pk, shadow=False, minute__gte=window_start, minute__lt=split
+    )
+    if variant:
+        rollups = rollups.filter(variant=variant)
+    by_version: Counter[int] = Counter()
+    for version_id, requests, errors in rollups.values_list("model_version_id", "requests", "errors"):
+        by_version[version_id] += requests - errors
+    if not by_version:
+        return 0, None, lambda columns, _: ({}, [])
+    version_id = by_version.most_common(1)[0][0]
+    version = ModelVersion.objects.select_related("registered_model").filter(pk=version_id).first()
+    bins = list(rollups.filter(model_version_id=version_id).values_list("feature_bins", "output_bins"))
+    tail = [r for r in _live_rows(deployment, split, window_end, variant) if r[0] == version_id]
+
+    def build(columns: list[dict[str, Any]], target: dict[str, Any] | None) -> tuple[dict[str, Any], Any]:
+        raw, raw_outputs = _current(tail, [c["name"] for c in columns])
+        current = {}
+        for column in columns:
+            parts = [f[column["name"]] for f, _ in bins if column["name"] in f]
+            if tail:
+                parts.append(bin_current(column, raw[column["name"]]))
+            if parts:
+                current[column["name"]] = merge_current_bins(*parts)
+        outputs = [o for _, o in bins if o] + ([bin_current(target, raw_outputs)] if tail and target else [])
+        return current, merge_current_bins(*outputs) if outputs else []
+
+    return by_version[version_id] + len(tail), version, build
+
+
+def compute(
+    *,
+    deployment: Deployment,
+    window_start: datetime,
+    window_end: datetime,
+    variant: str = "",
+    config: DriftConfig | None = None,
+) -> dict[str, Any]:
+    """The report of a window: the current side from per-minute rollup bins when rollups cover the window's start
+    (plus the raw rows after the watermark, binned the same way), else from the raw rows (up to ``MAX_ROWS``)."""
+    split = _rollup_split(window_start, window_end)
+    from_rollups = split is not None
+    if split is not None:
+        n_rows, version, build = _rollup_current(deployment, window_start, window_end, variant, split)
+    else:
+        n_rows, version, build = _raw_current(deployment, window_start, window_end, variant)
+    base = {"n_rows": n_rows, "model_version": version, "source": "rollups" if from_rollups else "rows"}
     if version is None:
         return {**base, "status": ReportStatus.INSUFFICIENT_DATA, "detail": "no predictions in the window"}
     reference = _reference(version)
@@ -116,17 +185,18 @@ def compute(
     feature_profile = {**reference, "columns": [c for c in reference["columns"] if c["name"] in features]}
     if config and config.options.get("importance_weighted"):
         options = dataclasses.replace(options, importance=_importance(version))
-    if len(rows) < options.min_rows:
+    if n_rows < options.min_rows:
         return {
             **base,
             "status": ReportStatus.INSUFFICIENT_DATA,
-            "detail": f"{len(rows)} rows in the window; at least {options.min_rows} are needed",
+            "detail": f"{n_rows} rows in the window; at least {options.min_rows} are needed",
         }
-    current, outputs = _current(rows, [c["name"] for c in feature_profile["columns"]])
-    result = compute_report(feature_profile, current, options)
     target_column = next((c for c in reference["columns"] if c["name"] == target), None)
+    current, outputs = build(feature_profile["columns"], target_column)
+    result = compute_report(feature_profile, current, options)
     if target_column is not None:
         result["prediction"] = prediction_drift(target_column, outputs, min_rows=options.min_rows).to_dict()
+    result["source"] = base["source"]
     return {**base, "status": ReportStatus.OK, "result": result}
 
 

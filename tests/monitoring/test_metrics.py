@@ -20,7 +20,7 @@ from registry.models import Dataset, DatasetVersion, ModelVersion, RegisteredMod
 from serving.models import Deployment, Feedback, PredictionLog, Revision, Variant
 from training.models import TrainingJob
 
-QUERY_BUDGET = 7
+QUERY_BUDGET = 8
 BLUE_LATENCIES = [0.4, 3.0, 12.0, 12.0, 250.0, 20000.0]  # ok
 BLUE_ERROR_LATENCY = 40.0
 

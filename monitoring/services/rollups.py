@@ -1,0 +1,266 @@
+"""Per-minute rollups of the prediction log, computed off the hot path over closed minutes.
+
+``rollups_compute`` (task ``monitoring.compute_rollups``, every minute) rolls up the minutes between the watermark
+and the last closed minute (``KEEL_ROLLUP_LAG_SECONDS`` after its end, so slow commits are in), at most
+``KEEL_ROLLUP_MAX_MINUTES`` per run. A minute is always recomputed whole from raw rows and upserted on the unique
+(deployment, variant, shadow, model version, minute) key, and the watermark only moves forward, so re-runs and
+two workers racing write the same rows. Nothing is added to the inference path.
+
+Per group: request and error counts, latency histograms over ``serving.latency.BOUNDS`` (successful and failed
+predictions apart) and the latency sum; for successful rows, every input feature and the model output binned
+against the serving version's reference profile with ``monitoring.drift.bin_current`` (so drift can be computed
+from summed counts with ``merge_current_bins`` and the binned path of ``compute_report``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from core.models import Project
+from core.storage import blob_read_verified
+from monitoring.drift import bin_current
+from monitoring.models import PredictionRollup, PredictionTotal, RollupWatermark
+from registry.models import ModelVersion
+from serving.latency import Histogram
+from serving.models import PredictionLog
+
+logger = logging.getLogger(__name__)
+WATERMARK = "prediction_log"
+CHUNK = 10_000
+SLICE_MINUTES = 5
+GroupKey = tuple[int, str, bool, int, datetime]  # deployment, variant, shadow, model version, minute
+
+
+def floor_minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+@dataclass
+class _Group:
+    project_id: int
+    requests: int = 0
+    errors: int = 0
+    latency_sum: float = 0.0
+    ok_latencies: list[float] = field(default_factory=list)
+    error_latencies: list[float] = field(default_factory=list)
+    inputs: list[dict[str, Any]] = field(default_factory=list)
+    outputs: list[Any] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class VersionProfile:
+    """The columns a version's rows are binned against: its input features and its output."""
+
+    features: list[dict[str, Any]]
+    output: dict[str, Any] | None
+
+
+class Profiles:
+    """Reference profiles per model version, read once per run (None: the version has no profile)."""
+
+    def __init__(self) -> None:
+        self.cache: dict[int, VersionProfile | None] = {}
+
+    def get(self, version_id: int) -> VersionProfile | None:
+        if version_id not in self.cache:
+            self.cache[version_id] = self._load(version_id)
+        return self.cache[version_id]
+
+    def _load(self, version_id: int) -> VersionProfile | None:
+        version = ModelVersion.objects.filter(pk=version_id).first()
+        if version is None or not version.reference_profile_sha256:
+            return None
+        profile = json.loads(blob_read_verified(version.reference_profile_sha256))
+        names = {f["name"] for f in version.signature.get("inputs", [])}
+        target = (version.signature.get("output") or {}).get("name")
+        features = [c for c in profile["columns"] if c["name"] in names and c["kind"] != "datetime"]
+        output = next((c for c in profile["columns"] if c["name"] == target), None)
+        return VersionProfile(features=features, output=output)
+
+
+def _collect(start: datetime, end: datetime) -> dict[GroupKey, _Group]:
+    rows = (
+        PredictionLog.objects.filter(created_at__gte=start, created_at__lt=end)
+        .order_by()
+        .values_list(
+            "deployment_id",
+            "variant",
+            "shadow",
+            "model_version_id",
+            "created_at",
+            "project_id",
+            "is_error",
+            "latency_ms",
+            "inputs",
+            "outputs",
+        )
+    )
+    groups: dict[GroupKey, _Group] = {}
+    for (
+        deployment_id,
+        variant,
+        shadow,
+        version_id,
+        created,
+        project_id,
+        is_error,
+        latency,
+        inputs,
+        outputs,
+    ) in rows.iterator(chunk_size=CHUNK):
+        key = (deployment_id, variant, shadow, version_id, floor_minute(created))
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _Group(project_id=project_id)
+        group.requests += 1
+        group.latency_sum += latency
+        if is_error:
+            group.errors += 1
+            group.error_latencies.append(latency)
+        else:
+            group.ok_latencies.append(latency)
+            group.inputs.append(inputs)
+            group.outputs.append((outputs or {}).get("prediction"))
+    return groups
+
+
+def _bins(group: _Group, profile: VersionProfile | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    if profile is None or not group.inputs:
+        return {}, {}
+    features = {
+        column["name"]: bin_current(column, [row.get(column["name"]) for row in group.inputs])
+        for column in profile.features
+    }
+    output = bin_current(profile.output, group.outputs) if profile.output else {}
+    return features, output
+
+
+def _rollup(key: GroupKey, group: _Group, profiles: Profiles, now: datetime) -> PredictionRollup:
+    deployment_id, variant, shadow, version_id, minute = key
+    features, output = _bins(group, profiles.get(version_id))
+    return PredictionRollup(
+        project_id=group.project_id,
+        deployment_id=deployment_id,
+        variant=variant,
+        shadow=shadow,
+        model_version_id=version_id,
+        minute=minute,
+        requests=group.requests,
+        errors=group.errors,
+        latency_sum_ms=group.latency_sum,
+        latency_ok=Histogram.from_values(group.ok_latencies).to_list(),
+        latency_error=Histogram.from_values(group.error_latencies).to_list(),
+        feature_bins=features,
+        output_bins=output,
+        computed_at=now,
+    )
+
+
+def rollups_compute_range(*, start: datetime, end: datetime) -> list[PredictionRollup]:
+    """Recompute and upsert the rollups of every minute in [start, end) (minute-aligned); the rollups written.
+    Raw rows are read ``SLICE_MINUTES`` at a time so memory stays bounded whatever the range."""
+    profiles = Profiles()
+    written = []
+    while start < end:
+        stop = min(end, start + timedelta(minutes=SLICE_MINUTES))
+        written += _compute_slice(start, stop, profiles)
+        start = stop
+    return written
+
+
+def _compute_slice(start: datetime, end: datetime, profiles: Profiles) -> list[PredictionRollup]:
+    now = timezone.now()
+    objs = [_rollup(key, group, profiles, now) for key, group in _collect(start, end).items()]
+    PredictionRollup.objects.bulk_create(
+        objs,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["deployment_id", "variant", "shadow", "model_version_id", "minute"],
+        update_fields=[
+            "project_id",
+            "requests",
+            "errors",
+            "latency_sum_ms",
+            "latency_ok",
+            "latency_error",
+            "feature_bins",
+            "output_bins",
+            "computed_at",
+        ],
+    )
+    for obj in objs:  # only the totals need them afterwards: free the bins
+        obj.feature_bins, obj.output_bins = {}, {}
+    return objs
+
+
+def watermark() -> datetime | None:
+    """Every minute before this has its rollups (None: nothing rolled up yet)."""
+    return RollupWatermark.objects.filter(name=WATERMARK).values_list("until", flat=True).first()
+
+
+def _start(closed: datetime) -> datetime:
+    first = PredictionLog.objects.aggregate(first=Min("created_at"))["first"]
+    initial = floor_minute(first) if first is not None else closed
+    mark, _ = RollupWatermark.objects.get_or_create(name=WATERMARK, defaults={"until": min(initial, closed)})
+    return mark.until
+
+
+def rollups_compute(*, now: datetime | None = None) -> dict[str, Any]:
+    """Roll up the closed minutes after the watermark (a bounded batch) and move the watermark forward."""
+    now = now or timezone.now()
+    closed = floor_minute(now - timedelta(seconds=settings.KEEL_ROLLUP_LAG_SECONDS))
+    start = _start(closed)
+    end = min(closed, start + timedelta(minutes=settings.KEEL_ROLLUP_MAX_MINUTES))
+    if end <= start:
+        return {"rollups": 0, "until": start.isoformat()}
+    written = rollups_compute_range(start=start, end=end)
+    with transaction.atomic():
+        if RollupWatermark.objects.filter(name=WATERMARK, until=start).update(until=end) == 1:
+            _add_totals(written)  # this worker moved the watermark over the range: it alone counts it
+    return {"rollups": len(written), "from": start.isoformat(), "until": end.isoformat()}
+
+
+def _add_totals(rollups: list[PredictionRollup]) -> None:
+    sums: dict[tuple[int, str, bool], list[Any]] = {}
+    for r in rollups:
+        key = (r.deployment_id, r.variant, r.shadow)
+        entry = sums.setdefault(key, [r.project_id, 0, 0, 0.0, Histogram()])
+        entry[1] += r.requests
+        entry[2] += r.errors
+        entry[3] += r.latency_sum_ms
+        entry[4] = entry[4].merge(Histogram.from_list(r.latency_ok)).merge(Histogram.from_list(r.latency_error))
+    for (deployment_id, variant, shadow), (project_id, requests, errors, total, histogram) in sums.items():
+        row, _ = PredictionTotal.objects.select_for_update().get_or_create(
+            deployment_id=deployment_id,
+            variant=variant,
+            shadow=shadow,
+            defaults={"project_id": project_id, "latency": Histogram().to_list()},
+        )
+        row.requests += requests
+        row.errors += errors
+        row.latency_sum_ms += total
+        row.latency = Histogram.from_list(row.latency).merge(histogram).to_list()
+        row.save(update_fields=["requests", "errors", "latency_sum_ms", "latency"])
+
+
+def rollups_prune(*, now: datetime | None = None) -> int:
+    """Delete rollups older than their project's rollup retention; rows deleted."""
+    from monitoring.models import DriftReport
+    from serving.retention import policy_for
+
+    now = now or timezone.now()
+    deleted = 0
+    for project_id in Project.objects.values_list("pk", flat=True):
+        cutoff = now - timedelta(days=policy_for(project_id).rollup_retention_days)
+        deleted += PredictionRollup.objects.filter(project_id=project_id, minute__lt=cutoff).delete()[0]
+        deleted += DriftReport.objects.filter(deployment__project_id=project_id, window_end__lt=cutoff).delete()[0]
+    return deleted

@@ -1,0 +1,136 @@
+"""Prediction log administration under /api/v1/projects/{project}/: retention policy, Parquet exports, erasures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import StreamingHttpResponse
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.api import ProjectAPIView
+from core.audit import audit_record
+from core.errors import NotFound
+from core.pagination import CursorPagination
+from core.roles import Action
+from core.storage import blob_iter
+from serving.erasure import erasure_execute
+from serving.models import PredictionExport, PredictionLogPolicy
+from serving.retention import policy_for
+from serving.serializers import (
+    ErasureReceiptSerializer,
+    ErasureRequestSerializer,
+    PredictionExportSerializer,
+    PredictionLogPolicySerializer,
+)
+
+TAG = ["prediction log"]
+
+
+class PredictionExportListApi(ProjectAPIView):
+    access = {"GET": Action.READ}
+    serializer_class = PredictionExportSerializer
+    pagination_class = CursorPagination
+    queryset = PredictionExport.objects.none()
+    ordering_fields: list[str] = []
+
+    def get_queryset(self) -> Any:
+        return PredictionExport.objects.filter(project=self.project).order_by("-id")
+
+    @extend_schema(operation_id="prediction_exports_list", tags=TAG)
+    def get(self, request: Request, project: str) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(PredictionExportSerializer(page, many=True).data)
+
+
+class PredictionExportDetailApi(ProjectAPIView):
+    access = {"GET": Action.READ}
+    serializer_class = PredictionExportSerializer
+
+    def export(self) -> PredictionExport:
+        export = PredictionExport.objects.filter(project=self.project, pk=self.kwargs["export"]).first()
+        if export is None:
+            raise NotFound(f"Prediction export {self.kwargs['export']} not found.")
+        return export
+
+    @extend_schema(operation_id="prediction_exports_retrieve", tags=TAG)
+    def get(self, request: Request, project: str, export: int) -> Response:
+        return Response(PredictionExportSerializer(self.export()).data)
+
+
+class PredictionExportDownloadApi(PredictionExportDetailApi):
+    @extend_schema(
+        operation_id="prediction_exports_download",
+        tags=TAG,
+        responses={(200, "application/vnd.apache.parquet"): OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request, project: str, export: int) -> StreamingHttpResponse:  # type: ignore[override]
+        found = self.export()
+        response = StreamingHttpResponse(blob_iter(found.sha256), content_type="application/vnd.apache.parquet")
+        response["Content-Disposition"] = f'attachment; filename="{found.partition}.parquet"'
+        response["Content-Length"] = str(found.size)
+        response["ETag"] = f'"{found.sha256}"'
+        return response
+
+
+class ErasureApi(ProjectAPIView):
+    access = {"POST": Action.OPERATE}
+    serializer_class = ErasureRequestSerializer
+
+    @extend_schema(
+        operation_id="prediction_log_erasures_create",
+        tags=TAG,
+        request=ErasureRequestSerializer,
+        responses={201: ErasureReceiptSerializer},
+        description="Delete every logged prediction and feedback row of a routing key or subject id in the "
+        "project, across partitions and Parquet exports (rewritten), in one transaction; the receipt is also "
+        "recorded in the audit log. Owners and maintainers only.",
+    )
+    def post(self, request: Request, project: str) -> Response:
+        serializer = ErasureRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        receipt = erasure_execute(project=self.project, user=request.user, **serializer.validated_data)  # type: ignore[arg-type]
+        return Response(ErasureReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
+
+
+class PredictionLogPolicyApi(ProjectAPIView):
+    access = {"GET": Action.READ, "PUT": Action.OPERATE}
+    serializer_class = PredictionLogPolicySerializer
+
+    @extend_schema(operation_id="prediction_log_policy_retrieve", tags=TAG)
+    def get(self, request: Request, project: str) -> Response:
+        return Response(PredictionLogPolicySerializer(policy_for(self.project.pk)).data)
+
+    @extend_schema(operation_id="prediction_log_policy_update", tags=TAG, request=PredictionLogPolicySerializer)
+    def put(self, request: Request, project: str) -> Response:
+        current = policy_for(self.project.pk)
+        serializer = PredictionLogPolicySerializer(current, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        policy: PredictionLogPolicy = serializer.save(project=self.project)
+        audit_record(
+            action="prediction_log_policy.update",
+            actor=request.user,  # type: ignore[arg-type]
+            project=self.project,
+            obj=policy,
+            data=PredictionLogPolicySerializer(policy).data,
+        )
+        return Response(PredictionLogPolicySerializer(policy).data)
+
+
+_P = "projects/<slug:project>/"
+
+urlpatterns = [
+    path(_P + "prediction-exports/", PredictionExportListApi.as_view(), name="prediction-export-list"),
+    path(_P + "prediction-exports/<int:export>/", PredictionExportDetailApi.as_view(), name="prediction-export-detail"),
+    path(
+        _P + "prediction-exports/<int:export>/download/",
+        PredictionExportDownloadApi.as_view(),
+        name="prediction-export-download",
+    ),
+    path(_P + "erasures/", ErasureApi.as_view(), name="prediction-log-erasures"),
+    path(_P + "prediction-log-policy/", PredictionLogPolicyApi.as_view(), name="prediction-log-policy"),
+]
