@@ -21,3 +21,11 @@ def references_to(version: object) -> list[str]:
     for _receiver, response in version_references.send(sender=type(version), version=version):
         blockers.extend(response or [])
     return blockers
+
+
+# sender=None; kwargs: sha -> each receiver returns True when its app still stores a reference to that blob
+blob_references = Signal()
+
+
+def blob_used_elsewhere(sha: str) -> bool:
+    return any(response for _receiver, response in blob_references.send(sender=None, sha=sha))

@@ -309,6 +309,9 @@ class PredictApi(ProjectAPIView):
         routing_key = payload.get("routing_key") or ""
         if not isinstance(routing_key, str) or len(routing_key) > 200:
             raise ValidationFailed.field("routing_key", "a string of at most 200 characters")
+        subject_id = payload.get("subject_id")
+        if subject_id is not None and (not isinstance(subject_id, str) or len(subject_id) > 200):
+            raise ValidationFailed.field("subject_id", "a string of at most 200 characters")
         table = runtime.routes.resolve(self.project.pk, deployment)
         ctx = context.current()
         call = inference.PredictRequest(
@@ -317,6 +320,7 @@ class PredictApi(ProjectAPIView):
             explain=bool(payload.get("explain", False)),
             caller=_caller(self),
             request_id=ctx.request_id if ctx else "",
+            subject_id=subject_id,
         )
         return Response(inference.predict(table, call))
 

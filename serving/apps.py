@@ -12,6 +12,7 @@ class ServingConfig(AppConfig):
 
         hooks.version_references.connect(_deployments_using, dispatch_uid="serving.version_references")
         hooks.version_health_changed.connect(_health_changed, dispatch_uid="serving.version_health")
+        hooks.blob_references.connect(_blob_in_exports, dispatch_uid="serving.blob_references")
 
 
 def _deployments_using(sender: Any, version: Any, **kwargs: Any) -> list[str]:
@@ -31,3 +32,10 @@ def _health_changed(sender: Any, version_id: int, **kwargs: Any) -> None:
         current_revision__variants__model_version_id=version_id
     ).values_list("pk", "current_revision_id"):
         runtime.bump(deployment_id, -1 if revision_id else None)
+
+
+def _blob_in_exports(sender: Any, sha: str, **kwargs: Any) -> bool:
+    """Registry asks before deleting a blob: a prediction-log export stored under the same hash keeps it."""
+    from serving.models import PredictionExport
+
+    return PredictionExport.objects.filter(sha256=sha).exists()

@@ -44,6 +44,7 @@ class PredictRequest:
     explain: bool
     caller: str
     request_id: str
+    subject_id: str | None = None  # whose data this is, for erasure requests (serving/erasure.py)
 
 
 def _json_value(value: Any) -> Any:
@@ -152,6 +153,7 @@ def _log(
             model_version_id=variant.version.pk,
             caller=request.caller[:200],
             routing_key=request.routing_key[:200],
+            subject_id=request.subject_id,
             inputs=inputs,
             outputs={} if error else _per_row(result, i),
             latency_ms=per_row_latency,

@@ -139,6 +139,12 @@ class PredictRequestSerializer(serializers.Serializer):
         max_length=200,
         help_text="Sticky routing: the same key always gets the same variant.",
     )
+    subject_id = serializers.CharField(
+        required=False,
+        allow_null=True,
+        max_length=200,
+        help_text="Whose data this prediction is about; every row logged with it can be erased on request.",
+    )
     explain = serializers.BooleanField(required=False, default=False)
 
 

@@ -32,6 +32,7 @@ from core.errors import NotFound, ServiceUnavailable, ValidationFailed
 from core.health import check_cache, check_database
 from core.models import Membership, Project
 from core.roles import Action
+from core.throttling import PredictThrottle
 from interop.oip import tensors
 from serving import inference, runtime
 from serving.apis import _caller as caller_label
@@ -221,6 +222,8 @@ def _tensor_errors(exc: ValidationFailed, decoded: tensors.Decoded) -> Validatio
 class ModelInferApi(_ModelView):
     access = {"POST": Action.PREDICT}
     audit_exempt = True  # every prediction has its own row in the prediction log
+    cache_access = True  # the hot path: token and membership from the per-process access cache
+    throttle_classes = [PredictThrottle]
 
     def post(self, request: Request, model: str, version: str | None = None) -> HttpResponse:
         header, binary = tensors.split_body(request.body, request.headers.get("Inference-Header-Content-Length"))

@@ -12,7 +12,6 @@ import time
 import uuid
 from typing import Any
 
-import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
@@ -98,6 +97,4 @@ def _one(table: runtime.DeploymentTable, pools: dict[str, list[dict[str, Any]]],
     checked = validation.check_rows(rows, version.signature, unknown_features="error")
     if checked.errors:
         raise ValueError(checked.errors[0]["message"])
-    loaded = runtime.models.get(version)
-    names = [f["name"] for f in version.signature.get("inputs", [])]
-    run_model(loaded.pipeline, pd.DataFrame(checked.rows, columns=names))
+    run_model(runtime.models.get(version), checked.rows, version.signature)

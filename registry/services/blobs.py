@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.storage import blob_delete
+from registry import hooks
 from registry.models import DatasetVersion, ModelVersion, RunArtifact
 
 
@@ -14,6 +15,7 @@ def blob_referenced(sha: str) -> bool:
         or ModelVersion.objects.filter(artifact_sha256=sha).exists()
         or ModelVersion.objects.filter(onnx_sha256=sha).exists()
         or ModelVersion.objects.filter(reference_profile_sha256=sha).exists()
+        or hooks.blob_used_elsewhere(sha)  # e.g. serving's prediction-log exports
     )
 
 
