@@ -335,6 +335,41 @@ class RetrainingPolicyListApi(_Api):
         return Response(RetrainingPolicySerializer(policy).data, status=status.HTTP_201_CREATED)
 
 
+class RetrainingPolicyDetailApi(_Api):
+    access = {"GET": Action.READ, "PUT": Action.OPERATE, "DELETE": Action.OPERATE}
+    serializer_class = RetrainingPolicySerializer
+
+    def policy(self) -> RetrainingPolicy:
+        return config.get_or_404(
+            RetrainingPolicy.objects.select_related("deployment").prefetch_related("alert_rules"),
+            pk=self.kwargs["policy_id"],
+            project=self.project,
+        )
+
+    @extend_schema(operation_id="retraining_policies_retrieve", tags=TAG)
+    def get(self, request: Request, project: str, policy_id: int) -> Response:
+        return Response(RetrainingPolicySerializer(self.policy()).data)
+
+    @extend_schema(
+        operation_id="retraining_policies_replace",
+        tags=TAG,
+        request=RetrainingPolicyWriteSerializer,
+        responses=RetrainingPolicySerializer,
+    )
+    def put(self, request: Request, project: str, policy_id: int) -> Response:
+        serializer = RetrainingPolicyWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        policy = config.retraining_policy_save(
+            project=self.project, user=self.user, policy=self.policy(), **serializer.validated_data
+        )
+        return Response(RetrainingPolicySerializer(policy).data)
+
+    @extend_schema(operation_id="retraining_policies_delete", tags=TAG, responses={204: None})
+    def delete(self, request: Request, project: str, policy_id: int) -> Response:
+        config.retraining_policy_delete(policy=self.policy(), user=self.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class RetrainingTriggerApi(_Api):
     access = {"POST": Action.OPERATE}
     serializer_class = RetrainingRunSerializer
@@ -358,7 +393,7 @@ class RetrainingRunListApi(_Api):
     access = {"GET": Action.READ}
     serializer_class = RetrainingRunSerializer
     queryset = RetrainingRun.objects.none()
-    filterset_fields = ["status"]
+    filterset_fields = ["status", "policy"]
     ordering_fields = ["created_at"]
 
     @extend_schema(operation_id="retraining_runs_list", tags=TAG)
@@ -407,6 +442,11 @@ urlpatterns = [
     path(_P + "alerts/", AlertListApi.as_view(), name="alert-list"),
     path(_P + "alerts/<int:alert_id>/acknowledge/", AlertAcknowledgeApi.as_view(), name="alert-acknowledge"),
     path(_P + "retraining-policies/", RetrainingPolicyListApi.as_view(), name="retraining-policy-list"),
+    path(
+        _P + "retraining-policies/<int:policy_id>/",
+        RetrainingPolicyDetailApi.as_view(),
+        name="retraining-policy-detail",
+    ),
     path(
         _P + "retraining-policies/<int:policy_id>/trigger/",
         RetrainingTriggerApi.as_view(),

@@ -47,7 +47,14 @@ def evaluate_alert_rule(rule_id: int) -> dict[str, Any]:
 
 @shared_task(name="monitoring.advance_retraining_runs", acks_late=True, soft_time_limit=600, time_limit=660)
 def advance_retraining_runs() -> dict[int, str]:
+    """Every 30 s: start the scheduled policies whose slot has come (once per slot), then move active runs on."""
+    retraining.retraining_start_scheduled()
     return {run_id: retraining.retraining_advance(run_id=run_id) for run_id in retraining.active_runs()}
+
+
+@shared_task(name="monitoring.retrain_on_new_dataset_version", acks_late=True, soft_time_limit=600, time_limit=660)
+def retrain_on_new_dataset_version(version_id: int) -> list[int]:
+    return retraining.on_dataset_version_created(version_id)
 
 
 @shared_task(
