@@ -6,6 +6,7 @@ import resource
 from datetime import timedelta
 from typing import Any
 
+import django_filters
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -76,11 +77,26 @@ class DriftConfigApi(_Api):
         return Response(DriftConfigSerializer(saved).data)
 
 
+class DriftReportFilter(django_filters.FilterSet):
+    variant = django_filters.CharFilter(help_text="Only the reports of this variant.")
+    per_variant = django_filters.BooleanFilter(
+        method="filter_per_variant",
+        help_text="true: only per-variant reports; false: only reports over all live traffic.",
+    )
+
+    class Meta:
+        model = DriftReport
+        fields = ["status", "variant", "dataset_drift"]
+
+    def filter_per_variant(self, queryset: Any, name: str, value: bool) -> Any:
+        return queryset.exclude(variant="") if value else queryset.filter(variant="")
+
+
 class DriftReportListApi(_Api):
     access = {"GET": Action.READ, "POST": Action.WRITE}
     serializer_class = DriftReportSerializer
     queryset = DriftReport.objects.none()
-    filterset_fields = ["status", "variant", "dataset_drift"]
+    filterset_class = DriftReportFilter
     ordering_fields = ["window_end", "created_at"]
 
     @extend_schema(operation_id="drift_reports_list", tags=TAG)

@@ -59,7 +59,9 @@ class DriftReportRequestSerializer(serializers.Serializer):
     )
     window_start = serializers.DateTimeField(required=False)
     window_end = serializers.DateTimeField(required=False)
-    variant = serializers.CharField(required=False, allow_blank=True, default="")
+    variant = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=64, help_text="Empty: all live traffic."
+    )
 
     def validate(self, attrs: dict[str, object]) -> dict[str, object]:
         if ("window_start" in attrs) != ("window_end" in attrs):
