@@ -202,11 +202,14 @@ def drift_variant_reports_due(*, now: datetime | None = None) -> list[tuple[int,
     from serving.models import Variant
 
     now = now or timezone.now()
-    due = []
+    due: list[tuple[int, str, str, str]] = []
     for config in DriftConfig.objects.filter(enabled=True, per_variant=True).select_related("deployment"):
         start, end = aligned_window(now, config.cadence_minutes, config.window_minutes)
         variants = Variant.objects.filter(
-            revision_id=config.deployment.current_revision_id, role__in=LIVE_ROLES, weight__gt=0
+            revision__deployment_id=config.deployment_id,
+            revision__pk=config.deployment.current_revision_id or 0,
+            role__in=LIVE_ROLES,
+            weight__gt=0,
         ).values_list("name", flat=True)
         done = set(
             DriftReport.objects.filter(
