@@ -99,7 +99,20 @@ class DriftReportListApi(_Api):
     filterset_class = DriftReportFilter
     ordering_fields = ["window_end", "created_at"]
 
-    @extend_schema(operation_id="drift_reports_list", tags=TAG)
+    @extend_schema(
+        operation_id="drift_reports_list",
+        tags=TAG,
+        parameters=[
+            OpenApiParameter("variant", str, description="Only the reports of this variant."),
+            OpenApiParameter(
+                "per_variant",
+                bool,
+                description="true: only per-variant reports; false: only reports over all live traffic.",
+            ),
+            OpenApiParameter("status", str, enum=["ok", "insufficient_data", "failed"]),
+            OpenApiParameter("dataset_drift", bool),
+        ],
+    )
     def get(self, request: Request, project: str, deployment: str) -> Response:
         reports = DriftReport.objects.filter(deployment=self.deployment()).select_related("model_version")
         return self.listing(reports.order_by("-window_end"), DriftReportSerializer)
@@ -412,7 +425,14 @@ class RetrainingRunListApi(_Api):
     filterset_fields = ["status", "policy"]
     ordering_fields = ["created_at"]
 
-    @extend_schema(operation_id="retraining_runs_list", tags=TAG)
+    @extend_schema(
+        operation_id="retraining_runs_list",
+        tags=TAG,
+        parameters=[
+            OpenApiParameter("policy", int, description="Only the runs of this retraining policy (its id)."),
+            OpenApiParameter("status", str, enum=[s.value for s in RetrainingRun.Status]),
+        ],
+    )
     def get(self, request: Request, project: str) -> Response:
         runs = RetrainingRun.objects.filter(policy__project=self.project).select_related(
             "policy", "training_job", "model_version", "champion_version", "dataset_version"
