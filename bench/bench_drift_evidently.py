@@ -43,6 +43,13 @@ WINDOW_MINUTES = 60
 
 
 def _rss_mb() -> float:
+    """Peak RSS of this process in MB: VmHWM (reset by exec, unlike ru_maxrss, which a child started from a large
+    parent inherits), or ru_maxrss where /proc is missing."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
