@@ -14,7 +14,7 @@ RUN pip install --no-cache-dir "uv==0.13.9" \
 
 WORKDIR /app
 COPY pyproject.toml uv.lock ./
-RUN uv sync --frozen --no-dev --no-install-project
+RUN uv sync --frozen --no-dev --extra cluster --no-install-project
 COPY --chown=keel:keel . .
 RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput --verbosity 0
 

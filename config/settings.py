@@ -277,6 +277,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", 600, minimu
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", 660, minimum=1)
 KEEL_TRAINING_TIME_LIMIT = env.int("KEEL_TRAINING_TIME_LIMIT", 3600, minimum=10)
 KEEL_TRAINING_LEASE_SECONDS = env.int("KEEL_TRAINING_LEASE_SECONDS", 60, minimum=2)
+# Run the cross-validated search on an existing Dask cluster (tcp://host:8786; needs the "cluster" extra).
+DASK_SCHEDULER_ADDRESS = env.url("DASK_SCHEDULER_ADDRESS", schemes=("tcp", "tls"), default="")
 
 # --- Security (production defaults; the embedded default runs on plain http on loopback) -------------------------
 _secure_default = not DEBUG and not EMBEDDED

@@ -73,7 +73,17 @@ class AlertAdmin(admin.ModelAdmin):
 
 @admin.register(RetrainingPolicy)
 class RetrainingPolicyAdmin(admin.ModelAdmin):
-    list_display = ("name", "project", "deployment", "trigger", "dataset", "model_name", "enabled", "last_triggered_at")
+    list_display = (
+        "name",
+        "project",
+        "deployment",
+        "trigger",
+        "schedule_minutes",
+        "dataset",
+        "model_name",
+        "enabled",
+        "last_triggered_at",
+    )
     list_filter = ("trigger", "enabled")
     search_fields = ("name", "model_name", "dataset")
 
@@ -86,6 +96,7 @@ class RetrainingRunAdmin(admin.ModelAdmin):
         "policy",
         "status",
         "trigger",
+        "trigger_key",
         "dataset_version",
         "training_job",
         "model_version",

@@ -6,6 +6,7 @@ import resource
 from datetime import timedelta
 from typing import Any
 
+import django_filters
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -87,14 +88,43 @@ class DriftConfigApi(_Api):
         return Response(DriftConfigSerializer(saved).data)
 
 
+class DriftReportFilter(django_filters.FilterSet):
+    variant = django_filters.CharFilter(help_text="Only the reports of this variant.")
+    per_variant = django_filters.BooleanFilter(
+        method="filter_per_variant",
+        help_text="true: only per-variant reports; false: only reports over all live traffic.",
+    )
+
+    class Meta:
+        model = DriftReport
+        fields = ["status", "variant", "dataset_drift"]
+
+    def filter_per_variant(self, queryset: Any, name: str, value: bool) -> Any:
+        return queryset.exclude(variant="") if value else queryset.filter(variant="")
+
+
 class DriftReportListApi(_Api):
     access = {"GET": Action.READ, "POST": Action.WRITE}
     serializer_class = DriftReportSerializer
     queryset = DriftReport.objects.none()
-    filterset_fields = ["status", "variant", "dataset_drift"]
+    filterset_class = DriftReportFilter
     ordering_fields = ["window_end", "created_at"]
 
-    @extend_schema(operation_id="drift_reports_list", tags=TAG, responses=DriftReportSerializer(many=True))
+    @extend_schema(
+        operation_id="drift_reports_list",
+        tags=TAG,
+        responses=DriftReportSerializer(many=True),
+        parameters=[
+            OpenApiParameter("variant", str, description="Only the reports of this variant."),
+            OpenApiParameter(
+                "per_variant",
+                bool,
+                description="true: only per-variant reports; false: only reports over all live traffic.",
+            ),
+            OpenApiParameter("status", str, enum=["ok", "insufficient_data", "failed"]),
+            OpenApiParameter("dataset_drift", bool),
+        ],
+    )
     def get(self, request: Request, project: str, deployment: str) -> Response:
         reports = DriftReport.objects.filter(deployment=self.deployment()).select_related("model_version")
         return self.listing(reports.order_by("-window_end"), DriftReportSerializer)
@@ -346,6 +376,41 @@ class RetrainingPolicyListApi(_Api):
         return Response(RetrainingPolicySerializer(policy).data, status=status.HTTP_201_CREATED)
 
 
+class RetrainingPolicyDetailApi(_Api):
+    access = {"GET": Action.READ, "PUT": Action.OPERATE, "DELETE": Action.OPERATE}
+    serializer_class = RetrainingPolicySerializer
+
+    def policy(self) -> RetrainingPolicy:
+        return config.get_or_404(
+            RetrainingPolicy.objects.select_related("deployment").prefetch_related("alert_rules"),
+            pk=self.kwargs["policy_id"],
+            project=self.project,
+        )
+
+    @extend_schema(operation_id="retraining_policies_retrieve", tags=TAG)
+    def get(self, request: Request, project: str, policy_id: int) -> Response:
+        return Response(RetrainingPolicySerializer(self.policy()).data)
+
+    @extend_schema(
+        operation_id="retraining_policies_replace",
+        tags=TAG,
+        request=RetrainingPolicyWriteSerializer,
+        responses=RetrainingPolicySerializer,
+    )
+    def put(self, request: Request, project: str, policy_id: int) -> Response:
+        serializer = RetrainingPolicyWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        policy = config.retraining_policy_save(
+            project=self.project, user=self.user, policy=self.policy(), **serializer.validated_data
+        )
+        return Response(RetrainingPolicySerializer(policy).data)
+
+    @extend_schema(operation_id="retraining_policies_delete", tags=TAG, responses={204: None})
+    def delete(self, request: Request, project: str, policy_id: int) -> Response:
+        config.retraining_policy_delete(policy=self.policy(), user=self.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class RetrainingTriggerApi(_Api):
     access = {"POST": Action.OPERATE}
     serializer_class = RetrainingRunSerializer
@@ -369,10 +434,18 @@ class RetrainingRunListApi(_Api):
     access = {"GET": Action.READ}
     serializer_class = RetrainingRunSerializer
     queryset = RetrainingRun.objects.none()
-    filterset_fields = ["status"]
+    filterset_fields = ["status", "policy"]
     ordering_fields = ["created_at"]
 
-    @extend_schema(operation_id="retraining_runs_list", tags=TAG, responses=RetrainingRunSerializer(many=True))
+    @extend_schema(
+        operation_id="retraining_runs_list",
+        tags=TAG,
+        responses=RetrainingRunSerializer(many=True),
+        parameters=[
+            OpenApiParameter("policy", int, description="Only the runs of this retraining policy (its id)."),
+            OpenApiParameter("status", str, enum=[s.value for s in RetrainingRun.Status]),
+        ],
+    )
     def get(self, request: Request, project: str) -> Response:
         runs = RetrainingRun.objects.filter(policy__project=self.project).select_related(
             "policy", "training_job", "model_version", "champion_version", "dataset_version"
@@ -418,6 +491,11 @@ urlpatterns = [
     path(_P + "alerts/", AlertListApi.as_view(), name="alert-list"),
     path(_P + "alerts/<int:alert_id>/acknowledge/", AlertAcknowledgeApi.as_view(), name="alert-acknowledge"),
     path(_P + "retraining-policies/", RetrainingPolicyListApi.as_view(), name="retraining-policy-list"),
+    path(
+        _P + "retraining-policies/<int:policy_id>/",
+        RetrainingPolicyDetailApi.as_view(),
+        name="retraining-policy-detail",
+    ),
     path(
         _P + "retraining-policies/<int:policy_id>/trigger/",
         RetrainingTriggerApi.as_view(),

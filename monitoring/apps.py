@@ -1,6 +1,22 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
 class MonitoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "monitoring"
+
+    def ready(self) -> None:
+        from registry import hooks
+
+        hooks.dataset_version_created.connect(_dataset_version_created, dispatch_uid="monitoring.new_dataset")
+
+
+def _dataset_version_created(sender: Any, version_id: int, status: str, **kwargs: Any) -> None:
+    """A new valid dataset version starts the retraining policies that wait for one (on the monitoring queue)."""
+    from monitoring.services.retraining import policies_waiting_for
+    from monitoring.tasks import retrain_on_new_dataset_version
+
+    if status == "valid" and policies_waiting_for(version_id).exists():
+        retrain_on_new_dataset_version.delay(version_id)

@@ -165,18 +165,23 @@ class Alert(models.Model):
 
 
 class RetrainingPolicy(models.Model):
+    """What starts a retraining: a firing alert of one of ``alert_rules``, every ``schedule_minutes`` (windows aligned
+    to the epoch, checked by the 30 s retraining task), or a new valid version of ``dataset``; and a manual trigger."""
+
     class Trigger(models.TextChoices):
         ALERT = "alert"
         SCHEDULE = "schedule"
-        NEW_DATA = "new_data"
+        NEW_DATASET = "new_dataset"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="retraining_policies")
     deployment = models.ForeignKey("serving.Deployment", on_delete=models.CASCADE, related_name="retraining_policies")
     name = models.CharField(max_length=128, validators=[name_validator])
     enabled = models.BooleanField(default=True)
-    trigger = models.CharField(max_length=10, choices=Trigger.choices, default=Trigger.ALERT)
+    trigger = models.CharField(max_length=20, choices=Trigger.choices, default=Trigger.ALERT)
     alert_rules = models.ManyToManyField(AlertRule, blank=True, related_name="retraining_policies")
-    schedule_minutes = models.PositiveIntegerField(null=True, blank=True)
+    schedule_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For the schedule trigger: retrain every this many minutes."
+    )
     dataset = models.CharField(max_length=128, help_text="Train on the latest valid version of this dataset.")
     include_feedback = models.BooleanField(default=False, help_text="Append labelled feedback rows to the data.")
     spec = models.JSONField(help_text="The training spec (as for training jobs).")
@@ -192,7 +197,13 @@ class RetrainingPolicy(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["project", "name"], name="uniq_retraining_policy_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="uniq_retraining_policy_name"),
+            models.CheckConstraint(
+                condition=~models.Q(trigger="schedule") | models.Q(schedule_minutes__gte=1),
+                name="retraining_schedule_has_cadence",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -216,6 +227,9 @@ class RetrainingRun(models.Model):
     policy = models.ForeignKey(RetrainingPolicy, on_delete=models.CASCADE, related_name="runs")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.TRAINING)
     trigger = models.JSONField(default=dict)  # {"kind": "alert", "alert_id": ...}
+    # What started the run, when one event must start at most one run: "schedule:<slot start>",
+    # "dataset_version:<id>"; empty for alerts and manual triggers (guarded by the active-run constraint).
+    trigger_key = models.CharField(max_length=100, blank=True, default="")
     dataset_version = models.ForeignKey(
         "registry.DatasetVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -240,7 +254,12 @@ class RetrainingRun(models.Model):
                 fields=["policy"],
                 condition=models.Q(status__in=["training", "gating", "awaiting_approval", "rolling_out"]),
                 name="one_active_retraining_run_per_policy",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["policy", "trigger_key"],
+                condition=~models.Q(trigger_key=""),
+                name="one_retraining_run_per_trigger",
+            ),
         ]
 
     def __str__(self) -> str:

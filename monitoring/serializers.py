@@ -62,7 +62,9 @@ class DriftReportRequestSerializer(serializers.Serializer):
     )
     window_start = serializers.DateTimeField(required=False)
     window_end = serializers.DateTimeField(required=False)
-    variant = serializers.CharField(required=False, allow_blank=True, default="")
+    variant = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=64, help_text="Empty: all live traffic."
+    )
 
     def validate(self, attrs: dict[str, object]) -> dict[str, object]:
         if ("window_start" in attrs) != ("window_end" in attrs):
@@ -184,15 +186,32 @@ class RetrainingPolicyWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=128, validators=[name_validator])
     deployment = serializers.CharField()
     enabled = serializers.BooleanField(default=True)
-    trigger = serializers.ChoiceField(choices=RetrainingPolicy.Trigger.choices, default="alert")
+    trigger = serializers.ChoiceField(
+        choices=RetrainingPolicy.Trigger.choices,
+        default="alert",
+        help_text="alert: a firing alert of alert_rules; schedule: every schedule_minutes; new_dataset: each new "
+        "valid version of dataset (trained on that version).",
+    )
     alert_rules = serializers.ListField(child=serializers.CharField(), required=False, default=list)
-    schedule_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=5, default=None)
+    schedule_minutes = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=5,
+        max_value=366 * 24 * 60,
+        default=None,
+        help_text="Required for the schedule trigger (slots aligned to the epoch).",
+    )
     dataset = serializers.CharField()
     include_feedback = serializers.BooleanField(default=False)
     spec = serializers.DictField()
     model_name = serializers.CharField(max_length=128, validators=[name_validator])
     rollout = serializers.DictField(required=False, default=dict)
     min_interval_minutes = serializers.IntegerField(min_value=0, default=60)
+
+    def validate(self, attrs: dict[str, object]) -> dict[str, object]:
+        if attrs.get("trigger") == RetrainingPolicy.Trigger.SCHEDULE and not attrs.get("schedule_minutes"):
+            raise serializers.ValidationError({"schedule_minutes": "required for the schedule trigger"})
+        return attrs
 
 
 class RetrainingRunSerializer(serializers.ModelSerializer):
@@ -209,6 +228,7 @@ class RetrainingRunSerializer(serializers.ModelSerializer):
             "policy",
             "status",
             "trigger",
+            "trigger_key",
             "dataset_version",
             "training_job",
             "model_version",

@@ -12,21 +12,27 @@ from serving.models import Deployment
 
 @shared_task(name="monitoring.run_due_drift_reports", acks_late=True, soft_time_limit=60, time_limit=90)
 def run_due_drift_reports() -> int:
-    """Beat fan-out: one small task per deployment whose latest aligned window has no report yet."""
+    """Beat fan-out: one small task per deployment whose latest aligned window has no report yet, and one per live
+    variant of the deployments whose drift config asks for per-variant reports."""
     due = drift.drift_reports_due()
     for deployment_id, start, end in due:
         drift_report.delay(deployment_id, start, end)
-    return len(due)
+    per_variant = drift.drift_variant_reports_due()
+    for deployment_id, start, end, variant in per_variant:
+        drift_report.delay(deployment_id, start, end, variant)
+    return len(due) + len(per_variant)
 
 
 @shared_task(name="monitoring.drift_report", acks_late=True, soft_time_limit=600, time_limit=660)
-def drift_report(deployment_id: int, window_start: str, window_end: str) -> dict[str, Any]:
+def drift_report(deployment_id: int, window_start: str, window_end: str, variant: str = "") -> dict[str, Any]:
     deployment = Deployment.objects.select_related("project").filter(pk=deployment_id).first()
     start, end = parse_datetime(window_start), parse_datetime(window_end)
     if deployment is None or start is None or end is None:
         return {"skipped": True}
-    report, created = drift.drift_report_create(deployment=deployment, window_start=start, window_end=end)
-    return {"report": report.pk, "created": created, "status": report.status}
+    report, created = drift.drift_report_create(
+        deployment=deployment, window_start=start, window_end=end, variant=variant
+    )
+    return {"report": report.pk, "created": created, "status": report.status, "variant": variant}
 
 
 @shared_task(name="monitoring.evaluate_alert_rules", acks_late=True, soft_time_limit=60, time_limit=90)
@@ -47,7 +53,14 @@ def evaluate_alert_rule(rule_id: int) -> dict[str, Any]:
 
 @shared_task(name="monitoring.advance_retraining_runs", acks_late=True, soft_time_limit=600, time_limit=660)
 def advance_retraining_runs() -> dict[int, str]:
+    """Every 30 s: start the scheduled policies whose slot has come (once per slot), then move active runs on."""
+    retraining.retraining_start_scheduled()
     return {run_id: retraining.retraining_advance(run_id=run_id) for run_id in retraining.active_runs()}
+
+
+@shared_task(name="monitoring.retrain_on_new_dataset_version", acks_late=True, soft_time_limit=600, time_limit=660)
+def retrain_on_new_dataset_version(version_id: int) -> list[int]:
+    return retraining.on_dataset_version_created(version_id)
 
 
 @shared_task(

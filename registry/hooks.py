@@ -12,6 +12,8 @@ from django.dispatch import Signal
 alias_moved = Signal()
 # sender=ModelVersion class; kwargs: version_id, health
 version_health_changed = Signal()
+# sender=DatasetVersion class; kwargs: version_id, status ("valid" | "invalid"); sent once per new version
+dataset_version_created = Signal()
 # sender=ModelVersion class; kwargs: version -> each receiver returns list[str] of blockers
 version_references = Signal()
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from django.conf import settings
 from django.db import transaction
 
 from core.storage import blob_delete
@@ -62,7 +63,12 @@ def train_job(job: TrainingJob, frame: pd.DataFrame, progress: _Progress) -> Out
     spec = TrainingSpec.from_dict(job.spec)
     try:
         result = train(
-            frame, spec, task_type=job.project.task_type, progress=progress.update, should_stop=progress.should_stop
+            frame,
+            spec,
+            task_type=job.project.task_type,
+            progress=progress.update,
+            should_stop=progress.should_stop,
+            scheduler_address=settings.DASK_SCHEDULER_ADDRESS,
         )
     except SearchCancelled:
         raise Stopped(progress.stop_reason or "cancelled") from None

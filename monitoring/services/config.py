@@ -158,6 +158,7 @@ def retraining_policy_save(
         raise ValidationFailed.field("alert_rules", "every rule must exist in this project")
     values["deployment"] = _deployment(project, values.pop("deployment"))
     _check_spec(project, values["dataset"], values["spec"])
+    _check_trigger(values)
     if policy is None:
         if RetrainingPolicy.objects.filter(project=project, name=values["name"]).exists():
             raise _unique(values["name"])
@@ -168,6 +169,14 @@ def retraining_policy_save(
     policy.alert_rules.set(rules)
     audit_record(action="retraining_policy.save", actor=user, project=project, obj=policy)
     return policy
+
+
+def _check_trigger(values: dict[str, Any]) -> None:
+    trigger = values.get("trigger", RetrainingPolicy.Trigger.ALERT)
+    if trigger == RetrainingPolicy.Trigger.SCHEDULE and not values.get("schedule_minutes"):
+        raise ValidationFailed.field("schedule_minutes", "required for the schedule trigger")
+    if trigger != RetrainingPolicy.Trigger.SCHEDULE:
+        values["schedule_minutes"] = None
 
 
 def _check_spec(project: Project, dataset: str, spec: dict[str, Any]) -> None:

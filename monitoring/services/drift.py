@@ -261,3 +261,30 @@ def drift_reports_due(*, now: datetime | None = None) -> list[tuple[int, str, st
         ).exists():
             due.append((config.deployment_id, start.isoformat(), end.isoformat()))
     return due
+
+
+LIVE_ROLES = ("primary", "canary", "challenger")  # variants that answer live traffic (not shadow or standby)
+
+
+def drift_variant_reports_due(*, now: datetime | None = None) -> list[tuple[int, str, str, str]]:
+    """(deployment id, window start, window end, variant) for each live variant of the current revision of every
+    enabled ``per_variant`` config whose last aligned window has no report for that variant yet."""
+    from serving.models import Variant
+
+    now = now or timezone.now()
+    due: list[tuple[int, str, str, str]] = []
+    for config in DriftConfig.objects.filter(enabled=True, per_variant=True).select_related("deployment"):
+        start, end = aligned_window(now, config.cadence_minutes, config.window_minutes)
+        variants = Variant.objects.filter(
+            revision__deployment_id=config.deployment_id,
+            revision__pk=config.deployment.current_revision_id or 0,
+            role__in=LIVE_ROLES,
+            weight__gt=0,
+        ).values_list("name", flat=True)
+        done = set(
+            DriftReport.objects.filter(
+                deployment_id=config.deployment_id, window_start=start, window_end=end, variant__in=list(variants)
+            ).values_list("variant", flat=True)
+        )
+        due.extend((config.deployment_id, start.isoformat(), end.isoformat(), v) for v in variants if v not in done)
+    return due

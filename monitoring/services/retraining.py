@@ -1,17 +1,25 @@
 """Retraining policies: trigger -> training job -> registered candidate -> required checks (gate vs champion)
 -> approval when the project requires a human -> canary rollout -> promoted (champion alias moved) or rolled back.
 One retraining run records the whole chain. Guards: one active run per policy, a minimum interval between runs,
-and no retraining loop when a model this policy just promoted drifts too."""
+and no retraining loop when a model this policy just promoted drifts too.
+
+Triggers: a firing alert, a schedule (``schedule_minutes``; slots aligned to the epoch and started by the 30 s
+retraining task), a new valid version of the policy's dataset (the registry's ``dataset_version_created`` signal),
+or a person. A schedule slot or a dataset version starts at most one run per policy: the run stores it as its
+``trigger_key`` under a unique constraint, so two beat ticks, two workers or a redelivered message cannot start a
+second one."""
 
 from __future__ import annotations
 
 import io
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.audit import audit_record
@@ -111,19 +119,33 @@ def _with_feedback(policy: RetrainingPolicy, base: DatasetVersion, user: User) -
     ).version
 
 
-def retraining_start(*, policy: RetrainingPolicy, trigger: dict[str, Any], user: User | None = None) -> RetrainingRun:
+@transaction.atomic
+def retraining_start(
+    *,
+    policy: RetrainingPolicy,
+    trigger: dict[str, Any],
+    user: User | None = None,
+    dataset_version: DatasetVersion | None = None,
+    key: str = "",
+) -> RetrainingRun:
+    """Start a run on ``dataset_version`` (default: the latest valid version of the policy's dataset). ``key``
+    names the event that started it (a schedule slot, a dataset version): a second start for it is a Conflict."""
+    if key and policy.runs.filter(trigger_key=key).exists():
+        raise Conflict(f"Policy {policy.name!r} already started a run for {key}.")
     _guard(policy)
     actor = user or _owner(policy)
-    version = _latest_valid(policy)
+    version = dataset_version or _latest_valid(policy)
     base_number = version.number
     if policy.include_feedback:
         version = _with_feedback(policy, version, actor)
     # Feedback rows come from live traffic, which has drifted by design: the policy trains on them even when the
     # dataset's rules (fitted to the old data) reject the new version; the override is audited.
     allow_invalid = version.number != base_number
+    if allow_invalid:
+        trigger = {**trigger, "feedback_on": base_number}
     try:
         with transaction.atomic():
-            run = RetrainingRun.objects.create(policy=policy, trigger=trigger, dataset_version=version)
+            run = RetrainingRun.objects.create(policy=policy, trigger=trigger, trigger_key=key, dataset_version=version)
             RetrainingPolicy.objects.filter(pk=policy.pk).update(last_triggered_at=timezone.now())
             job = training_job_submit(
                 project=policy.project,
@@ -145,8 +167,80 @@ def retraining_start(*, policy: RetrainingPolicy, trigger: dict[str, Any], user:
             run.save()
             audit_record(action="retraining.start", actor=actor, project=policy.project, obj=run, data=trigger)
     except IntegrityError:
+        if key and policy.runs.filter(trigger_key=key).exists():
+            raise Conflict(f"Policy {policy.name!r} already started a run for {key}.") from None
         raise Conflict(f"Policy {policy.name!r} already has a retraining run in progress.") from None
     return run
+
+
+def schedule_slot(now: datetime, minutes: int) -> datetime:
+    """The start of the schedule slot holding ``now`` (aligned to the epoch, so every worker agrees)."""
+    epoch = int(now.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % (minutes * 60), tz=now.tzinfo)
+
+
+def scheduled_policies_due(*, now: datetime | None = None) -> list[tuple[int, datetime]]:
+    """(policy id, slot start) of every enabled scheduled policy not triggered since its current slot began.
+    A policy created inside a slot first runs at the next one."""
+    now = now or timezone.now()
+    policies = RetrainingPolicy.objects.filter(
+        enabled=True, trigger=RetrainingPolicy.Trigger.SCHEDULE, schedule_minutes__gte=1
+    ).annotate(since=Coalesce("last_triggered_at", "created_at"))
+    due = []
+    for policy_id, minutes, since in policies.values_list("pk", "schedule_minutes", "since"):
+        slot = schedule_slot(now, minutes or 1)
+        if since < slot:
+            due.append((policy_id, slot))
+    return due
+
+
+def retraining_start_scheduled(*, now: datetime | None = None) -> list[int]:
+    """Start one run per due scheduled policy and slot; a slot another worker already started is skipped."""
+    started = []
+    for policy_id, slot in scheduled_policies_due(now=now):
+        policy = RetrainingPolicy.objects.select_related("project", "created_by").get(pk=policy_id)
+        trigger = {"kind": "schedule", "slot": slot.isoformat(), "every_minutes": policy.schedule_minutes}
+        run = _start_quietly(policy, trigger, key=f"schedule:{slot.isoformat()}")
+        if run is not None:
+            started.append(run.pk)
+    return started
+
+
+def policies_waiting_for(version_id: int) -> QuerySet[RetrainingPolicy]:
+    """Enabled new-dataset policies of the version's dataset (same project, same name)."""
+    version = DatasetVersion.objects.filter(pk=version_id).select_related("dataset").first()
+    if version is None:
+        return RetrainingPolicy.objects.none()
+    return RetrainingPolicy.objects.filter(
+        Q(project_id=version.dataset.project_id) & Q(dataset=version.dataset.name),
+        enabled=True,
+        trigger=RetrainingPolicy.Trigger.NEW_DATASET,
+    )
+
+
+def on_dataset_version_created(version_id: int) -> list[int]:
+    """Start the policies waiting for a new version of this dataset, on that version, once per version. Invalid
+    versions and versions a retraining run made itself (base data plus feedback) start nothing."""
+    version = DatasetVersion.objects.select_related("dataset").filter(pk=version_id).first()
+    if version is None or version.status != VersionStatus.VALID:
+        return []
+    if RetrainingRun.objects.filter(dataset_version=version, trigger__has_key="feedback_on").exists():
+        return []
+    started = []
+    for policy in policies_waiting_for(version_id).select_related("project", "created_by"):
+        trigger = {"kind": "new_dataset", "dataset": version.dataset.name, "version": version.number}
+        run = _start_quietly(policy, trigger, key=f"dataset_version:{version.pk}", dataset_version=version)
+        if run is not None:
+            started.append(run.pk)
+    return started
+
+
+def _start_quietly(policy: RetrainingPolicy, trigger: dict[str, Any], **kwargs: Any) -> RetrainingRun | None:
+    try:
+        return retraining_start(policy=policy, trigger=trigger, **kwargs)
+    except (Conflict, ValidationFailed) as exc:
+        logger.info("retraining policy %s not started by %s: %s", policy.name, trigger["kind"], exc.detail)
+        return None
 
 
 def _finish(run: RetrainingRun, status: str, detail: str) -> None:

@@ -19,7 +19,7 @@ from core.audit import audit_record
 from core.errors import Conflict, PayloadTooLarge, ValidationFailed
 from core.models import Project, User
 from core.storage import Blob, blob_put, blob_put_bytes, hash_file
-from registry import expectations, tabular
+from registry import expectations, hooks, tabular
 from registry.models import (
     ColumnRole,
     Dataset,
@@ -290,6 +290,11 @@ def _insert_version(
         project=locked.project,
         obj=version,
         data={"sha256": sha256, "rows": version.row_count, "status": version.status},
+    )
+    transaction.on_commit(
+        lambda: hooks.dataset_version_created.send(
+            sender=DatasetVersion, version_id=version.pk, status=str(version.status)
+        )
     )
     return UploadResult(version, True)
 

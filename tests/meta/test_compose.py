@@ -37,6 +37,7 @@ def test_workers_consume_the_right_queues(compose):
     beat = " ".join(compose["services"]["beat"]["command"])
     assert "-Q default,monitoring" in worker
     assert "-Q training" in training and "--prefetch-multiplier 1" in training
+    assert "--pool solo" in training  # joblib cannot start its process pool in a prefork child
     assert "DatabaseScheduler" in beat
     assert "gunicorn" in " ".join(compose["services"]["web"]["command"])
 

@@ -25,6 +25,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 
 from training.trainers._json import json_value
+from training.trainers.cluster import search_backend
 from training.trainers.estimators import CLASSIFICATION, TASK_TYPES, make_estimator
 from training.trainers.evaluate import Evaluation, evaluate, permutation_importances
 from training.trainers.persist import load_pipeline, save_pipeline
@@ -113,7 +114,9 @@ def prepare_data(frame: pd.DataFrame, spec: TrainingSpec, task_type: str) -> Tra
     return TrainingData(X_train, X_holdout, y_train, y_holdout, kinds, n_dropped, target_dtype)
 
 
-def _search(data: TrainingData, spec: TrainingSpec, task_type: str, hooks: Hooks) -> SearchOutcome:
+def _search(
+    data: TrainingData, spec: TrainingSpec, task_type: str, hooks: Hooks, scheduler_address: str | None = None
+) -> SearchOutcome:
     estimator = make_estimator(spec.estimator, task_type, spec.params, seed=spec.seed)
     pipeline = build_pipeline(spec.features, data.kinds, estimator, spec.preprocessing)
     config = SearchConfig(
@@ -124,7 +127,8 @@ def _search(data: TrainingData, spec: TrainingSpec, task_type: str, hooks: Hooks
         n_jobs=spec.n_jobs,
         fixed_params=dict(spec.params),
     )
-    return run_search(pipeline, data.X_train, data.y_train, config=config, task_type=task_type, hooks=hooks)
+    with search_backend(scheduler_address):
+        return run_search(pipeline, data.X_train, data.y_train, config=config, task_type=task_type, hooks=hooks)
 
 
 def _cv_summary(outcome: SearchOutcome, spec: TrainingSpec, task_type: str) -> dict[str, Any]:
@@ -167,14 +171,16 @@ def train(
     task_type: str,
     progress: ProgressCallback | None = None,
     should_stop: StopCallback | None = None,
+    scheduler_address: str | None = None,
 ) -> TrainingResult:
-    """Train ``spec`` on ``frame``; ``progress(done, total)`` follows the CV tasks, ``should_stop()`` cancels."""
+    """Train ``spec`` on ``frame``; ``progress(done, total)`` follows the CV tasks, ``should_stop()`` cancels.
+    With ``scheduler_address`` the search's tasks run on that Dask cluster (see ``trainers.cluster``)."""
     if task_type not in TASK_TYPES:
         raise TrainingError(f"task_type must be one of {', '.join(TASK_TYPES)}")
     hooks, clock = Hooks(progress, should_stop), _Clock()
     data = prepare_data(frame, spec, task_type)
     clock.lap("prepare")
-    outcome = _search(data, spec, task_type, hooks)
+    outcome = _search(data, spec, task_type, hooks, scheduler_address)
     clock.record(search=outcome.search_time, refit=outcome.refit_time)
     evaluation = evaluate(outcome.best_estimator, data.X_holdout, data.y_holdout, task_type=task_type)
     clock.lap("evaluate")
