@@ -110,6 +110,24 @@ def keel_child(deployment_id: int, window_start: str, window_end: str) -> dict[s
     }
 
 
+def rollup_child(now: str) -> dict[str, Any]:
+    """Roll up the logged minutes as the scheduled ``monitoring.compute_rollups`` task does while predictions
+    arrive (in production this cost is spread over the window, a minute at a time)."""
+    import django
+
+    django.setup()
+    from django.utils.dateparse import parse_datetime
+
+    from monitoring.services.rollups import rollups_compute
+
+    at = parse_datetime(now)
+    assert at is not None
+    baseline = _rss_mb()
+    started = time.perf_counter()
+    done = rollups_compute(now=at)
+    return {"seconds": time.perf_counter() - started, "rss_before_mb": baseline, "peak_rss_mb": _rss_mb(), **done}
+
+
 # --- the parent ----------------------------------------------------------------------------------------------------
 
 
@@ -123,6 +141,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--skip-evidently", action="store_true")
     parser.add_argument("--out", default="", help="write all figures as JSON here too")
     parser.add_argument("--keel-child", nargs=3, metavar=("DEPLOYMENT", "START", "END"), help=argparse.SUPPRESS)
+    parser.add_argument("--rollup-child", nargs=1, metavar="NOW", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--current-side",
+        choices=["rollups", "rows", "both"],
+        default="rollups",
+        help="where Keel's report reads the current window: per-minute rollups (production), raw rows, or both",
+    )
     parser.add_argument("--evidently-child", nargs=2, metavar=("REFERENCE", "CURRENT"), help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -270,13 +295,21 @@ class KeelSide:
                 copy.write("".join(chunk))
         return time.perf_counter() - started
 
+    def forget_reports(self) -> None:
+        from monitoring.models import DriftReport
+
+        DriftReport.objects.all().delete()
+
     def clear(self) -> None:
         from django.db import connection
 
-        from monitoring.models import DriftReport
+        from monitoring.models import PredictionRollup, PredictionTotal, RollupWatermark
         from serving.models import PredictionLog
 
-        DriftReport.objects.all().delete()
+        self.forget_reports()
+        PredictionTotal.objects.all().delete()
+        PredictionRollup.objects.all().delete()
+        RollupWatermark.objects.all().delete()
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {PredictionLog._meta.db_table}")
 
@@ -306,15 +339,21 @@ def run_case(
     reference.to_parquet(ref_path)
     current.to_parquet(cur_path)
     deployment = side.deployment(reference)
-    end = timezone.now().replace(microsecond=0)
+    end = timezone.now().replace(second=0, microsecond=0)  # rollups cover whole minutes
     start = end - timedelta(minutes=WINDOW_MINUTES)
     copy_seconds = side.log(deployment, current, end - timedelta(minutes=WINDOW_MINUTES / 2))
     script = [str(Path(__file__).resolve())]
-    keel = _child(
-        [sys.executable, *script, "--keel-child", str(deployment.pk), start.isoformat(), end.isoformat()], env
-    )
+    report = [sys.executable, *script, "--keel-child", str(deployment.pk), start.isoformat(), end.isoformat()]
+    case: dict[str, Any] = {"rows": rows, "features": n_features, "copy_seconds": copy_seconds}
+    if args.current_side in ("rows", "both"):
+        case["keel_rows"] = _child(report, env)
+        side.forget_reports()
+    if args.current_side in ("rollups", "both"):
+        lag = timedelta(seconds=float(env.get("KEEL_ROLLUP_LAG_SECONDS", "60")) + 1)
+        case["rollup"] = _child([sys.executable, *script, "--rollup-child", (end + lag).isoformat()], env)
+        case["keel_rollups"] = _child(report, env)
+    keel = case["keel"] = case.get("keel_rollups") or case["keel_rows"]
     side.clear()
-    case: dict[str, Any] = {"rows": rows, "features": n_features, "copy_seconds": copy_seconds, "keel": keel}
     if python is not None:
         evidently = _child([str(python), *script, "--evidently-child", str(ref_path), str(cur_path)], dict(os.environ))
         agree, total = agreement(keel["drifted"], evidently["drifted"])
@@ -326,7 +365,7 @@ def run_case(
 def print_table(cases: list[dict[str, Any]]) -> None:
     header = (
         f"{'rows':>9} {'feat':>4} | {'keel s':>8} {'keel MB':>8} | {'evid s':>8} {'evid MB':>8} | "
-        f"{'keel/evid':>9} | {'agree':>7} | keel drifted / evid drifted"
+        f"{'keel/evid':>9} | {'agree':>7} | {'rollup s':>8} {'raw-row s':>9} | keel drifted / evid drifted"
     )
     print(header)
     print("-" * len(header))
@@ -334,16 +373,22 @@ def print_table(cases: list[dict[str, Any]]) -> None:
         keel, evidently = case["keel"], case.get("evidently")
         k_drift = sum(keel["drifted"].values())
         line = f"{case['rows']:>9} {case['features']:>4} | {keel['seconds']:>8.2f} {keel['peak_rss_mb']:>8.0f} | "
+        rollup = f"{case['rollup']['seconds']:>8.2f}" if "rollup" in case else f"{'-':>8}"
+        raw = f"{case['keel_rows']['seconds']:>9.2f}" if "keel_rows" in case else f"{'-':>9}"
         if evidently:
             ratio = keel["seconds"] / evidently["seconds"]
             e_drift = sum(evidently["drifted"].values())
             line += (
                 f"{evidently['seconds']:>8.2f} {evidently['peak_rss_mb']:>8.0f} | {ratio:>9.2f} | "
-                f"{case['agree']:>3}/{case['compared']:<3} | {k_drift} / {e_drift}"
+                f"{case['agree']:>3}/{case['compared']:<3} | {rollup} {raw} | {k_drift} / {e_drift}"
             )
         else:
-            line += f"{'-':>8} {'-':>8} | {'-':>9} | {'-':>7} | {k_drift} / -"
+            line += f"{'-':>8} {'-':>8} | {'-':>9} | {'-':>7} | {rollup} {raw} | {k_drift} / -"
         print(line, flush=True)
+    print(
+        "keel s: the report (what the scheduled task does at the end of a window); rollup s: the per-minute rollups "
+        "of the same rows, which the rollup task computes while the window's predictions arrive"
+    )
 
 
 def main() -> None:
@@ -352,6 +397,9 @@ def main() -> None:
         print(json.dumps(evidently_child(*args.evidently_child)))
         return
     sys.path.insert(0, str(ROOT))
+    if args.rollup_child:
+        print(json.dumps(rollup_child(args.rollup_child[0])))
+        return
     if args.keel_child:
         deployment_id, start, end = args.keel_child
         print(json.dumps(keel_child(int(deployment_id), start, end)))
