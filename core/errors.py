@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import status
@@ -150,6 +151,9 @@ def exception_handler(exc: Exception, ctx: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         body = problem(exc.status_code, exc.code, exc.title, exc.detail, exc.errors, **exc.extra)
         return Response(body, status=exc.status_code)
+    if isinstance(exc, ProtectedError | RestrictedError):
+        exc = _in_use(exc)
+        return Response(problem(409, exc.code, exc.title, exc.detail), status=409)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = drf_exceptions.ValidationError(detail)
@@ -175,6 +179,13 @@ def exception_handler(exc: Exception, ctx: dict[str, Any]) -> Response | None:
             body = problem(exc.status_code, getattr(exc.detail, "code", None) or code, title, detail_text)
         return Response(body, status=exc.status_code, headers=headers)
     return None
+
+
+def _in_use(exc: ProtectedError | RestrictedError) -> Conflict:
+    """A deletion that other objects still depend on (PROTECT / RESTRICT foreign keys) is a conflict, not a 500."""
+    blockers = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+    kinds = sorted({str(obj._meta.verbose_name_plural) for obj in blockers})
+    return Conflict(f"Still in use by {', '.join(kinds)}; remove or archive those first.")
 
 
 def json_problem_response(request: HttpRequest, status_code: int, detail: str) -> JsonResponse:
