@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, JsonResponse
@@ -205,6 +206,9 @@ def handler500(request: HttpRequest) -> JsonResponse:
 
 
 def handler400(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    # Django raises RequestDataTooBig (a SuspiciousOperation, hence here) for a body over DATA_UPLOAD_MAX_MEMORY_SIZE
+    if isinstance(exception, RequestDataTooBig):
+        return json_problem_response(request, 413, "The request body is over the size limit (KEEL_MAX_JSON_BYTES).")
     return json_problem_response(request, 400, str(exception) if exception else "Bad request")
 
 
