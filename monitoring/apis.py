@@ -83,7 +83,7 @@ class DriftReportListApi(_Api):
     filterset_fields = ["status", "variant", "dataset_drift"]
     ordering_fields = ["window_end", "created_at"]
 
-    @extend_schema(operation_id="drift_reports_list", tags=TAG)
+    @extend_schema(operation_id="drift_reports_list", tags=TAG, responses=DriftReportSerializer(many=True))
     def get(self, request: Request, project: str, deployment: str) -> Response:
         reports = DriftReport.objects.filter(deployment=self.deployment()).select_related("model_version")
         return self.listing(reports.order_by("-window_end"), DriftReportSerializer)
@@ -194,7 +194,7 @@ class ChannelListApi(_Api):
     serializer_class = ChannelSerializer
     queryset = NotificationChannel.objects.none()
 
-    @extend_schema(operation_id="channels_list", tags=TAG)
+    @extend_schema(operation_id="channels_list", tags=TAG, responses=ChannelSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
         return self.listing(NotificationChannel.objects.filter(project=self.project), ChannelSerializer)
 
@@ -230,7 +230,7 @@ class AlertRuleListApi(_Api):
     serializer_class = AlertRuleSerializer
     queryset = AlertRule.objects.none()
 
-    @extend_schema(operation_id="alert_rules_list", tags=TAG)
+    @extend_schema(operation_id="alert_rules_list", tags=TAG, responses=AlertRuleSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
         rules = AlertRule.objects.filter(project=self.project).select_related("deployment")
         return self.listing(rules.prefetch_related("channels"), AlertRuleSerializer)
@@ -296,7 +296,7 @@ class AlertListApi(_Api):
     filterset_fields = ["status", "severity"]
     ordering_fields = ["started_at"]
 
-    @extend_schema(operation_id="alerts_list", tags=TAG)
+    @extend_schema(operation_id="alerts_list", tags=TAG, responses=AlertSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
         found = Alert.objects.filter(rule__project=self.project).select_related("rule__deployment", "acknowledged_by")
         return self.listing(found.order_by("-started_at"), AlertSerializer)
@@ -317,7 +317,7 @@ class RetrainingPolicyListApi(_Api):
     serializer_class = RetrainingPolicySerializer
     queryset = RetrainingPolicy.objects.none()
 
-    @extend_schema(operation_id="retraining_policies_list", tags=TAG)
+    @extend_schema(operation_id="retraining_policies_list", tags=TAG, responses=RetrainingPolicySerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
         policies = RetrainingPolicy.objects.filter(project=self.project).select_related("deployment")
         return self.listing(policies.prefetch_related("alert_rules"), RetrainingPolicySerializer)
@@ -361,7 +361,7 @@ class RetrainingRunListApi(_Api):
     filterset_fields = ["status"]
     ordering_fields = ["created_at"]
 
-    @extend_schema(operation_id="retraining_runs_list", tags=TAG)
+    @extend_schema(operation_id="retraining_runs_list", tags=TAG, responses=RetrainingRunSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
         runs = RetrainingRun.objects.filter(policy__project=self.project).select_related(
             "policy", "training_job", "model_version", "champion_version", "dataset_version"
