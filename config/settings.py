@@ -232,6 +232,11 @@ REST_FRAMEWORK: dict[str, Any] = {
         "predict": env.rate("KEEL_THROTTLE_PREDICT", "120000/min"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [  # DRF's defaults, with a JSON parser that refuses deep nesting with a 400
+        "core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "URL_FORMAT_OVERRIDE": None,  # `format` is an ordinary query parameter (e.g. model cards as markdown)
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import connection, models, transaction
 
 from core import context
+from core.audit_chain import HASHED_FIELDS, event_hash, lock_key
 from core.models import AuditEvent, Project, User
 
 
@@ -47,8 +48,26 @@ def audit_record(
         event.path = ctx.path
         event.ip = ctx.ip
         event.user_agent = ctx.user_agent
-    event.save(force_insert=True)
+    with transaction.atomic():
+        _chain(event)
+        event.save(force_insert=True)
     return event
+
+
+def _chain(event: AuditEvent) -> None:
+    """Link ``event`` to the last event of its chain, holding the chain's lock until the transaction ends.
+
+    On Postgres a transaction-scoped advisory lock per chain serializes writers, so two concurrent transactions
+    cannot both read the same last event and fork the chain (SQLite serializes writers on its own).
+    """
+    chain = event.project_slug
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_key(chain)])
+    last = AuditEvent.objects.filter(project_slug=chain).order_by("-id").values_list("hash", flat=True).first()
+    event.prev_hash = last or ""
+    fields = {name: getattr(event, name) for name in HASHED_FIELDS}
+    event.hash = event_hash(fields, event.prev_hash)
 
 
 def audit_record_route(*, user: User | None, route: str, kwargs: dict[str, str], status_code: int) -> AuditEvent:

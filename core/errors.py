@@ -13,9 +13,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError as DbInterfaceError
 from django.db import OperationalError as DbOperationalError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, JsonResponse
 from redis import exceptions as redis_exceptions
 from rest_framework import exceptions as drf_exceptions
@@ -164,6 +166,9 @@ def exception_handler(exc: Exception, ctx: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         body = problem(exc.status_code, exc.code, exc.title, exc.detail, exc.errors, **exc.extra)
         return Response(body, status=exc.status_code)
+    if isinstance(exc, ProtectedError | RestrictedError):
+        exc = _in_use(exc)
+        return Response(problem(409, exc.code, exc.title, exc.detail), status=409)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = drf_exceptions.ValidationError(detail)
@@ -191,6 +196,13 @@ def exception_handler(exc: Exception, ctx: dict[str, Any]) -> Response | None:
     return None
 
 
+def _in_use(exc: ProtectedError | RestrictedError) -> Conflict:
+    """A deletion that other objects still depend on (PROTECT / RESTRICT foreign keys) is a conflict, not a 500."""
+    blockers = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+    kinds = sorted({str(obj._meta.verbose_name_plural) for obj in blockers})
+    return Conflict(f"Still in use by {', '.join(kinds)}; remove or archive those first.")
+
+
 def json_problem_response(request: HttpRequest, status_code: int, detail: str) -> JsonResponse:
     code, title = _DRF_TITLES.get(status_code, ("error", "Server error"))
     body = problem(status_code, code, title, detail)
@@ -208,6 +220,9 @@ def handler500(request: HttpRequest) -> JsonResponse:
 
 
 def handler400(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    # Django raises RequestDataTooBig (a SuspiciousOperation, hence here) for a body over DATA_UPLOAD_MAX_MEMORY_SIZE
+    if isinstance(exception, RequestDataTooBig):
+        return json_problem_response(request, 413, "The request body is over the size limit (KEEL_MAX_JSON_BYTES).")
     return json_problem_response(request, 400, str(exception) if exception else "Bad request")
 
 

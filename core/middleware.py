@@ -3,10 +3,12 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
+from urllib.parse import unquote
 
 from django.http import HttpRequest, HttpResponse
 
 from core import context
+from core.errors import json_problem_response
 
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -14,6 +16,14 @@ MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
+
+
+def _refuse_nul(request: HttpRequest) -> HttpResponse | None:
+    """A NUL character in the path or query string is a 400: no name, path or filter legitimately holds one, and
+    PostgreSQL text cannot store it (the query would fail with a server error)."""
+    if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
+        return json_problem_response(request, 400, "The request path or query string contains a NUL character.")
+    return None
 
 
 class RequestIdMiddleware:
@@ -30,11 +40,11 @@ class RequestIdMiddleware:
             method=request.method or "",
             path=request.path[:500],
             ip=client_ip(request),
-            user_agent=request.headers.get("User-Agent", "")[:300],
+            user_agent=request.headers.get("User-Agent", "").replace("\x00", "")[:300],
         )
         token = context.activate(ctx)
         try:
-            response = self.get_response(request)
+            response = _refuse_nul(request) or self.get_response(request)
         finally:
             context.deactivate(token)
         response["X-Request-ID"] = request_id

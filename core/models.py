@@ -134,10 +134,16 @@ class AuditEvent(models.Model):
     user_agent = models.CharField(max_length=300, blank=True)
     request_id = models.CharField(max_length=128, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Hash chain per project_slug (core/audit_chain.py); verified by `manage.py verify_audit`.
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["project", "-id"], name="audit_project_recent")]
+        indexes = [
+            models.Index(fields=["project", "-id"], name="audit_project_recent"),
+            models.Index(fields=["project_slug", "-id"], name="audit_chain_last"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_repr}"

@@ -110,9 +110,11 @@ def project_update(*, project: Project, user: User, **changes: Any) -> Project:
 
 
 @transaction.atomic
+@transaction.atomic
 def project_delete(*, project: Project, user: User) -> None:
+    """Delete a project and, in the same transaction, record it (a refused deletion leaves no event)."""
     audit_record(action="project.delete", actor=user, project=None, obj=project, data={"slug": project.slug})
-    project.delete()
+    project.delete()  # ProtectedError (datasets in use, models deployed): 409 from core/errors.py
 
 
 def _owner_count(project: Project) -> int:

@@ -15,7 +15,6 @@ from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -23,6 +22,7 @@ from core import context
 from core.api import ProjectAPIView
 from core.errors import NotFound, ValidationFailed
 from core.pagination import CursorPagination
+from core.parsers import JSONParser
 from core.roles import Action
 from core.throttling import PredictThrottle
 from serving import analysis, inference, runtime, services

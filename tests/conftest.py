@@ -12,6 +12,19 @@ from core.roles import Role
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Let test teardown flush the append-only audit table (core migration 0003); only in the test database."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            name = connection.ops.quote_name(connection.settings_dict["NAME"])
+            with connection.cursor() as cursor:
+                cursor.execute(f"ALTER DATABASE {name} SET keel.audit_allow_truncate = 'on'")
+            connection.close()  # new sessions read the database's settings
+
+
 @pytest.fixture(autouse=True)
 def _test_defaults(request, settings, tmp_path):
     """Unit tests run Celery tasks eagerly and store artifacts in a temporary folder; integration tests opt out."""

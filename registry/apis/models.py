@@ -10,12 +10,13 @@ from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import ProjectAPIView
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.parsers import JSONParser
 from core.roles import Action
 from core.storage import blob_read_verified
 from core.validation import checked_name

@@ -129,3 +129,22 @@ def test_project_create_makes_creator_owner_and_validates(team):
     assert bad.status_code == 400
     fields = {e["field"] for e in bad.json()["errors"]}
     assert {"slug", "acceptance_criteria[0].op"} <= fields
+
+
+def test_deleting_a_project_whose_data_is_in_use_is_a_conflict_not_a_server_error(team):
+    """A training job protects its dataset version (on_delete=PROTECT): 409 naming the blocker, nothing deleted."""
+    from registry.models import Dataset, DatasetVersion
+    from training.models import TrainingJob
+
+    dataset = Dataset.objects.create(project=team.project, name="kept")
+    version = DatasetVersion.objects.create(
+        dataset=dataset, number=1, sha256="0" * 64, size=1, format="csv", row_count=1, column_count=1
+    )
+    TrainingJob.objects.create(project=team.project, dataset_version=version, spec={}, time_limit=60)
+    events_before = AuditEvent.objects.count()
+    for url in (f"/api/v1/projects/{team.project.slug}/", f"/api/v1/projects/{team.project.slug}/datasets/kept/"):
+        response = team.client(Role.OWNER).delete(url)
+        assert response.status_code == 409, response.content
+        assert response.json()["detail"].startswith("Still in use by training jobs")
+    assert Project.objects.filter(pk=team.project.pk).exists() and Dataset.objects.filter(pk=dataset.pk).exists()
+    assert AuditEvent.objects.count() == events_before

@@ -1,0 +1,110 @@
+"""Hostile request bodies: every one is refused with a 4xx problem, quickly and without a server error.
+
+Non-finite numbers, JSON nested 100,000 levels deep, invalid UTF-8, NUL characters, the wrong content type (415)
+and JSON bodies over the limit (413), on the inference endpoint and on ordinary JSON endpoints of each app.
+(Dataset and model file uploads over the limit are covered in tests/registry.)
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.registry.models_helpers import make_version
+from tests.serving.conftest import deploy
+
+pytestmark = pytest.mark.django_db
+
+# Malformed JSON: always a 4xx.
+BODIES = {
+    "nan": b'{"name": NaN, "inputs": [{"mean_radius": NaN}]}',
+    "infinity": b'{"name": -Infinity, "inputs": [{"mean_radius": Infinity}]}',
+    "deep array": b"[" * 100_000 + b"]" * 100_000,
+    "deep object": b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+    "invalid utf-8": b'{"name": "\xff\xfe\xc3(", "inputs": [{"mean_radius": "\xff"}]}',
+    "truncated": b'{"name": "a',
+    "not json": b"\x00\x01\x02",
+}
+# Well-formed JSON with hostile values: never a 5xx (a lenient text field may take "inf" as text; numbers may not).
+VALUES = {
+    "overflow": b'{"name": 1e400, "threshold": 1e400, "value": -1e400, "inputs": [{"mean_radius": 1e400}]}',
+    "nul": b'{"name": "a\\u0000b", "description": "\\u0000", "inputs": [{"mean_radius": "\\u0000"}]}',
+}
+
+
+def _targets(team) -> list[tuple[str, str, str]]:
+    slug = team.project.slug
+    return [
+        ("editor", "POST", f"/api/v1/projects/{slug}/deployments/api/predict/"),
+        ("editor", "POST", f"/api/v1/projects/{slug}/deployments/api/feedback/"),
+        ("owner", "PATCH", f"/api/v1/projects/{slug}/"),
+        ("owner", "POST", "/api/v1/projects/"),
+        ("owner", "POST", "/api/v1/tokens/"),
+        ("editor", "POST", f"/api/v1/projects/{slug}/experiments/"),
+        ("editor", "POST", f"/api/v1/projects/{slug}/runs/"),
+        ("viewer", "POST", f"/api/v1/projects/{slug}/runs/search"),
+        ("editor", "POST", f"/api/v1/projects/{slug}/training-jobs/"),
+        ("maintainer", "POST", f"/api/v1/projects/{slug}/deployments/"),
+        ("maintainer", "POST", f"/api/v1/projects/{slug}/alert-rules/"),
+        ("maintainer", "POST", f"/api/v1/projects/{slug}/webhooks/"),
+    ]
+
+
+@pytest.fixture
+def served(team):
+    from registry.models import ModelVersion
+
+    version = make_version(team.project, team.users["editor"])
+    ModelVersion.objects.filter(pk=version.pk).update(approval="approved")
+    assert deploy(team).status_code == 201
+    return team
+
+
+def test_hostile_json_bodies_are_4xx_problems(served):
+    team = served
+    problems = []
+    for role, method, url in _targets(team):
+        client = team.client(role)
+        client.raise_request_exception = False
+        for name, body in BODIES.items():
+            response = client.generic(method, url, body, content_type="application/json")
+            if not 400 <= response.status_code < 500 or response.json().get("status") != response.status_code:
+                problems.append(f"{name}: {method} {url} -> {response.status_code} {response.content[:120]!r}")
+        for name, body in VALUES.items():
+            response = client.generic(method, url, body, content_type="application/json")
+            if response.status_code >= 500:
+                problems.append(f"{name}: {method} {url} -> {response.status_code} {response.content[:120]!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_deep_nesting_is_a_parse_error_naming_the_cause(team):
+    body = b"[" * 100_000 + b"]" * 100_000
+    response = team.client("owner").generic("PATCH", f"/api/v1/projects/{team.project.slug}/", body, "application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "JSON parse error - nested too deeply"
+
+
+def test_nul_in_the_path_or_query_is_a_400_not_a_database_error(team):
+    client = team.client("editor")
+    client.raise_request_exception = False
+    for url in (
+        f"/api/v1/projects/{team.project.slug}/datasets/a%00b/",
+        f"/api/v1/projects/{team.project.slug}/runs/?experiment=a%00b",
+    ):
+        response = client.get(url)
+        assert response.status_code == 400, (url, response.content)
+        assert "NUL" in response.json()["detail"]
+
+
+def test_wrong_content_type_is_415_and_json_over_the_limit_is_413(served, settings):
+    team = served
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4096
+    big = b'{"name": "' + b"x" * 8192 + b'"}'
+    for role, method, url in _targets(team):
+        client = team.client(role)
+        client.raise_request_exception = False
+        wrong = client.generic(method, url, b"name=x", content_type="text/plain")
+        assert wrong.status_code == 415, (url, wrong.content)
+        xml = client.generic(method, url, b"<name>x</name>", content_type="application/xml")
+        assert xml.status_code == 415, (url, xml.content)
+        too_big = client.generic(method, url, big, content_type="application/json")
+        assert too_big.status_code == 413, (url, too_big.status_code, too_big.content[:200])
