@@ -4,6 +4,7 @@ from .ab_variant_request import AbVariantRequest
 from .acceptance_criterion import AcceptanceCriterion
 from .acceptance_criterion_op_enum import AcceptanceCriterionOpEnum
 from .acceptance_criterion_request import AcceptanceCriterionRequest
+from .action_enum import ActionEnum
 from .alert import Alert
 from .alert_rule import AlertRule
 from .alert_rule_write_request import AlertRuleWriteRequest
@@ -16,6 +17,8 @@ from .alias_set_request import AliasSetRequest
 from .api_token import ApiToken
 from .api_token_create_request import ApiTokenCreateRequest
 from .api_token_issued import ApiTokenIssued
+from .api_version_enum import ApiVersionEnum
+from .apply import Apply
 from .approval_decision_request import ApprovalDecisionRequest
 from .approval_enum import ApprovalEnum
 from .approval_request import ApprovalRequest
@@ -23,7 +26,10 @@ from .approval_request_create_request import ApprovalRequestCreateRequest
 from .approval_status_enum import ApprovalStatusEnum
 from .artifact_format_enum import ArtifactFormatEnum
 from .audit_event import AuditEvent
+from .change import Change
+from .change_changes import ChangeChanges
 from .change_enum import ChangeEnum
+from .change_kind_enum import ChangeKindEnum
 from .channel import Channel
 from .channel_create_request import ChannelCreateRequest
 from .channel_create_request_config import ChannelCreateRequestConfig
@@ -35,6 +41,42 @@ from .column_change_changes import ColumnChangeChanges
 from .column_kind_enum import ColumnKindEnum
 from .column_role_enum import ColumnRoleEnum
 from .comparison_op_enum import ComparisonOpEnum
+from .config_alert_rule import ConfigAlertRule
+from .config_alert_rule_request import ConfigAlertRuleRequest
+from .config_channel import ConfigChannel
+from .config_channel_config import ConfigChannelConfig
+from .config_channel_request import ConfigChannelRequest
+from .config_channel_request_config import ConfigChannelRequestConfig
+from .config_dataset import ConfigDataset
+from .config_dataset_request import ConfigDatasetRequest
+from .config_dataset_request_tags import ConfigDatasetRequestTags
+from .config_dataset_tags import ConfigDatasetTags
+from .config_deployment import ConfigDeployment
+from .config_deployment_request import ConfigDeploymentRequest
+from .config_document import ConfigDocument
+from .config_document_request import ConfigDocumentRequest
+from .config_drift import ConfigDrift
+from .config_drift_options import ConfigDriftOptions
+from .config_drift_request import ConfigDriftRequest
+from .config_drift_request_options import ConfigDriftRequestOptions
+from .config_member import ConfigMember
+from .config_member_request import ConfigMemberRequest
+from .config_policy import ConfigPolicy
+from .config_policy_request import ConfigPolicyRequest
+from .config_project import ConfigProject
+from .config_project_request import ConfigProjectRequest
+from .config_retraining_policy import ConfigRetrainingPolicy
+from .config_retraining_policy_request import ConfigRetrainingPolicyRequest
+from .config_retraining_policy_request_rollout import ConfigRetrainingPolicyRequestRollout
+from .config_retraining_policy_request_spec import ConfigRetrainingPolicyRequestSpec
+from .config_retraining_policy_rollout import ConfigRetrainingPolicyRollout
+from .config_retraining_policy_spec import ConfigRetrainingPolicySpec
+from .config_rule import ConfigRule
+from .config_rule_params import ConfigRuleParams
+from .config_rule_request import ConfigRuleRequest
+from .config_rule_request_params import ConfigRuleRequestParams
+from .config_variant import ConfigVariant
+from .config_variant_request import ConfigVariantRequest
 from .dataset import Dataset
 from .dataset_create_request import DatasetCreateRequest
 from .dataset_create_request_tags import DatasetCreateRequestTags
@@ -52,12 +94,16 @@ from .deploy_request import DeployRequest
 from .deployment import Deployment
 from .deployment_create_request import DeploymentCreateRequest
 from .deployment_predictions_export_format import DeploymentPredictionsExportFormat
+from .document_request_request import DocumentRequestRequest
 from .drift_config import DriftConfig
 from .drift_config_request import DriftConfigRequest
 from .drift_report import DriftReport
 from .drift_report_create_request import DriftReportCreateRequest
 from .drift_report_status_enum import DriftReportStatusEnum
 from .drift_reports_list_status import DriftReportsListStatus
+from .erased_export import ErasedExport
+from .erasure_receipt import ErasureReceipt
+from .erasure_request_request import ErasureRequestRequest
 from .evaluation import Evaluation
 from .evaluation_metrics import EvaluationMetrics
 from .event_types_enum import EventTypesEnum
@@ -65,9 +111,11 @@ from .experiment import Experiment
 from .experiment_create_request import ExperimentCreateRequest
 from .experiment_create_request_tags import ExperimentCreateRequestTags
 from .experiment_tags import ExperimentTags
+from .export import Export
 from .feedback_batch_request import FeedbackBatchRequest
 from .feedback_item_request import FeedbackItemRequest
 from .feedback_result import FeedbackResult
+from .field_change import FieldChange
 from .field_error import FieldError
 from .frequency import Frequency
 from .guardrails_request import GuardrailsRequest
@@ -76,8 +124,12 @@ from .health_check import HealthCheck
 from .health_checks import HealthChecks
 from .health_enum import HealthEnum
 from .json_object import JsonObject
+from .key_enum import KeyEnum
 from .lifecycle_filter_enum import LifecycleFilterEnum
 from .lifecycle_stage_enum import LifecycleStageEnum
+from .load_test import LoadTest
+from .load_test_request_request import LoadTestRequestRequest
+from .load_test_status_enum import LoadTestStatusEnum
 from .member_role_enum import MemberRoleEnum
 from .membership import Membership
 from .membership_set_request import MembershipSetRequest
@@ -154,13 +206,17 @@ from .patched_run_update_request import PatchedRunUpdateRequest
 from .patched_validation_rule_update_request import PatchedValidationRuleUpdateRequest
 from .patched_validation_rule_update_request_params import PatchedValidationRuleUpdateRequestParams
 from .patched_webhook_update_request import PatchedWebhookUpdateRequest
+from .plan import Plan
 from .policy import Policy
 from .policy_request import PolicyRequest
 from .predict_request import PredictRequest
 from .predict_request_inputs_item import PredictRequestInputsItem
 from .predict_response import PredictResponse
 from .predict_response_explanations_item import PredictResponseExplanationsItem
+from .prediction_export import PredictionExport
 from .prediction_log import PredictionLog
+from .prediction_log_policy import PredictionLogPolicy
+from .prediction_log_policy_request import PredictionLogPolicyRequest
 from .preview import Preview
 from .preview_rows_item import PreviewRowsItem
 from .problem import Problem
@@ -172,6 +228,9 @@ from .project import Project
 from .project_create_request import ProjectCreateRequest
 from .projects_list_task_type import ProjectsListTaskType
 from .promote_request import PromoteRequest
+from .readiness import Readiness
+from .readiness_item import ReadinessItem
+from .readiness_item_evidence import ReadinessItemEvidence
 from .ready import Ready
 from .registered_model import RegisteredModel
 from .registered_model_aliases import RegisteredModelAliases
@@ -240,6 +299,7 @@ from .simulate_request import SimulateRequest
 from .source_enum import SourceEnum
 from .stat_change import StatChange
 from .strategy_enum import StrategyEnum
+from .target_enum import TargetEnum
 from .task_type_enum import TaskTypeEnum
 from .training_job import TrainingJob
 from .training_job_status_enum import TrainingJobStatusEnum
@@ -268,6 +328,7 @@ __all__ = (
     "AcceptanceCriterion",
     "AcceptanceCriterionOpEnum",
     "AcceptanceCriterionRequest",
+    "ActionEnum",
     "Alert",
     "AlertRule",
     "AlertRuleWriteRequest",
@@ -280,6 +341,8 @@ __all__ = (
     "ApiToken",
     "ApiTokenCreateRequest",
     "ApiTokenIssued",
+    "ApiVersionEnum",
+    "Apply",
     "ApprovalDecisionRequest",
     "ApprovalEnum",
     "ApprovalRequest",
@@ -287,7 +350,10 @@ __all__ = (
     "ApprovalStatusEnum",
     "ArtifactFormatEnum",
     "AuditEvent",
+    "Change",
+    "ChangeChanges",
     "ChangeEnum",
+    "ChangeKindEnum",
     "Channel",
     "ChannelCreateRequest",
     "ChannelCreateRequestConfig",
@@ -299,6 +365,42 @@ __all__ = (
     "ColumnKindEnum",
     "ColumnRoleEnum",
     "ComparisonOpEnum",
+    "ConfigAlertRule",
+    "ConfigAlertRuleRequest",
+    "ConfigChannel",
+    "ConfigChannelConfig",
+    "ConfigChannelRequest",
+    "ConfigChannelRequestConfig",
+    "ConfigDataset",
+    "ConfigDatasetRequest",
+    "ConfigDatasetRequestTags",
+    "ConfigDatasetTags",
+    "ConfigDeployment",
+    "ConfigDeploymentRequest",
+    "ConfigDocument",
+    "ConfigDocumentRequest",
+    "ConfigDrift",
+    "ConfigDriftOptions",
+    "ConfigDriftRequest",
+    "ConfigDriftRequestOptions",
+    "ConfigMember",
+    "ConfigMemberRequest",
+    "ConfigPolicy",
+    "ConfigPolicyRequest",
+    "ConfigProject",
+    "ConfigProjectRequest",
+    "ConfigRetrainingPolicy",
+    "ConfigRetrainingPolicyRequest",
+    "ConfigRetrainingPolicyRequestRollout",
+    "ConfigRetrainingPolicyRequestSpec",
+    "ConfigRetrainingPolicyRollout",
+    "ConfigRetrainingPolicySpec",
+    "ConfigRule",
+    "ConfigRuleParams",
+    "ConfigRuleRequest",
+    "ConfigRuleRequestParams",
+    "ConfigVariant",
+    "ConfigVariantRequest",
     "Dataset",
     "DatasetCreateRequest",
     "DatasetCreateRequestTags",
@@ -316,12 +418,16 @@ __all__ = (
     "DeploymentCreateRequest",
     "DeploymentPredictionsExportFormat",
     "DeployRequest",
+    "DocumentRequestRequest",
     "DriftConfig",
     "DriftConfigRequest",
     "DriftReport",
     "DriftReportCreateRequest",
     "DriftReportsListStatus",
     "DriftReportStatusEnum",
+    "ErasedExport",
+    "ErasureReceipt",
+    "ErasureRequestRequest",
     "Evaluation",
     "EvaluationMetrics",
     "EventTypesEnum",
@@ -329,9 +435,11 @@ __all__ = (
     "ExperimentCreateRequest",
     "ExperimentCreateRequestTags",
     "ExperimentTags",
+    "Export",
     "FeedbackBatchRequest",
     "FeedbackItemRequest",
     "FeedbackResult",
+    "FieldChange",
     "FieldError",
     "Frequency",
     "GuardrailsRequest",
@@ -340,8 +448,12 @@ __all__ = (
     "HealthChecks",
     "HealthEnum",
     "JsonObject",
+    "KeyEnum",
     "LifecycleFilterEnum",
     "LifecycleStageEnum",
+    "LoadTest",
+    "LoadTestRequestRequest",
+    "LoadTestStatusEnum",
     "MemberRoleEnum",
     "Membership",
     "MembershipSetRequest",
@@ -418,9 +530,13 @@ __all__ = (
     "PatchedValidationRuleUpdateRequest",
     "PatchedValidationRuleUpdateRequestParams",
     "PatchedWebhookUpdateRequest",
+    "Plan",
     "Policy",
     "PolicyRequest",
+    "PredictionExport",
     "PredictionLog",
+    "PredictionLogPolicy",
+    "PredictionLogPolicyRequest",
     "PredictRequest",
     "PredictRequestInputsItem",
     "PredictResponse",
@@ -436,6 +552,9 @@ __all__ = (
     "ProjectCreateRequest",
     "ProjectsListTaskType",
     "PromoteRequest",
+    "Readiness",
+    "ReadinessItem",
+    "ReadinessItemEvidence",
     "Ready",
     "RegisteredModel",
     "RegisteredModelAliases",
@@ -504,6 +623,7 @@ __all__ = (
     "SourceEnum",
     "StatChange",
     "StrategyEnum",
+    "TargetEnum",
     "TaskTypeEnum",
     "TrainingJob",
     "TrainingJobsListStatus",

@@ -19,7 +19,7 @@ class DriftReportCreateRequest:
         window_minutes (int | Unset): The window ending now (default: the drift config's).
         window_start (datetime.datetime | Unset):
         window_end (datetime.datetime | Unset):
-        variant (str | Unset):  Default: ''.
+        variant (str | Unset): Empty: all live traffic. Default: ''.
     """
 
     window_minutes: int | Unset = UNSET

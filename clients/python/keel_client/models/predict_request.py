@@ -23,6 +23,8 @@ class PredictRequest:
         columns (list[str] | Unset):
         data (list[list[Any]] | Unset):
         routing_key (str | Unset): Sticky routing: the same key always gets the same variant.
+        subject_id (None | str | Unset): Whose data this prediction is about; every row logged with it can be erased on
+            request.
         explain (bool | Unset):  Default: False.
     """
 
@@ -30,6 +32,7 @@ class PredictRequest:
     columns: list[str] | Unset = UNSET
     data: list[list[Any]] | Unset = UNSET
     routing_key: str | Unset = UNSET
+    subject_id: None | str | Unset = UNSET
     explain: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -55,6 +58,12 @@ class PredictRequest:
 
         routing_key = self.routing_key
 
+        subject_id: None | str | Unset
+        if isinstance(self.subject_id, Unset):
+            subject_id = UNSET
+        else:
+            subject_id = self.subject_id
+
         explain = self.explain
 
         field_dict: dict[str, Any] = {}
@@ -68,6 +77,8 @@ class PredictRequest:
             field_dict["data"] = data
         if routing_key is not UNSET:
             field_dict["routing_key"] = routing_key
+        if subject_id is not UNSET:
+            field_dict["subject_id"] = subject_id
         if explain is not UNSET:
             field_dict["explain"] = explain
 
@@ -100,6 +111,15 @@ class PredictRequest:
 
         routing_key = d.pop("routing_key", UNSET)
 
+        def _parse_subject_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        subject_id = _parse_subject_id(d.pop("subject_id", UNSET))
+
         explain = d.pop("explain", UNSET)
 
         predict_request = cls(
@@ -107,6 +127,7 @@ class PredictRequest:
             columns=columns,
             data=data,
             routing_key=routing_key,
+            subject_id=subject_id,
             explain=explain,
         )
 

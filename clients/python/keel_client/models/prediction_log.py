@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -27,6 +27,7 @@ class PredictionLog:
         created_at (datetime.datetime | Unset):
         caller (str | Unset):
         routing_key (str | Unset):
+        subject_id (None | str | Unset):
         outputs (Any | Unset):
         is_error (bool | Unset):
         error (str | Unset):
@@ -44,6 +45,7 @@ class PredictionLog:
     created_at: datetime.datetime | Unset = UNSET
     caller: str | Unset = UNSET
     routing_key: str | Unset = UNSET
+    subject_id: None | str | Unset = UNSET
     outputs: Any | Unset = UNSET
     is_error: bool | Unset = UNSET
     error: str | Unset = UNSET
@@ -76,6 +78,12 @@ class PredictionLog:
 
         routing_key = self.routing_key
 
+        subject_id: None | str | Unset
+        if isinstance(self.subject_id, Unset):
+            subject_id = UNSET
+        else:
+            subject_id = self.subject_id
+
         outputs = self.outputs
 
         is_error = self.is_error
@@ -106,6 +114,8 @@ class PredictionLog:
             field_dict["caller"] = caller
         if routing_key is not UNSET:
             field_dict["routing_key"] = routing_key
+        if subject_id is not UNSET:
+            field_dict["subject_id"] = subject_id
         if outputs is not UNSET:
             field_dict["outputs"] = outputs
         if is_error is not UNSET:
@@ -152,6 +162,15 @@ class PredictionLog:
 
         routing_key = d.pop("routing_key", UNSET)
 
+        def _parse_subject_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        subject_id = _parse_subject_id(d.pop("subject_id", UNSET))
+
         outputs = d.pop("outputs", UNSET)
 
         is_error = d.pop("is_error", UNSET)
@@ -173,6 +192,7 @@ class PredictionLog:
             created_at=created_at,
             caller=caller,
             routing_key=routing_key,
+            subject_id=subject_id,
             outputs=outputs,
             is_error=is_error,
             error=error,

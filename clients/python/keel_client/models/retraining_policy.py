@@ -27,8 +27,8 @@ class RetrainingPolicy:
         enabled (bool | Unset):
         trigger (TriggerEnum | Unset): * `alert` - Alert
             * `schedule` - Schedule
-            * `new_data` - New Data
-        schedule_minutes (int | None | Unset):
+            * `new_dataset` - New Dataset
+        schedule_minutes (int | None | Unset): For the schedule trigger: retrain every this many minutes.
         include_feedback (bool | Unset): Append labelled feedback rows to the data.
         rollout (Any | Unset):
         min_interval_minutes (int | Unset):

@@ -29,9 +29,9 @@ class RetrainingPolicyWriteRequest:
         enabled (bool | Unset):  Default: True.
         trigger (TriggerEnum | Unset): * `alert` - Alert
             * `schedule` - Schedule
-            * `new_data` - New Data Default: TriggerEnum.ALERT.
+            * `new_dataset` - New Dataset Default: TriggerEnum.ALERT.
         alert_rules (list[str] | Unset):
-        schedule_minutes (int | None | Unset):
+        schedule_minutes (int | None | Unset): Required for the schedule trigger (slots aligned to the epoch).
         include_feedback (bool | Unset):  Default: False.
         rollout (RetrainingPolicyWriteRequestRollout | Unset):
         min_interval_minutes (int | Unset):  Default: 60.

@@ -29,6 +29,7 @@ class RetrainingRun:
             * `rolled_back` - Rolled Back
             * `failed` - Failed
         trigger (Any | Unset):
+        trigger_key (str | Unset):
         dataset_version (int | None | Unset):
         training_job (None | Unset | UUID):
         model_version (int | None | Unset):
@@ -43,6 +44,7 @@ class RetrainingRun:
     policy: str
     status: RetrainingRunStatusEnum | Unset = UNSET
     trigger: Any | Unset = UNSET
+    trigger_key: str | Unset = UNSET
     dataset_version: int | None | Unset = UNSET
     training_job: None | Unset | UUID = UNSET
     model_version: int | None | Unset = UNSET
@@ -63,6 +65,8 @@ class RetrainingRun:
             status = self.status.value
 
         trigger = self.trigger
+
+        trigger_key = self.trigger_key
 
         dataset_version: int | None | Unset
         if isinstance(self.dataset_version, Unset):
@@ -118,6 +122,8 @@ class RetrainingRun:
             field_dict["status"] = status
         if trigger is not UNSET:
             field_dict["trigger"] = trigger
+        if trigger_key is not UNSET:
+            field_dict["trigger_key"] = trigger_key
         if dataset_version is not UNSET:
             field_dict["dataset_version"] = dataset_version
         if training_job is not UNSET:
@@ -152,6 +158,8 @@ class RetrainingRun:
             status = RetrainingRunStatusEnum(_status)
 
         trigger = d.pop("trigger", UNSET)
+
+        trigger_key = d.pop("trigger_key", UNSET)
 
         def _parse_dataset_version(data: object) -> int | None | Unset:
             if data is None:
@@ -230,6 +238,7 @@ class RetrainingRun:
             policy=policy,
             status=status,
             trigger=trigger,
+            trigger_key=trigger_key,
             dataset_version=dataset_version,
             training_job=training_job,
             model_version=model_version,

@@ -3,7 +3,7 @@ from enum import StrEnum
 
 class TriggerEnum(StrEnum):
     ALERT = "alert"
-    NEW_DATA = "new_data"
+    NEW_DATASET = "new_dataset"
     SCHEDULE = "schedule"
 
     def __str__(self) -> str:

@@ -20,6 +20,7 @@ def _get_kwargs(
     ordering: str | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
+    per_variant: bool | Unset = UNSET,
     status: DriftReportsListStatus | Unset = UNSET,
     variant: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -33,6 +34,8 @@ def _get_kwargs(
     params["page"] = page
 
     params["page_size"] = page_size
+
+    params["per_variant"] = per_variant
 
     json_status: str | Unset = UNSET
     if not isinstance(status, Unset):
@@ -115,6 +118,7 @@ def sync_detailed(
     ordering: str | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
+    per_variant: bool | Unset = UNSET,
     status: DriftReportsListStatus | Unset = UNSET,
     variant: str | Unset = UNSET,
 ) -> Response[PaginatedDriftReportList | Problem]:
@@ -126,6 +130,7 @@ def sync_detailed(
         ordering (str | Unset):
         page (int | Unset):
         page_size (int | Unset):
+        per_variant (bool | Unset):
         status (DriftReportsListStatus | Unset):
         variant (str | Unset):
 
@@ -144,6 +149,7 @@ def sync_detailed(
         ordering=ordering,
         page=page,
         page_size=page_size,
+        per_variant=per_variant,
         status=status,
         variant=variant,
     )
@@ -164,6 +170,7 @@ def sync(
     ordering: str | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
+    per_variant: bool | Unset = UNSET,
     status: DriftReportsListStatus | Unset = UNSET,
     variant: str | Unset = UNSET,
 ) -> PaginatedDriftReportList | Problem | None:
@@ -175,6 +182,7 @@ def sync(
         ordering (str | Unset):
         page (int | Unset):
         page_size (int | Unset):
+        per_variant (bool | Unset):
         status (DriftReportsListStatus | Unset):
         variant (str | Unset):
 
@@ -194,6 +202,7 @@ def sync(
         ordering=ordering,
         page=page,
         page_size=page_size,
+        per_variant=per_variant,
         status=status,
         variant=variant,
     ).parsed
@@ -208,6 +217,7 @@ async def asyncio_detailed(
     ordering: str | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
+    per_variant: bool | Unset = UNSET,
     status: DriftReportsListStatus | Unset = UNSET,
     variant: str | Unset = UNSET,
 ) -> Response[PaginatedDriftReportList | Problem]:
@@ -219,6 +229,7 @@ async def asyncio_detailed(
         ordering (str | Unset):
         page (int | Unset):
         page_size (int | Unset):
+        per_variant (bool | Unset):
         status (DriftReportsListStatus | Unset):
         variant (str | Unset):
 
@@ -237,6 +248,7 @@ async def asyncio_detailed(
         ordering=ordering,
         page=page,
         page_size=page_size,
+        per_variant=per_variant,
         status=status,
         variant=variant,
     )
@@ -255,6 +267,7 @@ async def asyncio(
     ordering: str | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
+    per_variant: bool | Unset = UNSET,
     status: DriftReportsListStatus | Unset = UNSET,
     variant: str | Unset = UNSET,
 ) -> PaginatedDriftReportList | Problem | None:
@@ -266,6 +279,7 @@ async def asyncio(
         ordering (str | Unset):
         page (int | Unset):
         page_size (int | Unset):
+        per_variant (bool | Unset):
         status (DriftReportsListStatus | Unset):
         variant (str | Unset):
 
@@ -286,6 +300,7 @@ async def asyncio(
             ordering=ordering,
             page=page,
             page_size=page_size,
+            per_variant=per_variant,
             status=status,
             variant=variant,
         )

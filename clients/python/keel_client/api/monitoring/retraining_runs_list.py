@@ -18,6 +18,7 @@ def _get_kwargs(
     ordering: str | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
+    policy: int | Unset = UNSET,
     status: RetrainingRunsListStatus | Unset = UNSET,
 ) -> dict[str, Any]:
 
@@ -28,6 +29,8 @@ def _get_kwargs(
     params["page"] = page
 
     params["page_size"] = page_size
+
+    params["policy"] = policy
 
     json_status: str | Unset = UNSET
     if not isinstance(status, Unset):
@@ -105,6 +108,7 @@ def sync_detailed(
     ordering: str | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
+    policy: int | Unset = UNSET,
     status: RetrainingRunsListStatus | Unset = UNSET,
 ) -> Response[PaginatedRetrainingRunList | Problem]:
     """
@@ -113,6 +117,7 @@ def sync_detailed(
         ordering (str | Unset):
         page (int | Unset):
         page_size (int | Unset):
+        policy (int | Unset):
         status (RetrainingRunsListStatus | Unset):
 
     Raises:
@@ -128,6 +133,7 @@ def sync_detailed(
         ordering=ordering,
         page=page,
         page_size=page_size,
+        policy=policy,
         status=status,
     )
 
@@ -145,6 +151,7 @@ def sync(
     ordering: str | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
+    policy: int | Unset = UNSET,
     status: RetrainingRunsListStatus | Unset = UNSET,
 ) -> PaginatedRetrainingRunList | Problem | None:
     """
@@ -153,6 +160,7 @@ def sync(
         ordering (str | Unset):
         page (int | Unset):
         page_size (int | Unset):
+        policy (int | Unset):
         status (RetrainingRunsListStatus | Unset):
 
     Raises:
@@ -169,6 +177,7 @@ def sync(
         ordering=ordering,
         page=page,
         page_size=page_size,
+        policy=policy,
         status=status,
     ).parsed
 
@@ -180,6 +189,7 @@ async def asyncio_detailed(
     ordering: str | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
+    policy: int | Unset = UNSET,
     status: RetrainingRunsListStatus | Unset = UNSET,
 ) -> Response[PaginatedRetrainingRunList | Problem]:
     """
@@ -188,6 +198,7 @@ async def asyncio_detailed(
         ordering (str | Unset):
         page (int | Unset):
         page_size (int | Unset):
+        policy (int | Unset):
         status (RetrainingRunsListStatus | Unset):
 
     Raises:
@@ -203,6 +214,7 @@ async def asyncio_detailed(
         ordering=ordering,
         page=page,
         page_size=page_size,
+        policy=policy,
         status=status,
     )
 
@@ -218,6 +230,7 @@ async def asyncio(
     ordering: str | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
+    policy: int | Unset = UNSET,
     status: RetrainingRunsListStatus | Unset = UNSET,
 ) -> PaginatedRetrainingRunList | Problem | None:
     """
@@ -226,6 +239,7 @@ async def asyncio(
         ordering (str | Unset):
         page (int | Unset):
         page_size (int | Unset):
+        policy (int | Unset):
         status (RetrainingRunsListStatus | Unset):
 
     Raises:
@@ -243,6 +257,7 @@ async def asyncio(
             ordering=ordering,
             page=page,
             page_size=page_size,
+            policy=policy,
             status=status,
         )
     ).parsed

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="ErasedExport")
+
+
+@_attrs_define
+class ErasedExport:
+    """
+    Attributes:
+        export (int):
+        rows_removed (int):
+        sha256 (str):
+    """
+
+    export: int
+    rows_removed: int
+    sha256: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        export = self.export
+
+        rows_removed = self.rows_removed
+
+        sha256 = self.sha256
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "export": export,
+                "rows_removed": rows_removed,
+                "sha256": sha256,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        export = d.pop("export")
+
+        rows_removed = d.pop("rows_removed")
+
+        sha256 = d.pop("sha256")
+
+        erased_export = cls(
+            export=export,
+            rows_removed=rows_removed,
+            sha256=sha256,
+        )
+
+        erased_export.additional_properties = d
+        return erased_export
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
