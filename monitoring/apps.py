@@ -11,6 +11,7 @@ class MonitoringConfig(AppConfig):
         from registry import hooks
 
         hooks.dataset_version_created.connect(_dataset_version_created, dispatch_uid="monitoring.new_dataset")
+        hooks.model_renamed.connect(_model_renamed, dispatch_uid="monitoring.model_renamed")
 
 
 def _dataset_version_created(sender: Any, version_id: int, status: str, **kwargs: Any) -> None:
@@ -20,3 +21,10 @@ def _dataset_version_created(sender: Any, version_id: int, status: str, **kwargs
 
     if status == "valid" and policies_waiting_for(version_id).exists():
         retrain_on_new_dataset_version.delay(version_id)
+
+
+def _model_renamed(sender: Any, project_id: int, old_name: str, new_name: str, **kwargs: Any) -> None:
+    """Retraining policies register candidates into the renamed model under its new name (same transaction)."""
+    from monitoring.models import RetrainingPolicy
+
+    RetrainingPolicy.objects.filter(project_id=project_id, model_name=old_name).update(model_name=new_name)

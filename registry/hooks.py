@@ -31,3 +31,9 @@ blob_references = Signal()
 
 def blob_used_elsewhere(sha: str) -> bool:
     return any(response for _receiver, response in blob_references.send(sender=None, sha=sha))
+
+
+# sender=RegisteredModel class; kwargs: project_id, old_name, new_name. Sent INSIDE the renaming transaction (not on
+# commit, unlike the others) so that references by name elsewhere (training jobs that register into a model,
+# retraining policies) move in the same transaction, or not at all.
+model_renamed = Signal()

@@ -111,17 +111,19 @@ class RegisteredModelSearch(MlflowView):
 
 
 class RegisteredModelRename(MlflowView):
-    """Keel model names are stable identifiers: training jobs and retraining policies register into a model by
-    its name, so a rename would silently start a new model. Renaming is not supported."""
+    """Rename a registered model: versions, aliases and lineage stay with it; training jobs and retraining
+    policies that register into it by name follow (registry.services.models.registered_model_rename)."""
 
     access = {"POST": Action.WRITE}
 
     def post(self, request: Request) -> Response:
-        _model(self, self.body().get("name"))
-        raise errors.MlflowError(
-            errors.NOT_IMPLEMENTED,
-            "Keel does not rename registered models (training jobs and retraining policies refer to them by name).",
-        )
+        data = self.body()
+        model = _model(self, data.get("name"))
+        new_name = string(data, "new_name")
+        if not new_name:
+            raise errors.MlflowError(errors.INVALID_PARAMETER_VALUE, "Missing value for required parameter 'new_name'.")
+        model = model_services.registered_model_rename(model=model, user=self.user, new_name=new_name)
+        return ok({"registered_model": _registered(model)})
 
 
 class RegisteredModelUpdate(MlflowView):

@@ -17,6 +17,7 @@ from core.models import Project, User
 from core.roles import Action, role_allows
 from core.storage import IntegrityError as BlobIntegrityError
 from core.storage import blob_exists, blob_put_bytes, blob_read_verified
+from core.validation import checked_name
 from registry import events, hooks, model_io
 from registry.models import (
     AliasEvent,
@@ -115,6 +116,28 @@ def registered_model_update(*, model: RegisteredModel, user: User, **changes: An
             setattr(model, key, changes[key])
     model.save()
     audit_record(action="model.update", actor=user, project=model.project, obj=model, data=changes)
+    return model
+
+
+@transaction.atomic
+def registered_model_rename(*, model: RegisteredModel, user: User, new_name: str) -> RegisteredModel:
+    """Rename a registered model; versions, aliases and lineage stay with it, and every reference by name in other
+    apps (training jobs, retraining policies) follows in the same transaction."""
+    checked_name("new_name", new_name)
+    if new_name == model.name:
+        return model
+    if RegisteredModel.objects.filter(project=model.project, name=new_name).exists():
+        raise Conflict(
+            f"A model named {new_name!r} already exists.",
+            errors=[{"field": "new_name", "message": "already exists", "code": "unique"}],
+        )
+    old_name = model.name
+    model.name = new_name
+    model.save(update_fields=["name", "updated_at"])
+    hooks.model_renamed.send(sender=RegisteredModel, project_id=model.project_id, old_name=old_name, new_name=new_name)
+    audit_record(
+        action="model.rename", actor=user, project=model.project, obj=model, data={"from": old_name, "to": new_name}
+    )
     return model
 
 

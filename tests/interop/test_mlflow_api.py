@@ -112,6 +112,38 @@ def test_unknown_endpoints_answer_endpoint_not_found_json(editor):
     )
 
 
+def test_rename_moves_the_model_and_every_reference_by_name(team, editor):
+    from registry.models import RegisteredModel
+    from training.models import TrainingJob
+
+    assert post(editor, "registered-models/create", {"name": "churn"}).status_code == 200
+    assert post(editor, "registered-models/create", {"name": "taken"}).status_code == 200
+    from registry.models import DatasetVersion
+
+    assert upload(team.client("editor"), team.project.slug, "iris", csv_bytes(iris_like())).status_code == 201
+    version = DatasetVersion.objects.get()
+    job = TrainingJob.objects.create(
+        project=team.project,
+        dataset_version=version,
+        spec={},
+        register_model_name="churn",
+        status="succeeded",
+        time_limit=60,
+    )
+    clash = post(editor, "registered-models/rename", {"name": "churn", "new_name": "taken"})
+    assert clash.status_code == 400 and error_code(clash) == "RESOURCE_ALREADY_EXISTS"
+    renamed = post(editor, "registered-models/rename", {"name": "churn", "new_name": "churn-v2"})
+    assert renamed.status_code == 200 and renamed.json()["registered_model"]["name"] == "churn-v2"
+    assert set(RegisteredModel.objects.filter(project=team.project).values_list("name", flat=True)) == {
+        "churn-v2",
+        "taken",
+    }
+    job.refresh_from_db()
+    assert job.register_model_name == "churn-v2"
+    assert AuditEvent.objects.filter(action="model.rename", data__to="churn-v2").exists()
+    assert error_code(editor.get(M + "registered-models/get", {"name": "churn"})) == "RESOURCE_DOES_NOT_EXIST"
+
+
 def test_experiment_tags_set_and_delete(team, editor):
     experiment_id = _experiment(editor)
     body = {"experiment_id": experiment_id, "key": "owner", "value": "ml"}
