@@ -72,6 +72,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--throttle", default="1000000/s", help="KEEL_THROTTLE_USER for the run")
     parser.add_argument("--work-dir", default="/tmp/keel-bench")
     parser.add_argument("--skip-mlflow", action="store_true")
+    parser.add_argument(
+        "--log-overhead", type=int, default=0, help="alternating rounds of Keel with and without the audit-log write"
+    )
     parser.add_argument("--profile", type=int, default=0, help="py-spy seconds per Keel worker (0: no profile)")
     parser.add_argument("--py-spy", default="py-spy", help="the py-spy executable")
     parser.add_argument(
@@ -540,6 +543,39 @@ def in_process(setup: Setup) -> dict[str, float]:
     }
 
 
+def log_overhead(
+    args: argparse.Namespace, env: dict[str, str], worker_class: str, check: Any, keel_run: Any
+) -> dict[str, Any]:
+    """Throughput with the prediction log written (Keel as shipped) against the same server with the write skipped
+    (KEEL_BENCH_SKIP_PREDICTION_LOG), alternating rounds."""
+    print(f"audit-log cost: {args.log_overhead} alternating rounds, logged vs not logged", flush=True)
+    servers = {
+        "logged": keel_server(args, env, worker_class, None).start(),
+        "unlogged": keel_server(args, env | {"KEEL_BENCH_SKIP_PREDICTION_LOG": "true"}, worker_class, None).start(),
+    }
+    runs: dict[str, list[WrkResult]] = {"logged": [], "unlogged": []}
+    try:
+        for server in servers.values():
+            check(server)
+        for index in range(args.log_overhead):
+            order = ["logged", "unlogged"] if index % 2 == 0 else ["unlogged", "logged"]
+            for name in order:
+                label = f"keel 1 row, log {'written' if name == 'logged' else 'skipped'}"
+                runs[name].append(
+                    keel_run(servers[name], "keel_one", args.duration, args.connections, args.wrk_threads, label)
+                )
+    finally:
+        for server in servers.values():
+            server.stop()
+    logged, unlogged = median_result(runs["logged"]), median_result(runs["unlogged"])
+    return {
+        "logged": logged.row(),
+        "unlogged": unlogged.row(),
+        "throughput_loss": round(1 - logged.rps / unlogged.rps, 3),
+        "all_rounds": {k: [r.row() for r in v] for k, v in runs.items()},
+    }
+
+
 # --- rollback propagation ---------------------------------------------------------------------------------------
 
 
@@ -813,6 +849,9 @@ def main() -> None:
         figures["mlflow_overhead_over_predict_ms"] = round(
             figures["mlflow_one_connection"]["p50_ms"] - figures["in_process"]["pipeline_predict_us"] / 1000, 3
         )
+
+    if args.log_overhead:
+        figures["log_overhead"] = log_overhead(args, env, worker_class, check_keel, keel_run)
 
     print(f"rollback propagation ({args.switches} deploy + rollback pairs)", flush=True)
     log = work / "switch-access.log"

@@ -312,6 +312,9 @@ KEEL_TOKEN_LAST_USED_RESOLUTION = env.int("KEEL_TOKEN_LAST_USED_RESOLUTION", 60,
 KEEL_STAMP_TTL = env.int("KEEL_STAMP_TTL_MS", 250, minimum=0, maximum=1000) / 1000
 # Serve all-numeric pipelines through fitted steps on a float array (checked against the plain path at load).
 KEEL_SERVING_FAST_PATH = env.bool("KEEL_SERVING_FAST_PATH", True)
+# Benchmarks only (the cost of the audit log, measured side by side): predictions are NOT logged. A deploy check
+# (manage.py check --deploy) fails while it is on.
+KEEL_BENCH_SKIP_PREDICTION_LOG = env.bool("KEEL_BENCH_SKIP_PREDICTION_LOG", False)
 KEEL_ACCESS_CACHE_SIZE = env.int("KEEL_ACCESS_CACHE_SIZE", 10000, minimum=0)
 KEEL_WEBHOOK_ALLOWED_NETWORKS = env.list("KEEL_WEBHOOK_ALLOWED_NETWORKS", [])
 KEEL_METRICS_TOKEN = env.string("KEEL_METRICS_TOKEN", "") or ""

@@ -8,6 +8,9 @@ class ServingConfig(AppConfig):
     name = "serving"
 
     def ready(self) -> None:
+        from django.core import checks
+
+        checks.register(_prediction_log_enabled, checks.Tags.security, deploy=True)
         from registry import hooks
 
         hooks.version_references.connect(_deployments_using, dispatch_uid="serving.version_references")
@@ -39,3 +42,18 @@ def _blob_in_exports(sender: Any, sha: str, **kwargs: Any) -> bool:
     from serving.models import PredictionExport
 
     return PredictionExport.objects.filter(sha256=sha).exists()
+
+
+def _prediction_log_enabled(app_configs: Any, **kwargs: Any) -> list[Any]:
+    from django.conf import settings
+    from django.core import checks
+
+    if settings.KEEL_BENCH_SKIP_PREDICTION_LOG:
+        return [
+            checks.Error(
+                "KEEL_BENCH_SKIP_PREDICTION_LOG is on: predictions are not written to the audit log.",
+                hint="It exists for benchmarks only; unset it.",
+                id="keel.E001",
+            )
+        ]
+    return []

@@ -247,3 +247,13 @@ def test_served_numeric_model_uses_the_checked_fast_path(team, v1):
     plain = loaded.pipeline.predict_proba(fastpath.frame(batch, v1.signature))
     np.testing.assert_allclose(body["probabilities"], plain.round(6), atol=1e-6)
     assert body["predictions"] == loaded.pipeline.predict(fastpath.frame(batch, v1.signature)).tolist()
+
+
+def test_skipping_the_prediction_log_is_refused_by_the_deploy_check(settings):
+    from django.core import checks
+
+    settings.KEEL_BENCH_SKIP_PREDICTION_LOG = True
+    errors = [e for e in checks.run_checks(include_deployment_checks=True) if e.id == "keel.E001"]
+    assert errors and "audit log" in errors[0].msg
+    settings.KEEL_BENCH_SKIP_PREDICTION_LOG = False
+    assert not [e for e in checks.run_checks(include_deployment_checks=True) if e.id == "keel.E001"]
