@@ -3,28 +3,39 @@
 Layout of a backup directory::
 
     manifest.json          what is inside, with sha256 and size of every file
-    database.json          ``dumpdata`` of every table (no natural keys: primary keys are kept as they are)
+    database.json          every table, in ``dumpdata``'s JSON (no natural keys: primary keys are kept as they are)
     blobs/ab/<sha256>      every content-addressed artifact blob
 
-The database dump is Django's ``dumpdata`` so it restores on any backend Keel runs on; on PostgreSQL the value of
-every sequence is recorded too and set back on restore, so ids continue exactly where they stopped (a
-``loaddata`` alone would only move them to the highest id present).
+The database dump is Django's JSON serialization (what ``dumpdata`` writes, read back by ``loaddata``) so it
+restores on any backend Keel runs on, except that datetimes keep their microseconds (``dumpdata`` rounds them to
+milliseconds, which would break the audit log's hash chain, whose hashes cover ``created_at``). On PostgreSQL the
+value of every sequence is recorded too and set back on restore, so ids continue exactly where they stopped (a
+``loaddata`` alone would only move them to the highest id present, and the partitioned prediction log's
+sequence is one of them).
+
+On PostgreSQL the restore, in one transaction, lifts the audit log's TRUNCATE guard (``keel.audit_allow_truncate``,
+``SET LOCAL``) for the flush only (the events are then loaded back as they were, hash chain included), and
+creates the prediction log's time partitions covering the dumped rows before loading them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core import serializers
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DEFAULT_DB_ALIAS, connection, router, transaction
 from django.utils import timezone
 
 from core.errors import Conflict, ValidationFailed
@@ -78,6 +89,30 @@ def _row_counts() -> dict[str, int]:
     }
 
 
+class _ExactJSONEncoder(DjangoJSONEncoder):
+    """``DjangoJSONEncoder`` without its rounding of datetimes and times to milliseconds."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime):
+            text = o.isoformat()
+            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+        if isinstance(o, time):
+            return o.isoformat()
+        return super().default(o)
+
+
+def _dump_objects() -> Iterator[Any]:
+    """Every row of every migrated, concrete model (base managers, primary key order): what ``dumpdata`` dumps."""
+    for model in apps.get_models():
+        if not model._meta.proxy and router.allow_migrate_model(DEFAULT_DB_ALIAS, model):
+            yield from model._base_manager.order_by(model._meta.pk.name).iterator()
+
+
+def _dump(path: Path) -> None:
+    with path.open("w") as stream:
+        serializers.serialize("json", _dump_objects(), stream=stream, cls=_ExactJSONEncoder)
+
+
 def _sequences() -> dict[str, int | None]:
     if connection.vendor != "postgresql":
         return {}
@@ -116,7 +151,7 @@ def backup_create(*, out: Path) -> Backup:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         counts, sequences = _row_counts(), _sequences()
-        call_command("dumpdata", use_base_manager=True, format="json", output=str(out / DATABASE), verbosity=0)
+        _dump(out / DATABASE)
         blobs: list[dict[str, Any]] = [
             {"sha256": sha, "size": _copy_blob(sha, _blob_path(out, sha))} for sha in stored_blobs()
         ]
@@ -185,10 +220,36 @@ def backup_restore(*, directory: Path, force: bool = False) -> RestoreResult:
             blob_put(handle, sha256=blob["sha256"], size=blob["size"])
         written += 1
     with transaction.atomic():
+        _allow_audit_truncate(True)  # SET LOCAL: only this transaction, and only for the flush
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        _allow_audit_truncate(False)
+        _ensure_log_partitions(directory / DATABASE)
         call_command("loaddata", str(directory / DATABASE), verbosity=0)
         _restore_sequences(manifest.get("sequences") or {})
     return RestoreResult(rows=manifest["counts"]["total_rows"], blobs_written=written, blobs_present=present)
+
+
+def _allow_audit_truncate(allow: bool) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('keel.audit_allow_truncate', %s, true)", ["on" if allow else "off"])
+
+
+def _ensure_log_partitions(database: Path) -> None:
+    """Create the prediction log partitions covering the dumped rows (Postgres), so none lands in DEFAULT."""
+    from serving.partitions import is_partitioned, partitions_ensure
+
+    if not is_partitioned():
+        return
+    with database.open() as handle:
+        times = [
+            datetime.fromisoformat(row["fields"]["created_at"])
+            for row in json.load(handle)
+            if row.get("model") == "serving.predictionlog" and row["fields"].get("created_at")
+        ]
+    if times:
+        first, last = min(times), max(times)
+        partitions_ensure(now=first, ahead_days=math.ceil((last - first) / timedelta(days=1)))
 
 
 def _restore_sequences(sequences: dict[str, int | None]) -> None:
