@@ -159,7 +159,7 @@ RETRY_AFTER_S = 5
 
 def exception_handler(exc: Exception, ctx: dict[str, Any]) -> Response | None:
     if isinstance(exc, UNAVAILABLE):
-        logger.warning("dependency unavailable: %s: %s", type(exc).__name__, str(exc).splitlines()[0][:300])
+        logger.warning("dependency unavailable: %s: %s", type(exc).__name__, (str(exc).splitlines() or [""])[0][:300])
         part = "cache/broker" if isinstance(exc, redis_exceptions.RedisError) else "database"
         body = problem(503, ServiceUnavailable.code, ServiceUnavailable.title, f"The {part} is unavailable; retry.")
         return Response(body, status=503, headers={"Retry-After": str(RETRY_AFTER_S)})

@@ -3,12 +3,12 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from core import context
-from core.errors import json_problem_response
+from core.errors import problem
 
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -21,9 +21,22 @@ def client_ip(request: HttpRequest) -> str | None:
 def _refuse_nul(request: HttpRequest) -> HttpResponse | None:
     """A NUL character in the path or query string is a 400: no name, path or filter legitimately holds one, and
     PostgreSQL text cannot store it (the query would fail with a server error)."""
-    if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
-        return json_problem_response(request, 400, "The request path or query string contains a NUL character.")
-    return None
+    query = request.META.get("QUERY_STRING", "")
+    if "\x00" not in request.path and "\x00" not in unquote(query):
+        return None
+    fields = [name for name, value in parse_qsl(query, keep_blank_values=True) if "\x00" in name + value]
+    if "\x00" in request.path:
+        fields = ["path", *fields]  # the URL path itself
+    fields = fields or ["query"]
+    message = f"{fields[0]}: must not contain a NUL character"
+    # foreign protocols answer in their own error shape (MLflow's REST API, the Open Inference Protocol)
+    if request.path.startswith("/api/2.0/"):
+        return JsonResponse({"error_code": "INVALID_PARAMETER_VALUE", "message": message}, status=400)
+    if request.path.startswith("/v2/"):
+        return JsonResponse({"error": message}, status=400)
+    errors = [{"field": name, "message": "must not contain a NUL character", "code": "invalid"} for name in fields]
+    body = problem(400, "validation", "Invalid input", message, errors)
+    return JsonResponse(body, status=400, content_type="application/problem+json")
 
 
 class RequestIdMiddleware:

@@ -16,7 +16,7 @@ from typing import Any
 from django.core.cache import cache
 from rest_framework import throttling
 
-_clients: dict[int, Any] = {}
+_clients: dict[int, tuple[Any, Any]] = {}  # id(backend) -> (backend, client); the backend is kept so ids stay unique
 
 
 def _redis_client() -> Any:
@@ -26,10 +26,10 @@ def _redis_client() -> Any:
     client_of = getattr(backend, "get_client", None)
     if client_of is None:
         return None
-    client = _clients.get(id(backend))
-    if client is None:
-        client = _clients[id(backend)] = client_of(None, write=True)
-    return client
+    entry = _clients.get(id(backend))
+    if entry is None or entry[0] is not backend:
+        entry = _clients[id(backend)] = (backend, client_of(None, write=True))
+    return entry[1]
 
 
 def _increment(key: str, window: int) -> int:

@@ -48,6 +48,7 @@ def log_rows(
     shift: float = 0.0,
     minutes_ago: float = 5,
     seed: int = 0,
+    variant: str = "primary",
     features: tuple[str, ...] = (
         "mean_radius",
         "mean_texture",
@@ -83,7 +84,7 @@ def log_rows(
             project_id=deployment.project_id,
             deployment_id=deployment.pk,
             revision_number=1,
-            variant="primary",
+            variant=variant,
             model_version_id=version.pk,
             inputs={k: float(v) for k, v in row.items()},
             outputs={"prediction": 1},

@@ -8,7 +8,6 @@ from django.utils import timezone
 from monitoring import tasks
 from monitoring.models import DriftConfig, DriftReport
 from monitoring.services import drift
-from serving.models import PredictionLog
 from serving.services import VariantSpec, deploy_shadow, set_split
 from tests.monitoring.conftest import log_rows
 
@@ -32,9 +31,7 @@ def canaried(team, served):
     deploy_shadow(deployment=deployment, user=user, version=version, fraction=10)
     deployment.refresh_from_db()
     log_rows(deployment, version, 300, minutes_ago=20)
-    before = set(PredictionLog.objects.values_list("pk", flat=True))
-    log_rows(deployment, version, 300, shift=1.0, minutes_ago=20, seed=1)
-    PredictionLog.objects.exclude(pk__in=before).update(variant="canary")
+    log_rows(deployment, version, 300, shift=1.0, minutes_ago=20, seed=1, variant="canary")
     return deployment, version
 
 

@@ -21,7 +21,10 @@ from tests.training.conftest import upload_frame
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2026, 11, 27, 6, 10, tzinfo=UTC)
+# A fixed minute of a day after today: runs' real creation times (timezone.now()) are always before it, so the
+# minimum-interval guard, which compares them with the tick's time, behaves the same whenever the tests run.
+NOW = (datetime.now(UTC) + timedelta(days=2)).replace(hour=6, minute=10, second=0, microsecond=0)
+SLOT_KEY = f"schedule:{NOW.replace(minute=0).isoformat()}"
 
 
 def _policy(team, deployment, **extra) -> RetrainingPolicy:
@@ -51,7 +54,7 @@ def test_schedule_trigger_starts_one_run_per_slot(team):
     assert len(first) == 1 and again == []
     run = RetrainingRun.objects.get()
     assert run.trigger["kind"] == "schedule"
-    assert run.trigger_key == "schedule:2026-11-27T06:00:00+00:00"
+    assert run.trigger_key == SLOT_KEY
     RetrainingRun.objects.update(status="failed")  # the next slot starts a new run once the first has ended
     with TestCase.captureOnCommitCallbacks(execute=False):
         assert len(retraining.retraining_start_scheduled(now=NOW + timedelta(minutes=55))) == 1
@@ -61,7 +64,7 @@ def test_schedule_trigger_starts_one_run_per_slot(team):
 def test_schedule_slot_started_twice_is_a_conflict_even_after_the_run_ended(team):
     _, deployment = _champion(team)
     policy = _scheduled(team, deployment)
-    key = "schedule:2026-11-27T06:00:00+00:00"
+    key = SLOT_KEY
     with TestCase.captureOnCommitCallbacks(execute=False):
         retraining.retraining_start(policy=policy, trigger={"kind": "schedule"}, key=key)
     RetrainingRun.objects.update(status="failed")

@@ -15,7 +15,16 @@ def rates(settings, monkeypatch):
         settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": merged}
         from rest_framework import throttling
 
-        monkeypatch.setattr(throttling.SimpleRateThrottle, "THROTTLE_RATES", merged)
+        from core import throttling as keel_throttling
+
+        for cls in (
+            throttling.SimpleRateThrottle,
+            keel_throttling.CounterThrottle,
+            keel_throttling.AnonThrottle,
+            keel_throttling.UserThrottle,
+            keel_throttling.PredictThrottle,
+        ):  # each class may hold its own copy (other tests assign it on a subclass)
+            monkeypatch.setattr(cls, "THROTTLE_RATES", merged)
 
     yield set_rates
     api_settings.reload()
