@@ -566,6 +566,7 @@ class LoadTestListApi(_Api):
     @extend_schema(
         operation_id="load_tests_list",
         tags=TAG,
+        responses=LoadTestSerializer(many=True),
         description="Load tests of this deployment, newest first, with their figures (rps, p50/p95/p99 in ms, "
         "error rate) and the revision and model versions they measured.",
     )

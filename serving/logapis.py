@@ -41,7 +41,7 @@ class PredictionExportListApi(ProjectAPIView):
     def get_queryset(self) -> Any:
         return PredictionExport.objects.filter(project=self.project).order_by("-id")
 
-    @extend_schema(operation_id="prediction_exports_list", tags=TAG)
+    @extend_schema(operation_id="prediction_exports_list", tags=TAG, responses=PredictionExportSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(PredictionExportSerializer(page, many=True).data)
@@ -101,11 +101,16 @@ class PredictionLogPolicyApi(ProjectAPIView):
     access = {"GET": Action.READ, "PUT": Action.OPERATE}
     serializer_class = PredictionLogPolicySerializer
 
-    @extend_schema(operation_id="prediction_log_policy_retrieve", tags=TAG)
+    @extend_schema(operation_id="prediction_log_policy_retrieve", tags=TAG, responses=PredictionLogPolicySerializer)
     def get(self, request: Request, project: str) -> Response:
         return Response(PredictionLogPolicySerializer(policy_for(self.project.pk)).data)
 
-    @extend_schema(operation_id="prediction_log_policy_update", tags=TAG, request=PredictionLogPolicySerializer)
+    @extend_schema(
+        operation_id="prediction_log_policy_update",
+        tags=TAG,
+        request=PredictionLogPolicySerializer,
+        responses=PredictionLogPolicySerializer,
+    )
     def put(self, request: Request, project: str) -> Response:
         current = policy_for(self.project.pk)
         serializer = PredictionLogPolicySerializer(current, data=request.data, partial=True)

@@ -255,6 +255,9 @@ class PredictionExportSerializer(serializers.ModelSerializer):
 class PredictionLogPolicySerializer(serializers.ModelSerializer):
     raw_retention_days = serializers.IntegerField(min_value=1, max_value=36500, required=False)
     rollup_retention_days = serializers.IntegerField(min_value=1, max_value=36500, required=False)
+    updated_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Null until the project's policy is first changed (the defaults)."
+    )
 
     class Meta:
         model = PredictionLogPolicy

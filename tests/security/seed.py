@@ -12,12 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from core.webhooks.services import webhook_emit, webhook_subscription_create
-from monitoring.models import Alert, RetrainingRun
+from monitoring.models import Alert, LoadTest, RetrainingRun
 from monitoring.services import config, drift
 from registry.models import DatasetVersion, ModelVersion
 from registry.services.approvals import approval_request_create
 from registry.services.experiments import experiment_get_or_create, run_create
 from registry.services.models import model_alias_set
+from serving.partitions import Partition
+from serving.retention import export_partition
 from serving.services import deployment_create
 from tests.conftest import Team
 from tests.monitoring.conftest import log_rows, with_reference
@@ -99,7 +101,7 @@ def seed_project(team: Team) -> Seeded:
         user=users["maintainer"],
         name="retrain",
         deployment="api",
-        trigger="manual",
+        trigger="alert",  # with no alert rules: it runs only when triggered by hand
         alert_rules=[],
         dataset="cancer",
         spec=spec,
@@ -113,6 +115,16 @@ def seed_project(team: Team) -> Seeded:
     delivery = webhook_emit(project=project, event_type="model_version.created", payload={"n": 1})[0]
     ids["delivery"] = str(delivery.uid)
     ids["service_account"] = users["predictor"].pk
+    ids["load_test"] = LoadTest.objects.create(
+        project=project,
+        deployment=deployment,
+        revision_number=1,
+        model_versions=[version.pk],
+        created_by=users["editor"],
+    ).pk
+    # A real Parquet export of the logged rows (erasures rewrite it), as retention makes before dropping a partition.
+    window = Partition(name="p20261101", start=end - timedelta(hours=1), end=end + timedelta(minutes=1))
+    ids["prediction_export"] = export_partition(project_id=project.pk, partition=window).pk
     seeded.secrets += [project.slug, run.run_id, str(job.uid), str(delivery.uid)]
     return seeded
 
@@ -225,7 +237,18 @@ def route_kwargs(seeded: Seeded) -> dict[str, tuple[dict[str, Any], str]]:
         "alert-list": ({}, ""),
         "alert-acknowledge": ({"alert_id": i["alert"]}, ""),
         "retraining-policy-list": ({}, ""),
+        "retraining-policy-detail": ({"policy_id": i["policy"]}, ""),
         "retraining-policy-trigger": ({"policy_id": i["policy"]}, ""),
         "retraining-run-list": ({}, ""),
         "retraining-run-detail": ({"run_id": i["retraining_run"]}, ""),
+        "deployment-readiness": (dep, ""),
+        "load-test-list": (dep, ""),
+        "prediction-export-list": ({}, ""),
+        "prediction-export-detail": ({"export": i["prediction_export"]}, ""),
+        "prediction-export-download": ({"export": i["prediction_export"]}, ""),
+        "prediction-log-erasures": ({}, ""),
+        "prediction-log-policy": ({}, ""),
+        "config-plan": ({}, ""),
+        "config-apply": ({}, ""),
+        "config-export": ({}, ""),
     }

@@ -130,6 +130,7 @@ from .lifecycle_stage_enum import LifecycleStageEnum
 from .load_test import LoadTest
 from .load_test_request_request import LoadTestRequestRequest
 from .load_test_status_enum import LoadTestStatusEnum
+from .load_tests_list_status import LoadTestsListStatus
 from .member_role_enum import MemberRoleEnum
 from .membership import Membership
 from .membership_set_request import MembershipSetRequest
@@ -169,8 +170,10 @@ from .paginated_dataset_version_list import PaginatedDatasetVersionList
 from .paginated_deployment_list import PaginatedDeploymentList
 from .paginated_drift_report_list import PaginatedDriftReportList
 from .paginated_experiment_list import PaginatedExperimentList
+from .paginated_load_test_list import PaginatedLoadTestList
 from .paginated_membership_list import PaginatedMembershipList
 from .paginated_model_version_list import PaginatedModelVersionList
+from .paginated_prediction_export_list import PaginatedPredictionExportList
 from .paginated_prediction_log_list import PaginatedPredictionLogList
 from .paginated_project_list import PaginatedProjectList
 from .paginated_registered_model_list import PaginatedRegisteredModelList
@@ -453,6 +456,7 @@ __all__ = (
     "LifecycleStageEnum",
     "LoadTest",
     "LoadTestRequestRequest",
+    "LoadTestsListStatus",
     "LoadTestStatusEnum",
     "MemberRoleEnum",
     "Membership",
@@ -493,8 +497,10 @@ __all__ = (
     "PaginatedDeploymentList",
     "PaginatedDriftReportList",
     "PaginatedExperimentList",
+    "PaginatedLoadTestList",
     "PaginatedMembershipList",
     "PaginatedModelVersionList",
+    "PaginatedPredictionExportList",
     "PaginatedPredictionLogList",
     "PaginatedProjectList",
     "PaginatedRegisteredModelList",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,20 +16,24 @@ T = TypeVar("T", bound="PredictionLogPolicy")
 class PredictionLogPolicy:
     """
     Attributes:
-        updated_at (datetime.datetime):
+        updated_at (datetime.datetime | None): Null until the project's policy is first changed (the defaults).
         raw_retention_days (int | Unset):
         rollup_retention_days (int | Unset):
         export_before_drop (bool | Unset): Export the project's rows of a partition to Parquet before it is dropped.
     """
 
-    updated_at: datetime.datetime
+    updated_at: datetime.datetime | None
     raw_retention_days: int | Unset = UNSET
     rollup_retention_days: int | Unset = UNSET
     export_before_drop: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        updated_at = self.updated_at.isoformat()
+        updated_at: None | str
+        if isinstance(self.updated_at, datetime.datetime):
+            updated_at = self.updated_at.isoformat()
+        else:
+            updated_at = self.updated_at
 
         raw_retention_days = self.raw_retention_days
 
@@ -56,7 +60,21 @@ class PredictionLogPolicy:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        def _parse_updated_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                updated_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return updated_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        updated_at = _parse_updated_at(d.pop("updated_at"))
 
         raw_retention_days = d.pop("raw_retention_days", UNSET)
 

@@ -6,15 +6,40 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.load_test import LoadTest
+from ...models.load_tests_list_status import LoadTestsListStatus
+from ...models.paginated_load_test_list import PaginatedLoadTestList
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project: str,
     deployment: str,
+    *,
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    revision_number: int | Unset = UNSET,
+    status: LoadTestsListStatus | Unset = UNSET,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["ordering"] = ordering
+
+    params["page"] = page
+
+    params["page_size"] = page_size
+
+    params["revision_number"] = revision_number
+
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
+        json_status = status.value
+
+    params["status"] = json_status
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -22,14 +47,17 @@ def _get_kwargs(
             project=quote(str(project), safe=""),
             deployment=quote(str(deployment), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> LoadTest | Problem | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> PaginatedLoadTestList | Problem | None:
     if response.status_code == 200:
-        response_200 = LoadTest.from_dict(response.json())
+        response_200 = PaginatedLoadTestList.from_dict(response.json())
 
         return response_200
 
@@ -64,7 +92,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[LoadTest | Problem]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[PaginatedLoadTestList | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -78,25 +108,40 @@ def sync_detailed(
     deployment: str,
     *,
     client: AuthenticatedClient,
-) -> Response[LoadTest | Problem]:
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    revision_number: int | Unset = UNSET,
+    status: LoadTestsListStatus | Unset = UNSET,
+) -> Response[PaginatedLoadTestList | Problem]:
     """Load tests of this deployment, newest first, with their figures (rps, p50/p95/p99 in ms, error rate)
     and the revision and model versions they measured.
 
     Args:
         project (str):
         deployment (str):
+        ordering (str | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+        revision_number (int | Unset):
+        status (LoadTestsListStatus | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LoadTest | Problem]
+        Response[PaginatedLoadTestList | Problem]
     """
 
     kwargs = _get_kwargs(
         project=project,
         deployment=deployment,
+        ordering=ordering,
+        page=page,
+        page_size=page_size,
+        revision_number=revision_number,
+        status=status,
     )
 
     response = client.get_httpx_client().request(
@@ -111,26 +156,41 @@ def sync(
     deployment: str,
     *,
     client: AuthenticatedClient,
-) -> LoadTest | Problem | None:
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    revision_number: int | Unset = UNSET,
+    status: LoadTestsListStatus | Unset = UNSET,
+) -> PaginatedLoadTestList | Problem | None:
     """Load tests of this deployment, newest first, with their figures (rps, p50/p95/p99 in ms, error rate)
     and the revision and model versions they measured.
 
     Args:
         project (str):
         deployment (str):
+        ordering (str | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+        revision_number (int | Unset):
+        status (LoadTestsListStatus | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LoadTest | Problem
+        PaginatedLoadTestList | Problem
     """
 
     return sync_detailed(
         project=project,
         deployment=deployment,
         client=client,
+        ordering=ordering,
+        page=page,
+        page_size=page_size,
+        revision_number=revision_number,
+        status=status,
     ).parsed
 
 
@@ -139,25 +199,40 @@ async def asyncio_detailed(
     deployment: str,
     *,
     client: AuthenticatedClient,
-) -> Response[LoadTest | Problem]:
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    revision_number: int | Unset = UNSET,
+    status: LoadTestsListStatus | Unset = UNSET,
+) -> Response[PaginatedLoadTestList | Problem]:
     """Load tests of this deployment, newest first, with their figures (rps, p50/p95/p99 in ms, error rate)
     and the revision and model versions they measured.
 
     Args:
         project (str):
         deployment (str):
+        ordering (str | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+        revision_number (int | Unset):
+        status (LoadTestsListStatus | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LoadTest | Problem]
+        Response[PaginatedLoadTestList | Problem]
     """
 
     kwargs = _get_kwargs(
         project=project,
         deployment=deployment,
+        ordering=ordering,
+        page=page,
+        page_size=page_size,
+        revision_number=revision_number,
+        status=status,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -170,20 +245,30 @@ async def asyncio(
     deployment: str,
     *,
     client: AuthenticatedClient,
-) -> LoadTest | Problem | None:
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    revision_number: int | Unset = UNSET,
+    status: LoadTestsListStatus | Unset = UNSET,
+) -> PaginatedLoadTestList | Problem | None:
     """Load tests of this deployment, newest first, with their figures (rps, p50/p95/p99 in ms, error rate)
     and the revision and model versions they measured.
 
     Args:
         project (str):
         deployment (str):
+        ordering (str | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+        revision_number (int | Unset):
+        status (LoadTestsListStatus | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LoadTest | Problem
+        PaginatedLoadTestList | Problem
     """
 
     return (
@@ -191,5 +276,10 @@ async def asyncio(
             project=project,
             deployment=deployment,
             client=client,
+            ordering=ordering,
+            page=page,
+            page_size=page_size,
+            revision_number=revision_number,
+            status=status,
         )
     ).parsed

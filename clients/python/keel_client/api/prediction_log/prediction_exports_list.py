@@ -6,20 +6,35 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.prediction_export import PredictionExport
+from ...models.paginated_prediction_export_list import PaginatedPredictionExportList
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     project: str,
+    *,
+    cursor: str | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["cursor"] = cursor
+
+    params["ordering"] = ordering
+
+    params["page_size"] = page_size
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/v1/projects/{project}/prediction-exports/".format(
             project=quote(str(project), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -27,9 +42,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> PredictionExport | Problem | None:
+) -> PaginatedPredictionExportList | Problem | None:
     if response.status_code == 200:
-        response_200 = PredictionExport.from_dict(response.json())
+        response_200 = PaginatedPredictionExportList.from_dict(response.json())
 
         return response_200
 
@@ -66,7 +81,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[PredictionExport | Problem]:
+) -> Response[PaginatedPredictionExportList | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -79,21 +94,30 @@ def sync_detailed(
     project: str,
     *,
     client: AuthenticatedClient,
-) -> Response[PredictionExport | Problem]:
+    cursor: str | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> Response[PaginatedPredictionExportList | Problem]:
     """
     Args:
         project (str):
+        cursor (str | Unset):
+        ordering (str | Unset):
+        page_size (int | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PredictionExport | Problem]
+        Response[PaginatedPredictionExportList | Problem]
     """
 
     kwargs = _get_kwargs(
         project=project,
+        cursor=cursor,
+        ordering=ordering,
+        page_size=page_size,
     )
 
     response = client.get_httpx_client().request(
@@ -107,22 +131,31 @@ def sync(
     project: str,
     *,
     client: AuthenticatedClient,
-) -> PredictionExport | Problem | None:
+    cursor: str | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> PaginatedPredictionExportList | Problem | None:
     """
     Args:
         project (str):
+        cursor (str | Unset):
+        ordering (str | Unset):
+        page_size (int | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PredictionExport | Problem
+        PaginatedPredictionExportList | Problem
     """
 
     return sync_detailed(
         project=project,
         client=client,
+        cursor=cursor,
+        ordering=ordering,
+        page_size=page_size,
     ).parsed
 
 
@@ -130,21 +163,30 @@ async def asyncio_detailed(
     project: str,
     *,
     client: AuthenticatedClient,
-) -> Response[PredictionExport | Problem]:
+    cursor: str | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> Response[PaginatedPredictionExportList | Problem]:
     """
     Args:
         project (str):
+        cursor (str | Unset):
+        ordering (str | Unset):
+        page_size (int | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PredictionExport | Problem]
+        Response[PaginatedPredictionExportList | Problem]
     """
 
     kwargs = _get_kwargs(
         project=project,
+        cursor=cursor,
+        ordering=ordering,
+        page_size=page_size,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -156,22 +198,31 @@ async def asyncio(
     project: str,
     *,
     client: AuthenticatedClient,
-) -> PredictionExport | Problem | None:
+    cursor: str | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> PaginatedPredictionExportList | Problem | None:
     """
     Args:
         project (str):
+        cursor (str | Unset):
+        ordering (str | Unset):
+        page_size (int | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PredictionExport | Problem
+        PaginatedPredictionExportList | Problem
     """
 
     return (
         await asyncio_detailed(
             project=project,
             client=client,
+            cursor=cursor,
+            ordering=ordering,
+            page_size=page_size,
         )
     ).parsed
