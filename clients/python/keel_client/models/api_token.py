@@ -19,7 +19,7 @@ class ApiToken:
         id (int):
         name (str):
         prefix (str):
-        default_project (str):
+        default_project (None | str):
         is_active (bool):
         created_at (datetime.datetime | Unset):
         expires_at (datetime.datetime | None | Unset):
@@ -30,7 +30,7 @@ class ApiToken:
     id: int
     name: str
     prefix: str
-    default_project: str
+    default_project: None | str
     is_active: bool
     created_at: datetime.datetime | Unset = UNSET
     expires_at: datetime.datetime | None | Unset = UNSET
@@ -45,6 +45,7 @@ class ApiToken:
 
         prefix = self.prefix
 
+        default_project: None | str
         default_project = self.default_project
 
         is_active = self.is_active
@@ -108,7 +109,12 @@ class ApiToken:
 
         prefix = d.pop("prefix")
 
-        default_project = d.pop("default_project")
+        def _parse_default_project(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        default_project = _parse_default_project(d.pop("default_project"))
 
         is_active = d.pop("is_active")
 

@@ -19,7 +19,7 @@ class ApiTokenIssued:
         id (int):
         name (str):
         prefix (str):
-        default_project (str):
+        default_project (None | str):
         is_active (bool):
         token (str): The secret. Shown once; store it now.
         created_at (datetime.datetime | Unset):
@@ -31,7 +31,7 @@ class ApiTokenIssued:
     id: int
     name: str
     prefix: str
-    default_project: str
+    default_project: None | str
     is_active: bool
     token: str
     created_at: datetime.datetime | Unset = UNSET
@@ -47,6 +47,7 @@ class ApiTokenIssued:
 
         prefix = self.prefix
 
+        default_project: None | str
         default_project = self.default_project
 
         is_active = self.is_active
@@ -113,7 +114,12 @@ class ApiTokenIssued:
 
         prefix = d.pop("prefix")
 
-        default_project = d.pop("default_project")
+        def _parse_default_project(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        default_project = _parse_default_project(d.pop("default_project"))
 
         is_active = d.pop("is_active")
 
