@@ -14,29 +14,21 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import ProjectAPIView
-from core.models import ApiToken, Membership, User
+from core.models import Membership, User
 from interop.mlflow import errors
-
-PROJECT_HEADER = "X-Keel-Project"
+from interop.projects import PROJECT_HEADER, header_project_slug, token_project_slug
 
 
 def project_slug_for(request: Request) -> str:
     """The project an MLflow call lands in: the ``X-Keel-Project`` header, else ``KEEL_MLFLOW_DEFAULT_PROJECT``,
     else the token's default project, else a service account's project, else the caller's first membership."""
-    header = request.headers.get(PROJECT_HEADER, "").strip()
-    if header:
-        return header
-    configured = getattr(settings, "KEEL_MLFLOW_DEFAULT_PROJECT", "")
-    if configured:
-        return str(configured)
+    slug = header_project_slug(request) or str(getattr(settings, "KEEL_MLFLOW_DEFAULT_PROJECT", "") or "")
     user = request.user
-    if not isinstance(user, User):
-        return ""
-    token = request.auth
-    if isinstance(token, ApiToken) and token.default_project_id is not None:
-        return token.default_project.slug if token.default_project else ""
-    if user.is_service_account and user.service_project_id is not None:
-        return user.service_project.slug if user.service_project else ""
+    if slug or not isinstance(user, User):
+        return slug
+    slug = token_project_slug(request)
+    if slug:
+        return slug
     membership = Membership.objects.filter(user=user).select_related("project").order_by("project__slug").first()
     return membership.project.slug if membership else ""
 

@@ -30,16 +30,16 @@ from core import context
 from core.api import ProjectAPIView
 from core.errors import NotFound, ServiceUnavailable, ValidationFailed
 from core.health import check_cache, check_database
-from core.models import Membership, Project
+from core.models import Membership
 from core.roles import Action
 from core.throttling import PredictThrottle
 from interop.oip import tensors
+from interop.projects import header_project_slug, token_project_slug
 from serving import inference, runtime
 from serving.apis import _caller as caller_label
 from serving.models import VariantRole
 from serving.routing import Route, RoutingTable
 
-PROJECT_HEADER = "HTTP_X_KEEL_PROJECT"
 ROUTING_KEY_HEADER = "HTTP_X_KEEL_ROUTING_KEY"
 PLATFORM = "keel_sklearn"
 
@@ -107,15 +107,10 @@ class _ModelView(ProjectAPIView):
         super().initial(request, *args, **kwargs)
 
     def _project_slug(self, request: Request) -> str:
-        header = request.META.get(PROJECT_HEADER, "").strip()
-        if header:
-            return header
-        user, token = self.user, request.auth
-        project_id = getattr(token, "default_project_id", None) or user.service_project_id
-        if project_id is not None:
-            slug = Project.objects.filter(pk=project_id).values_list("slug", flat=True).first()
-            if slug is not None:
-                return slug
+        slug = header_project_slug(request) or token_project_slug(request)
+        if slug:
+            return slug
+        user = self.user
         slugs = list(Membership.objects.filter(user=user).values_list("project__slug", flat=True)[:2])
         if len(slugs) == 1:
             return slugs[0]
