@@ -1,7 +1,8 @@
 """The inference hot path: route, validate, predict, log. See DESIGN.md section 5.
 
 Warm requests make no routing or model queries (both are cached per process); the prediction log is written with
-one bulk insert, and a prediction whose log write fails is not returned (503). Shadow variants are predicted on a
+one insert (committed together with concurrent requests' rows, serving/logwriter.py), and a prediction whose log
+write fails is not returned (503). Shadow variants are predicted on a
 background thread after the response is computed.
 """
 
@@ -20,11 +21,11 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.db.models.fields import AutoFieldMixin
+from django.utils import timezone
 
 from core.errors import DomainError, ServiceUnavailable, ValidationFailed
 from core.storage import blob_read_verified
-from serving import fastpath, runtime, validation
+from serving import fastpath, logwriter, runtime, validation
 from serving.models import PredictionLog
 from serving.runtime import DeploymentTable, VariantInfo
 
@@ -143,26 +144,28 @@ def _log(
     shadow: bool = False,
 ) -> list[str]:
     per_row_latency = latency / max(1, len(checked.rows))
+    now = timezone.now()
     rows = [
-        PredictionLog(
-            prediction_id=uuid.uuid4(),
-            request_id=request.request_id,
-            project_id=table.project_id,
-            deployment_id=table.deployment_id,
-            revision_number=table.revision_number,
-            variant=variant.name,
-            model_version_id=variant.version.pk,
-            caller=request.caller[:200],
-            routing_key=request.routing_key[:200],
-            subject_id=request.subject_id,
-            inputs=inputs,
-            outputs={} if error else _per_row(result, i),
-            latency_ms=per_row_latency,
-            is_error=bool(error),
-            error=error,
-            shadow=shadow,
-            flags=checked.flags[i] if checked.flags else [],
-        )
+        {
+            "created_at": now,
+            "prediction_id": uuid.uuid4(),
+            "request_id": request.request_id,
+            "project_id": table.project_id,
+            "deployment_id": table.deployment_id,
+            "revision_number": table.revision_number,
+            "variant": variant.name,
+            "model_version_id": variant.version.pk,
+            "caller": request.caller[:200],
+            "routing_key": request.routing_key[:200],
+            "subject_id": request.subject_id,
+            "inputs": inputs,
+            "outputs": {} if error else _per_row(result, i),
+            "latency_ms": per_row_latency,
+            "is_error": bool(error),
+            "error": error,
+            "shadow": shadow,
+            "flags": checked.flags[i] if checked.flags else [],
+        }
         for i, inputs in enumerate(checked.rows)
     ]
     try:
@@ -170,37 +173,39 @@ def _log(
     except DatabaseError as exc:
         logger.exception("prediction log write failed")
         raise ServiceUnavailable("The prediction could not be recorded in the audit log; it was not returned.") from exc
-    return [str(r.prediction_id) for r in rows]
+    return [str(r["prediction_id"]) for r in rows]
 
 
-def _log_fields() -> list[Any]:
-    return [
-        f
-        for f in PredictionLog._meta.concrete_fields
-        if not getattr(f, "generated", False) and not isinstance(f, AutoFieldMixin)
-    ]
+def write_log(rows: list[dict[str, Any]]) -> None:
+    """Write prediction-log rows (field name -> value) and return once they are committed.
 
-
-def write_log(rows: list[PredictionLog]) -> None:
-    """Insert prediction-log rows: one INSERT statement in autocommit (a single round trip) when the batch fits
-    one statement, else all batches in one transaction. A connection found dead (the database restarted since
-    this process last used it) is reopened and the insert tried once more: nothing was written by the failed try.
+    On Postgres, outside a transaction, the rows go through this process's group-commit writer
+    (``serving/logwriter.py``): concurrent requests share one INSERT and one commit. Otherwise (SQLite, inside a
+    transaction, or ``KEEL_PREDICTION_LOG_GROUP_COMMIT`` off) they are inserted here: one INSERT statement in
+    autocommit when the batch fits one statement, else all batches in one transaction; a connection found dead (the
+    database restarted since this process last used it) is reopened and the insert tried once more.
     """
     if settings.KEEL_BENCH_SKIP_PREDICTION_LOG:  # benchmark baseline only; refused by check --deploy
         return
-    fields = _log_fields()
-    batch = max(1, connection.ops.bulk_batch_size(fields, rows))
-    if len(rows) > batch or connection.in_atomic_block:
-        PredictionLog.objects.bulk_create(rows, batch_size=batch)
+    grouped = settings.KEEL_PREDICTION_LOG_GROUP_COMMIT and connection.vendor == "postgresql"
+    if grouped and not connection.in_atomic_block:
+        log = logwriter.writer()
+        log.write([log.encode(row) for row in rows])
+        return
+    objects = [PredictionLog(**row) for row in rows]
+    fields = logwriter.log_columns()
+    batch = max(1, connection.ops.bulk_batch_size(fields, objects))
+    if len(objects) > batch or connection.in_atomic_block:
+        PredictionLog.objects.bulk_create(objects, batch_size=batch)
         return
     try:
-        PredictionLog.objects._insert(rows, fields=fields)  # type: ignore[attr-defined]
+        PredictionLog.objects._insert(objects, fields=fields)  # type: ignore[attr-defined]
     except (InterfaceError, OperationalError):
         if connection.is_usable():
             raise
         logger.warning("prediction log: database connection was lost; reconnecting once")
         connection.close()
-        PredictionLog.objects._insert(rows, fields=fields)  # type: ignore[attr-defined]
+        PredictionLog.objects._insert(objects, fields=fields)  # type: ignore[attr-defined]
 
 
 # --- shadow traffic -------------------------------------------------------------------------------------------

@@ -23,6 +23,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
             with connection.cursor() as cursor:
                 cursor.execute(f"ALTER DATABASE {name} SET keel.audit_allow_truncate = 'on'")
             connection.close()  # new sessions read the database's settings
+    yield
+    from serving import logwriter
+
+    logwriter.close()  # the prediction log's own connection, before the test database is dropped
 
 
 @pytest.fixture(autouse=True)

@@ -217,12 +217,14 @@ def test_readiness(team, v1):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_log_write_reconnects_once_when_the_connection_died(team, v1):
-    """The database restarted since this process last used its connection: the insert reconnects and succeeds."""
+def test_log_write_reconnects_once_when_the_connection_died(team, v1, settings):
+    """The database restarted since this process last used its connection (Django's own, on the per-request path):
+    the insert reconnects and succeeds."""
     from django.db import connection
 
     from serving.models import PredictionLog
 
+    settings.KEEL_PREDICTION_LOG_GROUP_COMMIT = False
     deploy(team)
     client = team.client("predictor")
     assert predict(client, team, {"inputs": rows(1)}).status_code == 200
@@ -230,6 +232,28 @@ def test_log_write_reconnects_once_when_the_connection_died(team, v1):
     connection.connection.close()  # the server side is gone; Django still holds the wrapper
     response = predict(client, team, {"inputs": rows(2)})
     assert response.status_code == 200
+    assert PredictionLog.objects.filter(prediction_id__in=response.json()["prediction_ids"]).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_group_commit_writer_reconnects_once_when_its_backend_was_killed(team, v1):
+    """The prediction log's own connection (group commit) is terminated on the server: the next write reopens it
+    once and succeeds, and the rows are there."""
+    from django.db import connection
+
+    from serving import logwriter
+    from serving.models import PredictionLog
+
+    deploy(team)
+    client = team.client("predictor")
+    assert predict(client, team, {"inputs": rows(1)}).status_code == 200
+    writer = logwriter.writer()
+    backend = writer._conn.info.backend_pid
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
+    response = predict(client, team, {"inputs": rows(2)})
+    assert response.status_code == 200, response.json()
+    assert writer._conn.info.backend_pid != backend
     assert PredictionLog.objects.filter(prediction_id__in=response.json()["prediction_ids"]).count() == 2
 
 

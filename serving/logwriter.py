@@ -1,0 +1,228 @@
+"""Group commit for the prediction log (PostgreSQL).
+
+Every prediction is returned only after its audit row is committed. Committing each request's rows on its own
+costs a statement, a commit and a WAL flush per request, plus Django's insert compiler: under load that cost half
+the throughput. Here the request threads of a process share one writer connection and commit together, the way
+databases group commits: a thread that finds no write in progress becomes the *leader* and writes its own rows
+together with every row that other threads queued meanwhile (up to ``KEEL_PREDICTION_LOG_MAX_BATCH``), with one
+prepared multi-row INSERT (COPY for large batches), then wakes the others. Threads that arrive while a write is in
+progress queue their rows and wait; the next leader takes them. Uncontended, a request writes its own row with no
+thread handoff; under load, batches grow by themselves. A request returns only when its rows are committed, and a
+request whose rows failed gets the error (the view answers 503 and does not return the prediction).
+
+A failed batch is retried request by request, so bad data in one request (say a value ``jsonb`` refuses) fails that
+request alone. A connection found dead (the database restarted) is reopened once, as the per-request path did.
+
+The connection is opened from the ``default`` alias's settings on first use (a forked child starts afresh) and
+closed by ``close()`` (tests call it before the test database is dropped).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import DatabaseError, connections
+from django.db.models.fields import AutoFieldMixin
+from django.db.utils import InterfaceError, OperationalError
+
+logger = logging.getLogger(__name__)
+
+COPY_ABOVE = 64  # rows: below, one multi-row INSERT; above, COPY (fewer bytes, no parameter limit)
+
+
+def log_columns() -> list[Any]:
+    """The prediction log's fields a write supplies, in table order (no id: the database assigns it)."""
+    from serving.models import PredictionLog
+
+    return [
+        f
+        for f in PredictionLog._meta.concrete_fields
+        if not getattr(f, "generated", False) and not isinstance(f, AutoFieldMixin)
+    ]
+
+
+@dataclass
+class _Pending:
+    rows: list[tuple[Any, ...]]
+    done: bool = False
+    error: BaseException | None = None
+
+
+class LogWriter:
+    def __init__(
+        self, alias: str = "default", max_batch: int = 512, wait_seconds: float = 30.0, prepare: bool = True
+    ) -> None:
+        self.alias = alias
+        self.max_batch = max_batch
+        self.prepare = prepare  # server-side prepared INSERTs (one per batch size up to COPY_ABOVE)
+        self.wait_seconds = wait_seconds
+        self._cond = threading.Condition(threading.Lock())
+        self._waiting: list[_Pending] = []
+        self._leader = False  # a thread is writing
+        self._conn: Any = None
+        self._columns = [f.column for f in log_columns()]
+        self._json = [f.get_internal_type() == "JSONField" for f in log_columns()]
+        self._table = log_columns()[0].model._meta.db_table
+        self._statements: dict[int | str, str] = {}
+        self.batches = 0  # statements written by this process (tests read it)
+        self.rows_written = 0
+
+    def encode(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        """One row as the writer sends it: the fields' values in column order, JSON fields as JSON text."""
+        return tuple(
+            json.dumps(values[name]) if is_json else values[name]
+            for name, is_json in zip(self._columns, self._json, strict=True)
+        )
+
+    def write(self, rows: list[tuple[Any, ...]]) -> None:
+        """Write ``rows`` (alone or with other threads' rows) and return once they are committed; raise what the
+        write raised."""
+        pending = _Pending(rows)
+        deadline = time.monotonic() + self.wait_seconds
+        with self._cond:
+            self._waiting.append(pending)
+            while self._leader and not pending.done:
+                if not self._cond.wait(deadline - time.monotonic()):
+                    if pending in self._waiting:
+                        self._waiting.remove(pending)
+                    raise OperationalError(f"the prediction log was not written within {self.wait_seconds:g} s")
+            if not pending.done:  # lead: take what is waiting (ours included)
+                self._leader = True
+                batch, count = [], 0
+                while self._waiting and count < self.max_batch:
+                    batch.append(self._waiting.pop(0))
+                    count += len(batch[-1].rows)
+        if not pending.done:
+            try:
+                self._commit(batch)
+            finally:
+                with self._cond:
+                    self._leader = False
+                    self._cond.notify_all()
+        if pending.error is not None:
+            raise pending.error
+
+    def close(self) -> None:
+        """Close the connection once no write is in progress (the next write opens a new one)."""
+        with self._cond:
+            while self._leader:
+                self._cond.wait(1)
+            self._disconnect()
+
+    def _commit(self, batch: list[_Pending]) -> None:
+        try:
+            self._write_reconnecting([row for pending in batch for row in pending.rows])
+        except DatabaseError as exc:
+            if len(batch) == 1 or isinstance(exc, (OperationalError, InterfaceError)):
+                for pending in batch:
+                    pending.error = exc
+            else:  # one request's data may be at fault: retry each alone so only that one fails
+                for pending in batch:
+                    try:
+                        self._write_reconnecting(pending.rows)
+                    except Exception as single:
+                        pending.error = single
+        except Exception as exc:  # anything else must still reach every waiting request
+            logger.exception("prediction log write failed")
+            for pending in batch:
+                pending.error = OperationalError(f"prediction log write failed: {exc}")
+        for pending in batch:
+            pending.done = True
+
+    def _write_reconnecting(self, rows: list[tuple[Any, ...]]) -> None:
+        try:
+            self._write(rows)
+        except (InterfaceError, OperationalError):
+            if self._conn is not None and not self._conn.closed:
+                raise
+            logger.warning("prediction log: database connection was lost; reconnecting once")
+            self._disconnect()
+            self._write(rows)
+
+    def _write(self, rows: list[tuple[Any, ...]]) -> None:
+        wrapper = connections[self.alias]
+        with wrapper.wrap_database_errors:
+            conn = self._connect()
+            if len(rows) > COPY_ABOVE:
+                with conn.transaction(), conn.cursor() as cursor, cursor.copy(self._sql("copy")) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                with conn.cursor() as cursor:
+                    params = [value for row in rows for value in row]
+                    cursor.execute(self._sql(len(rows)), params)
+        self.batches += 1
+        self.rows_written += len(rows)
+
+    def _sql(self, rows: int | str) -> str:
+        """The statement for ``rows`` rows (or COPY), from the model's table and columns only: no input in it."""
+        if rows not in self._statements:
+            ops = connections[self.alias].ops
+            columns = ", ".join(ops.quote_name(c) for c in self._columns)
+            table = ops.quote_name(self._table)
+            if rows == "copy":
+                self._statements[rows] = f"COPY {table} ({columns}) FROM STDIN"
+            else:
+                width = len(self._columns)  # PostgreSQL's own $n placeholders: psycopg sends the text as is
+                values = ", ".join(
+                    "(" + ", ".join(f"${at * width + col + 1}" for col in range(width)) + ")" for at in range(int(rows))
+                )
+                self._statements[rows] = f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608
+        return self._statements[rows]
+
+    def _connect(self) -> Any:
+        if self._conn is None or self._conn.closed:
+            import psycopg
+
+            params = connections[self.alias].get_connection_params()
+            # Server-side parameters and native placeholders: no quoting and no query parsing in Python.
+            params["cursor_factory"] = psycopg.RawCursor
+            params["prepare_threshold"] = 0 if self.prepare else None  # 0: prepared on first use
+            params["autocommit"] = True  # a single INSERT commits itself; COPY runs in an explicit transaction
+            self._conn = psycopg.connect(**params)
+        return self._conn
+
+    def _disconnect(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:  # closing a broken connection
+                logger.debug("closing the prediction log connection failed", exc_info=True)
+
+
+WRITER: LogWriter | None = None
+_WRITER_LOCK = threading.Lock()
+
+
+def writer() -> LogWriter:
+    global WRITER
+    if WRITER is None:
+        with _WRITER_LOCK:
+            if WRITER is None:
+                from django.conf import settings
+
+                WRITER = LogWriter(
+                    max_batch=settings.KEEL_PREDICTION_LOG_MAX_BATCH, prepare=settings.KEEL_PREDICTION_LOG_PREPARED
+                )
+    return WRITER
+
+
+def close() -> None:
+    """Close this process's writer connection, if it has one (tests, before the database is dropped)."""
+    if WRITER is not None:
+        WRITER.close()
+
+
+def _forget_after_fork() -> None:
+    global WRITER
+    WRITER = None  # the parent's connection, lock and queue are not the child's
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
