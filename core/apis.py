@@ -29,6 +29,7 @@ from core.serializers import (
     ServiceAccountSerializer,
     ServiceAccountTokenCreateSerializer,
 )
+from core.validation import UtcIsoDateTimeFilter
 
 
 class ProjectListApi(KeelAPIView):
@@ -243,8 +244,8 @@ class AuditEventFilter(django_filters.FilterSet):
     object_type = django_filters.CharFilter()
     object_id = django_filters.CharFilter()
     request_id = django_filters.CharFilter()
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    since = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    until = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = AuditEvent

@@ -1,8 +1,13 @@
-"""Checking a name taken from a URL path with the same rule as the models' name fields."""
+"""Checking values taken from URLs: object names (the models' rule) and date-times (normalised to UTC)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
+import django_filters
 from django.core.exceptions import ValidationError
+from django.utils.dateparse import parse_datetime
 
 from core.errors import ValidationFailed
 from core.models import name_validator
@@ -15,3 +20,40 @@ def checked_name(field: str, value: str) -> str:
     except ValidationError as exc:
         raise ValidationFailed.field(field, exc.messages[0]) from None
     return value
+
+
+def utc_datetime(value: datetime) -> datetime:
+    """``value`` in UTC (naive values are taken as UTC). PostgreSQL accepts UTC offsets up to 15:59 while Python
+    allows 23:59, so a client's offset is never passed on; ValueError when the instant is outside datetime's range."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("out of range") from None
+
+
+def parse_utc(text: str) -> datetime | None:
+    """An ISO 8601 date-time from a client, in UTC; None when it is not one (or is out of range)."""
+    try:
+        parsed = parse_datetime(text)
+        return None if parsed is None else utc_datetime(parsed)
+    except ValueError:
+        return None
+
+
+class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    def to_python(self, value: Any) -> datetime | None:
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return utc_datetime(parsed)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 date-time query filter whose value reaches the database in UTC."""
+
+    field_class = UtcIsoDateTimeField

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+from core.validation import utc_datetime
+
 EntityKind = Literal["metric", "param", "tag", "attribute", "dataset"]
 Value = str | float | datetime | tuple[str, ...]
 
@@ -447,7 +449,10 @@ def _timestamp(literal: Token) -> datetime:
             parsed = datetime.fromisoformat(literal.value)
         except ValueError:
             raise SearchSyntaxError("expected an ISO 8601 datetime", literal.position, literal.text) from None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        try:
+            return utc_datetime(parsed)
+        except ValueError:
+            raise SearchSyntaxError("timestamp out of range", literal.position, literal.text) from None
     raise SearchSyntaxError(
         "times compare with epoch milliseconds or an ISO 8601 string", literal.position, literal.text
     )

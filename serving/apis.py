@@ -11,7 +11,6 @@ from typing import Any
 import django_filters
 from django.http import StreamingHttpResponse
 from django.urls import path
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -25,6 +24,7 @@ from core.pagination import CursorPagination
 from core.parsers import JSONParser
 from core.roles import Action
 from core.throttling import PredictThrottle
+from core.validation import UtcIsoDateTimeFilter, parse_utc
 from serving import analysis, inference, runtime, services
 from serving.models import Deployment, PredictionLog, Revision, Strategy
 from serving.serializers import (
@@ -269,7 +269,7 @@ class RevisionListApi(_DeploymentView):
         )
         at = request.query_params.get("at")
         if at:
-            moment = parse_datetime(at)
+            moment = parse_utc(at)
             if moment is None:
                 raise ValidationFailed.field("at", "an ISO 8601 date-time")
             found = services.revision_at(deployment=target, at=moment)
@@ -356,8 +356,8 @@ class FeedbackApi(_DeploymentView):
 
 
 class PredictionFilter(django_filters.FilterSet):
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    since = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    until = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
     variant = django_filters.CharFilter()
     routing_key = django_filters.CharFilter()
     request_id = django_filters.CharFilter()

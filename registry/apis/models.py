@@ -6,7 +6,6 @@ from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import path
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -19,7 +18,7 @@ from core.errors import Conflict, NotFound, ValidationFailed
 from core.parsers import JSONParser
 from core.roles import Action
 from core.storage import blob_read_verified
-from core.validation import checked_name
+from core.validation import checked_name, parse_utc
 from registry.exports.bundle import BundleError, build_bundle, current_requirements
 from registry.models import ModelVersion, RegisteredModel, Run
 from registry.selectors import models as selectors
@@ -450,7 +449,7 @@ class AliasHistoryApi(_ModelView):
         alias = request.query_params.get("alias") or None
         at = request.query_params.get("at")
         if at:
-            moment = parse_datetime(at)
+            moment = parse_utc(at)
             if alias is None or moment is None:
                 raise ValidationFailed.field(
                     "at" if alias else "alias", "an ISO 8601 time" if alias else "required with at"

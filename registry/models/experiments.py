@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from core.models import Project, name_validator
+from core.validation import utc_datetime
 from registry.models.datasets import DatasetVersion
 
 __all__ = [
@@ -138,7 +139,10 @@ def coerce_timestamp(raw: object) -> datetime:
     if raw is None:
         return timezone.now()
     if isinstance(raw, datetime):
-        return raw if timezone.is_aware(raw) else timezone.make_aware(raw, UTC)
+        try:
+            return utc_datetime(raw)
+        except ValueError:
+            raise ValidationError("is out of range", code="invalid") from None
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         try:
             return datetime.fromtimestamp(raw / 1000, tz=UTC)

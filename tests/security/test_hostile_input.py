@@ -108,3 +108,31 @@ def test_wrong_content_type_is_415_and_json_over_the_limit_is_413(served, settin
         assert xml.status_code == 415, (url, xml.content)
         too_big = client.generic(method, url, big, content_type="application/json")
         assert too_big.status_code == 413, (url, too_big.status_code, too_big.content[:200])
+
+
+def test_date_times_with_offsets_postgres_refuses_are_normalised_to_utc(served):
+    """Python accepts UTC offsets up to 23:59, PostgreSQL only up to 15:59: query date-times reach the database in
+    UTC, and instants outside datetime's range are a 400 naming the parameter (found by the schema fuzz)."""
+    slug = served.project.slug
+    client = served.client("owner")
+    client.raise_request_exception = False
+    odd = "2000-05-03T08:41:20.73-23:11"  # 2000-05-04T07:52:20.73Z
+    for url in (
+        f"/api/v1/projects/{slug}/audit-events/?since={odd}",
+        f"/api/v1/projects/{slug}/deployments/api/predictions/?since={odd}&until=3170-05-03T08:41:20-23:59",
+        f"/api/v1/projects/{slug}/deployments/api/revisions/?at=3170-05-03T08:41:20-23:59",
+        f"/api/v1/projects/{slug}/models/cancer/alias-history/?alias=champion&at={odd}",
+    ):
+        response = client.get(url.replace("+", "%2B"))
+        assert response.status_code == 200, (url, response.content)
+    events = client.get(f"/api/v1/projects/{slug}/audit-events/?since={odd}").json()["results"]
+    assert events  # everything since 2000 in UTC: the project's own creation at least
+    revisions = client.get(f"/api/v1/projects/{slug}/deployments/api/revisions/?at=2000-01-01T00:00:00-23:59")
+    assert revisions.json()["results"] == []  # before the deployment existed, whatever the offset
+    for url, name in (
+        (f"/api/v1/projects/{slug}/audit-events/?until=9999-12-31T23:59:00-23:59", "until"),
+        (f"/api/v1/projects/{slug}/deployments/api/revisions/?at=9999-12-31T23:59:00-23:59", "at"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 400, (url, response.content)
+        assert name in response.content.decode()
