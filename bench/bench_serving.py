@@ -60,7 +60,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--worker-class",
         default="auto",
-        help="Keel's gunicorn worker: sync, gthread:N (N threads), or auto (try sync, gthread:2, gthread:4 for "
+        help="Keel's gunicorn worker: sync, gthread:N (N threads), or auto (try sync, gthread:4, gthread:8 for "
         "--trial seconds each and keep the fastest)",
     )
     parser.add_argument("--trial", type=int, default=10, help="seconds per worker-class trial (auto)")
@@ -75,6 +75,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--log-overhead", type=int, default=0, help="alternating rounds of Keel with and without the audit-log write"
     )
+    parser.add_argument(
+        "--only-log-overhead",
+        action="store_true",
+        help="measure the audit-log cost alone (needs --log-overhead N and --worker-class other than auto)",
+    )
     parser.add_argument("--profile", type=int, default=0, help="py-spy seconds per Keel worker (0: no profile)")
     parser.add_argument("--py-spy", default="py-spy", help="the py-spy executable")
     parser.add_argument(
@@ -82,6 +87,8 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--out", default="", help="write all figures as JSON here too")
     args = parser.parse_args()
+    if args.only_log_overhead and (not args.log_overhead or args.worker_class == "auto"):
+        parser.error("--only-log-overhead needs --log-overhead N and an explicit --worker-class")
     for url in (args.db_url, args.redis_url):
         if urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
             parser.error(f"{url}: only loopback services")
@@ -774,10 +781,19 @@ def main() -> None:
         return answer
 
     worker_class = args.worker_class
+    if args.only_log_overhead:
+        figures["keel_worker_class"] = worker_class
+        figures["log_overhead"] = log_overhead(args, env, worker_class, check_keel, keel_run)
+        figures["loadavg_at_end"] = Path("/proc/loadavg").read_text().split()[:3]
+        figures["elapsed_s"] = round(time.time() - started, 1)
+        print(json.dumps(figures["log_overhead"], indent=2))
+        if args.out:
+            Path(args.out).write_text(json.dumps(figures, indent=2))
+        return
     if worker_class == "auto":
         print(f"choosing Keel's gunicorn worker class ({args.trial} s each)", flush=True)
         trials = {}
-        for candidate in ("sync", "gthread:2", "gthread:4"):
+        for candidate in ("sync", "gthread:4", "gthread:8"):
             server = keel_server(args, env, candidate, None).start()
             try:
                 check_keel(server)
