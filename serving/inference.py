@@ -176,6 +176,14 @@ def _log(
     return [str(r["prediction_id"]) for r in rows]
 
 
+def _grouped() -> bool:
+    return (
+        settings.KEEL_PREDICTION_LOG_GROUP_COMMIT
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+    )
+
+
 def write_log(rows: list[dict[str, Any]]) -> None:
     """Write prediction-log rows (field name -> value) and return once they are committed.
 
@@ -187,8 +195,7 @@ def write_log(rows: list[dict[str, Any]]) -> None:
     """
     if settings.KEEL_BENCH_SKIP_PREDICTION_LOG:  # benchmark baseline only; refused by check --deploy
         return
-    grouped = settings.KEEL_PREDICTION_LOG_GROUP_COMMIT and connection.vendor == "postgresql"
-    if grouped and not connection.in_atomic_block:
+    if _grouped():
         log = logwriter.writer()
         log.write([log.encode(row) for row in rows])
         return

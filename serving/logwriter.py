@@ -56,7 +56,11 @@ class _Pending:
 
 class LogWriter:
     def __init__(
-        self, alias: str = "default", max_batch: int = 512, wait_seconds: float = 30.0, prepare: bool = True
+        self,
+        alias: str = "default",
+        max_batch: int = 512,
+        wait_seconds: float = 30.0,
+        prepare: bool = True,
     ) -> None:
         self.alias = alias
         self.max_batch = max_batch
@@ -87,18 +91,20 @@ class LogWriter:
         deadline = time.monotonic() + self.wait_seconds
         with self._cond:
             self._waiting.append(pending)
-            while self._leader and not pending.done:
-                if not self._cond.wait(deadline - time.monotonic()):
-                    if pending in self._waiting:
-                        self._waiting.remove(pending)
-                    raise OperationalError(f"the prediction log was not written within {self.wait_seconds:g} s")
-            if not pending.done:  # lead: take what is waiting (ours included)
-                self._leader = True
+        while True:
+            with self._cond:
+                while self._leader and not pending.done:
+                    if not self._cond.wait(deadline - time.monotonic()):
+                        if pending in self._waiting:
+                            self._waiting.remove(pending)
+                        raise OperationalError(f"the prediction log was not written within {self.wait_seconds:g} s")
+                if pending.done:
+                    break
+                self._leader = True  # lead: take what is waiting, oldest first (ours may need a second batch)
                 batch, count = [], 0
                 while self._waiting and count < self.max_batch:
                     batch.append(self._waiting.pop(0))
                     count += len(batch[-1].rows)
-        if not pending.done:
             try:
                 self._commit(batch)
             finally:
@@ -209,7 +215,8 @@ def writer() -> LogWriter:
                 from django.conf import settings
 
                 WRITER = LogWriter(
-                    max_batch=settings.KEEL_PREDICTION_LOG_MAX_BATCH, prepare=settings.KEEL_PREDICTION_LOG_PREPARED
+                    max_batch=settings.KEEL_PREDICTION_LOG_MAX_BATCH,
+                    prepare=settings.KEEL_PREDICTION_LOG_PREPARED,
                 )
     return WRITER
 

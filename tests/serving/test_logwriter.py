@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 import pytest
-from django.db import DatabaseError, OperationalError
+from django.db import DatabaseError, OperationalError, connection
 from django.utils import timezone
 
 from serving import logwriter
@@ -106,6 +106,38 @@ def test_rows_queued_during_a_write_are_committed_together_by_the_next_leader(wr
     assert not errors
     assert writer.batches == 2 and writer.rows_written == 8  # one statement for the first, one for the other seven
     assert PredictionLog.objects.filter(prediction_id__in=[r["prediction_id"] for r in rows]).count() == 8
+
+
+def test_a_leader_whose_rows_did_not_fit_its_batch_writes_them_next(writer):
+    """``max_batch`` caps a statement: the oldest rows go first and every thread still returns only once its own
+    rows are committed."""
+    writer.max_batch = 2
+    entered, release = stall_first_write(writer)
+    rows = [values(request_id=f"r{i}") for i in range(4)]
+    errors: list[BaseException] = []
+
+    def send(row: dict[str, Any]) -> Any:
+        def target() -> None:
+            try:
+                writer.write([writer.encode(row)])
+                assert PredictionLog.objects.filter(prediction_id=row["prediction_id"]).exists()
+            except BaseException as exc:  # collected for the assertion
+                errors.append(exc)
+            finally:
+                connection.close()  # this thread's own Django connection
+
+        return target
+
+    threads = run_threads([send(rows[0])])
+    assert entered.wait(10)
+    threads += run_threads([send(row) for row in rows[1:]])
+    while len(writer._waiting) < 3:
+        threading.Event().wait(0.01)
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert not errors
+    assert (writer.batches, writer.rows_written) == (3, 4)  # 1, then the two oldest waiting, then the last
 
 
 def test_bad_data_in_one_request_fails_that_request_alone(writer):
