@@ -16,10 +16,11 @@ class MonitoringConfig(AppConfig):
 
 def _dataset_version_created(sender: Any, version_id: int, status: str, **kwargs: Any) -> None:
     """A new valid dataset version starts the retraining policies that wait for one (on the monitoring queue)."""
-    from monitoring.services.retraining import policies_waiting_for
-    from monitoring.tasks import retrain_on_new_dataset_version
+    from monitoring.selectors import policies_waiting_for  # light: no model I/O stack on every upload
 
     if status == "valid" and policies_waiting_for(version_id).exists():
+        from monitoring.tasks import retrain_on_new_dataset_version
+
         retrain_on_new_dataset_version.delay(version_id)
 
 

@@ -18,7 +18,6 @@ from typing import Any
 
 import pandas as pd
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -26,6 +25,7 @@ from core.audit import audit_record
 from core.errors import Conflict, ValidationFailed
 from core.models import User
 from monitoring.models import Alert, RetrainingPolicy, RetrainingRun
+from monitoring.selectors import policies_waiting_for
 from registry.models import ApprovalState, Dataset, DatasetVersion, ModelAlias, VersionStatus
 from registry.selectors.datasets import dataset_version_frame
 from registry.services.approvals import approval_request_create, evaluate_checks, model_version_auto_approve
@@ -204,18 +204,6 @@ def retraining_start_scheduled(*, now: datetime | None = None) -> list[int]:
         if run is not None:
             started.append(run.pk)
     return started
-
-
-def policies_waiting_for(version_id: int) -> QuerySet[RetrainingPolicy]:
-    """Enabled new-dataset policies of the version's dataset (same project, same name)."""
-    version = DatasetVersion.objects.filter(pk=version_id).select_related("dataset").first()
-    if version is None:
-        return RetrainingPolicy.objects.none()
-    return RetrainingPolicy.objects.filter(
-        Q(project_id=version.dataset.project_id) & Q(dataset=version.dataset.name),
-        enabled=True,
-        trigger=RetrainingPolicy.Trigger.NEW_DATASET,
-    )
 
 
 def on_dataset_version_created(version_id: int) -> list[int]:
