@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 import uuid
 from typing import Any
 
@@ -71,6 +72,39 @@ def run_threads(targets: list[Any]) -> list[threading.Thread]:
     return threads
 
 
+def send_behind_a_stalled_leader(log: logwriter.LogWriter, rows: list[dict[str, Any]]) -> list[BaseException | None]:
+    """Write ``rows[0]`` from one thread and stall it; write each other row from its own thread once that write
+    is under way; release it when all the others wait. Each thread checks, on its own connection, that its row is
+    committed when ``write`` returns. The outcome of each row: None or what its write raised."""
+    entered, release = stall_first_write(log)
+    outcome: list[BaseException | None] = [None] * len(rows)
+
+    def send(index: int) -> Any:
+        def target() -> None:
+            row = rows[index]
+            try:
+                log.write([log.encode(row)])
+                assert PredictionLog.objects.filter(prediction_id=row["prediction_id"]).exists()
+            except BaseException as exc:  # collected for the assertion
+                outcome[index] = exc
+            finally:
+                connection.close()  # this thread's own Django connection
+
+        return target
+
+    threads = run_threads([send(0)])
+    assert entered.wait(10)
+    threads += run_threads([send(i) for i in range(1, len(rows))])
+    deadline = time.monotonic() + 10
+    while len(log._waiting) < len(rows) - 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(log._waiting) == len(rows) - 1  # all the others wait behind the stalled leader
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    return outcome
+
+
 def test_a_lone_write_is_committed_before_it_returns(writer):
     row = values()
     writer.write([writer.encode(row)])
@@ -80,30 +114,8 @@ def test_a_lone_write_is_committed_before_it_returns(writer):
 
 
 def test_rows_queued_during_a_write_are_committed_together_by_the_next_leader(writer):
-    entered, release = stall_first_write(writer)
     rows = [values(request_id=f"r{i}") for i in range(8)]
-    errors: list[BaseException] = []
-
-    def send(row: dict[str, Any]) -> Any:
-        def target() -> None:
-            try:
-                writer.write([writer.encode(row)])
-            except BaseException as exc:  # collected for the assertion
-                errors.append(exc)
-
-        return target
-
-    first = run_threads([send(rows[0])])
-    assert entered.wait(10)
-    rest = run_threads([send(row) for row in rows[1:]])
-    deadline = timezone.now().timestamp() + 10
-    while len(writer._waiting) < 7 and timezone.now().timestamp() < deadline:
-        threading.Event().wait(0.01)
-    assert len(writer._waiting) == 7  # all seven wait behind the stalled leader
-    release.set()
-    for thread in first + rest:
-        thread.join(10)
-    assert not errors
+    assert send_behind_a_stalled_leader(writer, rows) == [None] * 8
     assert writer.batches == 2 and writer.rows_written == 8  # one statement for the first, one for the other seven
     assert PredictionLog.objects.filter(prediction_id__in=[r["prediction_id"] for r in rows]).count() == 8
 
@@ -112,61 +124,17 @@ def test_a_leader_whose_rows_did_not_fit_its_batch_writes_them_next(writer):
     """``max_batch`` caps a statement: the oldest rows go first and every thread still returns only once its own
     rows are committed."""
     writer.max_batch = 2
-    entered, release = stall_first_write(writer)
-    rows = [values(request_id=f"r{i}") for i in range(4)]
-    errors: list[BaseException] = []
-
-    def send(row: dict[str, Any]) -> Any:
-        def target() -> None:
-            try:
-                writer.write([writer.encode(row)])
-                assert PredictionLog.objects.filter(prediction_id=row["prediction_id"]).exists()
-            except BaseException as exc:  # collected for the assertion
-                errors.append(exc)
-            finally:
-                connection.close()  # this thread's own Django connection
-
-        return target
-
-    threads = run_threads([send(rows[0])])
-    assert entered.wait(10)
-    threads += run_threads([send(row) for row in rows[1:]])
-    while len(writer._waiting) < 3:
-        threading.Event().wait(0.01)
-    release.set()
-    for thread in threads:
-        thread.join(10)
-    assert not errors
+    assert send_behind_a_stalled_leader(writer, [values(request_id=f"r{i}") for i in range(4)]) == [None] * 4
     assert (writer.batches, writer.rows_written) == (3, 4)  # 1, then the two oldest waiting, then the last
 
 
 def test_bad_data_in_one_request_fails_that_request_alone(writer):
-    entered, release = stall_first_write(writer)
-    good = [values(request_id=f"good{i}") for i in range(3)]
     bad = values(request_id="bad", inputs={"x": math.nan})  # JSON text "NaN": jsonb refuses it
-    outcome: dict[str, BaseException | None] = {}
-
-    def send(name: str, row: dict[str, Any]) -> Any:
-        def target() -> None:
-            try:
-                writer.write([writer.encode(row)])
-                outcome[name] = None
-            except BaseException as exc:  # collected for the assertion
-                outcome[name] = exc
-
-        return target
-
-    threads = run_threads([send("good0", good[0])])
-    assert entered.wait(10)
-    threads += run_threads([send("good1", good[1]), send("bad", bad), send("good2", good[2])])
-    while len(writer._waiting) < 3:
-        threading.Event().wait(0.01)
-    release.set()
-    for thread in threads:
-        thread.join(10)
-    assert isinstance(outcome["bad"], DatabaseError)
-    assert outcome["good0"] is None and outcome["good1"] is None and outcome["good2"] is None
-    assert PredictionLog.objects.filter(prediction_id__in=[r["prediction_id"] for r in good]).count() == 3
+    rows = [values(request_id="good0"), values(request_id="good1"), bad, values(request_id="good2")]
+    outcome = send_behind_a_stalled_leader(writer, rows)
+    assert isinstance(outcome[2], DatabaseError)
+    assert outcome[0] is None and outcome[1] is None and outcome[3] is None
+    assert PredictionLog.objects.filter(request_id__startswith="good").count() == 3
     assert not PredictionLog.objects.filter(prediction_id=bad["prediction_id"]).exists()
 
 
