@@ -784,11 +784,8 @@ def main() -> None:
     if args.only_log_overhead:
         figures["keel_worker_class"] = worker_class
         figures["log_overhead"] = log_overhead(args, env, worker_class, check_keel, keel_run)
-        figures["loadavg_at_end"] = Path("/proc/loadavg").read_text().split()[:3]
-        figures["elapsed_s"] = round(time.time() - started, 1)
         print(json.dumps(figures["log_overhead"], indent=2))
-        if args.out:
-            Path(args.out).write_text(json.dumps(figures, indent=2))
+        finish(figures, started, args.out)
         return
     if worker_class == "auto":
         print(f"choosing Keel's gunicorn worker class ({args.trial} s each)", flush=True)
@@ -887,11 +884,16 @@ def main() -> None:
         finally:
             server.stop()
 
+    finish(figures, started, args.out)
+    report(figures)
+
+
+def finish(figures: dict[str, Any], started: float, out: str) -> None:
+    """Close the record of a run (load average at the end, elapsed time) and write it as JSON when asked."""
     figures["loadavg_at_end"] = Path("/proc/loadavg").read_text().split()[:3]
     figures["elapsed_s"] = round(time.time() - started, 1)
-    report(figures)
-    if args.out:
-        Path(args.out).write_text(json.dumps(figures, indent=2))
+    if out:
+        Path(out).write_text(json.dumps(figures, indent=2))
 
 
 def machine() -> dict[str, Any]:

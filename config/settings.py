@@ -315,8 +315,8 @@ KEEL_SERVING_FAST_PATH = env.bool("KEEL_SERVING_FAST_PATH", True)
 # Benchmarks only (the cost of the audit log, measured side by side): predictions are NOT logged. A deploy check
 # (manage.py check --deploy) fails while it is on.
 KEEL_BENCH_SKIP_PREDICTION_LOG = env.bool("KEEL_BENCH_SKIP_PREDICTION_LOG", False)
-# Prediction-log rows of concurrent requests are committed together by one writer thread per process, on its own
-# connection (Postgres; see serving/logwriter.py). Off: each request inserts its own rows.
+# Prediction-log rows of concurrent requests share one INSERT and commit on a connection of each process's own
+# (Postgres group commit; see serving/logwriter.py). Off: each request inserts its own rows on Django's connection.
 KEEL_PREDICTION_LOG_GROUP_COMMIT = env.bool("KEEL_PREDICTION_LOG_GROUP_COMMIT", True)
 KEEL_PREDICTION_LOG_MAX_BATCH = env.int("KEEL_PREDICTION_LOG_MAX_BATCH", 512, minimum=1)
 # The writer prepares its INSERTs server-side; turn off behind a transaction-pooling PgBouncer older than 1.21.

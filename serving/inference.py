@@ -1,9 +1,9 @@
 """The inference hot path: route, validate, predict, log. See DESIGN.md section 5.
 
 Warm requests make no routing or model queries (both are cached per process); the prediction log is written with
-one insert (committed together with concurrent requests' rows, serving/logwriter.py), and a prediction whose log
-write fails is not returned (503). Shadow variants are predicted on a
-background thread after the response is computed.
+one insert, committed together with concurrent requests' rows (serving/logwriter.py), and a prediction whose log
+write fails is not returned (503). Shadow variants are predicted on a background thread after the response is
+computed.
 """
 
 from __future__ import annotations

@@ -70,9 +70,10 @@ class LogWriter:
         self._waiting: list[_Pending] = []
         self._leader = False  # a thread is writing
         self._conn: Any = None
-        self._columns = [f.column for f in log_columns()]
-        self._json = [f.get_internal_type() == "JSONField" for f in log_columns()]
-        self._table = log_columns()[0].model._meta.db_table
+        fields = log_columns()
+        self._columns = [f.column for f in fields]
+        self._json = [f.get_internal_type() == "JSONField" for f in fields]
+        self._table = fields[0].model._meta.db_table
         self._statements: dict[int | str, str] = {}
         self.batches = 0  # statements written by this process (tests read it)
         self.rows_written = 0
