@@ -138,9 +138,18 @@ class PredictionLog(models.Model):
         indexes = [
             models.Index(fields=["deployment_id", "created_at"], name="predlog_deployment_time"),
             models.Index(fields=["prediction_id"], name="predlog_prediction_id"),
-            models.Index(fields=["deployment_id", "routing_key"], name="predlog_routing_key"),
-            models.Index(fields=["project_id", "routing_key"], name="predlog_project_routing_key"),
-            models.Index(fields=["project_id", "subject_id"], name="predlog_subject"),
+            # Partial: most predictions carry no routing key or subject, and every index costs each insert. The
+            # searches (the prediction list's routing_key filter, erasure) always name a non-empty value.
+            models.Index(
+                fields=["project_id", "routing_key"],
+                name="predlog_project_routing_key",
+                condition=~models.Q(routing_key=""),
+            ),
+            models.Index(
+                fields=["project_id", "subject_id"],
+                name="predlog_subject",
+                condition=models.Q(subject_id__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

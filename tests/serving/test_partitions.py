@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -77,6 +78,36 @@ def test_weekly_and_monthly_partitions(db, settings):
         datetime(2031, 4, 1, tzinfo=UTC),
         datetime(2031, 5, 1, tzinfo=UTC),
     )
+
+
+@pytest.mark.parametrize(
+    ("filters", "index"),
+    [
+        ({"routing_key": "patient-7"}, "predlog_project_routing_key"),
+        ({"subject_id": "subject-7"}, "predlog_subject"),
+    ],
+)
+def test_erasure_and_key_searches_use_the_partial_key_indexes(db, filters, index):
+    """The key indexes leave out rows without a key (most rows: each index costs every insert), yet the searches by a
+    key, which always name a non-empty value, still use them."""
+    log(1, DAY, n=50)
+    log(1, DAY, n=2, **filters)
+    query = PredictionLog.objects.filter(project_id=1, **filters)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = query.explain()
+        assert query.count() == 2
+    used = re.search(r"Index Scan (?:using|on) (\S+)", plan)
+    assert used, plan
+    with connection.cursor() as cursor:  # the partition's index belongs to the partial index on the log
+        cursor.execute(
+            "SELECT parent.relname, pg_get_indexdef(parent.oid) FROM pg_inherits"
+            " JOIN pg_class child ON child.oid = inhrelid JOIN pg_class parent ON parent.oid = inhparent"
+            " WHERE child.relname = %s",
+            [used.group(1)],
+        )
+        name, definition = cursor.fetchone()
+    assert name == index and " WHERE " in definition
 
 
 def test_update_and_delete_are_refused_outside_an_erasure(db):
