@@ -321,6 +321,10 @@ KEEL_PREDICTION_LOG_GROUP_COMMIT = env.bool("KEEL_PREDICTION_LOG_GROUP_COMMIT", 
 KEEL_PREDICTION_LOG_MAX_BATCH = env.int("KEEL_PREDICTION_LOG_MAX_BATCH", 512, minimum=1)
 # The writer prepares its INSERTs server-side; turn off behind a transaction-pooling PgBouncer older than 1.21.
 KEEL_PREDICTION_LOG_PREPARED = env.bool("KEEL_PREDICTION_LOG_PREPARED", True)
+# PostgreSQL's synchronous_commit on the log writer's connection only (serving/logwriter.py explains the trade).
+KEEL_PREDICTION_LOG_SYNCHRONOUS_COMMIT = env.choice(
+    "KEEL_PREDICTION_LOG_SYNCHRONOUS_COMMIT", ("on", "off", "local", "remote_write", "remote_apply"), "on"
+)
 KEEL_ACCESS_CACHE_SIZE = env.int("KEEL_ACCESS_CACHE_SIZE", 10000, minimum=0)
 KEEL_WEBHOOK_ALLOWED_NETWORKS = env.list("KEEL_WEBHOOK_ALLOWED_NETWORKS", [])
 KEEL_METRICS_TOKEN = env.string("KEEL_METRICS_TOKEN", "") or ""

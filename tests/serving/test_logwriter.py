@@ -113,6 +113,55 @@ def test_a_lone_write_is_committed_before_it_returns(writer):
     assert (writer.batches, writer.rows_written) == (1, 1)
 
 
+@pytest.mark.parametrize("prepare", [True, False])
+def test_every_column_type_round_trips_through_the_text_encoding(writer, prepare):
+    """The writer spells values in PostgreSQL's text format itself: each type the log uses comes back equal."""
+    from datetime import UTC, datetime, timedelta
+    from datetime import timezone as tz
+
+    writer.prepare = prepare
+    at = datetime(2026, 3, 1, 23, 59, 58, 123456, tzinfo=tz(timedelta(hours=-5, minutes=-30)))
+    row = values(
+        created_at=at,
+        request_id="ünïcødé ✓ 'quoted' \\ back\\slash",
+        routing_key="patient-7",
+        subject_id='subject "7"',
+        inputs={"x": 0.1, "tag": "a\tb", "n": None, "flag": True},
+        outputs={"prediction": "yes", "probabilities": {"no": 0.25, "yes": 0.75}},
+        latency_ms=0.1 + 0.2,
+        is_error=True,
+        error="boom",
+        shadow=True,
+        flags=[{"field": "x", "code": "out_of_range"}],
+        revision_number=2**31 - 1,
+        project_id=2**62,
+    )
+    writer.write([writer.encode(row), writer.encode(values(request_id="second"))])
+    stored = PredictionLog.objects.get(prediction_id=row["prediction_id"])
+    for name, expected in row.items():
+        assert getattr(stored, name) == expected, name
+    assert stored.created_at == at.astimezone(UTC)
+    assert writer._prepared == ({b"keel_log_2"} if prepare else set())
+
+
+def test_a_naive_datetime_is_refused_before_it_reaches_the_database(writer):
+    with pytest.raises(ValueError, match="naive datetime"):
+        writer.encode(values(created_at=timezone.now().replace(tzinfo=None)))
+
+
+@pytest.mark.parametrize("mode", ["on", "off"])
+def test_the_writer_connection_commits_with_the_configured_synchronous_commit(mode):
+    log = logwriter.LogWriter(synchronous_commit=mode)
+    try:
+        log.write([log.encode(values())])
+        assert log._conn.execute("SHOW synchronous_commit").fetchone()[0] == mode
+    finally:
+        log.close()
+    with connection.cursor() as cursor:  # Django's own connections keep the server's setting
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+
+
 def test_rows_queued_during_a_write_are_committed_together_by_the_next_leader(writer):
     rows = [values(request_id=f"r{i}") for i in range(8)]
     assert send_behind_a_stalled_leader(writer, rows) == [None] * 8
