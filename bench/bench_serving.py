@@ -64,6 +64,12 @@ def parse_args() -> argparse.Namespace:
         "--trial seconds each and keep the fastest)",
     )
     parser.add_argument("--trial", type=int, default=10, help="seconds per worker-class trial (auto)")
+    parser.add_argument(
+        "--balance",
+        action="store_true",
+        help="gthread: each Keel worker takes at most connections/workers keep-alive connections (gunicorn "
+        "--worker-connections), so wrk's connections split evenly instead of by an accept race once per run",
+    )
     parser.add_argument("--rounds", type=int, default=1, help="alternating Keel/MLflow rounds; medians reported")
     parser.add_argument("--batch", type=int, default=100, help="rows per request in Keel's batch run")
     parser.add_argument("--switches", type=int, default=3, help="rollbacks timed (each after a deploy)")
@@ -243,6 +249,8 @@ def keel_server(args: argparse.Namespace, env: dict[str, str], worker_class: str
     port = free_port()
     cmd = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-w", str(args.workers)]
     cmd += ["-b", f"127.0.0.1:{port}", "-k", kind, "--threads", threads or "1", "--backlog", "512", "--timeout", "180"]
+    if args.balance and kind == "gthread":
+        cmd += ["--worker-connections", str(-(-args.connections // args.workers))]
     if access_log is not None:
         access_log.write_bytes(b"")
         cmd += ["--access-logfile", str(access_log), "--access-logformat", "%(p)s %({x-request-id}o)s %(s)s"]
@@ -760,7 +768,7 @@ def main() -> None:
         "machine": machine(),
         "loadavg_at_start": Path("/proc/loadavg").read_text().split()[:3],
         "settings": {
-            k: getattr(args, k) for k in ("duration", "connections", "wrk_threads", "workers", "rounds", "batch")
+            k: getattr(args, k) for k in ("duration", "connections", "wrk_threads", "workers", "rounds", "batch", "balance")
         },
     }
     predict_path = f"/api/v1/projects/{setup.slug}/deployments/bench/predict/"

@@ -34,7 +34,7 @@ import logging
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import DatabaseError, connections
@@ -57,11 +57,21 @@ def log_columns() -> list[Any]:
     ]
 
 
+WAITING, WRITING, DONE, LEAD = "waiting", "writing", "done", "lead"
+
+
 @dataclass
 class _Pending:
+    """One request's rows and where they are: queued (``waiting``), in a batch being written (``writing``),
+    committed or failed (``done``), or handed the lead (``lead``: its thread writes the next batch)."""
+
     rows: list[tuple[Any, ...]]
-    done: bool = False
+    state: str = WAITING
     error: BaseException | None = None
+    wake: Any = field(default_factory=threading.Lock)  # held while its thread sleeps; released to wake it alone
+
+    def __post_init__(self) -> None:
+        self.wake.acquire()
 
 
 class LogWriter:
@@ -78,9 +88,9 @@ class LogWriter:
         self.prepare = prepare  # server-side prepared INSERTs (one per batch size up to COPY_ABOVE)
         self.wait_seconds = wait_seconds
         self.synchronous_commit = synchronous_commit
-        self._cond = threading.Condition(threading.Lock())
-        self._waiting: list[_Pending] = []
-        self._leader = False  # a thread is writing
+        self._mutex = threading.Lock()
+        self._waiting: list[_Pending] = []  # queued while a batch is written, oldest first
+        self._leader = False  # a thread is writing, or has been handed the lead
         self._conn: Any = None
         fields = log_columns()
         self._columns = [f.column for f in fields]
@@ -101,40 +111,68 @@ class LogWriter:
 
     def write(self, rows: list[tuple[bytes | None, ...]]) -> None:
         """Write ``rows`` (alone or with other threads' rows) and return once they are committed; raise what the
-        write raised."""
+        write raised.
+
+        Each thread sleeps on a lock of its own: when a batch is committed the leader wakes exactly the threads whose
+        rows it held, and hands the lead to the oldest thread still waiting (one wake-up), rather than waking every
+        waiting thread to find out which one is next."""
         pending = _Pending(rows)
-        deadline = time.monotonic() + self.wait_seconds
-        with self._cond:
-            self._waiting.append(pending)
-        while True:
-            with self._cond:
-                while self._leader and not pending.done:
-                    if not self._cond.wait(deadline - time.monotonic()):
-                        if pending in self._waiting:
-                            self._waiting.remove(pending)
-                        raise OperationalError(f"the prediction log was not written within {self.wait_seconds:g} s")
-                if pending.done:
-                    break
-                self._leader = True  # lead: take what is waiting, oldest first (ours may need a second batch)
-                batch, count = [], 0
-                while self._waiting and count < self.max_batch:
-                    batch.append(self._waiting.pop(0))
-                    count += len(batch[-1].rows)
-            try:
-                self._commit(batch)
-            finally:
-                with self._cond:
-                    self._leader = False
-                    self._cond.notify_all()
+        with self._mutex:
+            if self._leader:
+                self._waiting.append(pending)
+            else:
+                self._leader = True
+                pending.state = LEAD
+        if pending.state != LEAD:
+            self._sleep(pending)
+        if pending.state == LEAD:
+            self._lead(pending)
         if pending.error is not None:
             raise pending.error
 
+    def _sleep(self, pending: _Pending) -> None:
+        if pending.wake.acquire(timeout=self.wait_seconds):
+            return
+        with self._mutex:
+            if pending.state in (WAITING, WRITING):
+                if pending.state == WAITING:
+                    self._waiting.remove(pending)  # taken back: nothing is written for it later
+                raise OperationalError(f"the prediction log was not written within {self.wait_seconds:g} s")
+        pending.wake.acquire()  # woken just as the wait ran out: the wake-up has been given
+
+    def _lead(self, pending: _Pending) -> None:
+        """Write ``pending`` with the oldest waiting rows (up to ``max_batch``), wake their threads, and pass the
+        lead on to the next waiting thread, if any."""
+        with self._mutex:
+            batch, count = [pending], len(pending.rows)
+            pending.state = WRITING
+            while self._waiting and count + len(self._waiting[0].rows) <= self.max_batch:
+                batch.append(self._waiting.pop(0))
+                batch[-1].state = WRITING
+                count += len(batch[-1].rows)
+        try:
+            self._commit(batch)
+        finally:
+            with self._mutex:
+                for done in batch:
+                    done.state = DONE
+                    if done is not pending:
+                        done.wake.release()
+                if self._waiting:
+                    successor = self._waiting.pop(0)
+                    successor.state = LEAD
+                    successor.wake.release()
+                else:
+                    self._leader = False
+
     def close(self) -> None:
         """Close the connection once no write is in progress (the next write opens a new one)."""
-        with self._cond:
-            while self._leader:
-                self._cond.wait(1)
-            self._disconnect()
+        while True:
+            with self._mutex:
+                if not self._leader:
+                    self._disconnect()
+                    return
+            time.sleep(0.01)
 
     def _commit(self, batch: list[_Pending]) -> None:
         try:
@@ -153,8 +191,6 @@ class LogWriter:
             logger.exception("prediction log write failed")
             for pending in batch:
                 pending.error = OperationalError(f"prediction log write failed: {exc}")
-        for pending in batch:
-            pending.done = True
 
     def _write_reconnecting(self, rows: list[tuple[bytes | None, ...]]) -> None:
         try:
