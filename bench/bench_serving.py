@@ -768,7 +768,8 @@ def main() -> None:
         "machine": machine(),
         "loadavg_at_start": Path("/proc/loadavg").read_text().split()[:3],
         "settings": {
-            k: getattr(args, k) for k in ("duration", "connections", "wrk_threads", "workers", "rounds", "batch", "balance")
+            k: getattr(args, k)
+            for k in ("duration", "connections", "wrk_threads", "workers", "rounds", "batch", "balance")
         },
     }
     predict_path = f"/api/v1/projects/{setup.slug}/deployments/bench/predict/"
