@@ -37,9 +37,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
 from django.db import DatabaseError, connections
 from django.db.models.fields import AutoFieldMixin
 from django.db.utils import InterfaceError, OperationalError
+from psycopg import pq
 
 logger = logging.getLogger(__name__)
 
@@ -150,11 +152,15 @@ class LogWriter:
                 batch.append(self._waiting.pop(0))
                 batch[-1].state = WRITING
                 count += len(batch[-1].rows)
+        committed = False
         try:
             self._commit(batch)
+            committed = True
         finally:
             with self._mutex:
                 for done in batch:
+                    if not committed and done.error is None:  # interrupted: no waiting thread may think it written
+                        done.error = OperationalError("the prediction log write was interrupted")
                     done.state = DONE
                     if done is not pending:
                         done.wake.release()
@@ -217,29 +223,27 @@ class LogWriter:
 
     def _insert(self, conn: Any, rows: list[tuple[bytes | None, ...]]) -> None:
         """One INSERT of ``rows`` in autocommit, through libpq directly (one call, the GIL released meanwhile)."""
-        from psycopg import OperationalError as PgOperationalError
-        from psycopg import errors, pq
-
         pgconn = conn.pgconn
         sql = self._sql(len(rows)).encode()
         params = [value for row in rows for value in row]
         if self.prepare:
             name = b"keel_log_%d" % len(rows)
             if name not in self._prepared:
-                self._check(pgconn, pgconn.prepare(name, sql), errors, pq, PgOperationalError)
+                self._check(pgconn, pgconn.prepare(name, sql))
                 self._prepared.add(name)
             result = pgconn.exec_prepared(name, params)
         else:
             result = pgconn.exec_params(sql, params)
-        self._check(pgconn, result, errors, pq, PgOperationalError)
+        self._check(pgconn, result)
 
     @staticmethod
-    def _check(pgconn: Any, result: Any, errors: Any, pq: Any, operational: type[Exception]) -> None:
+    def _check(pgconn: Any, result: Any) -> None:
+        """Raise psycopg's exception for a failed command (Django's wrapper turns it into its own)."""
         if result.status == pq.ExecStatus.COMMAND_OK:
             return
         if pgconn.status != pq.ConnStatus.OK:  # the server went away: the caller reconnects once
-            raise operational(pgconn.get_error_message())
-        raise errors.error_from_result(result)
+            raise psycopg.OperationalError(pgconn.get_error_message())
+        raise psycopg.errors.error_from_result(result)
 
     def _sql(self, rows: int | str) -> str:
         """The statement for ``rows`` rows (or COPY), from the model's table and columns only: no input in it."""
@@ -259,8 +263,6 @@ class LogWriter:
 
     def _connect(self) -> Any:
         if self._conn is None or self._conn.closed:
-            import psycopg
-
             params = connections[self.alias].get_connection_params()
             # Server-side parameters and native placeholders: no quoting and no query parsing in Python.
             params["cursor_factory"] = psycopg.RawCursor

@@ -187,6 +187,31 @@ def test_bad_data_in_one_request_fails_that_request_alone(writer):
     assert not PredictionLog.objects.filter(prediction_id=bad["prediction_id"]).exists()
 
 
+def test_an_interrupted_batch_fails_every_request_in_it(writer):
+    """A write cut short by something other than a database error (say the worker is shutting down) must not leave
+    the other threads of that batch believing their rows were written."""
+    calls = []
+    real = writer._write
+
+    def write(rows: list[tuple[Any, ...]]) -> None:
+        calls.append(len(rows))
+        if len(calls) == 2:  # the batch of the threads that waited behind the stalled first write
+            raise SystemExit("shutting down")
+        real(rows)
+
+    writer._write = write  # type: ignore[method-assign]
+    rows = [values(request_id=f"r{i}") for i in range(4)]
+    outcome = send_behind_a_stalled_leader(writer, rows)
+    assert outcome[0] is None and calls == [1, 3]
+    assert [type(o) for o in outcome[1:]].count(SystemExit) == 1  # the thread that led that batch
+    interrupted = [o for o in outcome[1:] if isinstance(o, OperationalError)]
+    assert len(interrupted) == 2 and all("interrupted" in str(o) for o in interrupted)
+    assert PredictionLog.objects.filter(request_id__in=["r1", "r2", "r3"]).count() == 0
+    assert not writer._leader  # the lead was released: the next write goes through
+    writer.write([writer.encode(values(request_id="after"))])
+    assert PredictionLog.objects.filter(request_id="after").exists()
+
+
 def test_a_large_batch_is_copied_in_one_statement(writer):
     rows = [values(request_id="big", inputs={"x": float(i)}, subject_id=f"s{i}") for i in range(150)]
     writer.write([writer.encode(row) for row in rows])
