@@ -5,8 +5,9 @@ costs a statement, a commit and a WAL flush per request, plus Django's insert co
 the throughput. Here the request threads of a process share one writer connection and commit together, the way
 databases group commits: a thread that finds no write in progress becomes the *leader* and writes its own rows
 together with every row that other threads queued meanwhile (up to ``KEEL_PREDICTION_LOG_MAX_BATCH``), with one
-prepared multi-row INSERT (COPY for large batches), then wakes the others. Threads that arrive while a write is in
-progress queue their rows and wait; the next leader takes them. Uncontended, a request writes its own row with no
+prepared multi-row INSERT (COPY for large batches), then wakes the threads whose rows it wrote. Threads that
+arrive while a write is in progress queue their rows and sleep, each on a lock of its own; the leader hands the lead
+to the oldest of them, which writes the next batch. Uncontended, a request writes its own row with no
 thread handoff; under load, batches grow by themselves. A request returns only when its rows are committed, and a
 request whose rows failed gets the error (the view answers 503 and does not return the prediction).
 
