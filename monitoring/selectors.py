@@ -6,7 +6,7 @@ The dataset-version signal runs after every upload's commit, so it asks here fir
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from monitoring.models import RetrainingPolicy
 from registry.models import DatasetVersion
@@ -18,7 +18,8 @@ def policies_waiting_for(version_id: int) -> QuerySet[RetrainingPolicy]:
     if version is None:
         return RetrainingPolicy.objects.none()
     return RetrainingPolicy.objects.filter(
-        Q(project_id=version.dataset.project_id) & Q(dataset=version.dataset.name),
+        project_id=version.dataset.project_id,
+        dataset=version.dataset.name,
         enabled=True,
         trigger=RetrainingPolicy.Trigger.NEW_DATASET,
     )

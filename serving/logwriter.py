@@ -68,7 +68,7 @@ class _Pending:
     """One request's rows and where they are: queued (``waiting``), in a batch being written (``writing``),
     committed or failed (``done``), or handed the lead (``lead``: its thread writes the next batch)."""
 
-    rows: list[tuple[Any, ...]]
+    rows: list[tuple[bytes | None, ...]]
     state: str = WAITING
     error: BaseException | None = None
     wake: Any = field(default_factory=threading.Lock)  # held while its thread sleeps; released to wake it alone

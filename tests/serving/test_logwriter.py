@@ -169,7 +169,7 @@ def test_rows_queued_during_a_write_are_committed_together_by_the_next_leader(wr
     assert PredictionLog.objects.filter(prediction_id__in=[r["prediction_id"] for r in rows]).count() == 8
 
 
-def test_a_leader_whose_rows_did_not_fit_its_batch_writes_them_next(writer):
+def test_rows_that_do_not_fit_a_batch_are_written_by_the_next_leader(writer):
     """``max_batch`` caps a statement: the oldest rows go first and every thread still returns only once its own
     rows are committed."""
     writer.max_batch = 2
