@@ -25,7 +25,8 @@ def test_demo_runs_twice_and_reports_where_to_look():
     assert first_version.status == "valid"
     # the retraining run appended labelled feedback as version 2 (drifted, so it fails the v1-derived rules)
     assert DatasetVersion.objects.filter(dataset__name="breast-cancer").count() == 2
-    assert "promoted; champion is now diagnosis v2" in first.getvalue()
+    rollout = [line for line in first.getvalue().splitlines() if "canary" in line or "retraining run" in line]
+    assert "promoted; champion is now diagnosis v2" in first.getvalue(), "\n".join(rollout)
     assert "nothing to roll out (retraining run: promoted)" in second.getvalue()
     # one token per purpose (printed, traffic, canary), replaced rather than accumulated on a second run
     assert ApiToken.objects.active().filter(user__username="demo").count() == 3
