@@ -19,6 +19,9 @@ Run by hand (only loopback addresses are used)::
 
     uv run python bench/bench_serving.py                      # 30 s per run, 16 connections, 2 workers
     uv run python bench/bench_serving.py --duration 10 --worker-class sync --profile 15 --py-spy /tmp/pyspy/bin/py-spy
+    # the audit log's cost, Postgres on a CPU of its own (as a database server in production):
+    uv run python bench/bench_serving.py --only-log-overhead --log-overhead 4 --duration 15 --balance \
+        --worker-class gthread:8 --skip-mlflow --server-cpus 0 --wrk-cpus 1 --postgres-cpus 1
 """
 
 from __future__ import annotations
@@ -91,10 +94,26 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--profile-worker-class", default="sync", help="one thread per worker keeps the wall-time profile readable"
     )
+    parser.add_argument(
+        "--server-cpus", default="", help="CPUs both servers run on (taskset list, say 0 or 0-3); default: any"
+    )
+    parser.add_argument("--wrk-cpus", default="", help="CPUs the load generator runs on; default: any")
+    parser.add_argument(
+        "--postgres-cpus",
+        default="",
+        help="CPUs for the machine's whole PostgreSQL server during the run (every postgres process, and the "
+        "backends it starts meanwhile); restored at the end. With --server-cpus on other CPUs it stands for a "
+        "database on its own machine",
+    )
     parser.add_argument("--out", default="", help="write all figures as JSON here too")
     args = parser.parse_args()
     if args.only_log_overhead and (not args.log_overhead or args.worker_class == "auto"):
         parser.error("--only-log-overhead needs --log-overhead N and an explicit --worker-class")
+    for option in ("server_cpus", "wrk_cpus", "postgres_cpus"):
+        try:
+            cpu_list(getattr(args, option))
+        except ValueError as exc:
+            parser.error(f"--{option.replace('_', '-')}: {exc}")
     for url in (args.db_url, args.redis_url):
         if urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
             parser.error(f"{url}: only loopback services")
@@ -108,6 +127,69 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+PLACEMENT = {"server": "", "wrk": ""}  # taskset CPU lists from --server-cpus and --wrk-cpus ("": any CPU)
+
+
+def cpu_list(spec: str) -> set[int]:
+    """The CPUs a taskset-style list names ("0", "0,2", "0-3"); empty for ""."""
+    cpus: set[int] = set()
+    for part in filter(None, spec.split(",")):
+        low, _, high = part.partition("-")
+        if not low.isdigit() or (high and not high.isdigit()):
+            raise ValueError(f"{spec!r} is not a CPU list such as 0 or 0-3")
+        cpus.update(range(int(low), int(high or low) + 1))
+    if cpus - os.sched_getaffinity(0):
+        raise ValueError(f"CPUs {sorted(cpus - os.sched_getaffinity(0))} are not available here")
+    return cpus
+
+
+def placed(cmd: list[str], role: str) -> list[str]:
+    """``cmd`` run on the CPUs given for ``role`` (taskset execs it: the process keeps its pid)."""
+    return ["taskset", "-c", PLACEMENT[role], *cmd] if PLACEMENT[role] else cmd
+
+
+def postgres_processes() -> list[int]:
+    """Every PostgreSQL server process on the machine (postmaster, backends, background workers)."""
+    pids = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == "postgres":
+                pids.append(int(comm.parent.name))
+        except OSError:
+            continue
+    return pids
+
+
+class PostgresPlacement:
+    """Pins the PostgreSQL server to some CPUs for the run (backends it forks meanwhile inherit it) and gives every
+    postgres process the CPUs the server had before when it ends."""
+
+    def __init__(self, spec: str) -> None:
+        self.cpus = cpu_list(spec)
+        self.before: set[int] = set()
+
+    def __enter__(self) -> PostgresPlacement:
+        if self.cpus:
+            pids = postgres_processes()
+            if not pids:
+                raise SystemExit("--postgres-cpus: no postgres process found on this machine")
+            self.before = os.sched_getaffinity(pids[0])
+            self._set(self.cpus)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.cpus:
+            self._set(self.before)
+
+    @staticmethod
+    def _set(cpus: set[int]) -> None:
+        for pid in postgres_processes():
+            try:
+                os.sched_setaffinity(pid, cpus)
+            except ProcessLookupError:  # ended meanwhile
+                continue
 
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -255,7 +337,7 @@ def keel_server(args: argparse.Namespace, env: dict[str, str], worker_class: str
         access_log.write_bytes(b"")
         cmd += ["--access-logfile", str(access_log), "--access-logformat", "%(p)s %({x-request-id}o)s %(s)s"]
     work = Path(args.work_dir)
-    return Server(f"keel[{worker_class}]", cmd, env, port, "/livez", work / "keel.log")
+    return Server(f"keel[{worker_class}]", placed(cmd, "server"), env, port, "/livez", work / "keel.log")
 
 
 def mlflow_server(args: argparse.Namespace, model_dir: Path) -> Server:
@@ -266,7 +348,7 @@ def mlflow_server(args: argparse.Namespace, model_dir: Path) -> Server:
     env["MLFLOW_TRACKING_URI"] = f"file://{Path(args.work_dir) / 'mlruns'}"
     cmd = [str(Path(sys.executable).parent / "mlflow"), "models", "serve", "-m", str(model_dir)]
     cmd += ["--env-manager", "local", "-w", str(args.workers), "-p", str(port), "-h", "127.0.0.1"]
-    return Server("mlflow", cmd, env, port, "/ping", Path(args.work_dir) / "mlflow.log")
+    return Server("mlflow", placed(cmd, "server"), env, port, "/ping", Path(args.work_dir) / "mlflow.log")
 
 
 # --- the load generator -----------------------------------------------------------------------------------------
@@ -303,7 +385,12 @@ def wrk(
     if meter is not None:
         meter.start()
     out = subprocess.run(
-        [*cmd, "-s", str(LUA), url], env=env, capture_output=True, text=True, timeout=duration + 120, check=True
+        placed([*cmd, "-s", str(LUA), url], "wrk"),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=duration + 120,
+        check=True,
     )
     line = next(line for line in out.stdout.splitlines() if line.startswith("BENCH_JSON "))
     raw = json.loads(line.removeprefix("BENCH_JSON "))
@@ -748,6 +835,12 @@ def median_result(results: list[WrkResult]) -> WrkResult:
 
 def main() -> None:
     args = parse_args()
+    PLACEMENT.update(server=args.server_cpus, wrk=args.wrk_cpus)
+    with PostgresPlacement(args.postgres_cpus):
+        run(args)
+
+
+def run(args: argparse.Namespace) -> None:
     work = Path(args.work_dir)
     work.mkdir(parents=True, exist_ok=True)
     for stale in ("mlflow-model", "artifacts"):
@@ -769,7 +862,18 @@ def main() -> None:
         "loadavg_at_start": Path("/proc/loadavg").read_text().split()[:3],
         "settings": {
             k: getattr(args, k)
-            for k in ("duration", "connections", "wrk_threads", "workers", "rounds", "batch", "balance")
+            for k in (
+                "duration",
+                "connections",
+                "wrk_threads",
+                "workers",
+                "rounds",
+                "batch",
+                "balance",
+                "server_cpus",
+                "wrk_cpus",
+                "postgres_cpus",
+            )
         },
     }
     predict_path = f"/api/v1/projects/{setup.slug}/deployments/bench/predict/"
