@@ -18,6 +18,8 @@ Gates (error rate = errors / requests; quality is higher-is-better, e.g. accurac
     compared with the primary, canary only
       error_rate_increase  new error rate - primary error rate <= max_error_rate_increase   both >= min_requests
       p95_ratio            new p95 / primary p95 <= max_p95_ratio                          both >= min_requests
+                           (skipped while the new p95 is under p95_ratio_min_ms: a ratio of sub-millisecond
+                           latencies measures the scheduler, not the model)
       quality_drop         primary quality - new quality <= max_quality_drop               both >= min_labelled
 
 A gate without its data is ``insufficient`` and blocks an advance, except in two cases where it is ``skipped`` and
@@ -48,6 +50,7 @@ GUARDRAIL_RANGES: dict[str, tuple[float, float, bool]] = {
     "min_requests": (1, 1_000_000, True),
     "min_labelled": (1, 1_000_000, True),
     "max_p95_ms": (1.0, 600_000.0, False),
+    "p95_ratio_min_ms": (0.0, 600_000.0, False),
 }
 PLAN_KEYS = frozenset({"kind", "steps", "interval_seconds", "guardrails"})
 
@@ -63,6 +66,7 @@ class Guardrails:
     min_requests: int = 50
     min_labelled: int = 30
     max_p95_ms: float | None = None
+    p95_ratio_min_ms: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -174,6 +178,10 @@ def _p95_ratio_gate(g: Guardrails, new: WindowStats, primary: WindowStats) -> di
     if primary.p95_ms <= 0:
         return _check("p95_ratio", SKIPPED, None, limit, "primary p95 is 0 ms; ratio not judged")
     context = f" ({new.p95_ms:g} ms vs primary {primary.p95_ms:g} ms)"
+    if new.p95_ms < g.p95_ratio_min_ms:
+        ratio = new.p95_ms / primary.p95_ms
+        message = f"p95 ratio {ratio:.2f}{context} not judged: the new p95 is under {g.p95_ratio_min_ms:g} ms"
+        return _check("p95_ratio", SKIPPED, ratio, limit, message)
     return _judge("p95_ratio", new.p95_ms / primary.p95_ms, limit, "p95 ratio", ".2f", context)
 
 

@@ -76,6 +76,11 @@ class GuardrailsSerializer(serializers.Serializer):
     max_p95_ratio = serializers.FloatField(required=False)
     max_quality_drop = serializers.FloatField(required=False)
     max_p95_ms = serializers.FloatField(required=False)
+    p95_ratio_min_ms = serializers.FloatField(
+        required=False,
+        help_text="The p95 ratio is judged only once the new version's p95 reaches this many ms (default 5): a "
+        "ratio of sub-millisecond latencies measures scheduling noise.",
+    )
     min_requests = serializers.IntegerField(required=False)
     min_labelled = serializers.IntegerField(required=False)
 

@@ -98,6 +98,25 @@ def test_decide_rollback_on_p95_ratio():
     assert decision.reasons == ["p95 ratio 1.60 (160 ms vs primary 100 ms) exceeds the limit 1.50"]
 
 
+def test_decide_does_not_judge_the_p95_ratio_of_latencies_under_the_floor():
+    """A 0.2 ms model preempted twice has a p95 of a few ms: twenty times its primary, and still fast."""
+    fast_primary = WindowStats(requests=100, errors=0, p95_ms=0.2)
+    decision = _decide(new=WindowStats(requests=100, errors=0, p95_ms=4.0), primary=fast_primary)
+    assert decision.action == "advance"
+    ratio = next(c for c in decision.checks if c["name"] == "p95_ratio")
+    assert (ratio["status"], ratio["value"]) == ("skipped", pytest.approx(20.0))
+    assert ratio["message"] == "p95 ratio 20.00 (4 ms vs primary 0.2 ms) not judged: the new p95 is under 5 ms"
+
+    at_floor = _decide(new=WindowStats(requests=100, errors=0, p95_ms=5.0), primary=fast_primary)
+    assert at_floor.action == "rollback"
+    assert at_floor.reasons == ["p95 ratio 25.00 (5 ms vs primary 0.2 ms) exceeds the limit 1.50"]
+
+    no_floor = RolloutPlan("canary", [10.0, 100.0], 60, Guardrails(p95_ratio_min_ms=0))
+    assert _decide(no_floor, new=WindowStats(requests=100, errors=0, p95_ms=4.0), primary=fast_primary).action == (
+        "rollback"
+    )
+
+
 def test_decide_rollback_on_quality_drop():
     decision = _decide(new=WindowStats(requests=100, errors=0, p95_ms=100.0, quality=0.88, labelled=40))
     assert decision.action == "rollback"
@@ -226,6 +245,8 @@ def _raw(**values: object) -> dict[str, object]:
         (_raw(guardrails={"max_error_rate": 2}), "guardrails.max_error_rate", "out_of_range"),
         (_raw(guardrails={"max_error_rate_increase": -0.1}), "guardrails.max_error_rate_increase", "out_of_range"),
         (_raw(guardrails={"max_p95_ratio": 0.9}), "guardrails.max_p95_ratio", "out_of_range"),
+        (_raw(guardrails={"p95_ratio_min_ms": -1}), "guardrails.p95_ratio_min_ms", "out_of_range"),
+        (_raw(guardrails={"p95_ratio_min_ms": "5ms"}), "guardrails.p95_ratio_min_ms", "invalid"),
         (_raw(guardrails={"max_quality_drop": True}), "guardrails.max_quality_drop", "invalid"),
         (_raw(guardrails={"min_requests": 1.5}), "guardrails.min_requests", "invalid"),
         (_raw(guardrails={"min_labelled": 0}), "guardrails.min_labelled", "out_of_range"),

@@ -20,6 +20,8 @@ class GuardrailsRequest:
         max_p95_ratio (float | Unset):
         max_quality_drop (float | Unset):
         max_p95_ms (float | Unset):
+        p95_ratio_min_ms (float | Unset): The p95 ratio is judged only once the new version's p95 reaches this many ms
+            (default 5): a ratio of sub-millisecond latencies measures scheduling noise.
         min_requests (int | Unset):
         min_labelled (int | Unset):
     """
@@ -29,6 +31,7 @@ class GuardrailsRequest:
     max_p95_ratio: float | Unset = UNSET
     max_quality_drop: float | Unset = UNSET
     max_p95_ms: float | Unset = UNSET
+    p95_ratio_min_ms: float | Unset = UNSET
     min_requests: int | Unset = UNSET
     min_labelled: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -43,6 +46,8 @@ class GuardrailsRequest:
         max_quality_drop = self.max_quality_drop
 
         max_p95_ms = self.max_p95_ms
+
+        p95_ratio_min_ms = self.p95_ratio_min_ms
 
         min_requests = self.min_requests
 
@@ -61,6 +66,8 @@ class GuardrailsRequest:
             field_dict["max_quality_drop"] = max_quality_drop
         if max_p95_ms is not UNSET:
             field_dict["max_p95_ms"] = max_p95_ms
+        if p95_ratio_min_ms is not UNSET:
+            field_dict["p95_ratio_min_ms"] = p95_ratio_min_ms
         if min_requests is not UNSET:
             field_dict["min_requests"] = min_requests
         if min_labelled is not UNSET:
@@ -81,6 +88,8 @@ class GuardrailsRequest:
 
         max_p95_ms = d.pop("max_p95_ms", UNSET)
 
+        p95_ratio_min_ms = d.pop("p95_ratio_min_ms", UNSET)
+
         min_requests = d.pop("min_requests", UNSET)
 
         min_labelled = d.pop("min_labelled", UNSET)
@@ -91,6 +100,7 @@ class GuardrailsRequest:
             max_p95_ratio=max_p95_ratio,
             max_quality_drop=max_quality_drop,
             max_p95_ms=max_p95_ms,
+            p95_ratio_min_ms=p95_ratio_min_ms,
             min_requests=min_requests,
             min_labelled=min_labelled,
         )
