@@ -28,6 +28,8 @@ BODIES = {
 VALUES = {
     "overflow": b'{"name": 1e400, "threshold": 1e400, "value": -1e400, "inputs": [{"mean_radius": 1e400}]}',
     "nul": b'{"name": "a\\u0000b", "description": "\\u0000", "inputs": [{"mean_radius": "\\u0000"}]}',
+    "nul in keys": b'{"name": "a", "tags": {"k\\u0000": "v"}, "params": {"\\u0000": "1"}, "inputs": [{"\\u0000": 1}]}',
+    "lone surrogate": b'{"name": "\\udc80", "tags": {"k": "\\ud800"}, "inputs": [{"mean_radius": "\\udfff"}]}',
 }
 
 
@@ -41,6 +43,7 @@ def _targets(team) -> list[tuple[str, str, str]]:
         ("owner", "POST", "/api/v1/tokens/"),
         ("editor", "POST", f"/api/v1/projects/{slug}/experiments/"),
         ("editor", "POST", f"/api/v1/projects/{slug}/runs/"),
+        ("editor", "POST", f"/api/v1/projects/{slug}/models/"),
         ("viewer", "POST", f"/api/v1/projects/{slug}/runs/search"),
         ("editor", "POST", f"/api/v1/projects/{slug}/training-jobs/"),
         ("maintainer", "POST", f"/api/v1/projects/{slug}/deployments/"),
@@ -81,6 +84,34 @@ def test_deep_nesting_is_a_parse_error_naming_the_cause(team):
     response = team.client("owner").generic("PATCH", f"/api/v1/projects/{team.project.slug}/", body, "application/json")
     assert response.status_code == 400
     assert response.json()["detail"] == "JSON parse error - nested too deeply"
+
+
+def test_text_postgres_cannot_store_is_a_400_naming_the_field(team):
+    """NUL and lone surrogates in dict keys and JSON fields, which DRF's CharField does not see (a 500 from
+    jsonb before: found by the schema fuzz on a model's tags)."""
+    from registry.models import RegisteredModel
+
+    client = team.client("editor")
+    url = f"/api/v1/projects/{team.project.slug}/models/"
+    for body, field, problem in (
+        (b'{"name": "m", "tags": {"a\\u0000b": "x"}}', "tags.a\\u0000b", "the key must not contain a NUL"),
+        (b'{"name": "m", "tags": {"k": "x\\udc80"}}', "tags.k", "the value holds a lone UTF-16 surrogate"),
+        (b'{"name": "m", "tags": {"\\ud800": "x"}}', "tags.\\ud800", "the key holds a lone UTF-16 surrogate"),
+    ):
+        response = client.generic("POST", url, body, content_type="application/json")
+        assert response.status_code == 400, (body, response.content)
+        [error] = response.json()["errors"]
+        assert error["field"] == field and error["message"].startswith(problem), error
+    assert not RegisteredModel.objects.filter(project=team.project).exists()
+
+    # A valid surrogate pair is one character; an escaped backslash before "u0000" is plain text.
+    body = b'{"name": "m", "tags": {"emoji": "\\ud83d\\ude00", "literal": "\\\\u0000"}}'
+    response = client.generic("POST", url, body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert RegisteredModel.objects.get(project=team.project, name="m").tags == {
+        "emoji": "\U0001f600",
+        "literal": "\\u0000",
+    }
 
 
 def test_nul_in_the_path_or_query_is_a_400_not_a_database_error(team):
