@@ -177,12 +177,12 @@ def _p95_ratio_gate(g: Guardrails, new: WindowStats, primary: WindowStats) -> di
         return _check("p95_ratio", INSUFFICIENT, None, limit, "no p95 to compare")
     if primary.p95_ms <= 0:
         return _check("p95_ratio", SKIPPED, None, limit, "primary p95 is 0 ms; ratio not judged")
+    ratio = new.p95_ms / primary.p95_ms
     context = f" ({new.p95_ms:g} ms vs primary {primary.p95_ms:g} ms)"
     if new.p95_ms < g.p95_ratio_min_ms:
-        ratio = new.p95_ms / primary.p95_ms
         message = f"p95 ratio {ratio:.2f}{context} not judged: the new p95 is under {g.p95_ratio_min_ms:g} ms"
         return _check("p95_ratio", SKIPPED, ratio, limit, message)
-    return _judge("p95_ratio", new.p95_ms / primary.p95_ms, limit, "p95 ratio", ".2f", context)
+    return _judge("p95_ratio", ratio, limit, "p95 ratio", ".2f", context)
 
 
 def _comparison_gates(
