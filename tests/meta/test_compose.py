@@ -91,6 +91,8 @@ def test_the_proxy_runs_the_shipped_template_in_front_of_a_healthy_web(compose):
     assert nginx["environment"]["KEEL_UPSTREAM"] == "web:8000"
     assert "--bind 0.0.0.0:8000" in " ".join(compose["services"]["web"]["command"])
     assert nginx["depends_on"] == {"web": {"condition": "service_healthy"}}
+    # per-address limits read the address nginx writes (the web service is reachable only through it)
+    assert compose["x-keel"]["environment"]["KEEL_CLIENT_IP_HEADER"] == "${KEEL_CLIENT_IP_HEADER:-X-Real-IP}"
 
 
 def test_the_proxy_body_limit_is_the_application_upload_limit(compose):
