@@ -2,9 +2,12 @@
 
 drf-spectacular's own pages start the viewers with inline <script> and <style> and load ReDoc's fonts from Google
 Fonts; ours (templates/api_docs/) load everything from static files on this origin. Swagger UI's start-up script
-comes from drf-spectacular's split view. ReDoc's bundle (drf-spectacular-sidecar) always renders Redocly's logo
-from cdn.redoc.ly in its sidebar, with no option to turn it off, so this module serves that bundle with the one
-address pointed at a local image; the rest of the file is byte for byte the sidecar's.
+comes from drf-spectacular's split view. ReDoc's bundle (drf-spectacular-sidecar) needs two edits it has no option
+for, so this module serves it with them and is otherwise byte for byte the sidecar's file:
+
+- it always renders Redocly's logo from cdn.redoc.ly in its sidebar: the address points at a local image;
+- it injects <style> elements while it loads, before its ``nonce`` option is read: its webpack runtime takes the
+  nonce from the bundle's own <script nonce> instead, so those elements carry the response's nonce too.
 """
 
 from __future__ import annotations
@@ -19,21 +22,28 @@ from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 from django.utils.decorators import method_decorator
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 
 REDOC_BUNDLE = "drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"
 REDOC_CDN_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
+REDOC_NONCE = b"r.nc=void 0"  # the webpack runtime's style nonce (__webpack_nonce__)
+REDOC_NONCE_FROM_SCRIPT = b"r.nc=document.currentScript&&document.currentScript.nonce||void 0"
 
 
 @lru_cache(maxsize=1)
 def redoc_bundle() -> bytes:
-    """The sidecar's ReDoc bundle with its CDN logo replaced by ``static/api_docs/redoc-logo.svg``."""
+    """The sidecar's ReDoc bundle with the two edits above (a sidecar release without either fails loudly)."""
     path = finders.find(REDOC_BUNDLE)
     if not isinstance(path, str):
         raise FileNotFoundError(REDOC_BUNDLE)
     with open(path, "rb") as handle:
         source = handle.read()
-    return source.replace(REDOC_CDN_LOGO, static("api_docs/redoc-logo.svg").encode())
+    for old in (REDOC_CDN_LOGO, REDOC_NONCE):
+        if source.count(old) != 1:
+            raise RuntimeError(f"{REDOC_BUNDLE}: expected {old!r} once; update core/api_docs.py for this release")
+    source = source.replace(REDOC_CDN_LOGO, static("api_docs/redoc-logo.svg").encode())
+    return source.replace(REDOC_NONCE, REDOC_NONCE_FROM_SCRIPT)
 
 
 class SwaggerView(SpectacularSwaggerSplitView):
@@ -49,6 +59,7 @@ class RedocView(SpectacularRedocView):
 
     template_name = "api_docs/redoc.html"
 
+    @extend_schema(exclude=True)
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:  # type: ignore[override]
         if "bundle" in request.GET:
             response = HttpResponse(redoc_bundle(), content_type="application/javascript; charset=utf-8")

@@ -1,11 +1,10 @@
 /* Starts ReDoc on /api/redoc/ from a file (the Content-Security-Policy allows no inline script). Fonts are the
-   system's: nothing is fetched from a font service. ReDoc stamps the <style> elements it injects with the nonce. */
+   system's: nothing is fetched from a font service. */
 (function () {
   "use strict";
   var el = document.getElementById("redoc-container");
   var options = JSON.parse(document.getElementById("redoc-settings").textContent) || {};
   var sans = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
-  options.nonce = el.getAttribute("data-nonce");
   options.theme = options.theme || {};
   options.theme.typography = Object.assign({
     fontFamily: sans,
