@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views import defaults
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from core import errors
+from core.api_docs import RedocView, SwaggerView
 from core.health import LivezApi, ReadyzApi
 from core.login import LoginView, LogoutView
 from interop.oip.apis import oip_error_shape
@@ -20,13 +21,13 @@ class PublicSchemaView(SpectacularAPIView):
     authentication_classes: list[type] = []
 
 
-class PublicSwaggerView(SpectacularSwaggerView):
+class PublicSwaggerView(SwaggerView):
     public = True
     permission_classes: list[type] = []
     authentication_classes: list[type] = []
 
 
-class PublicRedocView(SpectacularRedocView):
+class PublicRedocView(RedocView):
     public = True
     permission_classes: list[type] = []
     authentication_classes: list[type] = []

@@ -52,9 +52,10 @@
     if (list) {
       list.innerHTML = data.variants.map(function (v) {
         return "<li><strong>" + esc(v.name) + "</strong> (" + esc(v.role) + ") " + esc(v.model) + " v" + v.version +
-          " — " + v.weight + " %<div class=rollout-bar aria-hidden=true><span style='width:" + v.weight +
-          "%'></span></div></li>";
+          " — " + v.weight + " %<div class=rollout-bar aria-hidden=true><span data-w='" + v.weight +
+          "'></span></div></li>";
       }).join("");
+      widths(list);
     }
     var rollout = $("rollout");
     if (rollout) {
@@ -64,8 +65,14 @@
       var step = (r.step_index || 0) + 1;
       var pct = plan.length ? Math.round(100 * step / plan.length) : 0;
       rollout.innerHTML = "<div>" + esc(r.kind) + ": step " + step + " of " + (plan.length || "?") +
-        " (" + pct + " %)</div><div class=rollout-bar><span style='width:" + pct + "%'></span></div>";
+        " (" + pct + " %)</div><div class=rollout-bar><span data-w='" + pct + "'></span></div>";
+      widths(rollout);
     }
+  }
+
+  // Bar widths go through the CSSOM: the Content-Security-Policy refuses inline style attributes in HTML.
+  function widths(root) {
+    root.querySelectorAll("[data-w]").forEach(function (el) { el.style.width = el.getAttribute("data-w") + "%"; });
   }
 
   function esc(s) {
@@ -139,10 +146,13 @@
     cm.matrix.forEach(function (row, i) {
       html += "<tr><th>" + esc(cm.labels[i]) + "</th>" + row.map(function (v) {
         var a = (0.1 + 0.6 * v / max).toFixed(2);
-        return "<td style='background:rgba(29,78,216," + a + ");color:" + (v / max > 0.6 ? "#fff" : "#111") + "'>" + v + "</td>";
+        return "<td data-alpha='" + a + "'" + (v / max > 0.6 ? " class=dark" : "") + ">" + v + "</td>";
       }).join("") + "</tr>";
     });
     el.innerHTML = html + "</table>";
+    el.querySelectorAll("[data-alpha]").forEach(function (td) {
+      td.style.background = "rgba(29,78,216," + td.getAttribute("data-alpha") + ")";
+    });
   }
 
   function importance(el, rows) {
@@ -152,9 +162,10 @@
     el.innerHTML = "<div class=bars>" + rows.map(function (r) {
       var w = (100 * Math.abs(r.mean || 0) / max).toFixed(1);
       return "<div class=bar><span class=name title='" + esc(r.feature) + "'>" + esc(r.feature) +
-        "</span><span><span class=fill style='display:block;width:" + w + "%'></span></span><span class=num>" +
+        "</span><span><span class=fill data-w='" + w + "'></span></span><span class=num>" +
         (r.mean === null ? "—" : r.mean.toFixed(4)) + "</span></div>";
     }).join("") + "</div>";
+    widths(el);
   }
 
   function modelPage() {
@@ -168,4 +179,9 @@
   }
 
   window.Keel = { deploymentPage: deploymentPage, modelPage: modelPage };
+
+  // The page names its script in <body data-page>: no inline script (the Content-Security-Policy allows none).
+  var page = document.body.getAttribute("data-page");
+  if (page === "deployment") deploymentPage(document.body.getAttribute("data-url"));
+  else if (page === "model") modelPage();
 })();

@@ -116,6 +116,15 @@ def _login(browser, base: str, username: str, requests: list[str]):
     return page
 
 
+def until(page: Any, expression: str, timeout: float = 15) -> None:
+    """Polls from the test: Playwright's wait_for_function evaluates a string with eval() in the page, which the
+    Content-Security-Policy refuses (no 'unsafe-eval')."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        page.wait_for_timeout(100)
+
+
 def _counter(page, testid: str) -> int:
     return int(page.get_by_test_id(testid).inner_text())
 
@@ -135,9 +144,10 @@ def test_deployment_page_live_updates_and_rollback(base, team):
         before = _counter(page, "request-count")
         traffic.start()
         try:
-            page.wait_for_function(
+            until(
+                page,
                 f"Number(document.querySelector('[data-testid=request-count]').textContent) >= {before + 5}",
-                timeout=20_000,
+                timeout=20,
             )
         finally:
             traffic.stop.set()
@@ -148,7 +158,7 @@ def test_deployment_page_live_updates_and_rollback(base, team):
 
         page.once("dialog", lambda dialog: dialog.accept())
         page.get_by_test_id("rollback").click()
-        page.wait_for_function("document.querySelector('[data-testid=revision-number]').textContent.trim() === '3'")
+        until(page, "document.querySelector('[data-testid=revision-number]').textContent.trim() === '3'")
         assert "now serving revision r3" in page.content()
         page.screenshot(path=str(ARTIFACTS / "dashboard-deployment-rolled-back.png"), full_page=True)
 

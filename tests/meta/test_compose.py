@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,6 +12,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+NGINX_TEMPLATE = ROOT / "deploy" / "nginx" / "default.conf.template"
+UPLOAD_DEFAULT = "${KEEL_MAX_UPLOAD_BYTES:-536870912}"
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +22,7 @@ def compose() -> dict:
 
 
 def test_compose_names_the_services(compose):
-    assert set(compose["services"]) == {"web", "worker", "worker-training", "beat", "postgres", "redis"}
+    assert set(compose["services"]) == {"nginx", "web", "worker", "worker-training", "beat", "postgres", "redis"}
 
 
 def test_every_service_has_a_healthcheck_or_depends_on_healthy(compose):
@@ -67,3 +71,62 @@ def test_docker_compose_config_parses_when_the_client_has_compose():
         env={"DJANGO_SECRET_KEY": "x" * 60},
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_only_the_proxy_publishes_a_port(compose):
+    published = {name for name, service in compose["services"].items() if service.get("ports")}
+    assert published == {"nginx"}
+    assert compose["services"]["nginx"]["ports"] == ["8000:80"]
+    assert compose["services"]["web"]["expose"] == ["8000"]
+
+
+def test_the_proxy_runs_the_shipped_template_in_front_of_a_healthy_web(compose):
+    nginx = compose["services"]["nginx"]
+    image, tag = nginx["image"].split(":")
+    assert image == "nginx" and re.match(r"\d+\.\d+\.\d+-", tag), tag  # pinned, Debian-based
+    assert nginx["volumes"] == [
+        "./deploy/nginx/default.conf.template:/etc/nginx/templates/default.conf.template:ro"
+    ]  # replaces the image's own default.conf (its welcome page), rendered with envsubst at start
+    assert (ROOT / nginx["volumes"][0].split(":")[0]).is_file()
+    assert nginx["environment"]["KEEL_UPSTREAM"] == "web:8000"
+    assert "--bind 0.0.0.0:8000" in " ".join(compose["services"]["web"]["command"])
+    assert nginx["depends_on"] == {"web": {"condition": "service_healthy"}}
+    # per-address limits read the address nginx writes (the web service is reachable only through it)
+    assert compose["x-keel"]["environment"]["KEEL_CLIENT_IP_HEADER"] == "${KEEL_CLIENT_IP_HEADER:-X-Real-IP}"
+
+
+def test_the_proxy_body_limit_is_the_application_upload_limit(compose):
+    assert compose["services"]["nginx"]["environment"]["KEEL_MAX_UPLOAD_BYTES"] == UPLOAD_DEFAULT
+    assert compose["x-keel"]["environment"]["KEEL_MAX_UPLOAD_BYTES"] == UPLOAD_DEFAULT
+    settings_text = (ROOT / "config" / "settings.py").read_text()
+    factors = re.search(r'env\.int\("KEEL_MAX_UPLOAD_BYTES", ([\d\s*]+),', settings_text)
+    assert factors, "KEEL_MAX_UPLOAD_BYTES is no longer read in settings.py"
+    assert int(UPLOAD_DEFAULT[len("${KEEL_MAX_UPLOAD_BYTES:-") : -1]) == math.prod(
+        int(f) for f in factors.group(1).split("*")
+    )  # the same default as settings.py
+    assert re.search(r"^\s*client_max_body_size \$\{KEEL_MAX_UPLOAD_BYTES\};", NGINX_TEMPLATE.read_text(), re.M)
+
+
+def _directives(text: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.endswith(";"):
+            name, _, value = line[:-1].partition(" ")
+            found.setdefault(name, []).append(value.strip())
+    return found
+
+
+def test_the_proxy_buffers_requests_and_bounds_slow_clients():
+    d = _directives(NGINX_TEMPLATE.read_text())
+    assert d["proxy_request_buffering"] == ["on"] and d["proxy_buffering"] == ["on"]
+    for timeout in ("client_header_timeout", "client_body_timeout", "send_timeout", "keepalive_timeout"):
+        (value,) = d[timeout]
+        assert value.endswith("s") and 1 <= int(value[:-1]) <= 60, (timeout, value)
+    assert d["proxy_pass"] == ["http://keel"] and d["server"] == ["${KEEL_UPSTREAM}"]
+    headers = dict(v.split(" ", 1) for v in d["proxy_set_header"])
+    assert headers["Host"] == "$http_host"
+    assert headers["X-Real-IP"] == "$remote_addr"  # set by nginx, never the client's
+    assert headers["X-Forwarded-For"] == "$proxy_add_x_forwarded_for"
+    assert headers["X-Forwarded-Proto"] == "$keel_forwarded_proto"
+    assert d["server_tokens"] == ["off"]

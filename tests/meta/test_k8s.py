@@ -40,9 +40,9 @@ def _pod_specs(resources: list[dict]) -> dict[str, dict]:
     }
 
 
-def test_the_kustomization_lists_every_manifest_but_the_secret_example(kustomization):
+def test_the_kustomization_lists_every_manifest_but_the_examples(kustomization):
     listed = set(kustomization["resources"])
-    on_disk = {p.name for p in K8S.glob("*.yaml")} - {"kustomization.yaml", "secret.example.yaml"}
+    on_disk = {p.name for p in K8S.glob("*.yaml") if not p.name.endswith(".example.yaml")} - {"kustomization.yaml"}
     assert listed == on_disk
     assert [image["name"] for image in kustomization["images"]] == ["keel"]
 
@@ -145,3 +145,41 @@ def test_pods_run_as_the_uid_the_image_pins(resources):
     assert "useradd --system --uid 999 " in dockerfile and "groupadd --system --gid 999 " in dockerfile
     for name, spec in _pod_specs(resources).items():
         assert (spec["securityContext"]["runAsUser"], spec["securityContext"]["runAsGroup"]) == (999, 999), name
+
+
+def _bytes(size: str) -> int:
+    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
+    return int(size[:-1]) * units[size[-1].lower()] if size[-1].lower() in units else int(size)
+
+
+def test_only_the_ingress_is_reachable_from_outside(resources):
+    services = _of(resources, "Service")
+    assert all(s["spec"].get("type", "ClusterIP") == "ClusterIP" for s in services.values()), services
+    ingress = _of(resources, "Ingress")["keel-web"]
+    assert ingress["spec"]["ingressClassName"] == "nginx"
+    (rule,) = ingress["spec"]["rules"]
+    (path,) = rule["http"]["paths"]
+    assert (path["path"], path["pathType"]) == ("/", "Prefix")
+    assert path["backend"]["service"] == {"name": "keel-web", "port": {"name": "http"}}
+    web_ports = {p["name"] for p in services["keel-web"]["spec"]["ports"]}
+    assert "http" in web_ports
+    assert ingress["spec"]["tls"][0]["hosts"] == [rule["host"]]
+
+
+def test_the_ingress_buffers_requests_with_the_application_upload_limit(resources):
+    notes = _of(resources, "Ingress")["keel-web"]["metadata"]["annotations"]
+    prefix = "nginx.ingress.kubernetes.io/"
+    assert notes[prefix + "proxy-request-buffering"] == "on"
+    assert notes[prefix + "proxy-buffering"] == "on"
+    limit = int(_of(resources, "ConfigMap")["keel-config"]["data"]["KEEL_MAX_UPLOAD_BYTES"])
+    assert _bytes(notes[prefix + "proxy-body-size"]) == limit
+    for timeout in ("proxy-connect-timeout", "proxy-send-timeout", "proxy-read-timeout"):
+        assert 1 <= int(notes[prefix + timeout]) <= 300, timeout
+
+
+def test_the_controller_example_bounds_slow_clients():
+    (config,) = _documents(K8S / "ingress-nginx-controller.example.yaml")
+    data = config["data"]
+    assert 1 <= int(data["client-header-timeout"]) <= 30
+    assert 1 <= int(data["client-body-timeout"]) <= 60
+    assert data["use-forwarded-headers"] == "false"  # clients cannot choose their own address
