@@ -14,6 +14,7 @@ import subprocess
 import sys
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
@@ -57,7 +58,7 @@ def _findings(*args: str) -> str:
     return str(raised.value)
 
 
-def _as_superuser(*statements: tuple[str, list[object]]) -> None:
+def _as_superuser(*statements: tuple[str, list[Any]]) -> None:
     """Run SQL in one committed transaction with the triggers off, as a superuser can."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
@@ -225,6 +226,26 @@ def test_the_beat_task_checkpoints_each_changed_chain_once():
     assert "Audit chain intact: 5 events verified" in _verify()
 
 
+def test_an_acknowledged_loss_is_signed_with_its_reason_and_verifies_again():
+    """After restoring an older backup the operator signs the chain as it is; the checkpoint keeps why."""
+    alpha = ProjectFactory(slug="alpha")
+    events = _events(alpha, 3)
+    _checkpoint()
+    _as_superuser(("DELETE FROM core_auditevent WHERE id = %s", [events[2].pk]))  # what an older backup lacks
+    assert "sequences 3-3 missing" in _findings()
+    out = StringIO()
+    call_command("audit_checkpoint", "--acknowledge", "restored from backup 2026-12-01", stdout=out)
+    assert "project 'alpha': checkpoint 2 at sequence 2" in out.getvalue()
+    second = json.loads(artifact_storage().open("audit-checkpoints/alpha/0000000002.json").read())
+    assert second["acknowledged"] == "restored from backup 2026-12-01"
+    assert "checkpoint 2" in _verify() and "Audit chain intact: 2 events verified" in _verify()
+    _events(alpha, 2)
+    _checkpoint()
+    assert "checkpoint 3" in _verify()
+    _as_superuser(("DELETE FROM core_auditevent WHERE id = %s", [AuditEvent.objects.order_by("-id").first().pk]))
+    assert "project 'alpha': tail deleted" in _findings()  # an acknowledgement covers only what it signed
+
+
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "KEEL_"))}
     return subprocess.run(
@@ -253,15 +274,14 @@ def test_production_requires_the_signing_key_and_the_embedded_default_generates_
 
 def test_only_restore_lifts_the_truncate_guard():
     """No code outside `manage.py restore` (core/backup.py's restore) sets keel.audit_allow_truncate."""
-    setters = []
-    for path in ROOT.rglob("*"):
-        relative = path.relative_to(ROOT).as_posix()
-        if not path.is_file() or path.suffix not in {".py", ".sh", ".sql", ".yml", ".yaml", ".toml", ".cfg"}:
-            continue
-        if relative.startswith((".venv/", "tests/", "data/", "test-artifacts/", "clients/", "node_modules/")):
-            continue
-        if "audit_allow_truncate" in path.read_text(errors="replace"):
-            setters.append(relative)
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    setters = [
+        name
+        for name in tracked.split()
+        if not name.startswith(("tests/", "clients/"))
+        and Path(name).suffix in {".py", ".sh", ".sql", ".yml", ".yaml", ".toml", ".cfg", ".ini"}
+        and "audit_allow_truncate" in (ROOT / name).read_text(errors="replace")
+    ]
     assert sorted(setters) == ["core/backup.py", "core/migrations/0004_audit_hash_chain.py"]
     source = (ROOT / "core/backup.py").read_text()
     restore = source[source.index("def backup_restore(") :]
