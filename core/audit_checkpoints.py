@@ -48,6 +48,10 @@ def chain_label(chain: str) -> str:
     return f"project '{chain}'" if chain else "events without a project"
 
 
+def _span(first: int, last: int) -> str:
+    return f"sequence {first}" if first == last else f"sequences {first}-{last}"
+
+
 def chain_folder(chain: str) -> str:
     return f"{PREFIX}/{chain or NO_PROJECT}"
 
@@ -220,20 +224,20 @@ def chain_verify(chain: str) -> ChainReport:
             rewritten = True
             report.findings.append(
                 f"{label}: rewritten: the row at sequence {sequence} (event {row['id']}) is not the one checkpoint "
-                f"{checkpoint.number} signed; rows at sequences {matched + 1}-{sequence} were changed"
+                f"{checkpoint.number} signed; rows at {_span(matched + 1, sequence)} were changed"
             )
     report.events = sequence
     last = report.checkpoint
     if last is not None and sequence < last.sequence:
         if sequence == 0:
             report.findings.append(
-                f"{label}: truncated: no rows left, checkpoint {last.number} signed {last.sequence} "
-                f"(sequences 1-{last.sequence} missing)"
+                f"{label}: truncated: no rows left, checkpoint {last.number} signed sequence {last.sequence} "
+                f"({_span(1, last.sequence)} missing)"
             )
         else:
             report.findings.append(
                 f"{label}: tail deleted: the newest row is sequence {sequence}, checkpoint {last.number} signed "
-                f"sequence {last.sequence} (sequences {sequence + 1}-{last.sequence} missing)"
+                f"sequence {last.sequence} ({_span(sequence + 1, last.sequence)} missing)"
             )
     return report
 

@@ -107,6 +107,7 @@ def test_truncation_is_detected_by_project_and_sequence():
     assert "sequences 1-3 missing" in report
     assert "events without a project: truncated" in report
     assert "sequences 1-2 missing" in report
+    assert "checkpoint 1 signed sequence 3" in report
 
 
 def test_deleting_the_newest_rows_with_triggers_off_is_detected():
@@ -232,7 +233,7 @@ def test_an_acknowledged_loss_is_signed_with_its_reason_and_verifies_again():
     events = _events(alpha, 3)
     _checkpoint()
     _as_superuser(("DELETE FROM core_auditevent WHERE id = %s", [events[2].pk]))  # what an older backup lacks
-    assert "sequences 3-3 missing" in _findings()
+    assert "project 'alpha': tail deleted" in _findings() and "(sequence 3 missing)" in _findings()
     out = StringIO()
     call_command("audit_checkpoint", "--acknowledge", "restored from backup 2026-12-01", stdout=out)
     assert "project 'alpha': checkpoint 2 at sequence 2" in out.getvalue()
@@ -246,10 +247,16 @@ def test_an_acknowledged_loss_is_signed_with_its_reason_and_verifies_again():
     assert "project 'alpha': tail deleted" in _findings()  # an acknowledgement covers only what it signed
 
 
-def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Load the settings in a fresh process, as every Keel process does first."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "KEEL_"))}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", "import config.settings"],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -259,13 +266,13 @@ def test_production_requires_the_signing_key_and_the_embedded_default_generates_
         "DJANGO_SECRET_KEY": "x7" * 30,
         "KEEL_DATA_DIR": str(tmp_path / "prod"),
     }
-    result = _manage("check", env=production)
+    result = _start(production)
     assert result.returncode != 0 and "KEEL_AUDIT_SIGNING_KEY" in result.stderr
-    result = _manage("check", env={**production, "KEEL_AUDIT_SIGNING_KEY": "short"})
+    result = _start({**production, "KEEL_AUDIT_SIGNING_KEY": "short"})
     assert result.returncode != 0 and "KEEL_AUDIT_SIGNING_KEY" in result.stderr
-    result = _manage("check", env={**production, "KEEL_AUDIT_SIGNING_KEY": "k" * 40})
+    result = _start({**production, "KEEL_AUDIT_SIGNING_KEY": "k" * 40})
     assert result.returncode == 0, result.stderr
-    result = _manage("check", env={"KEEL_DATA_DIR": str(tmp_path / "embedded")})
+    result = _start({"KEEL_DATA_DIR": str(tmp_path / "embedded")})
     assert result.returncode == 0, result.stderr
     key = tmp_path / "embedded" / "audit_signing_key"
     assert len(key.read_text().strip()) >= 32 and key.stat().st_mode & 0o077 == 0

@@ -31,8 +31,6 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"{chain_label(report.chain)}: {report.events} events; {against}")
         if findings:
-            for finding in findings:
-                self.stderr.write(finding)
             raise CommandError("\n".join(findings))
         events = sum(report.events for report in reports)
         signed = sum(1 for report in reports if report.checkpoint is not None)
