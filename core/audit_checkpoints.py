@@ -109,6 +109,7 @@ class Checkpoint:
     head_hash: str
     created_at: str
     acknowledged: str
+    previous_digest: str
     digest: str
 
     @property
@@ -125,6 +126,34 @@ def _stored_numbers(chain: str) -> list[int]:
     return sorted(int(match.group(1)) for name in files if (match := _NAME.match(name)))
 
 
+def _checkpoint_read(chain: str, number: int) -> Checkpoint | str:
+    """Checkpoint ``number`` of the chain, checked for form and signature, or what is wrong with it."""
+    key = checkpoint_key(chain, number)
+    try:
+        with artifact_storage().open(key) as handle:
+            document = json.loads(handle.read())
+        if not isinstance(document, dict) or document.get("version") != VERSION:
+            raise ValueError("not a version 1 checkpoint")
+        if not hmac.compare_digest(str(document["signature"]), sign(document)):
+            return f"checkpoint {number} ({key}) has a bad signature (not signed with KEEL_AUDIT_SIGNING_KEY)"
+        checkpoint = Checkpoint(
+            chain=str(document["chain"]),
+            number=int(document["number"]),
+            sequence=int(document["sequence"]),
+            event_id=int(document["event_id"]),
+            head_hash=str(document["head_hash"]),
+            created_at=str(document["created_at"]),
+            acknowledged=str(document.get("acknowledged") or ""),
+            previous_digest=str(document["previous_digest"]),
+            digest=digest(document),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return f"checkpoint {number} ({key}) is unreadable: {exc!r}"
+    if (checkpoint.chain, checkpoint.number) != (chain, number):
+        return f"checkpoint {number} ({key}) names another chain or number"
+    return checkpoint
+
+
 def checkpoints_load(chain: str) -> tuple[list[Checkpoint], list[str]]:
     """The chain's checkpoints that are valid, in order, and what stops the rest from counting.
 
@@ -133,43 +162,17 @@ def checkpoints_load(chain: str) -> tuple[list[Checkpoint], list[str]]:
     """
     numbers = _stored_numbers(chain)
     valid: list[Checkpoint] = []
-    previous_digest = ""
-    storage = artifact_storage()
     for number in range(1, (numbers[-1] if numbers else 0) + 1):
-        key = checkpoint_key(chain, number)
         if number not in numbers:
-            return valid, [f"checkpoint {number} is missing ({key})"]
-        try:
-            with storage.open(key) as handle:
-                document = json.loads(handle.read())
-            if not isinstance(document, dict) or document.get("version") != VERSION:
-                raise ValueError("not a version 1 checkpoint")
-            signature = str(document["signature"])
-        except (OSError, ValueError, KeyError) as exc:
-            return valid, [f"checkpoint {number} ({key}) is unreadable: {exc}"]
-        if not hmac.compare_digest(signature, sign(document)):
-            return valid, [f"checkpoint {number} ({key}) has a bad signature (not signed with KEEL_AUDIT_SIGNING_KEY)"]
-        try:
-            checkpoint = Checkpoint(
-                chain=str(document["chain"]),
-                number=int(document["number"]),
-                sequence=int(document["sequence"]),
-                event_id=int(document["event_id"]),
-                head_hash=str(document["head_hash"]),
-                created_at=str(document["created_at"]),
-                acknowledged=str(document.get("acknowledged") or ""),
-                digest=digest(document),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            return valid, [f"checkpoint {number} ({key}) is unreadable: {exc}"]
-        if (checkpoint.chain, checkpoint.number) != (chain, number):
-            return valid, [f"checkpoint {number} ({key}) names another chain or number"]
-        if document.get("previous_digest") != previous_digest:
-            return valid, [f"checkpoint {number} ({key}) does not follow checkpoint {number - 1}"]
+            return valid, [f"checkpoint {number} is missing ({checkpoint_key(chain, number)})"]
+        checkpoint = _checkpoint_read(chain, number)
+        if isinstance(checkpoint, str):
+            return valid, [checkpoint]
+        if checkpoint.previous_digest != (valid[-1].digest if valid else ""):
+            return valid, [f"checkpoint {number} ({checkpoint.key}) does not follow checkpoint {number - 1}"]
         if valid and checkpoint.sequence < valid[-1].sequence and not checkpoint.acknowledged:
-            return valid, [f"checkpoint {number} ({key}) goes back to sequence {checkpoint.sequence}"]
+            return valid, [f"checkpoint {number} ({checkpoint.key}) goes back to sequence {checkpoint.sequence}"]
         valid.append(checkpoint)
-        previous_digest = checkpoint.digest
     return valid, []
 
 
@@ -194,16 +197,27 @@ class ChainReport:
     findings: list[str] = field(default_factory=list)
 
 
+def _missing(label: str, sequence: int, last: Checkpoint) -> str:
+    if sequence == 0:
+        return (
+            f"{label}: truncated: no rows left, checkpoint {last.number} signed sequence {last.sequence} "
+            f"({_span(1, last.sequence)} missing)"
+        )
+    return (
+        f"{label}: tail deleted: the newest row is sequence {sequence}, checkpoint {last.number} signed "
+        f"sequence {last.sequence} ({_span(sequence + 1, last.sequence)} missing)"
+    )
+
+
 def chain_verify(chain: str) -> ChainReport:
-    """Walk one chain's rows: every link, and the head hash at each valid checkpoint since the last acknowledged one."""
+    """Walk one chain's rows: every link, and the head at each valid checkpoint since the last acknowledged one."""
     label = chain_label(chain)
-    report = ChainReport(chain=chain)
     checkpoints, problems = checkpoints_load(chain)
-    report.findings += [f"{label}: {problem}" for problem in problems]
     base = max((i for i, checkpoint in enumerate(checkpoints) if checkpoint.acknowledged), default=0)
-    targets = checkpoints[base:]
-    report.checkpoint = targets[-1] if targets else None
-    sequence, previous, matched, pending = 0, "", 0, 0
+    targets = {checkpoint.sequence: checkpoint for checkpoint in reversed(checkpoints[base:])}  # first per sequence
+    report = ChainReport(chain=chain, checkpoint=checkpoints[-1] if checkpoints else None)
+    report.findings += [f"{label}: {problem}" for problem in problems]
+    sequence, previous, matched = 0, "", 0
     broken = rewritten = False
     for row in _rows(chain):
         sequence += 1
@@ -213,32 +227,20 @@ def chain_verify(chain: str) -> ChainReport:
                 f"Audit chain broken at event {row['id']} ({label}): {reason} (sequence {sequence})."
             )
         previous = row["hash"]
-        while pending < len(targets) and targets[pending].sequence <= sequence:
-            checkpoint = targets[pending]
-            pending += 1
-            if rewritten or checkpoint.sequence != sequence:
-                continue
-            if (row["id"], row["hash"]) == (checkpoint.event_id, checkpoint.head_hash):
-                matched = sequence
-                continue
-            rewritten = True
-            report.findings.append(
-                f"{label}: rewritten: the row at sequence {sequence} (event {row['id']}) is not the one checkpoint "
-                f"{checkpoint.number} signed; rows at {_span(matched + 1, sequence)} were changed"
-            )
+        checkpoint = targets.get(sequence)
+        if checkpoint is None or rewritten:
+            continue
+        if (row["id"], row["hash"]) == (checkpoint.event_id, checkpoint.head_hash):
+            matched = sequence
+            continue
+        rewritten = True
+        report.findings.append(
+            f"{label}: rewritten: the row at sequence {sequence} (event {row['id']}) is not the one checkpoint "
+            f"{checkpoint.number} signed; rows at {_span(matched + 1, sequence)} were changed"
+        )
     report.events = sequence
-    last = report.checkpoint
-    if last is not None and sequence < last.sequence:
-        if sequence == 0:
-            report.findings.append(
-                f"{label}: truncated: no rows left, checkpoint {last.number} signed sequence {last.sequence} "
-                f"({_span(1, last.sequence)} missing)"
-            )
-        else:
-            report.findings.append(
-                f"{label}: tail deleted: the newest row is sequence {sequence}, checkpoint {last.number} signed "
-                f"sequence {last.sequence} ({_span(sequence + 1, last.sequence)} missing)"
-            )
+    if report.checkpoint is not None and sequence < report.checkpoint.sequence:
+        report.findings.append(_missing(label, sequence, report.checkpoint))
     return report
 
 
@@ -302,14 +304,38 @@ def _checkpoint_lock(chain: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
+def _checkpoint_save(
+    chain: str, last: Checkpoint | None, head: tuple[int, int, str], acknowledge: str
+) -> Checkpoint | str:
+    """Sign and store the checkpoint after ``last`` for ``head`` (sequence, event id, hash); never overwrite one."""
+    sequence, event_id, head_hash = head
+    body = checkpoint_body(
+        chain=chain,
+        number=(last.number if last else 0) + 1,
+        sequence=sequence,
+        event_id=event_id,
+        head_hash=head_hash,
+        previous_digest=last.digest if last else "",
+        acknowledged=acknowledge,
+    )
+    body["signature"] = sign(body)
+    key = checkpoint_key(chain, body["number"])
+    storage = artifact_storage()
+    if storage.exists(key):
+        return f"{chain_label(chain)}: {key} already exists; not overwritten"
+    saved = storage.save(key, ContentFile(json.dumps(body, indent=1, sort_keys=True).encode()))
+    if saved != key:  # pragma: no cover - the lock in _chain_checkpoint makes this a misbehaving storage
+        return f"{chain_label(chain)}: storage saved {key} as {saved}"
+    return _checkpoint_read(chain, body["number"])  # read back: what verify_audit will see
+
+
 def _chain_checkpoint(chain: str, *, acknowledge: str) -> Checkpoint | str | None:
     """Write the chain's next checkpoint: the Checkpoint, the reason it was refused, or None when nothing changed."""
-    label = chain_label(chain)
     with transaction.atomic():
         _checkpoint_lock(chain)  # one writer per chain: no two checkpoints take the same number
         checkpoints, problems = checkpoints_load(chain)
         if problems:
-            return f"{label}: {problems[0]}; move the bad files aside after checking them"
+            return f"{chain_label(chain)}: {problems[0]}; move the bad files aside after checking them"
         last = checkpoints[-1] if checkpoints else None
         head = AuditEvent.objects.filter(project_slug=chain).order_by("-id").values_list("id", "hash").first()
         if head is None or (last is not None and head == (last.event_id, last.head_hash)):
@@ -321,33 +347,7 @@ def _chain_checkpoint(chain: str, *, acknowledge: str) -> Checkpoint | str | Non
             problem = "" if acknowledge else problem
         if problem:
             return f"{problem}; not signed"
-        body = checkpoint_body(
-            chain=chain,
-            number=(last.number if last else 0) + 1,
-            sequence=sequence,
-            event_id=head_id,
-            head_hash=head_hash,
-            previous_digest=last.digest if last else "",
-            acknowledged=acknowledge,
-        )
-        body["signature"] = sign(body)
-        key = checkpoint_key(chain, body["number"])
-        storage = artifact_storage()
-        if storage.exists(key):
-            return f"{label}: {key} already exists; not overwritten"
-        saved = storage.save(key, ContentFile(json.dumps(body, indent=1, sort_keys=True).encode()))
-        if saved != key:  # pragma: no cover - the lock above makes this a storage misbehaving
-            return f"{label}: storage saved {key} as {saved}"
-        return Checkpoint(
-            chain=chain,
-            number=body["number"],
-            sequence=sequence,
-            event_id=head_id,
-            head_hash=head_hash,
-            created_at=body["created_at"],
-            acknowledged=acknowledge,
-            digest=digest(body),
-        )
+        return _checkpoint_save(chain, last, (sequence, head_id, head_hash), acknowledge)
 
 
 def audit_checkpoints_write(*, acknowledge: str = "") -> WriteResult:
