@@ -16,7 +16,7 @@ WORKDIR /app
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --extra cluster --no-install-project
 COPY --chown=keel:keel . .
-RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput --verbosity 0
+RUN DJANGO_SECRET_KEY=collectstatic-only KEEL_AUDIT_SIGNING_KEY=collectstatic-only python manage.py collectstatic --noinput --verbosity 0
 
 USER keel
 EXPOSE 8000

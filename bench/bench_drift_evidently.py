@@ -171,6 +171,7 @@ def keel_env(args: argparse.Namespace) -> dict[str, str]:
         "CELERY_TASK_ALWAYS_EAGER": "true",
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
+        "KEEL_AUDIT_SIGNING_KEY": secrets.token_urlsafe(48),
         "KEEL_DATA_DIR": str(work / "data"),
         "ARTIFACT_ROOT": str(work / "artifacts"),
         "KEEL_LOG_LEVEL": "WARNING",

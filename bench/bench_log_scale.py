@@ -44,6 +44,7 @@ def _setup_django(data_dir: str) -> None:
     os.environ.update(
         DATABASE_URL=f"{SERVER}/{DB}",
         DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdef",  # noqa: S106
+        KEEL_AUDIT_SIGNING_KEY="bench-only-audit-signing-key-0123456789abcdef",
         REDIS_URL="redis://127.0.0.1:6379/7",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/7",
         CELERY_TASK_ALWAYS_EAGER="true",

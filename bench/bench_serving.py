@@ -443,6 +443,7 @@ def keel_env(args: argparse.Namespace) -> dict[str, str]:
             "CELERY_BROKER_URL": args.redis_url,
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
+            "KEEL_AUDIT_SIGNING_KEY": secrets.token_urlsafe(48),
             "DJANGO_SECURE_SSL_REDIRECT": "false",  # plain http on loopback
             "KEEL_DATA_DIR": str(work / "data"),
             "ARTIFACT_ROOT": str(work / "artifacts"),

@@ -38,6 +38,7 @@ app.conf.beat_schedule = {
     "monitoring-alert-rules": {"task": "monitoring.evaluate_alert_rules", "schedule": 60.0},
     "monitoring-retraining-runs": {"task": "monitoring.advance_retraining_runs", "schedule": 30.0},
     "core-sweep-webhook-deliveries": {"task": "core.sweep_webhook_deliveries", "schedule": 300.0},
+    "core-audit-checkpoint": {"task": "core.audit_checkpoint", "schedule": 300.0},
     "serving-ensure-partitions": {"task": "serving.ensure_partitions", "schedule": 3600.0},
     "serving-apply-retention": {"task": "serving.apply_retention", "schedule": 3600.0},
     "monitoring-compute-rollups": {"task": "monitoring.compute_rollups", "schedule": 60.0},

@@ -45,6 +45,26 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_signing_key() -> str:
+    """The HMAC key of the audit log's checkpoints (core/audit_checkpoints.py): kept out of the database."""
+    key = env.string("KEEL_AUDIT_SIGNING_KEY")
+    if key:
+        if len(key) < 32 and not DEBUG and not EMBEDDED:
+            raise ImproperlyConfigured("KEEL_AUDIT_SIGNING_KEY: must be at least 32 characters in production")
+        return key
+    if not EMBEDDED and not DEBUG:
+        raise ImproperlyConfigured("KEEL_AUDIT_SIGNING_KEY: required when DATABASE_URL is set and DJANGO_DEBUG is off")
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path = DATA_DIR / "audit_signing_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+AUDIT_SIGNING_KEY = _audit_signing_key()
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 

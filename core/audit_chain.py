@@ -3,7 +3,8 @@
 Every event stores ``prev_hash`` (the hash of the previous event of the same chain, "" for the first) and
 ``hash`` = sha256 over a canonical JSON of its own fields plus ``prev_hash``. A chain is one project's events
 (keyed by ``project_slug``, which survives the project's deletion); events without a project form the chain
-keyed "". Changing, removing or reordering any event breaks the link to its successor.
+keyed "". Changing, removing or reordering any event breaks the link to its successor. Cutting the newest events
+or recomputing the hashes after a change does not: the signed checkpoints of core/audit_checkpoints.py catch those.
 
 Foreign keys (``project_id``, ``actor_id``) are not hashed: the database sets them to NULL when the project or
 the user is deleted. Their human-readable copies (``project_slug``, ``actor_label``) are hashed instead.

@@ -14,7 +14,8 @@ value of every sequence is recorded too and set back on restore, so ids continue
 sequence is one of them).
 
 On PostgreSQL the restore, in one transaction, lifts the audit log's TRUNCATE guard (``keel.audit_allow_truncate``,
-``SET LOCAL``) for the flush only (the events are then loaded back as they were, hash chain included), and
+``SET LOCAL``) for the flush only (the events are then loaded back as they were, hash chain included; this is
+the only code that lifts it), and
 creates the prediction log's time partitions covering the dumped rows before loading them.
 """
 

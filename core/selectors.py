@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from core.audit_chain import HASHED_FIELDS, BrokenLink, verify_chain
 from core.errors import NotFound
 from core.models import ApiToken, AuditEvent, Membership, Project, User
 
@@ -51,27 +50,3 @@ def service_account_list(*, project: Project) -> QuerySet[User]:
 
 def audit_event_list(*, project: Project) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(project=project).select_related("actor")
-
-
-def audit_chain_verify(*, chain: str | None = None) -> tuple[int, BrokenLink | None]:
-    """Check the audit hash chains (one project's, by slug, or all of them; "" is the chain without a project).
-
-    Returns the number of events checked and the first broken link, if any.
-    """
-    chains = (
-        [chain]
-        if chain is not None
-        else AuditEvent.objects.values_list("project_slug", flat=True).order_by().distinct()
-    )
-    checked = 0
-    for slug in sorted(set(chains)):
-        rows = (
-            AuditEvent.objects.filter(project_slug=slug)
-            .order_by("id")
-            .values("id", "prev_hash", "hash", *HASHED_FIELDS)
-        )
-        count, broken = verify_chain(rows.iterator(chunk_size=2000))
-        checked += count
-        if broken is not None:
-            return checked, broken
-    return checked, None

@@ -4,6 +4,7 @@ import socket
 
 from celery import shared_task
 
+from core.audit_checkpoints import audit_checkpoints_write
 from core.models import Heartbeat
 
 
@@ -12,6 +13,12 @@ def heartbeat(token: str) -> dict[str, str]:
     """Prove the wiring: a worker took this from the broker and wrote to the database. Idempotent per token."""
     beat, _ = Heartbeat.objects.get_or_create(token=token, defaults={"worker": socket.gethostname()})
     return {"token": beat.token, "worker": beat.worker}
+
+
+@shared_task(name="core.audit_checkpoint", soft_time_limit=600, time_limit=660)
+def audit_checkpoint() -> dict[str, int]:
+    """Sign each audit chain that grew since its last checkpoint (refusals are logged as errors)."""
+    return {"written": len(audit_checkpoints_write().written)}
 
 
 from core.webhook_tasks import *  # noqa: E402,F403

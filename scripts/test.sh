@@ -13,6 +13,7 @@ ensure_redis
 db="${KEEL_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/keel}"
 redis="${KEEL_TEST_REDIS_URL:-redis://127.0.0.1:6379/14}"
 export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-test-only-secret-key-not-for-production-0123456789abcdef}"
+export KEEL_AUDIT_SIGNING_KEY="${KEEL_AUDIT_SIGNING_KEY:-test-only-audit-signing-key-0123456789abcdef}"
 export KEEL_DATA_DIR="${KEEL_DATA_DIR:-$ROOT/data/test}"
 mkdir -p "$KEEL_DATA_DIR" test-artifacts
 

@@ -89,6 +89,7 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path):
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/keel",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "DJANGO_SECRET_KEY": "x7" * 20 + "production-like-secret-key-for-check",
+        "KEEL_AUDIT_SIGNING_KEY": "a9" * 16 + "production-like-audit-signing-key",
         "DJANGO_ALLOWED_HOSTS": "keel.example.org",
         "DJANGO_DEBUG": "false",
         "KEEL_DATA_DIR": str(tmp_path),

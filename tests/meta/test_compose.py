@@ -68,7 +68,7 @@ def test_docker_compose_config_parses_when_the_client_has_compose():
         capture_output=True,
         text=True,
         check=False,
-        env={"DJANGO_SECRET_KEY": "x" * 60},
+        env={"DJANGO_SECRET_KEY": "x" * 60, "KEEL_AUDIT_SIGNING_KEY": "a" * 40},
     )
     assert result.returncode == 0, result.stderr
 

@@ -136,8 +136,8 @@ def test_configuration_names_are_real_settings(resources):
     assert set(config) <= names, set(config) - names
     secret = _documents(K8S / "secret.example.yaml")[0]["stringData"]
     assert set(secret) <= names, set(secret) - names
-    assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL"} <= set(secret)
-    assert not {"DJANGO_SECRET_KEY", "DATABASE_URL"} & set(config)  # secrets never in the ConfigMap
+    assert {"DJANGO_SECRET_KEY", "KEEL_AUDIT_SIGNING_KEY", "DATABASE_URL", "REDIS_URL"} <= set(secret)
+    assert not {"DJANGO_SECRET_KEY", "KEEL_AUDIT_SIGNING_KEY", "DATABASE_URL"} & set(config)  # never in the ConfigMap
 
 
 def test_pods_run_as_the_uid_the_image_pins(resources):

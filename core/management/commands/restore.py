@@ -29,3 +29,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"restored {result.rows} rows; blobs written {result.blobs_written}, already present {result.blobs_present}"
         )
+        self.stdout.write(
+            "Run `verify_audit`: where the restored audit log is older than its signed checkpoints it names the "
+            "events lost; once accepted, `audit_checkpoint --acknowledge 'restored from <backup>'` signs it as it is."
+        )
