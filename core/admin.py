@@ -24,10 +24,9 @@ class ProjectAdmin(admin.ModelAdmin):
         "name",
         "task_type",
         "require_human_approval",
-        "allow_pickle_models",
         "created_at",
     )
-    list_filter = ("task_type", "require_human_approval", "allow_pickle_models")
+    list_filter = ("task_type", "require_human_approval")
     search_fields = ("slug", "name", "description")
     inlines = [MembershipInline]
 

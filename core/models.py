@@ -46,7 +46,6 @@ class Project(models.Model):
     task_type = models.CharField(max_length=20, choices=TaskType.choices, default=TaskType.CLASSIFICATION)
     # [{"metric": "f1_macro", "op": ">=", "threshold": 0.9}, ...]
     acceptance_criteria = models.JSONField(default=list, blank=True)
-    allow_pickle_models = models.BooleanField(default=False)
     require_human_approval = models.BooleanField(default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

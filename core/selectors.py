@@ -18,7 +18,6 @@ def project_get_for_user(*, slug: str, user: User) -> tuple[Project, str]:
             "project__name",
             "project__task_type",
             "project__acceptance_criteria",
-            "project__allow_pickle_models",
             "project__require_human_approval",
             "project__description",
             "project__created_at",

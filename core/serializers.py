@@ -1,11 +1,32 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from rest_framework import serializers
 
 from core.models import ApiToken, AuditEvent, Membership, Project, TaskType, User, slug_validator
 from core.roles import Role
 
 MEMBER_ROLE_CHOICES = [r for r in Role.choices if r[0] != Role.PREDICTOR]
+
+
+# What a project role may not switch on: settings that would widen what a project runs or reaches are the
+# platform's (environment variables such as KEEL_WEBHOOK_ALLOWED_NETWORKS, or a superuser), never a project's.
+PLATFORM_ONLY = {
+    "allow_pickle_models": "not a project setting: Keel never unpickles on the server. Convert a pickle/joblib "
+    "model on your own machine with `keel models upload model.pkl`, which uploads skops.",
+}
+
+
+def refuse_platform_settings(data: Any) -> None:
+    """400 naming the field when a project request tries to switch on a platform-only setting. ``false`` is
+    tolerated, so documents exported before such a switch was removed still apply."""
+    if not isinstance(data, Mapping):
+        return
+    for key, message in PLATFORM_ONLY.items():
+        if key in data and str(data[key]).strip().lower() not in ("false", "0", "", "none", "null"):
+            raise serializers.ValidationError({key: [message]})
 
 
 class AcceptanceCriterionSerializer(serializers.Serializer):
@@ -26,7 +47,6 @@ class ProjectSerializer(serializers.ModelSerializer):
             "description",
             "task_type",
             "acceptance_criteria",
-            "allow_pickle_models",
             "require_human_approval",
             "created_at",
             "updated_at",
@@ -44,8 +64,11 @@ class ProjectCreateSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
     task_type = serializers.ChoiceField(choices=TaskType.choices, default=TaskType.CLASSIFICATION)
     acceptance_criteria = AcceptanceCriterionSerializer(many=True, required=False, default=list)
-    allow_pickle_models = serializers.BooleanField(default=False)
     require_human_approval = serializers.BooleanField(default=True)
+
+    def to_internal_value(self, data: Any) -> Any:
+        refuse_platform_settings(data)
+        return super().to_internal_value(data)
 
 
 class ProjectUpdateSerializer(serializers.Serializer):
@@ -53,8 +76,11 @@ class ProjectUpdateSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True)
     task_type = serializers.ChoiceField(choices=TaskType.choices, required=False)
     acceptance_criteria = AcceptanceCriterionSerializer(many=True, required=False)
-    allow_pickle_models = serializers.BooleanField(required=False)
     require_human_approval = serializers.BooleanField(required=False)
+
+    def to_internal_value(self, data: Any) -> Any:
+        refuse_platform_settings(data)
+        return super().to_internal_value(data)
 
 
 class MembershipSerializer(serializers.ModelSerializer):

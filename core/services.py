@@ -48,7 +48,6 @@ def project_create(
     description: str = "",
     task_type: str = TaskType.CLASSIFICATION,
     acceptance_criteria: list[dict[str, Any]] | None = None,
-    allow_pickle_models: bool = False,
     require_human_approval: bool = True,
 ) -> Project:
     if Project.objects.filter(slug=slug).exists():
@@ -62,7 +61,6 @@ def project_create(
         description=description,
         task_type=task_type,
         acceptance_criteria=validate_acceptance_criteria(acceptance_criteria or []),
-        allow_pickle_models=allow_pickle_models,
         require_human_approval=require_human_approval,
         created_by=user,
     )
@@ -82,7 +80,6 @@ _UPDATABLE = (
     "description",
     "task_type",
     "acceptance_criteria",
-    "allow_pickle_models",
     "require_human_approval",
 )
 

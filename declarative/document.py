@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from core.models import TaskType, name_validator, slug_validator
 from core.roles import Role
-from core.serializers import MEMBER_ROLE_CHOICES, AcceptanceCriterionSerializer
+from core.serializers import MEMBER_ROLE_CHOICES, AcceptanceCriterionSerializer, refuse_platform_settings
 from monitoring.models import AlertRule, ChannelKind, RetrainingPolicy, Severity
 from registry.models import RuleKind
 from serving.models import Strategy, VariantRole, default_policy
@@ -73,8 +73,11 @@ class ConfigProjectSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
     task_type = serializers.ChoiceField(choices=TaskType.choices, default=TaskType.CLASSIFICATION)
     acceptance_criteria = AcceptanceCriterionSerializer(many=True, required=False, default=list)
-    allow_pickle_models = serializers.BooleanField(default=False)
     require_human_approval = serializers.BooleanField(default=True)
+
+    def to_internal_value(self, data: Any) -> Any:
+        refuse_platform_settings(data)
+        return super().to_internal_value(data)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs.setdefault("name", attrs["slug"])

@@ -46,7 +46,6 @@ def _project(project: Project) -> dict[str, Any]:
         "description": project.description,
         "task_type": project.task_type,
         "acceptance_criteria": [dict(c) for c in project.acceptance_criteria],
-        "allow_pickle_models": project.allow_pickle_models,
         "require_human_approval": project.require_human_approval,
     }
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich.markup import escape
 
 from keel_cli import config
 from keel_cli.api import KeelError
@@ -19,7 +20,7 @@ ProjectOpt = Annotated[str, typer.Option("--project", "-p", help="Project slug (
 
 
 def report(error: KeelError) -> None:
-    errors.print(f"[bold red]{error}[/]", highlight=False)
+    errors.print(f"[bold red]{escape(str(error))}[/]", highlight=False, soft_wrap=True)
     for line in error.errors:
         errors.print(f"  - {line}", highlight=False, markup=False)
 

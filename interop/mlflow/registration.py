@@ -5,8 +5,9 @@ Policy (safe by construction): only MLflow *sklearn* models serialized with **sk
 artifact as it is (the same content-addressed blob as the run artifact; a bare estimator is stored wrapped in a
 one-step Pipeline), is loaded with Keel's trusted-type allow-list (registry/model_io.py) and must predict on the
 model's input example before the version exists, so it is approved, deployed and served like any model Keel
-trains. Pickle and cloudpickle MLflow models are refused: unpickling runs code, and Keel loads those only through
-the privileged upload path (``allow_pickle_models`` and the out-of-process check).
+trains. Pickle and cloudpickle MLflow models are refused, by their MLmodel and by the model file's content (a
+pickle labelled skops is still a pickle), before anything is stored: the server never unpickles. The refusal says
+the next step (log with skops, or convert on the user's own machine with ``keel models upload <folder>``).
 """
 
 from __future__ import annotations
@@ -170,12 +171,26 @@ def _skops_file(mlmodel: dict[str, Any]) -> str:
         raise errors.invalid("Keel registers MLflow models of the sklearn flavor only.")
     fmt = flavor.get("serialization_format")
     if fmt != "skops":
-        raise errors.invalid(
-            f"This sklearn model is serialized with {fmt!r}. Keel registers skops-serialized models "
-            "(mlflow.sklearn.log_model(..., serialization_format='skops'), the default); upload pickles through "
-            "Keel's model upload, which needs allow_pickle_models."
-        )
+        raise _pickle_refused(f"This sklearn model is serialized with {fmt!r}")
     return str(flavor.get("pickled_model") or "model.skops")
+
+
+def _pickle_refused(what: str) -> errors.MlflowError:
+    return errors.invalid(
+        f"{what}: Keel never unpickles on the server (loading a pickle runs its code). Log the model with "
+        'mlflow.sklearn.log_model(..., serialization_format="skops") (MLflow\'s default), or convert it on your own '
+        "machine with `keel models upload <mlflow model folder>`, which loads it there and uploads skops."
+    )
+
+
+def _require_skops(data: bytes, path: str) -> None:
+    """The model file's content, not only its MLmodel entry, must be skops."""
+    try:
+        model_io.require_skops(data)
+    except model_io.NotSkopsError as exc:
+        if exc.is_pickle:
+            raise _pickle_refused(f"{path} is a pickle although MLmodel says skops") from None
+        raise errors.invalid(f"The model cannot be registered: {path}: {exc}.") from None
 
 
 def signature_of(mlmodel: dict[str, Any], task_type: str) -> dict[str, Any]:
@@ -242,6 +257,7 @@ def model_version_create(
     signature = signature_of(mlmodel, project.task_type)
     rows = _example_rows(run, folder, mlmodel, signature)
     original = blob_read_verified(model_file.sha256)
+    _require_skops(original, model_file.path)
     servable = _servable(original, rows)
     if not signature:
         from registry.services.uploads import signature_from_example

@@ -168,9 +168,9 @@ class ModelVersionUploadApi(_ModelView):
         tags=TAG,
         request={"multipart/form-data": ModelVersionUploadSerializer},
         responses={201: ModelVersionSerializer},
-        description="Upload a model trained elsewhere (maintainers). skops files load with a trusted-type "
-        "list; pickle/joblib need the project's allow_pickle_models and are checked in a separate "
-        "process with a smoke prediction on input_example.",
+        description="Upload a model trained elsewhere (maintainers), as a skops file: it loads with a trusted-type "
+        "list and must predict on input_example. The server never loads pickle/joblib files (recognised by content, "
+        "whatever their name): convert them on your own machine with `keel models upload model.pkl`.",
     )
     def post(self, request: Request, project: str, model: str) -> Response:
         serializer = ModelVersionUploadSerializer(data=request.data)
@@ -181,7 +181,6 @@ class ModelVersionUploadApi(_ModelView):
             user=self.user,
             model_name=checked_name("model", model),
             fileobj=data["file"],
-            fmt=data["format"],
             input_example=data["input_example"],
             signature=data["signature"],
             description=data["description"],

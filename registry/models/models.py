@@ -63,6 +63,9 @@ class ModelHealth(models.TextChoices):
 
 
 class ModelFormat(models.TextChoices):
+    """Every version is stored as skops. PICKLE and JOBLIB only name versions uploaded before the server stopped
+    accepting pickles: nothing writes them any more, and nothing loads them (``model_version_load`` refuses)."""
+
     SKOPS = "skops"
     PICKLE = "pickle"
     JOBLIB = "joblib"

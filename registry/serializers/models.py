@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from core.models import name_validator
+from registry.model_io import CONVERT_PICKLE
 from registry.models import AliasEvent, ApprovalRequest, ModelVersion, RegisteredModel
 
 
@@ -118,7 +119,12 @@ class ModelVersionFromRunSerializer(serializers.Serializer):
 
 class ModelVersionUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
-    format = serializers.ChoiceField(choices=["skops", "pickle", "joblib"], default="skops")
+    format = serializers.ChoiceField(
+        choices=["skops"],
+        default="skops",
+        help_text="Always skops: the server never loads pickle/joblib files.",
+        error_messages={"invalid_choice": f"{{input}} is not accepted, only skops. {CONVERT_PICKLE}"},
+    )
     input_example = serializers.JSONField(help_text="A JSON list of row objects used for the smoke prediction.")
     signature = serializers.JSONField(required=False, allow_null=True, default=None)
     description = serializers.CharField(required=False, allow_blank=True, default="")

@@ -261,7 +261,7 @@ def test_model_card_json_and_markdown(team):
     assert "# Model card: cancer v1" in text and "Triage support" in text and "| f1_macro |" in text
 
 
-def test_upload_skops_model_and_refuse_pickle_when_not_allowed(team):
+def test_upload_skops_model_and_refuse_pickle_with_the_next_step(team):
     from registry.model_io import save_pipeline
     from tests.registry.models_helpers import trained
 
@@ -274,47 +274,13 @@ def test_upload_skops_model_and_refuse_pickle_when_not_allowed(team):
     created = team.client("maintainer").post(_url(team, "ext/versions/upload/"), upload, format="multipart")
     assert created.status_code == 201, created.content
     assert created.json()["source"] == "upload" and created.json()["artifact_format"] == "skops"
-    pickled = {"file": io.BytesIO(b"\x80\x04K\x01."), "format": "pickle", "input_example": '[{"a": 1}]'}
-    refused = team.client("maintainer").post(_url(team, "ext/versions/upload/"), pickled, format="multipart")
-    assert refused.status_code == 403 and "allow_pickle_models" in refused.json()["detail"]
-
-
-def test_pickle_models_are_only_loaded_in_a_separate_process(team, monkeypatch):
-    import json
-    import pickle
-
-    import joblib
-
-    from registry.models import ModelVersion as MV
-    from tests.registry.models_helpers import trained
-
-    team.project.allow_pickle_models = True
-    team.project.save()
-
-    def forbidden(*args, **kwargs):
-        raise AssertionError("a pickle was loaded in the web process")
-
-    monkeypatch.setattr(pickle, "load", forbidden)
-    monkeypatch.setattr(joblib, "load", forbidden)
-    result = trained()
-    buffer = io.BytesIO()
-    joblib.dump(result.pipeline, buffer)
-    example = json.dumps(result.input_example)
-    ok = team.client("maintainer").post(
-        _url(team, "legacy/versions/upload/"),
-        {"file": io.BytesIO(buffer.getvalue()), "format": "joblib", "input_example": example},
-        format="multipart",
-    )
-    assert ok.status_code == 201, ok.content
-    assert ok.json()["artifact_format"] == "joblib"
     stored_before = {p.name for p in Path(settings.ARTIFACT_ROOT).rglob("*") if p.is_file()}
-    broken = pickle.dumps({"not": "a model"})  # real pickle.dumps is untouched
-    refused = team.client("maintainer").post(
-        _url(team, "legacy/versions/upload/"),
-        {"file": io.BytesIO(broken), "format": "pickle", "input_example": example},
-        format="multipart",
-    )
-    assert refused.status_code == 400
-    assert "has no predict" in refused.json()["detail"]
-    assert MV.objects.filter(registered_model__name="legacy").count() == 1
+    for fmt in ("pickle", "skops"):  # declared as a pickle, or disguised as skops: refused either way
+        pickled = {"file": io.BytesIO(b"\x80\x04K\x01."), "format": fmt, "input_example": '[{"a": 1}]'}
+        refused = team.client("maintainer").post(_url(team, "ext/versions/upload/"), pickled, format="multipart")
+        assert refused.status_code == 400 and "keel models upload" in refused.json()["detail"]
+    garbage = {"file": io.BytesIO(b"not a model"), "input_example": '[{"a": 1}]'}
+    refused = team.client("maintainer").post(_url(team, "ext/versions/upload/"), garbage, format="multipart")
+    assert refused.status_code == 400 and refused.json()["errors"][0]["code"] == "not_skops"
+    assert ModelVersion.objects.filter(registered_model__name="ext").count() == 1
     assert {p.name for p in Path(settings.ARTIFACT_ROOT).rglob("*") if p.is_file()} == stored_before

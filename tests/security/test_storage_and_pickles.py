@@ -1,5 +1,5 @@
-"""Nothing outside the storage root is read or written through names and paths from requests, and an uploaded
-pickle never runs in the web process (nor in a task, which runs in-process here: Celery is eager in unit tests).
+"""Nothing outside the storage root is read or written through names and paths from requests (pickles: see
+test_pickles.py).
 
 A canary file sits next to the artifact root: after every hostile request its content and mtime are unchanged,
 no new file exists outside the root, and no response carries the canary's content.
@@ -7,10 +7,6 @@ no new file exists outside the root, and no response carries the canary's conten
 
 from __future__ import annotations
 
-import io
-import json
-import os
-import pickle
 from pathlib import Path
 
 import pytest
@@ -19,7 +15,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from registry.services.experiments import experiment_get_or_create, run_create
 from tests.registry.datasets_helpers import csv_bytes, iris_like, upload
-from tests.registry.models_helpers import trained
 
 pytestmark = pytest.mark.django_db
 
@@ -106,58 +101,3 @@ def test_hostile_file_names_and_artifact_paths_stay_inside_the_root(team, canary
         assert fetched.status_code in (400, 404), (name, fetched.status_code)
         listed = editor.get(base, {"path": name})
         _refused_or_harmless(listed)
-
-
-class _Marker:
-    """Unpickling this appends the unpickling process's pid to ``path``, then yields a working model."""
-
-    def __init__(self, path: Path, inner: bytes) -> None:
-        self.path, self.inner = path, inner
-
-    def __reduce__(self):  # type: ignore[no-untyped-def]
-        code = (
-            f"[open({str(self.path)!r}, 'a').write(str(__import__('os').getpid()) + chr(10)),"
-            f" __import__('pickle').loads({self.inner!r})][1]"
-        )
-        return (eval, (code,))
-
-
-def _marker_pids(path: Path) -> set[int]:
-    return {int(line) for line in path.read_text().split()} if path.exists() else set()
-
-
-@pytest.mark.parametrize("allow_pickle_models", [False, True])
-def test_a_malicious_pickle_never_runs_in_the_web_process(team, tmp_path, allow_pickle_models):
-    team.project.allow_pickle_models = allow_pickle_models
-    team.project.save()
-    marker = tmp_path / "pwned"
-    result = trained()
-    payload = pickle.dumps(_Marker(marker, pickle.dumps(result.pipeline)))
-    maintainer = team.client("maintainer")
-    base = f"/api/v1/projects/{team.project.slug}/models/evil/"
-    for fmt in ("pickle", "joblib"):
-        body = {"file": io.BytesIO(payload), "format": fmt, "input_example": json.dumps(result.input_example)}
-        response = maintainer.post(base + "versions/upload/", body, format="multipart")
-        assert response.status_code == (201 if allow_pickle_models else 403), response.content
-    if not allow_pickle_models:
-        assert not marker.exists()  # refused before anything looked at the bytes
-        return
-    assert os.getpid() not in _marker_pids(marker)
-    assert _marker_pids(marker), "the isolated checker did load it (in its own process)"
-    # Everything that could load a model version, run on the uploaded pickle: none loads it here.
-    owner = team.client("owner")
-    owner.raise_request_exception = False
-    version = f"{base}versions/1/"
-    calls = [
-        ("post", version + "verify/", {}),
-        ("post", version + "evaluate/", {}),
-        ("post", version + "export/onnx/build/", {}),
-        ("get", version + "export/bundle/", None),
-        ("get", version + "download/", None),
-        ("post", f"/api/v1/projects/{team.project.slug}/deployments/", {"name": "evil", "model": "evil", "version": 1}),
-        ("post", f"/api/v1/projects/{team.project.slug}/deployments/evil/predict/", {"inputs": result.input_example}),
-    ]
-    for method, url, body in calls:
-        response = getattr(owner, method)(url, body, format="json") if body is not None else owner.get(url)
-        assert response.status_code < 500, (url, response.status_code, response.content[:300])
-    assert os.getpid() not in _marker_pids(marker)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -12,6 +15,7 @@ from keel_client.api.models import (
     model_aliases_set,
     model_versions_create_from_run,
     model_versions_list,
+    model_versions_upload,
     models_create,
     models_list,
     models_retrieve,
@@ -22,10 +26,12 @@ from keel_client.models import (
     ApprovalRequestCreateRequest,
     DecisionEnum,
     ModelVersionFromRunRequest,
+    ModelVersionUploadRequest,
     RegisteredModelCreateRequest,
 )
+from keel_client.types import File
 
-from keel_cli import output
+from keel_cli import modelfiles, output
 from keel_cli.api import KeelError, call
 from keel_cli.cliutil import JsonFlag, ProjectOpt, command, project_slug
 
@@ -73,6 +79,51 @@ def register(
     body = ModelVersionFromRunRequest(run_id=run_id, description=description)
     version = call(model_versions_create_from_run.sync_detailed, project=slug, model=model, body=body)
     output.show(version, VERSION_COLUMNS, as_json=as_json)
+
+
+ExampleOpt = Annotated[
+    Path | None,
+    typer.Option("--input-example", "-e", help="Rows the model predicts on (CSV or JSON); the signature comes from it"),
+]
+
+
+@command(app, "upload")
+def upload(
+    path: Annotated[Path, typer.Argument(help="A .skops, .pkl or .joblib file, or an MLflow model folder")],
+    name: Annotated[str, typer.Option("--name", "-n", help="Registered model name (default: the file's name)")] = "",
+    input_example: ExampleOpt = None,
+    project: ProjectOpt = "",
+    description: str = "",
+    as_json: JsonFlag = False,
+) -> None:
+    """Register a model trained elsewhere as the next version. Pickle/joblib files (and pickled MLflow models) are
+    loaded here, on your machine, and uploaded as skops: the server never loads pickles."""
+    prepared = modelfiles.prepare(path)
+    if input_example is not None:
+        rows, source = modelfiles.read_example(input_example), str(input_example)
+    elif prepared.example is not None:
+        rows, source = prepared.example, f"the input example in {path}"
+    else:
+        raise modelfiles.user_error(f"{path}: no input example; pass --input-example FILE (CSV or JSON rows)")
+    if prepared.model is not None:
+        modelfiles.smoke_predict(prepared.model, rows, source)
+    model = name or path.stem
+    body = ModelVersionUploadRequest(
+        file=File(payload=io.BytesIO(prepared.skops), file_name=f"{model}.skops", mime_type="application/zip"),
+        input_example=json.dumps(rows),
+        description=description,
+    )
+    version = call(model_versions_upload.sync_detailed, project=project_slug(project), model=model, body=body)
+    if as_json:
+        output.emit_json(version)
+        return
+    shown = output.plain(version)
+    columns = ", ".join(f"{c['name']} ({c['kind']})" for c in (shown.get("signature") or {}).get("inputs", []))
+    typer.echo(
+        f"Registered {shown['model']} v{shown['version']} from {path.name} ({prepared.origin}): "
+        f"approval {shown.get('approval')}, health {shown.get('health')}"
+    )
+    typer.echo(f"Signature: {columns}")
 
 
 @command(app, "alias")

@@ -20,9 +20,7 @@ class ModelVersionUploadRequest:
     Attributes:
         file (File):
         input_example (Any): A JSON list of row objects used for the smoke prediction.
-        format_ (ModelVersionUploadFormatEnum | Unset): * `skops` - skops
-            * `pickle` - pickle
-            * `joblib` - joblib Default: ModelVersionUploadFormatEnum.SKOPS.
+        format_ (ModelVersionUploadFormatEnum | Unset): * `skops` - skops Default: ModelVersionUploadFormatEnum.SKOPS.
         signature (Any | Unset):
         description (str | Unset):  Default: ''.
     """

@@ -25,7 +25,6 @@ class PatchedProjectUpdateRequest:
         task_type (TaskTypeEnum | Unset): * `classification` - Classification
             * `regression` - Regression
         acceptance_criteria (list[AcceptanceCriterionRequest] | Unset):
-        allow_pickle_models (bool | Unset):
         require_human_approval (bool | Unset):
     """
 
@@ -33,7 +32,6 @@ class PatchedProjectUpdateRequest:
     description: str | Unset = UNSET
     task_type: TaskTypeEnum | Unset = UNSET
     acceptance_criteria: list[AcceptanceCriterionRequest] | Unset = UNSET
-    allow_pickle_models: bool | Unset = UNSET
     require_human_approval: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -53,8 +51,6 @@ class PatchedProjectUpdateRequest:
                 acceptance_criteria_item = acceptance_criteria_item_data.to_dict()
                 acceptance_criteria.append(acceptance_criteria_item)
 
-        allow_pickle_models = self.allow_pickle_models
-
         require_human_approval = self.require_human_approval
 
         field_dict: dict[str, Any] = {}
@@ -68,8 +64,6 @@ class PatchedProjectUpdateRequest:
             field_dict["task_type"] = task_type
         if acceptance_criteria is not UNSET:
             field_dict["acceptance_criteria"] = acceptance_criteria
-        if allow_pickle_models is not UNSET:
-            field_dict["allow_pickle_models"] = allow_pickle_models
         if require_human_approval is not UNSET:
             field_dict["require_human_approval"] = require_human_approval
 
@@ -100,8 +94,6 @@ class PatchedProjectUpdateRequest:
 
                 acceptance_criteria.append(acceptance_criteria_item)
 
-        allow_pickle_models = d.pop("allow_pickle_models", UNSET)
-
         require_human_approval = d.pop("require_human_approval", UNSET)
 
         patched_project_update_request = cls(
@@ -109,7 +101,6 @@ class PatchedProjectUpdateRequest:
             description=description,
             task_type=task_type,
             acceptance_criteria=acceptance_criteria,
-            allow_pickle_models=allow_pickle_models,
             require_human_approval=require_human_approval,
         )
 

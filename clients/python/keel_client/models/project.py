@@ -29,7 +29,6 @@ class Project:
         description (str | Unset):
         task_type (TaskTypeEnum | Unset): * `classification` - Classification
             * `regression` - Regression
-        allow_pickle_models (bool | Unset):
         require_human_approval (bool | Unset):
         created_at (datetime.datetime | Unset):
     """
@@ -41,7 +40,6 @@ class Project:
     role: None | str
     description: str | Unset = UNSET
     task_type: TaskTypeEnum | Unset = UNSET
-    allow_pickle_models: bool | Unset = UNSET
     require_human_approval: bool | Unset = UNSET
     created_at: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -67,8 +65,6 @@ class Project:
         if not isinstance(self.task_type, Unset):
             task_type = self.task_type.value
 
-        allow_pickle_models = self.allow_pickle_models
-
         require_human_approval = self.require_human_approval
 
         created_at: str | Unset = UNSET
@@ -90,8 +86,6 @@ class Project:
             field_dict["description"] = description
         if task_type is not UNSET:
             field_dict["task_type"] = task_type
-        if allow_pickle_models is not UNSET:
-            field_dict["allow_pickle_models"] = allow_pickle_models
         if require_human_approval is not UNSET:
             field_dict["require_human_approval"] = require_human_approval
         if created_at is not UNSET:
@@ -133,8 +127,6 @@ class Project:
         else:
             task_type = TaskTypeEnum(_task_type)
 
-        allow_pickle_models = d.pop("allow_pickle_models", UNSET)
-
         require_human_approval = d.pop("require_human_approval", UNSET)
 
         _created_at = d.pop("created_at", UNSET)
@@ -152,7 +144,6 @@ class Project:
             role=role,
             description=description,
             task_type=task_type,
-            allow_pickle_models=allow_pickle_models,
             require_human_approval=require_human_approval,
             created_at=created_at,
         )

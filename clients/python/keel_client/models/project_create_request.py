@@ -26,7 +26,6 @@ class ProjectCreateRequest:
         task_type (TaskTypeEnum | Unset): * `classification` - Classification
             * `regression` - Regression Default: TaskTypeEnum.CLASSIFICATION.
         acceptance_criteria (list[AcceptanceCriterionRequest] | Unset):
-        allow_pickle_models (bool | Unset):  Default: False.
         require_human_approval (bool | Unset):  Default: True.
     """
 
@@ -35,7 +34,6 @@ class ProjectCreateRequest:
     description: str | Unset = ""
     task_type: TaskTypeEnum | Unset = TaskTypeEnum.CLASSIFICATION
     acceptance_criteria: list[AcceptanceCriterionRequest] | Unset = UNSET
-    allow_pickle_models: bool | Unset = False
     require_human_approval: bool | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -57,8 +55,6 @@ class ProjectCreateRequest:
                 acceptance_criteria_item = acceptance_criteria_item_data.to_dict()
                 acceptance_criteria.append(acceptance_criteria_item)
 
-        allow_pickle_models = self.allow_pickle_models
-
         require_human_approval = self.require_human_approval
 
         field_dict: dict[str, Any] = {}
@@ -75,8 +71,6 @@ class ProjectCreateRequest:
             field_dict["task_type"] = task_type
         if acceptance_criteria is not UNSET:
             field_dict["acceptance_criteria"] = acceptance_criteria
-        if allow_pickle_models is not UNSET:
-            field_dict["allow_pickle_models"] = allow_pickle_models
         if require_human_approval is not UNSET:
             field_dict["require_human_approval"] = require_human_approval
 
@@ -109,8 +103,6 @@ class ProjectCreateRequest:
 
                 acceptance_criteria.append(acceptance_criteria_item)
 
-        allow_pickle_models = d.pop("allow_pickle_models", UNSET)
-
         require_human_approval = d.pop("require_human_approval", UNSET)
 
         project_create_request = cls(
@@ -119,7 +111,6 @@ class ProjectCreateRequest:
             description=description,
             task_type=task_type,
             acceptance_criteria=acceptance_criteria,
-            allow_pickle_models=allow_pickle_models,
             require_human_approval=require_human_approval,
         )
 

@@ -91,9 +91,9 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: ModelVersionUploadRequest,
 ) -> Response[ModelVersion | Problem]:
-    """Upload a model trained elsewhere (maintainers). skops files load with a trusted-type list;
-    pickle/joblib need the project's allow_pickle_models and are checked in a separate process with a
-    smoke prediction on input_example.
+    """Upload a model trained elsewhere (maintainers), as a skops file: it loads with a trusted-type list
+    and must predict on input_example. The server never loads pickle/joblib files (recognised by
+    content, whatever their name): convert them on your own machine with `keel models upload model.pkl`.
 
     Args:
         project (str):
@@ -128,9 +128,9 @@ def sync(
     client: AuthenticatedClient,
     body: ModelVersionUploadRequest,
 ) -> ModelVersion | Problem | None:
-    """Upload a model trained elsewhere (maintainers). skops files load with a trusted-type list;
-    pickle/joblib need the project's allow_pickle_models and are checked in a separate process with a
-    smoke prediction on input_example.
+    """Upload a model trained elsewhere (maintainers), as a skops file: it loads with a trusted-type list
+    and must predict on input_example. The server never loads pickle/joblib files (recognised by
+    content, whatever their name): convert them on your own machine with `keel models upload model.pkl`.
 
     Args:
         project (str):
@@ -160,9 +160,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: ModelVersionUploadRequest,
 ) -> Response[ModelVersion | Problem]:
-    """Upload a model trained elsewhere (maintainers). skops files load with a trusted-type list;
-    pickle/joblib need the project's allow_pickle_models and are checked in a separate process with a
-    smoke prediction on input_example.
+    """Upload a model trained elsewhere (maintainers), as a skops file: it loads with a trusted-type list
+    and must predict on input_example. The server never loads pickle/joblib files (recognised by
+    content, whatever their name): convert them on your own machine with `keel models upload model.pkl`.
 
     Args:
         project (str):
@@ -195,9 +195,9 @@ async def asyncio(
     client: AuthenticatedClient,
     body: ModelVersionUploadRequest,
 ) -> ModelVersion | Problem | None:
-    """Upload a model trained elsewhere (maintainers). skops files load with a trusted-type list;
-    pickle/joblib need the project's allow_pickle_models and are checked in a separate process with a
-    smoke prediction on input_example.
+    """Upload a model trained elsewhere (maintainers), as a skops file: it loads with a trusted-type list
+    and must predict on input_example. The server never loads pickle/joblib files (recognised by
+    content, whatever their name): convert them on your own machine with `keel models upload model.pkl`.
 
     Args:
         project (str):
