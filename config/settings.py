@@ -8,6 +8,7 @@ REDIS_URL/CELERY_BROKER_URL and DJANGO_SECRET_KEY.
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "csp",
+    "axes",
     "core",
     "registry",
     "training",
@@ -94,6 +96,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.TokenFailureLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.AuditFallbackMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a login lockout into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -154,6 +158,32 @@ AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/dashboard/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# --- Guessing limits: logins (django-axes) and failed API tokens (core/throttling.py) ----------------------------
+# The client address is REMOTE_ADDR unless KEEL_CLIENT_IP_HEADER names the header the proxy in front sets (e.g.
+# X-Forwarded-For, with KEEL_TRUSTED_PROXY_COUNT proxies appending to it, or X-Real-IP); without a proxy that sets
+# it, a client could forge it, so it is never trusted by default.
+KEEL_CLIENT_IP_HEADER = env.string("KEEL_CLIENT_IP_HEADER", "") or ""
+if KEEL_CLIENT_IP_HEADER and not all(c.isalnum() or c == "-" for c in KEEL_CLIENT_IP_HEADER):
+    raise ImproperlyConfigured("KEEL_CLIENT_IP_HEADER: must be a header name such as X-Forwarded-For")
+KEEL_TRUSTED_PROXY_COUNT = env.int("KEEL_TRUSTED_PROXY_COUNT", 1, minimum=1)
+# Sign-in (/accounts/login/, /admin/login/): after this many failures an account, and separately an address, is
+# locked for the cool-off (each further failure restarts it); the right password does not work meanwhile.
+KEEL_LOGIN_FAILURE_LIMIT = env.int("KEEL_LOGIN_FAILURE_LIMIT", 10, minimum=1)
+KEEL_LOGIN_COOLOFF_SECONDS = env.int("KEEL_LOGIN_COOLOFF_SECONDS", 900, minimum=1)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = KEEL_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(seconds=KEEL_LOGIN_COOLOFF_SECONDS)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: the account, and the address
+AXES_CLIENT_IP_CALLABLE = "core.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "core.login.lockout_response"
+# API tokens: failed token authentications allowed per client address per window (opened by its first failure);
+# over the limit, every request from that address presenting a token gets 429 with Retry-After, right token or not.
+KEEL_TOKEN_FAILURE_LIMIT = env.int("KEEL_TOKEN_FAILURE_LIMIT", 30, minimum=1)
+KEEL_TOKEN_FAILURE_WINDOW_SECONDS = env.int("KEEL_TOKEN_FAILURE_WINDOW_SECONDS", 300, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

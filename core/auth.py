@@ -13,6 +13,7 @@ from rest_framework import authentication, exceptions
 
 from core import hotcache
 from core.models import ApiToken, User
+from core.throttling import client_ip, token_failures
 
 TOKEN_PREFIX = "keel_"  # noqa: S105 - a public prefix, not a secret
 
@@ -76,13 +77,20 @@ def _touch(token: ApiToken) -> bool:
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
+    """A failed token counts against the client's address (``core.throttling.TokenFailures``); over the limit,
+    ``core.middleware.TokenFailureLimitMiddleware`` answers 429 before a token reaches this class."""
+
     keyword = "Bearer"
 
     def authenticate(self, request: HttpRequest) -> tuple[User, ApiToken] | None:  # type: ignore[override]
         raw = token_from_header(request)
         if raw is None:
             return None
-        token = resolve_token(raw)
+        try:
+            token = resolve_token(raw)
+        except exceptions.AuthenticationFailed:
+            token_failures.record(client_ip(request))
+            raise
         return token.user, token
 
     def authenticate_header(self, request: HttpRequest) -> str:

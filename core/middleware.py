@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from collections.abc import Callable
@@ -8,14 +9,12 @@ from urllib.parse import parse_qsl, unquote
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from core import context
+from core.auth import token_from_header
 from core.errors import problem
+from core.throttling import client_ip, token_failures
 
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _refuse_nul(request: HttpRequest) -> HttpResponse | None:
@@ -37,6 +36,41 @@ def _refuse_nul(request: HttpRequest) -> HttpResponse | None:
     errors = [{"field": name, "message": "must not contain a NUL character", "code": "invalid"} for name in fields]
     body = problem(400, "validation", "Invalid input", message, errors)
     return JsonResponse(body, status=400, content_type="application/problem+json")
+
+
+def too_many_requests(request: HttpRequest, wait: float, message: str) -> HttpResponse:
+    """A 429 with ``Retry-After`` in the shape of the request's prefix: MLflow's ``{error_code, message}`` under
+    /api/2.0/, the Open Inference Protocol's ``{"error"}`` under /v2/, plain text on /metrics, problem details
+    elsewhere."""
+    response: HttpResponse
+    if request.path.startswith("/api/2.0/"):
+        response = JsonResponse({"error_code": "REQUEST_LIMIT_EXCEEDED", "message": message}, status=429)
+    elif request.path.startswith("/v2/"):
+        response = JsonResponse({"error": message}, status=429)
+    elif request.path == "/metrics":
+        response = HttpResponse(message + "\n", status=429, content_type="text/plain")
+    else:
+        body = problem(429, "throttled", "Too many requests", message)
+        response = JsonResponse(body, status=429, content_type="application/problem+json")
+    response["Retry-After"] = str(max(1, math.ceil(wait)))
+    return response
+
+
+class TokenFailureLimitMiddleware:
+    """Hold every request that presents a bearer token from an address over its limit of failed token
+    authentications (``core.throttling.TokenFailures``), before the token is looked at: one mechanism for
+    /api/v1/, the MLflow and OIP prefixes and /metrics. Requests without a token pass (they guess nothing)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if token_from_header(request) is not None:
+            wait = token_failures.wait(client_ip(request))
+            if wait is not None:
+                message = f"Too many failed token authentications from this address; retry in {math.ceil(wait)} s."
+                return too_many_requests(request, wait, message)
+        return self.get_response(request)
 
 
 class RequestIdMiddleware:

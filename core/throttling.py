@@ -6,15 +6,25 @@ per (scope, caller, window) is exact across processes, costs one round trip and 
 
 Scopes: ``anon`` and ``user`` for the API, ``predict`` (its own, higher rate) for inference and feedback, so a
 service account's traffic is not capped by the interactive API's limit.
+
+Failed token authentications are counted per client address (``TokenFailures``): DRF's throttles run after
+authentication, so a wrong token never reached them. Logins are limited by django-axes (``config/settings.py``).
 """
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
+from redis import exceptions as redis_exceptions
 from rest_framework import throttling
+
+logger = logging.getLogger(__name__)
 
 _clients: dict[int, tuple[Any, Any]] = {}  # id(backend) -> (backend, client); the backend is kept so ids stay unique
 
@@ -45,12 +55,101 @@ def _increment(key: str, window: int) -> int:
     return count
 
 
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: ``REMOTE_ADDR``, or, only when ``KEEL_CLIENT_IP_HEADER`` names a header set by the
+    proxy in front, the address that proxy reports (``KEEL_TRUSTED_PROXY_COUNT`` entries from the right of a
+    comma-separated list such as X-Forwarded-For, where each proxy appends the address it saw; a client can forge
+    only the entries to the left of those). An absent or malformed header falls back to ``REMOTE_ADDR``."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    header = settings.KEEL_CLIENT_IP_HEADER
+    if not header:
+        return remote
+    hops = [hop.strip() for hop in str(request.META.get(header_meta_key(header), "")).split(",") if hop.strip()]
+    count = settings.KEEL_TRUSTED_PROXY_COUNT
+    if len(hops) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(hops[-count]))
+    except ValueError:
+        return remote
+
+
+def header_meta_key(header: str) -> str:
+    """``X-Forwarded-For`` -> ``HTTP_X_FORWARDED_FOR`` (the key of request.META)."""
+    return "HTTP_" + header.upper().replace("-", "_")
+
+
+class TokenFailures:
+    """Failed token authentications per client address, counted in the shared cache.
+
+    ``limit`` failures are allowed per window; the window starts at an address's first failure and lasts
+    ``KEEL_TOKEN_FAILURE_WINDOW_SECONDS``. Over the limit, every request from the address that presents a token
+    waits until the window ends, whether its token is right or wrong (``core.middleware.TokenFailureLimitMiddleware``).
+    An address found under the limit is not read again by this process for ``KEEL_STAMP_TTL`` (a fraction of a
+    second), so the check costs the inference hot path no round trip per request; failures recorded here are seen
+    at once. A cache outage lets requests through (the API's own throttle then answers 503).
+    """
+
+    MAX_REMEMBERED = 10000
+
+    def __init__(self) -> None:
+        self._under_limit: dict[str, float] = {}  # address -> monotonic time it was last read under the limit
+
+    @staticmethod
+    def _key(address: str) -> str:
+        return f"tokenfail:{address}"
+
+    def wait(self, address: str | None) -> float | None:
+        """Seconds the address must wait before presenting a token again; None while it is under the limit."""
+        if address is None:
+            return None
+        seen = self._under_limit.get(address)
+        if seen is not None and time.monotonic() - seen < settings.KEEL_STAMP_TTL:
+            return None
+        key = self._key(address)
+        try:
+            values = cache.get_many([key, f"{key}:until"])
+        except redis_exceptions.RedisError as exc:
+            logger.warning("token failure count unavailable: %s", exc)
+            return None
+        if int(values.get(key) or 0) < settings.KEEL_TOKEN_FAILURE_LIMIT:
+            if len(self._under_limit) >= self.MAX_REMEMBERED:
+                self._under_limit.clear()
+            self._under_limit[address] = time.monotonic()
+            return None
+        until = values.get(f"{key}:until")
+        return max(1.0, float(until) - time.time()) if until is not None else 1.0
+
+    def record(self, address: str | None) -> None:
+        """Count one failed token authentication from the address."""
+        if address is None:
+            return
+        self._under_limit.pop(address, None)
+        key = self._key(address)
+        window = settings.KEEL_TOKEN_FAILURE_WINDOW_SECONDS
+        try:
+            if _increment(key, window) == 1:  # the address's first failure opens its window
+                cache.set(f"{key}:until", time.time() + window, timeout=window + 1)
+        except redis_exceptions.RedisError as exc:
+            logger.warning("token failure not counted: %s", exc)
+
+    def forget(self) -> None:
+        self._under_limit.clear()
+
+
+token_failures = TokenFailures()
+
+
 class CounterThrottle(throttling.SimpleRateThrottle):
     """Fixed-window counting: at most ``num_requests`` per ``duration`` seconds, aligned to the clock."""
 
     scope: str = "user"
     num_requests: int
     duration: int
+
+    def get_ident(self, request: Any) -> str:
+        """The client address as ``client_ip`` trusts it (DRF's own trusts any X-Forwarded-For)."""
+        return client_ip(request) or ""
 
     def get_cache_key(self, request: Any, view: Any) -> str | None:
         user = getattr(request, "user", None)

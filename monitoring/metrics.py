@@ -12,8 +12,9 @@ whatever the number of projects, deployments or predictions:
 Access: a bearer token equal to ``KEEL_METRICS_TOKEN``, or a client address inside
 ``KEEL_METRICS_ALLOWED_NETWORKS``. A request that carries a proxy header (``X-Forwarded-For``, ``Forwarded``,
 ``X-Real-IP``) came through a proxy: its ``REMOTE_ADDR`` is the proxy's, so the address list does not apply to
-it and it needs the token. A wrong token is refused even from an allowed address. The view is a plain Django
-view: no DRF authentication (the metrics token is not a Keel API token) and no throttling.
+it and it needs the token. A wrong token is refused even from an allowed address, and counts as a failed token
+authentication of the client's address like a wrong API token (``core.throttling.TokenFailures``). The view is a
+plain Django view: no DRF authentication (the metrics token is not a Keel API token) and no throttling.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamil
 from prometheus_client.utils import floatToGoString
 
 from core.models import Project
+from core.throttling import client_ip, token_failures
 from monitoring.models import Alert, AlertStatus, DriftReport, PredictionTotal, ReportStatus, RollupWatermark, Severity
 from monitoring.services.rollups import WATERMARK as ROLLUP_WATERMARK
 from registry.models import ApprovalState, ModelHealth, ModelVersion
@@ -108,6 +110,7 @@ def refusal(request: HttpRequest) -> HttpResponse | None:
     if expected and presented is not None:
         if hmac.compare_digest(presented.encode(), expected.encode()):
             return None
+        token_failures.record(client_ip(request))  # held with the API's failed tokens (core/middleware.py)
         return HttpResponse("forbidden: wrong metrics token\n", status=403, content_type="text/plain")
     if address_allowed(request):
         return None

@@ -7,9 +7,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from typing import Any, ClassVar
 
 from django.conf import settings
+from rest_framework import exceptions as drf_exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -54,6 +56,9 @@ class MlflowView(ProjectAPIView):
         if error is None:
             return super().handle_exception(exc)
         headers = {"WWW-Authenticate": 'Bearer realm="keel"'} if error.error_code == errors.UNAUTHENTICATED else {}
+        wait = getattr(exc, "wait", None) if isinstance(exc, drf_exceptions.Throttled) else None
+        if error.status_code == 429:
+            headers["Retry-After"] = str(max(1, math.ceil(wait or 1)))
         return Response(errors.body(error), status=error.status_code, headers=headers)
 
     # --- request parsing -------------------------------------------------------------------------------------
