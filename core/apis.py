@@ -11,7 +11,7 @@ from core.api import KeelAPIView, ProjectAPIView
 from core.errors import ValidationFailed
 from core.models import ApiToken, AuditEvent, Membership, Project, User
 from core.pagination import CursorPagination
-from core.permissions import AUTHENTICATED, HUMAN
+from core.permissions import HUMAN
 from core.roles import Action
 from core.serializers import (
     ApiTokenCreateSerializer,
@@ -33,7 +33,7 @@ from core.validation import UtcIsoDateTimeFilter
 
 
 class ProjectListApi(KeelAPIView):
-    access = {"GET": AUTHENTICATED, "POST": HUMAN}
+    access = {"GET": HUMAN, "POST": HUMAN}  # service accounts only predict: they may not even list projects
     serializer_class = ProjectSerializer
     queryset = Project.objects.none()
     filterset_fields = ["task_type"]

@@ -39,6 +39,34 @@ def validate_acceptance_criteria(criteria: Any) -> list[dict[str, Any]]:
     return clean
 
 
+# Names a project may not take: they read as Keel's own pages or API words.
+RESERVED_SLUGS = frozenset(
+    {"admin", "api", "accounts", "config", "dashboard", "docs", "health", "metrics", "new", "projects", "settings"}
+)
+
+
+def project_slug_refusal(*, slug: str, user: User, field: str = "slug") -> ValidationFailed | Conflict | None:
+    """Why ``user`` cannot have ``slug`` (None when they can).
+
+    Slugs are global, so a taken one cannot be hidden entirely; what is hidden is whether it is taken by a project
+    or simply not allowed. As GitHub answers "Username ... is not available" alike for a taken and a reserved
+    account name, a caller who is not a member of the project holding the slug gets the same 400 "not available"
+    as for a reserved slug, so creating a project cannot probe for private ones. A member gets the precise 409.
+    """
+    unavailable = ValidationFailed.field(field, "not available; choose another slug", "unavailable")
+    if slug in RESERVED_SLUGS:
+        return unavailable
+    project = Project.objects.filter(slug=slug).first()
+    if project is None:
+        return None
+    if not Membership.objects.filter(project=project, user=user).exists():
+        return unavailable
+    return Conflict(
+        f"A project with slug {slug!r} already exists.",
+        errors=[{"field": field, "message": "already taken", "code": "unique"}],
+    )
+
+
 @transaction.atomic
 def project_create(
     *,
@@ -50,11 +78,9 @@ def project_create(
     acceptance_criteria: list[dict[str, Any]] | None = None,
     require_human_approval: bool = True,
 ) -> Project:
-    if Project.objects.filter(slug=slug).exists():
-        raise Conflict(
-            f"A project with slug {slug!r} already exists.",
-            errors=[{"field": "slug", "message": "already taken", "code": "unique"}],
-        )
+    refusal = project_slug_refusal(slug=slug, user=user)
+    if refusal is not None:
+        raise refusal
     project = Project(
         slug=slug,
         name=name,
@@ -68,8 +94,8 @@ def project_create(
     try:
         with transaction.atomic():
             project.save()
-    except IntegrityError:
-        raise Conflict(f"A project with slug {slug!r} already exists.") from None
+    except IntegrityError:  # taken concurrently, by a project the caller is not a member of
+        raise project_slug_refusal(slug=slug, user=user) or Conflict("Try again.") from None
     Membership.objects.create(project=project, user=user, role=Role.OWNER)
     audit_record(action="project.create", actor=user, project=project, obj=project)
     return project

@@ -95,17 +95,16 @@ def _run(*, user: User, document: Any, action: str) -> Result:
 
 def _authorize(*, user: User, project: Project | None, action: str) -> str | None:
     """A new project: any person may create one (as POST /projects/). An existing one: the caller's role must allow
-    ``action`` (plan: read; apply: operate, i.e. maintainer or owner). Non-members get the create API's 409."""
+    ``action`` (plan: read; apply: operate, i.e. maintainer or owner). Non-members get the create API's answer
+    (400 "not available", the same as for a reserved slug: see ``core.services.project_slug_refusal``)."""
     if user.is_service_account:
         raise Forbidden("Service accounts may only call inference and feedback.")
     if project is None:
         return Role.OWNER
     membership = Membership.objects.filter(project=project, user=user).first()
     if membership is None:
-        raise Conflict(
-            f"A project with slug {project.slug!r} already exists.",
-            errors=[{"field": "project.slug", "message": "already taken", "code": "unique"}],
-        )
+        refusal = core_services.project_slug_refusal(slug=project.slug, user=user, field="project.slug")
+        raise refusal or Forbidden("Not a member.")
     if not role_allows(membership.role, action):
         raise Forbidden(
             f"Your role '{membership.role}' in project '{project.slug}' does not allow '{Action(action).label}'."

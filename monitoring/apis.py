@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from core.api import ProjectAPIView
 from core.errors import NotFound, ValidationFailed
+from core.models_webhooks import WebhookSubscription
 from core.roles import Action
 from monitoring.models import (
     Alert,
@@ -237,7 +238,11 @@ class ChannelListApi(_Api):
 
     @extend_schema(operation_id="channels_list", tags=TAG, responses=ChannelSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
-        return self.listing(NotificationChannel.objects.filter(project=self.project), ChannelSerializer)
+        page = self.paginate_queryset(self.filter_queryset(NotificationChannel.objects.filter(project=self.project)))
+        wanted = [c.config["subscription_id"] for c in page or [] if c.config.get("subscription_id")]
+        subscriptions = WebhookSubscription.objects.in_bulk(wanted)
+        data = ChannelSerializer(page, many=True, context={"subscriptions": subscriptions}).data
+        return self.get_paginated_response(data)
 
     @extend_schema(
         operation_id="channels_create", tags=TAG, request=ChannelCreateSerializer, responses={201: ChannelSerializer}
@@ -326,7 +331,7 @@ class AlertRuleDetailApi(_Api):
 
     @extend_schema(operation_id="alert_rules_delete", tags=TAG, responses={204: None})
     def delete(self, request: Request, project: str, rule_id: int) -> Response:
-        self.rule().delete()
+        config.alert_rule_delete(rule=self.rule(), user=self.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

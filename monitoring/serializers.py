@@ -1,9 +1,14 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema_serializer
+import hashlib
+from typing import Any
+from urllib.parse import urlsplit
+
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from core.models import name_validator
+from core.models_webhooks import WebhookSubscription
 from monitoring.models import (
     Alert,
     AlertRule,
@@ -72,10 +77,54 @@ class DriftReportRequestSerializer(serializers.Serializer):
         return attrs
 
 
+def fingerprint(value: str, hint: str = "") -> dict[str, str]:
+    """What a response shows of a secret: ``sha256:`` and the first 12 hex digits of its SHA-256, and a hint."""
+    return {"fingerprint": "sha256:" + hashlib.sha256(value.encode()).hexdigest()[:12], "hint": hint}
+
+
+class SecretFingerprintSerializer(serializers.Serializer):
+    fingerprint = serializers.CharField(help_text="`sha256:` and the first 12 hex digits of the value's SHA-256.")
+    hint = serializers.CharField(help_text="The URL's host; empty for a signing secret.")
+
+
+class ChannelConfigOutSerializer(serializers.Serializer):
+    """A channel's settings as responses show them: URLs and signing secrets are write-only (a fingerprint)."""
+
+    to = serializers.ListField(child=serializers.CharField(), required=False, help_text="email: the recipients")
+    url = SecretFingerprintSerializer(required=False, help_text="webhook/slack: the URL's fingerprint")
+    secret = SecretFingerprintSerializer(required=False, help_text="webhook: the signing secret's fingerprint")
+
+
+def channel_config_shown(channel: NotificationChannel, subscription: WebhookSubscription | None) -> dict[str, Any]:
+    if channel.kind == ChannelKind.EMAIL:
+        return {"to": list(channel.config.get("to", []))}
+    url = subscription.url if subscription else str(channel.config.get("url", ""))
+    shown: dict[str, Any] = {"url": fingerprint(url, urlsplit(url).hostname or "")}
+    if channel.kind == ChannelKind.WEBHOOK and subscription is not None:
+        shown["secret"] = fingerprint(subscription.secret)
+    return shown
+
+
 class ChannelSerializer(serializers.ModelSerializer):
+    """URLs and signing secrets are write-only for every role (a Slack URL is a credential): a fingerprint."""
+
+    # context={"subscriptions": {id: WebhookSubscription}} spares one query per channel in a list
+
+    config = serializers.SerializerMethodField()
+
     class Meta:
         model = NotificationChannel
         fields = ["id", "name", "kind", "config", "enabled", "created_at"]
+
+    @extend_schema_field(ChannelConfigOutSerializer)
+    def get_config(self, channel: NotificationChannel) -> dict[str, Any]:
+        subscription_id = channel.config.get("subscription_id")
+        known = self.context.get("subscriptions")
+        if known is not None:
+            subscription = known.get(subscription_id)
+        else:
+            subscription = WebhookSubscription.objects.filter(pk=subscription_id).first() if subscription_id else None
+        return channel_config_shown(channel, subscription)
 
 
 class ChannelCreateSerializer(serializers.Serializer):

@@ -15,6 +15,7 @@ from core.errors import Conflict, NotFound, ValidationFailed
 from core.models import Project, User
 from registry.models import ModelVersion, RegisteredModel
 from registry.selectors.models import model_version_by_alias, model_version_get, registered_model_get
+from registry.services.approvals import approval_next_step, version_url
 from serving import runtime
 from serving.inference import run_model
 from serving.models import Deployment, Feedback, PredictionLog, Revision, Strategy, Variant, VariantRole
@@ -47,8 +48,14 @@ def resolve_version(
 def _require_servable(version: ModelVersion, field: str = "version") -> None:
     if not version.can_serve:
         state = "unhealthy" if version.health != "healthy" else ("archived" if version.archived else version.approval)
+        url = version_url(version)
+        step = {
+            "unhealthy": f"its artifact failed an integrity check: POST {url}verify/ after repairing it, or deploy "
+            "another version",
+            "archived": f"unarchive it (DELETE {url}archive/) or deploy another version",
+        }.get(state) or approval_next_step(version)
         raise Conflict(
-            f"{version} cannot serve: it is {state}.",
+            f"{version} cannot serve: it is {state}. {step}.",
             errors=[{"field": field, "message": f"version is {state}", "code": "not_servable"}],
         )
 

@@ -98,10 +98,15 @@ def model_version_evaluate(*, version: ModelVersion, dataset_version: DatasetVer
         return evaluate_on_holdout(
             candidate=version, frame=frame, spec=spec, dataset_version=job.dataset_version, task_type=task_type
         )
-    target = (version.signature.get("output") or {}).get("name")
+    schema_targets = [c["name"] for c in dataset_version.schema if c.get("role") == "target"]
+    target = (version.signature.get("output") or {}).get("name") or (schema_targets[0] if schema_targets else None)
     frame = dataset_version_frame(version=dataset_version)
     if not target or target not in frame.columns:
-        raise ValidationFailed.field("dataset_version", f"has no target column {target!r}")
+        raise ValidationFailed.field(
+            "dataset_version",
+            f"has no target column {target!r}: give the label column the role 'target' in the dataset version's "
+            'schema (PATCH .../datasets/NAME/versions/N/schema/ {"roles": {COLUMN: "target"}})',
+        )
     frame = frame.dropna(subset=[target])
     key = f"dataset:{dataset_version.sha256[:16]}:{target}:all"
     for model in filter(None, [version, champion_of(version)]):

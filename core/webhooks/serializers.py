@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import hashlib
+from urllib.parse import urlsplit
+
 from rest_framework import serializers
 
 from core.models_webhooks import DeliveryStatus, WebhookDelivery, WebhookSubscription
@@ -9,7 +12,18 @@ from core.webhooks.services import SECRET_MIN_LENGTH
 _EVENT_HELP = "Event types to receive, or `*` for all: " + ", ".join(f"`{name}`" for name in events.WEBHOOK_EVENT_TYPES)
 
 
+def shown_url(subscription: WebhookSubscription) -> str:
+    """A notification channel's URL (event_types ``[]``) is a credential (a Slack URL is one): responses show only
+    its scheme and host and a fingerprint. Event subscriptions show their URL to the maintainers who manage them."""
+    if subscription.event_types:
+        return subscription.url
+    parts = urlsplit(subscription.url)
+    digest = hashlib.sha256(subscription.url.encode()).hexdigest()[:12]
+    return f"{parts.scheme}://{parts.hostname}/... (notification channel, sha256:{digest})"
+
+
 class WebhookSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="The URL; a notification channel's shows only its host.")
     event_types = serializers.ListField(child=serializers.CharField(), help_text=_EVENT_HELP)
     created_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
@@ -18,6 +32,9 @@ class WebhookSerializer(serializers.ModelSerializer):
     class Meta:
         model = WebhookSubscription
         fields = ["id", "url", "event_types", "is_active", "description", "created_by", "created_at", "updated_at"]
+
+    def get_url(self, subscription: WebhookSubscription) -> str:
+        return shown_url(subscription)
 
 
 class WebhookCreatedSerializer(WebhookSerializer):

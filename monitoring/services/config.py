@@ -83,12 +83,15 @@ def channel_update(
 
 
 def _channel_reconfigure(channel: NotificationChannel, kind: str, config: dict[str, Any], user: User) -> dict[str, Any]:
+    """URLs and secrets are write-only: a config without them keeps the stored ones."""
     subscription = WebhookSubscription.objects.filter(pk=channel.config.get("subscription_id")).first()
+    if kind == ChannelKind.EMAIL and subscription is not None:
+        subscription.delete()
     if kind == ChannelKind.EMAIL or subscription is None:
         return channel_config(project=channel.project, kind=kind, config=config, user=user)
-    url = config.get("url")
+    url = config.get("url", subscription.url)
     if not isinstance(url, str):
-        raise ValidationFailed.field("config.url", "required")
+        raise ValidationFailed.field("config.url", "must be a URL")
     subscription.url = validate_webhook_url(url)
     if config.get("secret"):
         subscription.secret = str(config["secret"])
@@ -98,8 +101,12 @@ def _channel_reconfigure(channel: NotificationChannel, kind: str, config: dict[s
 
 @transaction.atomic
 def channel_delete(*, channel: NotificationChannel, user: User) -> None:
+    """Delete the channel and the webhook subscription that delivered its notifications (with its delivery log)."""
     audit_record(action="channel.delete", actor=user, project=channel.project, obj=channel)
+    subscription_id = channel.config.get("subscription_id")
     channel.delete()
+    if subscription_id:
+        WebhookSubscription.objects.filter(pk=subscription_id, project=channel.project).delete()
 
 
 @transaction.atomic

@@ -149,11 +149,11 @@ class _Prepared:
 
 def _prepare(dataset: Dataset, path: str, fmt: str) -> _Prepared:
     frame = _parse(path, fmt)
-    latest = dataset_latest_version(dataset=dataset)
+    latest = dataset_latest_version(dataset=dataset) if dataset.pk else None
     roles = {c["name"]: c["role"] for c in latest.schema} if latest else {}
     schema = tabular.infer_schema(frame, roles)
     profile = tabular.profile_frame(frame, schema)
-    specs = [_spec(rule) for rule in dataset.rules.filter(enabled=True)]
+    specs = [_spec(rule) for rule in dataset.rules.filter(enabled=True)] if dataset.pk else []
     results = expectations.evaluate_rules(specs, frame, schema)
     return _Prepared(frame=frame, schema=schema, profile=profile, results=results)
 
@@ -173,14 +173,18 @@ def dataset_version_upload(
     message: str = "",
     parent_number: int | None = None,
 ) -> UploadResult:
-    """Create the next version from a file, or return the existing version holding identical bytes."""
+    """Create the next version from a file, or return the existing version holding identical bytes. A new
+    dataset name is created with its first version, in one transaction: a refused upload leaves nothing."""
     with _local_path(fileobj) as path:
         with open(path, "rb") as handle:
             sha256, size = hash_file(handle)
             head = tabular.head_bytes(handle)
         _check_size(size)
-        dataset, _ = _get_or_create_dataset(project=project, user=user, name=dataset_name)
-        existing = dataset.versions.filter(sha256=sha256).first()
+        dataset = Dataset.objects.filter(project=project, name=dataset_name).first()
+        if dataset is None:  # saved with its first version
+            dataset = Dataset(project=project, name=dataset_name, created_by=user)
+            dataset.full_clean(exclude=["project"], validate_unique=False)
+        existing = dataset.versions.filter(sha256=sha256).first() if dataset.pk else None
         if existing is not None:
             return UploadResult(existing, False)
         fmt = fmt or tabular.detect_format(filename, head)
@@ -206,7 +210,7 @@ def dataset_version_upload(
 def _parent(dataset: Dataset, number: int | None) -> DatasetVersion | None:
     if number is None:
         return None
-    parent = dataset.versions.filter(number=number).first()
+    parent = dataset.versions.filter(number=number).first() if dataset.pk else None
     if parent is None:
         raise ValidationFailed.field("parent", f"dataset {dataset.name!r} has no version {number}")
     return parent
@@ -260,6 +264,8 @@ def _insert_version(
     prepared: _Prepared,
     profile_sha256: str,
 ) -> UploadResult:
+    if dataset.pk is None:
+        dataset, _ = _get_or_create_dataset(project=dataset.project, user=user, name=dataset.name)
     locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
     existing = locked.versions.filter(sha256=sha256).first()
     if existing is not None:  # identical bytes uploaded concurrently

@@ -32,6 +32,7 @@ from registry.models import (
     RunArtifact,
     VersionSource,
 )
+from registry.services import approvals
 from registry.services.blobs import delete_unreferenced_blobs
 
 logger = logging.getLogger(__name__)
@@ -187,7 +188,10 @@ def model_version_create(
     library_versions: dict[str, str] | None = None,
     description: str = "",
 ) -> ModelVersion:
-    """The next numbered, immutable version. Numbers are allocated under a row lock on the registered model."""
+    """The next numbered, immutable version. Numbers are allocated under a row lock on the registered model.
+
+    Every path that registers a version (training, upload, MLflow) comes here: where the project does not require
+    a human approval, the version is approved now if its required checks pass (audited with the checks)."""
     if not blob_exists(artifact_sha256):
         raise ValidationFailed.field("artifact", "no stored artifact with that sha256")
     version = ModelVersion.objects.create(
@@ -219,6 +223,7 @@ def model_version_create(
         data={"source": source, "sha256": artifact_sha256, "run": run.run_id if run else None},
     )
     events.emit(project=project, event_type="model_version.created", payload=events.version_payload(version))
+    approvals.model_version_auto_approve(version=version, actor=user, reason=f"registered ({source})")
     return version
 
 
@@ -342,10 +347,14 @@ def _check_alias_move(model: RegisteredModel, alias: str, version: ModelVersion,
     if alias not in model.protected_aliases:
         return
     if not role_allows(role, Action.OPERATE):
-        raise Forbidden(f"Alias {alias!r} is protected: only maintainers and owners can move it.")
+        raise Forbidden(
+            f"Alias {alias!r} is protected: only maintainers and owners can move it; ask one to PUT it, or use "
+            "an alias that is not in the model's protected_aliases."
+        )
     if version.approval != ApprovalState.APPROVED:
         raise Conflict(
-            f"Alias {alias!r} is protected: v{version.number} is {version.approval}, not approved.",
+            f"Alias {alias!r} is protected: v{version.number} is {version.approval}, not approved. "
+            f"{approvals.approval_next_step(version)}.",
             errors=[{"field": "version", "message": "not approved", "code": "not_approved"}],
         )
     if version.health != ModelHealth.HEALTHY or version.archived:

@@ -93,9 +93,13 @@ def test_who_may_plan_and_apply_an_existing_project(team):
 def test_strangers_service_accounts_and_anonymous_callers(team):
     document = _project_only("alpha", name="Mine now")
     response = apply(team.client("outsider"), document)
-    assert response.status_code == 409  # as POST /projects/ with a taken slug; nothing about the project leaks
-    assert response.json()["errors"][0]["field"] == "project.slug"
-    assert plan(team.client("outsider"), document).status_code == 409
+    assert response.status_code == 400  # as POST /projects/ with a taken or reserved slug: "not available"
+    assert response.json()["errors"][0] == {
+        "field": "project.slug",
+        "message": "not available; choose another slug",
+        "code": "unavailable",
+    }
+    assert plan(team.client("outsider"), document).status_code == 400
     assert apply(team.client("predictor"), document).status_code == 403
     assert apply(team.client("anonymous"), document).status_code == 401
     assert Project.objects.get(slug="alpha").name != "Mine now"

@@ -31,6 +31,7 @@ from .change_changes import ChangeChanges
 from .change_enum import ChangeEnum
 from .change_kind_enum import ChangeKindEnum
 from .channel import Channel
+from .channel_config_out import ChannelConfigOut
 from .channel_create_request import ChannelCreateRequest
 from .channel_create_request_config import ChannelCreateRequestConfig
 from .channel_kind_enum import ChannelKindEnum
@@ -293,6 +294,7 @@ from .run_tags import RunTags
 from .scenario_enum import ScenarioEnum
 from .schema_change import SchemaChange
 from .schema_column import SchemaColumn
+from .secret_fingerprint import SecretFingerprint
 from .service_account import ServiceAccount
 from .service_account_create_request import ServiceAccountCreateRequest
 from .service_account_created import ServiceAccountCreated
@@ -358,6 +360,7 @@ __all__ = (
     "ChangeEnum",
     "ChangeKindEnum",
     "Channel",
+    "ChannelConfigOut",
     "ChannelCreateRequest",
     "ChannelCreateRequestConfig",
     "ChannelKindEnum",
@@ -620,6 +623,7 @@ __all__ = (
     "ScenarioEnum",
     "SchemaChange",
     "SchemaColumn",
+    "SecretFingerprint",
     "ServiceAccount",
     "ServiceAccountCreated",
     "ServiceAccountCreateRequest",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -10,19 +10,25 @@ from attrs import field as _attrs_field
 from ..models.channel_kind_enum import ChannelKindEnum
 from ..types import UNSET, Unset
 
+if TYPE_CHECKING:
+    from ..models.channel_config_out import ChannelConfigOut
+
+
 T = TypeVar("T", bound="Channel")
 
 
 @_attrs_define
 class Channel:
-    """
+    """URLs and signing secrets are write-only for every role (a Slack URL is a credential): a fingerprint.
+
     Attributes:
         id (int):
         name (str):
         kind (ChannelKindEnum): * `webhook` - Webhook
             * `email` - Email
             * `slack` - Slack
-        config (Any | Unset):
+        config (ChannelConfigOut): A channel's settings as responses show them: URLs and signing secrets are write-only
+            (a fingerprint).
         enabled (bool | Unset):
         created_at (datetime.datetime | Unset):
     """
@@ -30,7 +36,7 @@ class Channel:
     id: int
     name: str
     kind: ChannelKindEnum
-    config: Any | Unset = UNSET
+    config: ChannelConfigOut
     enabled: bool | Unset = UNSET
     created_at: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -42,7 +48,7 @@ class Channel:
 
         kind = self.kind.value
 
-        config = self.config
+        config = self.config.to_dict()
 
         enabled = self.enabled
 
@@ -57,10 +63,9 @@ class Channel:
                 "id": id,
                 "name": name,
                 "kind": kind,
+                "config": config,
             }
         )
-        if config is not UNSET:
-            field_dict["config"] = config
         if enabled is not UNSET:
             field_dict["enabled"] = enabled
         if created_at is not UNSET:
@@ -70,6 +75,8 @@ class Channel:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.channel_config_out import ChannelConfigOut  # noqa: PLC0415
+
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -77,7 +84,7 @@ class Channel:
 
         kind = ChannelKindEnum(d.pop("kind"))
 
-        config = d.pop("config", UNSET)
+        config = ChannelConfigOut.from_dict(d.pop("config"))
 
         enabled = d.pop("enabled", UNSET)
 

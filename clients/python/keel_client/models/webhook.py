@@ -17,7 +17,7 @@ class Webhook:
     """
     Attributes:
         id (int):
-        url (str):
+        url (str): The URL; a notification channel's shows only its host.
         event_types (list[str]): Event types to receive, or `*` for all: `model_version.created`,
             `model_version.approved`, `model_version.rejected`, `model_alias.moved`, `model_version.unhealthy`,
             `webhook.ping`
