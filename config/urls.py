@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from core import errors
 from core.health import LivezApi, ReadyzApi
 from core.login import LoginView, LogoutView
+from interop.mlflow import links as mlflow_links
 from interop.oip.apis import oip_error_shape
 from monitoring.metrics import MetricsView
 
@@ -55,6 +56,8 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("dashboard/", include("monitoring.dashboard.urls")),
+    path("mlflow/", include(mlflow_links.urlpatterns)),
+    path("", mlflow_links.root, name="home"),
 ]
 
 
