@@ -25,7 +25,7 @@ def root(request: HttpRequest) -> HttpResponse:
 
 
 def _projects(request: HttpRequest) -> QuerySet[Project]:
-    return Project.objects.filter(memberships__user_id=request.user.pk)
+    return Project.objects.filter(memberships__user_id=int(request.user.pk or 0))
 
 
 class RunLink(LoginRequiredMixin, View):

@@ -3,6 +3,7 @@ registered models and versions (approval, protected aliases and audit as Keel's 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.urls import reverse
@@ -57,12 +58,17 @@ class RegisteredModelCreate(MlflowView):
 
     def post(self, request: Request) -> Response:
         data = self.body()
+        tags = pairs(data.get("tags"), "tags")
+        if str(tags.get(PROMPT_TAG, "")).lower() == "true":
+            raise errors.MlflowError(
+                errors.NOT_IMPLEMENTED, "Keel does not implement MLflow's prompt registry (register_prompt)."
+            )
         model = model_services.registered_model_create(
             project=self.project,
             user=self.user,
             name=required(data, "name"),
             description=string(data, "description"),
-            tags=pairs(data.get("tags"), "tags"),
+            tags=tags,
         )
         return ok({"registered_model": _registered(model)})
 
@@ -341,17 +347,21 @@ UNSUPPORTED = (
     "mlflow/gateway",
     "mlflow-artifacts/mpu/",
     "mlflow-artifacts/presigned/",
+    "gateway",
+    "endpoints",
 )
+PROMPT_TAG = "mlflow.prompt.is_prompt"
 
 
 class NotFoundEndpoint(MlflowView):
-    """Any other path under /api/2.0/mlflow/: MLflow's ENDPOINT_NOT_FOUND (authenticated callers only)."""
+    """Any other path under /api/2.0/mlflow/: MLflow's ENDPOINT_NOT_FOUND (authenticated callers only); MLflow
+    features Keel does not implement (traces and the rest of /api/3.0/, the gateway, ...): NOT_IMPLEMENTED."""
 
     access = {"GET": Action.READ, "POST": Action.READ, "PUT": Action.READ, "PATCH": Action.READ, "DELETE": Action.READ}
 
     def _answer(self) -> Response:
-        rest = self.request.path.split("/api/2.0/", 1)[-1]
-        if rest.startswith(UNSUPPORTED):
+        version, rest = re.match(r"^/api/(\d\.\d)/(.*)$", self.request.path).groups()  # type: ignore[union-attr]
+        if version != "2.0" or rest.startswith(UNSUPPORTED):
             raise errors.MlflowError(errors.NOT_IMPLEMENTED, f"Keel does not implement MLflow's {rest}.")
         raise errors.MlflowError(
             errors.ENDPOINT_NOT_FOUND, f"No API endpoint {self.request.method} {self.request.path}."

@@ -208,3 +208,24 @@ def test_link_script_maps_mlflow_fragments_to_keel_paths():
     )
     out = subprocess.run(["node", "-e", program], capture_output=True, text=True, check=True, timeout=30).stdout
     assert json.loads(out) == list(cases.values())
+
+
+def test_unsupported_mlflow_features_answer_not_implemented(editor):
+    prompt = {"name": "greeting", "tags": [{"key": "mlflow.prompt.is_prompt", "value": "true"}]}
+    calls = [
+        ("post", M + "registered-models/create", prompt),  # mlflow.genai.register_prompt
+        ("post", "/api/3.0/mlflow/traces", {}),  # trace export
+        ("get", "/api/3.0/mlflow/traces/search", {}),
+        ("post", M + "traces", {}),
+        ("post", M + "logged-models/search", {"filter": "metrics.accuracy > 0.5"}),
+        ("post", M + "model-versions/transition-stage", {"name": "x", "version": "1", "stage": "Production"}),
+        ("get", "/api/2.0/gateway/routes/", {}),
+        ("get", "/api/2.0/endpoints/", {}),
+    ]
+    for method, url, body in calls:
+        response = editor.post(url, body, format="json") if method == "post" else editor.get(url, body)
+        assert response.status_code == 501, (url, response.content)
+        assert error_code(response) == "NOT_IMPLEMENTED" and response.json()["message"], url
+    assert editor.get(M + "registered-models/get", {"name": "greeting"}).status_code == 404
+    response = editor.get(M + "no-such-endpoint")
+    assert response.status_code == 404 and error_code(response) == "ENDPOINT_NOT_FOUND"
