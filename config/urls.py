@@ -59,7 +59,7 @@ urlpatterns = [
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("dashboard/", include("monitoring.dashboard.urls")),
     path("mlflow/", include(mlflow_links.urlpatterns)),
-    path("", mlflow_links.root, name="home"),
+    path("", mlflow_links.LinkPage.as_view(), name="home"),
 ]
 
 

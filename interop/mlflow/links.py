@@ -12,23 +12,32 @@ from __future__ import annotations
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import path, reverse
 from django.views import View
+from django.views.generic import TemplateView
 
 from core.models import Project
 from registry.models import Experiment, RegisteredModel, Run
 
 
-def root(request: HttpRequest) -> HttpResponse:
-    return render(request, "interop/mlflow_links.html")
+class LinkPage(TemplateView):
+    """``/``: public, static and the same for everyone (the script decides where to go)."""
+
+    public = True
+    template_name = "interop/mlflow_links.html"
 
 
 def _projects(request: HttpRequest) -> QuerySet[Project]:
     return Project.objects.filter(memberships__user_id=int(request.user.pk or 0))
 
 
-class RunLink(LoginRequiredMixin, View):
+class _Link(LoginRequiredMixin, View):
+    """Session login (anonymous users go to the login page), then only the user's projects are searched."""
+
+    dashboard_access = True
+
+
+class RunLink(_Link):
     def get(self, request: HttpRequest, experiment_id: int, run_id: str) -> HttpResponse:
         run = (
             Run.objects.select_related("project")
@@ -40,7 +49,7 @@ class RunLink(LoginRequiredMixin, View):
         return HttpResponseRedirect(reverse("run-detail", kwargs={"project": run.project.slug, "run_id": run.run_id}))
 
 
-class ExperimentLink(LoginRequiredMixin, View):
+class ExperimentLink(_Link):
     def get(self, request: HttpRequest, experiment_id: int) -> HttpResponse:
         found = (
             Experiment.objects.select_related("project")
@@ -53,7 +62,7 @@ class ExperimentLink(LoginRequiredMixin, View):
         return HttpResponseRedirect(reverse("experiment-detail", kwargs=kwargs))
 
 
-class ModelLink(LoginRequiredMixin, View):
+class ModelLink(_Link):
     """A model, or one of its versions: the model's dashboard page (which lists its versions)."""
 
     def get(self, request: HttpRequest, name: str, number: int | None = None) -> HttpResponse:
