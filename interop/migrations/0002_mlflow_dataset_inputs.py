@@ -6,31 +6,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('interop', '0001_mlflow_logged_models_and_version_links'),
-        ('registry', '0003_model_registry'),
+        ("interop", "0001_mlflow_logged_models_and_version_links"),
+        ("registry", "0003_model_registry"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MlflowDatasetInput',
+            name="MlflowDatasetInput",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=500)),
-                ('digest', models.CharField(max_length=36)),
-                ('source_type', models.CharField(max_length=36)),
-                ('source', models.TextField()),
-                ('schema', models.TextField(blank=True)),
-                ('profile', models.TextField(blank=True)),
-                ('tags', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('dataset_version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.datasetversion')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mlflow_inputs', to='registry.run')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=500)),
+                ("digest", models.CharField(max_length=36)),
+                ("source_type", models.CharField(max_length=36)),
+                ("source", models.TextField()),
+                ("schema", models.TextField(blank=True)),
+                ("profile", models.TextField(blank=True)),
+                ("tags", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "dataset_version",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.datasetversion",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="mlflow_inputs", to="registry.run"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['run_id', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('run', 'name', 'digest'), name='uniq_mlflow_dataset_input')],
+                "ordering": ["run_id", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("run", "name", "digest"), name="uniq_mlflow_dataset_input")
+                ],
             },
         ),
     ]
