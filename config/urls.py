@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView
 
@@ -8,6 +8,8 @@ from core import errors
 from core.api_docs import RedocView, SwaggerView
 from core.health import LivezApi, ReadyzApi
 from core.login import LoginView, LogoutView
+from interop.mlflow import links as mlflow_links
+from interop.mlflow import urls as mlflow_urls
 from interop.oip.apis import oip_error_shape
 from monitoring.metrics import MetricsView
 
@@ -48,6 +50,7 @@ urlpatterns = [
     path("metrics", MetricsView.as_view(), name="metrics"),
     path("api/v1/", include(api_v1)),
     path("api/2.0/", include("interop.mlflow.urls")),
+    re_path(r"^api/[34]\.0/", include(mlflow_urls.later_urlpatterns)),
     path("v2/", include("interop.oip.urls")),
     path("api/schema/", PublicSchemaView.as_view(), name="schema"),
     path("api/docs/", PublicSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
@@ -56,6 +59,8 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("dashboard/", include("monitoring.dashboard.urls")),
+    path("mlflow/", include(mlflow_links.urlpatterns)),
+    path("", mlflow_links.LinkPage.as_view(), name="home"),
 ]
 
 

@@ -61,3 +61,29 @@ class MlflowVersionLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} <- {self.source}"
+
+
+class MlflowDatasetInput(models.Model):
+    """A dataset a run used as MLflow logs it (``mlflow.log_input``): the dataset entity (name, digest, source,
+    schema, profile) and the input's tags (``mlflow.data.context``). ``dataset_version`` links it to the Keel
+    dataset version of the same name (and, when it matches, the same digest), whose lineage is a ``RunInput``."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="mlflow_inputs")
+    name = models.CharField(max_length=500)
+    digest = models.CharField(max_length=36)
+    source_type = models.CharField(max_length=36)
+    source = models.TextField()
+    schema = models.TextField(blank=True)
+    profile = models.TextField(blank=True)
+    tags = models.JSONField(default=dict, blank=True)
+    dataset_version = models.ForeignKey(
+        "registry.DatasetVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["run_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["run", "name", "digest"], name="uniq_mlflow_dataset_input")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.digest})"

@@ -20,13 +20,19 @@ Order by: ``entity [ASC|DESC] ( ',' entity [ASC|DESC] )*`` over metrics, params,
 
 Every error is a :class:`SearchSyntaxError` carrying the 0-based character position and the offending token.
 A filter nests parentheses at most 20 deep and holds at most 200 comparisons.
+
+The same tokenizer and parser read MLflow's filters for registered models, model versions and experiments: a
+:class:`Grammar` names the entity prefixes and attributes each of them accepts (``REGISTERED_MODELS``,
+``MODEL_VERSIONS``, ``EXPERIMENTS``, following MLflow's ``SearchModelUtils``, ``SearchModelVersionUtils`` and
+``SearchExperimentsUtils``); numeric attributes compare with numbers, ``*_time``/``*_timestamp`` attributes with
+epoch milliseconds. Runs use ``RUNS``, the default.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -74,6 +80,62 @@ _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _OPERATORS = {">=": ">=", "<=": "<=", "!=": "!=", "<>": "!=", "==": "=", "=": "=", "<": "<", ">": ">"}
 
 
+@dataclass(frozen=True)
+class Grammar:
+    """What one kind of object can be searched by: entity prefixes, attributes (name -> "string", "number" or
+    "time") and which attributes order_by accepts (``orderable``; all attributes when empty)."""
+
+    subject: str
+    prefixes: Mapping[str, EntityKind]
+    attributes: Mapping[str, str]
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    orderable: Mapping[str, str] = field(default_factory=dict)
+    example: str = "name = 'x'"
+
+    @property
+    def prefix_names(self) -> str:
+        return ", ".join(f"{p}." for p in dict.fromkeys(self.prefixes))
+
+
+RUNS = Grammar(
+    subject="runs",
+    prefixes=_PREFIXES,
+    attributes={**dict.fromkeys(STRING_ATTRIBUTES, ""), **dict.fromkeys(TIME_ATTRIBUTES, "")},
+    aliases=_ATTRIBUTE_ALIASES,
+    example="metrics.f1 > 0.8",
+)
+_TAGS_AND_ATTRIBUTES: dict[str, EntityKind] = {
+    "tag": "tag",
+    "tags": "tag",
+    "attribute": "attribute",
+    "attributes": "attribute",
+    "attr": "attribute",
+}
+REGISTERED_MODELS = Grammar(
+    subject="registered models",
+    prefixes=_TAGS_AND_ATTRIBUTES,
+    attributes={"name": "string"},
+    orderable={"name": "string", "timestamp": "time", "creation_timestamp": "time", "last_updated_timestamp": "time"},
+)
+MODEL_VERSIONS = Grammar(
+    subject="model versions",
+    prefixes=_TAGS_AND_ATTRIBUTES,
+    attributes={"name": "string", "version_number": "number", "run_id": "string", "source_path": "string"},
+    orderable={
+        "name": "string",
+        "version_number": "number",
+        "creation_timestamp": "time",
+        "last_updated_timestamp": "time",
+        "timestamp": "time",
+    },
+)
+EXPERIMENTS = Grammar(
+    subject="experiments",
+    prefixes=_TAGS_AND_ATTRIBUTES,
+    attributes={"name": "string", "experiment_id": "string", "creation_time": "time", "last_update_time": "time"},
+)
+
+
 class SearchSyntaxError(ValueError):
     """A malformed filter or order_by: ``position`` is the 0-based offset of ``token`` in the text."""
 
@@ -95,13 +157,18 @@ class SearchSyntaxError(ValueError):
 class Entity:
     kind: EntityKind
     key: str
+    typing: str = field(default="", compare=False)  # "number", "time" or "string" when a grammar says so
 
     @property
     def numeric(self) -> bool:
+        if self.typing:
+            return self.typing == "number"
         return self.kind == "metric" or (self.kind == "dataset" and self.key == "version")
 
     @property
     def temporal(self) -> bool:
+        if self.typing:
+            return self.typing == "time"
         return self.kind == "attribute" and self.key in TIME_ATTRIBUTES
 
 
@@ -237,34 +304,42 @@ def tokenize(text: str) -> list[Token]:
 # --- parser --------------------------------------------------------------------------------------------------------
 
 
-def _entity(token: Token, *, ordering: bool = False) -> Entity:
+def _entity(token: Token, grammar: Grammar = RUNS, *, ordering: bool = False) -> Entity:
     if token.prefix is None:
-        return Entity("attribute", _attribute(token, token.value))
-    kind = _PREFIXES.get(token.prefix.lower())
+        return _attribute(token, token.value, grammar, ordering=ordering)
+    kind = grammar.prefixes.get(token.prefix.lower())
     if kind is None:
         raise SearchSyntaxError(
-            f"unknown entity {token.prefix!r}: use metrics., params., tags., attributes. or datasets.",
+            f"unknown entity {token.prefix!r}: {grammar.subject} are searched by {grammar.prefix_names}",
             token.position,
             token.text,
         )
     if kind == "attribute":
-        return Entity(kind, _attribute(token, token.value))
+        return _attribute(token, token.value, grammar, ordering=ordering)
     if kind == "dataset":
         if ordering:
             raise SearchSyntaxError("runs cannot be ordered by a dataset input", token.position, token.text)
         return Entity(kind, _dataset_key(token))
-    return Entity(kind, token.value)
+    return Entity(kind, token.value, "string" if grammar is not RUNS else "")
 
 
-def _attribute(token: Token, name: str) -> str:
-    key = _ATTRIBUTE_ALIASES.get(name.lower(), name.lower())
-    if key not in ATTRIBUTES:
-        hint = f" (did you mean metrics.{name} or params.{name}?)" if token.prefix is None else ""
-        expected = ", ".join(ATTRIBUTES)
+def _attribute(token: Token, name: str, grammar: Grammar = RUNS, *, ordering: bool = False) -> Entity:
+    key = grammar.aliases.get(name.lower(), name.lower())
+    attributes = grammar.orderable if ordering and grammar.orderable else grammar.attributes
+    if key not in attributes:
+        hint = ""
+        if token.prefix is None and grammar is RUNS:
+            hint = f" (did you mean metrics.{name} or params.{name}?)"
+        elif token.prefix is None and "tag" in grammar.prefixes.values():
+            hint = f" (did you mean tags.{name}?)"
+        expected = ", ".join(attributes)
         raise SearchSyntaxError(
-            f"unknown attribute {name!r}{hint}; expected one of {expected}", token.position, token.text
+            f"unknown attribute {name!r}{hint}; {grammar.subject} {'order' if ordering else 'filter'} by one of "
+            f"{expected}",
+            token.position,
+            token.text,
         )
-    return key
+    return Entity("attribute", key, attributes[key])
 
 
 def _dataset_key(token: Token) -> str:
@@ -285,7 +360,8 @@ def _describe(entity: Entity) -> str:
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, grammar: Grammar = RUNS) -> None:
+        self.grammar = grammar
         self.tokens = tokenize(text)
         self.index = 0
         self.depth = 0
@@ -332,7 +408,7 @@ class _Parser:
         if self.current.kind == "LPAREN":
             return self.group()
         if self.current.kind != "KEY":
-            raise self.error("expected a comparison such as metrics.f1 > 0.8, or '('")
+            raise self.error(f"expected a comparison such as {self.grammar.example}, or '('")
         return self.comparison()
 
     def group(self) -> Node:
@@ -350,7 +426,7 @@ class _Parser:
         if self.comparisons > MAX_COMPARISONS:
             raise self.error(f"more than {MAX_COMPARISONS} comparisons in one filter")
         key = self.advance()
-        entity = _entity(key)
+        entity = _entity(key, self.grammar)
         token = self.current
         if token.kind == "OP":
             return self._binary(entity, key.position)
@@ -390,7 +466,8 @@ class _Parser:
     def _string(self, entity: Entity, literal: Token, *, pattern: bool = False) -> str:
         if literal.kind != "STRING":
             raise self.error(f"{_describe(entity)} compares with a quoted string, e.g. '{literal.text}'", literal)
-        allowed = _ENUMS.get(entity.key) if entity.kind == "attribute" and not pattern else None
+        runs = self.grammar is RUNS
+        allowed = _ENUMS.get(entity.key) if runs and entity.kind == "attribute" and not pattern else None
         if allowed is None:
             return literal.value
         value = literal.value.lower()
@@ -429,7 +506,7 @@ class _Parser:
 
     def order_key(self) -> OrderKey:
         token = self.expect("KEY", "expected a key to order by, such as metrics.f1 or start_time")
-        entity = _entity(token, ordering=True)
+        entity = _entity(token, self.grammar, ordering=True)
         descending = False
         if self.current.kind in ("ASC", "DESC"):
             descending = self.advance().kind == "DESC"
@@ -458,9 +535,9 @@ def _timestamp(literal: Token) -> datetime:
     )
 
 
-def parse_filter(text: str) -> Node | None:
+def parse_filter(text: str, grammar: Grammar = RUNS) -> Node | None:
     """The AST of a filter expression; None when the expression is empty."""
-    parser = _Parser(text)
+    parser = _Parser(text, grammar)
     if parser.current.kind == "END":
         return None
     node = parser.expression()
@@ -468,9 +545,9 @@ def parse_filter(text: str) -> Node | None:
     return node
 
 
-def parse_order_by(text: str) -> list[OrderKey]:
+def parse_order_by(text: str, grammar: Grammar = RUNS) -> list[OrderKey]:
     """The keys of an order_by clause (``metrics.f1 DESC, params.lr, start_time``); [] when empty."""
-    parser = _Parser(text)
+    parser = _Parser(text, grammar)
     if parser.current.kind == "END":
         return []
     keys = parser.order_keys()

@@ -27,7 +27,11 @@ def _filter(models: QuerySet[MlflowLoggedModel], text: str) -> QuerySet[MlflowLo
         return models
     match = _FILTER.match(text.strip())
     if match is None:
-        raise errors.invalid(f"Unsupported filter {text!r}: Keel supports name or source_run_id =, LIKE, ILIKE.")
+        raise errors.MlflowError(
+            errors.NOT_IMPLEMENTED,
+            f"Keel does not implement this logged-model filter: {text!r}; it supports name or source_run_id with "
+            "=, LIKE or ILIKE (search runs for metrics and params).",
+        )
     column, op, value = _COLUMNS[match.group(1).lower()], match.group(2).upper(), match.group(4)
     if op == "=":
         return models.filter(**{column: value})

@@ -6,13 +6,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.urls import reverse
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.errors import Conflict
 from core.roles import Action
 from interop.mlflow import errors, registration, shapes
+from interop.mlflow import search as mlflow_search
 from interop.mlflow.base import MlflowView, integer, ok, paginate, pairs, required, string
-from registry.models import ModelVersion, RegisteredModel
+from registry.models import ApprovalRequest, ModelVersion, RegisteredModel
 from registry.selectors import models as model_selectors
 from registry.services import models as model_services
 
@@ -47,28 +50,6 @@ def _registered(model: RegisteredModel) -> dict[str, Any]:
     return shapes.registered_model(model, _latest(model))
 
 
-def _name_filter(text: str, field: str = "name") -> tuple[str, str] | None:
-    """``name = 'x'`` / ``name LIKE 'x%'`` (the filters MLflow clients send); None for no filter."""
-    text = text.strip()
-    if not text:
-        return None
-    match = re.match(rf"^(?:{field})\s*(=|LIKE|ILIKE)\s*(['\"])(.*)\2$", text, re.IGNORECASE | re.DOTALL)
-    if match is None:
-        raise errors.invalid(f"Unsupported filter {text!r}: Keel supports {field} =, LIKE and ILIKE.")
-    return match.group(1).upper(), match.group(3)
-
-
-def _apply(queryset: Any, column: str, condition: tuple[str, str] | None) -> Any:
-    if condition is None:
-        return queryset
-    from registry.search import like_to_regex
-
-    op, value = condition
-    if op == "=":
-        return queryset.filter(**{column: value})
-    return queryset.filter(**{f"{column}__{'regex' if op == 'LIKE' else 'iregex'}": like_to_regex(value)})
-
-
 # --- registered models ---------------------------------------------------------------------------------------------
 
 
@@ -77,12 +58,17 @@ class RegisteredModelCreate(MlflowView):
 
     def post(self, request: Request) -> Response:
         data = self.body()
+        tags = pairs(data.get("tags"), "tags")
+        if str(tags.get(PROMPT_TAG, "")).lower() == "true":
+            raise errors.MlflowError(
+                errors.NOT_IMPLEMENTED, "Keel does not implement MLflow's prompt registry (register_prompt)."
+            )
         model = model_services.registered_model_create(
             project=self.project,
             user=self.user,
             name=required(data, "name"),
             description=string(data, "description"),
-            tags=pairs(data.get("tags"), "tags"),
+            tags=tags,
         )
         return ok({"registered_model": _registered(model)})
 
@@ -99,8 +85,11 @@ class RegisteredModelSearch(MlflowView):
 
     def get(self, request: Request) -> Response:
         data = self.body()
-        models = RegisteredModel.objects.filter(project=self.project).prefetch_related("aliases__version")
-        models = _apply(models, "name", _name_filter(string(data, "filter"))).order_by("name")
+        models = mlflow_search.registered_models(
+            RegisteredModel.objects.filter(project=self.project).prefetch_related("aliases__version"),
+            filter_string=string(data, "filter"),
+            order_by=self.list_param(data, "order_by"),
+        )
         page, token = paginate(
             models, token=data.get("page_token"), max_results=integer(data, "max_results"), default=100, limit=1000
         )
@@ -200,13 +189,15 @@ class Alias(MlflowView):
     def post(self, request: Request) -> Response:
         data = self.body()
         version = _version(self, data)
-        model_services.model_alias_set(
-            model=version.registered_model,
-            user=self.user,
-            role=self.role,
-            alias=required(data, "alias"),
-            version=version,
-        )
+        alias = required(data, "alias")
+        try:
+            model_services.model_alias_set(
+                model=version.registered_model, user=self.user, role=self.role, alias=alias, version=version
+            )
+        except Conflict as exc:
+            if any(error.get("code") == "not_approved" for error in exc.errors):
+                raise errors.MlflowError(errors.RESOURCE_CONFLICT, _approval_missing(version, alias)) from exc
+            raise
         return ok()
 
     def delete(self, request: Request) -> Response:
@@ -214,6 +205,28 @@ class Alias(MlflowView):
         model = _model(self, data.get("name"))
         model_services.model_alias_delete(model=model, user=self.user, role=self.role, alias=required(data, "alias"))
         return ok()
+
+
+def _approval_missing(version: ModelVersion, alias: str) -> str:
+    """Why a protected alias cannot point at ``version`` and the Keel endpoint that approves it."""
+    model = version.registered_model
+    kwargs = {"project": model.project.slug, "model": model.name, "number": version.number}
+    requests_url = reverse("approval-request-list", kwargs=kwargs)
+    message = (
+        f"Alias {alias!r} of registered model {model.name!r} is protected: it points only at approved versions, "
+        f"and version {version.number} is {version.approval} (approval state: {version.approval}). "
+    )
+    open_request = version.approval_requests.filter(status=ApprovalRequest.Status.OPEN).order_by("-id").first()
+    if open_request is not None:
+        decide = reverse("approval-request-decide", kwargs={**kwargs, "request_id": open_request.pk})
+        return message + (
+            f"Approval request {open_request.pk} ({requests_url}) is open: a maintainer other than its requester "
+            f"decides it with POST {decide}, then set the alias again."
+        )
+    return message + (
+        f"Request approval with POST {requests_url}; a maintainer other than the requester decides it with POST "
+        f"{requests_url}<request id>/decide/, then set the alias again. Unprotected aliases need no approval."
+    )
 
 
 # --- versions ------------------------------------------------------------------------------------------------------
@@ -277,13 +290,9 @@ class ModelVersionSearch(MlflowView):
             .select_related("registered_model", "run", "created_by", "mlflow_link__logged_model")
             .prefetch_related("aliases")
         )
-        text = string(data, "filter")
-        run_filter = re.match(r"^\s*run_id\s*=\s*(['\"])([0-9a-f]{32})\1\s*$", text)
-        if run_filter:
-            versions = versions.filter(run__run_id=run_filter.group(2))
-        else:
-            versions = _apply(versions, "registered_model__name", _name_filter(text))
-        versions = versions.order_by("registered_model__name", "-number")
+        versions = mlflow_search.model_versions(
+            versions, filter_string=string(data, "filter"), order_by=self.list_param(data, "order_by")
+        )
         page, token = paginate(
             versions, token=data.get("page_token"), max_results=integer(data, "max_results"), default=1000, limit=200000
         )
@@ -338,17 +347,21 @@ UNSUPPORTED = (
     "mlflow/gateway",
     "mlflow-artifacts/mpu/",
     "mlflow-artifacts/presigned/",
+    "gateway",
+    "endpoints",
 )
+PROMPT_TAG = "mlflow.prompt.is_prompt"
 
 
 class NotFoundEndpoint(MlflowView):
-    """Any other path under /api/2.0/mlflow/: MLflow's ENDPOINT_NOT_FOUND (authenticated callers only)."""
+    """Any other path under /api/2.0/mlflow/: MLflow's ENDPOINT_NOT_FOUND (authenticated callers only); MLflow
+    features Keel does not implement (traces and the rest of /api/3.0/, the gateway, ...): NOT_IMPLEMENTED."""
 
     access = {"GET": Action.READ, "POST": Action.READ, "PUT": Action.READ, "PATCH": Action.READ, "DELETE": Action.READ}
 
     def _answer(self) -> Response:
-        rest = self.request.path.split("/api/2.0/", 1)[-1]
-        if rest.startswith(UNSUPPORTED):
+        version, rest = re.match(r"^/api/(\d\.\d)/(.*)$", self.request.path).groups()  # type: ignore[union-attr]
+        if version != "2.0" or rest.startswith(UNSUPPORTED):
             raise errors.MlflowError(errors.NOT_IMPLEMENTED, f"Keel does not implement MLflow's {rest}.")
         raise errors.MlflowError(
             errors.ENDPOINT_NOT_FOUND, f"No API endpoint {self.request.method} {self.request.path}."

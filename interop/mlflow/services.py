@@ -3,7 +3,6 @@ and audit). Nothing here stores a second copy of Keel's data."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -11,8 +10,11 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 
+from core.audit import audit_record
 from core.models import Project, User
 from interop.mlflow import errors
+from interop.mlflow import search as mlflow_search
+from interop.models import MlflowDatasetInput
 from registry.models import DatasetVersion, Experiment, InputRole, LifecycleStage, Run, RunMetric, RunSource
 from registry.selectors import datasets as dataset_selectors
 from registry.selectors import experiments as run_selectors
@@ -52,50 +54,16 @@ def from_millis(value: int | None) -> datetime | None:
 
 # --- experiments ---------------------------------------------------------------------------------------------------
 
-_EXPERIMENT_FILTER = re.compile(
-    r"^\s*(?:attributes?\.)?name\s*(=|!=|LIKE|ILIKE)\s*(['\"])(.*)\2\s*$", re.IGNORECASE | re.DOTALL
-)
-_EXPERIMENT_ORDER = {
-    "name": "name",
-    "creation_time": "created_at",
-    "last_update_time": "updated_at",
-    "experiment_id": "id",
-}
-
 
 def experiment_search(
     *, project: Project, view_type: str, filter_string: str, order_by: Sequence[str]
 ) -> QuerySet[Experiment]:
-    """Experiments of the project; the filter supports ``name`` comparisons (=, !=, LIKE, ILIKE)."""
+    """Experiments of the project matching an MLflow filter over name, experiment_id, times and tags."""
     experiments = Experiment.objects.filter(project=project)
     stage = lifecycle(view_type)
     if stage != "all":
         experiments = experiments.filter(lifecycle_stage=stage)
-    if filter_string.strip():
-        experiments = _filter_experiments(experiments, filter_string)
-    return experiments.order_by(*[_experiment_order(clause) for clause in order_by], "-created_at", "-id")
-
-
-def _filter_experiments(experiments: QuerySet[Experiment], text: str) -> QuerySet[Experiment]:
-    match = _EXPERIMENT_FILTER.match(text)
-    if match is None:
-        raise errors.invalid(f"Unsupported experiment filter {text!r}: Keel supports name =, !=, LIKE and ILIKE.")
-    op, value = match.group(1).upper(), match.group(3)
-    if op in ("LIKE", "ILIKE"):
-        from registry.search import like_to_regex
-
-        lookup = "name__regex" if op == "LIKE" else "name__iregex"
-        return experiments.filter(**{lookup: like_to_regex(value)})
-    return experiments.filter(name=value) if op == "=" else experiments.exclude(name=value)
-
-
-def _experiment_order(clause: str) -> str:
-    parts = clause.split()
-    field = _EXPERIMENT_ORDER.get(parts[0].removeprefix("attributes.").removeprefix("attribute.")) if parts else None
-    direction = parts[1].upper() if len(parts) > 1 else "ASC"
-    if field is None or len(parts) > 2 or direction not in ("ASC", "DESC"):
-        raise errors.invalid(f"Invalid order_by clause {clause!r}.")
-    return f"-{field}" if direction == "DESC" else field
+    return mlflow_search.experiments(experiments, filter_string=filter_string, order_by=order_by)
 
 
 def experiment_set_tag(*, experiment: Experiment, user: User, key: str, value: Any) -> Experiment:
@@ -150,7 +118,7 @@ def run_search(
 ) -> QuerySet[Run]:
     runs = run_selectors.run_search(
         project=project, filter_expression=filter_string, order_by=list(order_by), lifecycle=lifecycle(view_type)
-    )
+    ).prefetch_related("mlflow_inputs")
     ids = [str(i) for i in experiment_ids]
     if any(not i.isdigit() for i in ids):
         raise errors.invalid("experiment_ids must be experiment ids.")
@@ -259,33 +227,84 @@ _CONTEXTS = {
 }
 
 
+# MLflow's limits on a dataset input (mlflow/utils/validation.py).
+_DATASET_LIMITS = {
+    "name": 500,
+    "digest": 36,
+    "source_type": 36,
+    "source": 65535,
+    "schema": 1048575,
+    "profile": 16777215,
+}
+_INPUT_TAG_KEY_LIMIT = 255
+_INPUT_TAG_VALUE_LIMIT = 500
+
+
+def _dataset_entity(index: int, item: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """One DatasetInput of a log-inputs call, checked as MLflow does: the dataset's fields and the input's tags."""
+    dataset = item.get("dataset") if isinstance(item, dict) else None
+    if not isinstance(dataset, dict):
+        raise errors.invalid(f"datasets[{index}]: a dataset input needs a dataset.")
+    fields: dict[str, str] = {}
+    for name, limit in _DATASET_LIMITS.items():
+        value = dataset.get(name)
+        if value in (None, "") and name in ("schema", "profile"):
+            continue
+        if value in (None, "") and name in ("source_type", "source"):
+            value = "keel" if name == "source_type" else "{}"
+        if not isinstance(value, str) or not value:
+            raise errors.invalid(f"datasets[{index}].dataset.{name}: a dataset needs a {name} (a string).")
+        if len(value) > limit:
+            raise errors.invalid(f"datasets[{index}].dataset.{name} is longer than {limit} characters.")
+        fields[name] = value
+    tags = {str(k): str(v) for k, v in _tags(item.get("tags")).items()}
+    for key, value in tags.items():
+        if len(key) > _INPUT_TAG_KEY_LIMIT or len(value) > _INPUT_TAG_VALUE_LIMIT:
+            raise errors.invalid(
+                f"datasets[{index}].tags: keys hold at most {_INPUT_TAG_KEY_LIMIT} characters and values "
+                f"{_INPUT_TAG_VALUE_LIMIT}."
+            )
+    return fields, tags
+
+
 @transaction.atomic
 def run_log_inputs(*, run: Run, user: User, datasets: Any) -> None:
-    """Dataset inputs naming a Keel dataset (``name``, with an optional ``keel.dataset_version`` tag, else the
-    latest version) become run inputs with lineage; others are listed in the ``mlflow.unlinked_datasets`` tag."""
+    """MLflow dataset inputs, stored as MLflow stores them (one per run, name and digest; a repeated input is
+    ignored). An input whose digest starts a Keel dataset version's sha256, or whose name is a Keel dataset
+    (version from a ``keel.dataset_version`` tag, else the latest), is linked to that version and becomes a Keel
+    run input with lineage."""
     if not isinstance(datasets, list):
         raise errors.invalid("datasets must be a list.")
-    unlinked: list[str] = []
-    for index, item in enumerate(datasets):
-        dataset = item.get("dataset") if isinstance(item, dict) else None
-        if not isinstance(dataset, dict) or not isinstance(dataset.get("name"), str):
-            raise errors.invalid(f"datasets[{index}]: a dataset needs a name.")
-        tags = _tags(item.get("tags"))
-        version = _keel_dataset_version(run.project, dataset["name"], tags.get("keel.dataset_version"))
-        if version is None:
-            unlinked.append(f"{dataset['name']}@{dataset.get('digest', '')}")
+    entries = [_dataset_entity(index, item) for index, item in enumerate(datasets)]
+    for fields, tags in entries:
+        version = _keel_dataset_version(run.project, fields["name"], tags.get("keel.dataset_version"), fields["digest"])
+        stored, created = MlflowDatasetInput.objects.get_or_create(
+            run=run,
+            name=fields["name"],
+            digest=fields["digest"],
+            defaults={**fields, "tags": tags, "dataset_version": version},
+        )
+        if not created:
             continue
-        role = _CONTEXTS.get(str(tags.get("mlflow.data.context", "")).lower(), InputRole.OTHER)
-        run_services.run_log_input(run=run, user=user, dataset_version=version, role=role)
-    if unlinked:
-        existing = {t.key: t.value for t in run.tags.filter(key="mlflow.unlinked_datasets")}
-        merged = sorted({*filter(None, existing.get("mlflow.unlinked_datasets", "").split(",")), *unlinked})
-        run_services.run_log_batch(run=run, user=user, tags={"mlflow.unlinked_datasets": ",".join(merged)[:8000]})
+        context = tags.get("mlflow.data.context", "")
+        data = {"name": stored.name, "digest": stored.digest, "context": context}
+        audit_record(action="mlflow.run.log_input", actor=user, project=run.project, obj=run, data=data)
+        if version is not None:
+            role = _CONTEXTS.get(context.lower(), InputRole.OTHER)
+            run_services.run_log_input(run=run, user=user, dataset_version=version, role=role)
 
 
-def _keel_dataset_version(project: Project, name: str, number: Any) -> DatasetVersion | None:
+def _keel_dataset_version(project: Project, name: str, number: Any, digest: str) -> DatasetVersion | None:
     from core.errors import NotFound
 
+    if len(digest) >= 8:
+        by_digest = (
+            DatasetVersion.objects.filter(dataset__project=project, sha256__startswith=digest.lower())
+            .select_related("dataset")
+            .first()
+        )
+        if by_digest is not None:
+            return by_digest
     try:
         dataset = dataset_selectors.dataset_get(project=project, name=name)
     except NotFound:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from interop.models import MlflowLoggedModel, MlflowVersionLink
+from interop.models import MlflowDatasetInput, MlflowLoggedModel, MlflowVersionLink
 from registry.models import Experiment, LifecycleStage, ModelVersion, RegisteredModel, Run
 
 DEFAULT_EXPERIMENT = "Default"
@@ -74,23 +74,45 @@ def run(run: Run) -> dict[str, Any]:
     tags.setdefault("mlflow.runName", run.name)
     if run.description:
         tags.setdefault("mlflow.note.content", run.description)
-    inputs = [
-        {
-            "tags": [{"key": "mlflow.data.context", "value": i.role}],
-            "dataset": {
-                "name": i.dataset_name,
-                "digest": i.sha256[:8],
-                "source_type": "keel",
-                "source": f'{{"dataset": "{i.dataset_name}", "version": {i.version_number}}}',
-            },
-        }
-        for i in run.inputs.all()
-    ]
     return {
         "info": run_info(run),
         "data": {"metrics": metrics, "params": params, "tags": kv(tags)},
-        "inputs": {"dataset_inputs": inputs},
+        "inputs": {"dataset_inputs": dataset_inputs(run)},
     }
+
+
+def dataset_inputs(run: Run) -> list[dict[str, Any]]:
+    """The run's MLflow dataset inputs as logged, then the Keel dataset versions it used that MLflow did not log."""
+    logged = list(run.mlflow_inputs.all())
+    inputs = [_mlflow_input(i) for i in logged]
+    linked = {i.dataset_version_id for i in logged if i.dataset_version_id is not None}
+    for i in run.inputs.all():
+        if i.dataset_version_id in linked:
+            continue
+        inputs.append(
+            {
+                "tags": [{"key": "mlflow.data.context", "value": i.role}],
+                "dataset": {
+                    "name": i.dataset_name,
+                    "digest": i.sha256[:8],
+                    "source_type": "keel",
+                    "source": f'{{"dataset": "{i.dataset_name}", "version": {i.version_number}}}',
+                },
+            }
+        )
+    return inputs
+
+
+def _mlflow_input(item: MlflowDatasetInput) -> dict[str, Any]:
+    dataset = {"name": item.name, "digest": item.digest, "source_type": item.source_type, "source": item.source}
+    if item.schema:
+        dataset["schema"] = item.schema
+    if item.profile:
+        dataset["profile"] = item.profile
+    body: dict[str, Any] = {"dataset": dataset}
+    if item.tags:
+        body["tags"] = kv(item.tags)
+    return body
 
 
 def _metric_value(value: float | None) -> float | str:

@@ -102,4 +102,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     re_path(
         r"^mlflow(?:-artifacts)?/(?P<rest>.*)$", registry_views.NotFoundEndpoint.as_view(), name="mlflow-not-found"
     ),
+    re_path(
+        r"^(?P<rest>(?:gateway|endpoints)(?:/.*)?)$",
+        registry_views.NotFoundEndpoint.as_view(),
+        name="mlflow-gateway-not-implemented",
+    ),
+]
+
+# MLflow's later API versions (traces, assessments, GenAI evaluation): mounted at /api/3.0/ and /api/4.0/.
+later_urlpatterns: list[URLPattern | URLResolver] = [
+    re_path(r"^(?P<rest>mlflow/.*)$", registry_views.NotFoundEndpoint.as_view(), name="mlflow-later-api"),
 ]

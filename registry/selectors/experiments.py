@@ -175,12 +175,12 @@ def _rows(entity: search.Entity) -> tuple[QuerySet[Any], str]:
 
 def _comparison(node: search.Comparison) -> Q:
     if node.entity.kind == "attribute":
-        return _value_condition(_ATTRIBUTE_FIELDS[node.entity.key], node)
+        return value_condition(_ATTRIBUTE_FIELDS[node.entity.key], node)
     rows, column = _rows(node.entity)
-    return Q(Exists(rows.filter(run=OuterRef("pk")).filter(_value_condition(column, node))))
+    return Q(Exists(rows.filter(run=OuterRef("pk")).filter(value_condition(column, node))))
 
 
-def _value_condition(column: str, node: search.Comparison) -> Q:
+def value_condition(column: str, node: search.Comparison) -> Q:
     """``column <op> value``. NULL (a NaN metric, a missing end_time) satisfies no comparison, != included."""
     op, value = node.op, node.value
     if op in _ORDERED_LOOKUPS:

@@ -13,6 +13,8 @@ from core.permissions import AccountAccess, ProjectAccess
 PUBLIC_ROUTES = {"livez", "readyz", "schema", "swagger-ui", "redoc", "metrics", "login", "logout"}
 # The Open Inference Protocol's server health and metadata are public by the protocol (clients probe them first).
 PUBLIC_ROUTES |= {"oip-health-live", "oip-health-ready", "oip-server-metadata"}
+# "/" is a static page whose script turns MLflow UI links into Keel paths (the objects behind them need a login).
+PUBLIC_ROUTES |= {"home"}
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 

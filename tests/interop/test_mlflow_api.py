@@ -264,8 +264,8 @@ def test_log_inputs_links_keel_datasets(team, editor):
     assert post(editor, "runs/log-inputs", {"run_id": run_id, "datasets": datasets}).status_code == 200
     linked = RunInput.objects.get(run__run_id=run_id)
     assert (linked.dataset_name, linked.version_number, linked.role) == ("iris", 1, "training")
-    tags = {t["key"]: t["value"] for t in editor.get(M + "runs/get", {"run_id": run_id}).json()["run"]["data"]["tags"]}
-    assert tags["mlflow.unlinked_datasets"] == "elsewhere@abc"
+    inputs = editor.get(M + "runs/get", {"run_id": run_id}).json()["run"]["inputs"]["dataset_inputs"]
+    assert [(i["dataset"]["name"], i["dataset"]["digest"]) for i in inputs] == [("iris", "d"), ("elsewhere", "abc")]
 
 
 # --- artifacts -------------------------------------------------------------------------------------------------------
