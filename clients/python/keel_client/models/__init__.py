@@ -226,6 +226,7 @@ from .problem import Problem
 from .profile import Profile
 from .profile_column import ProfileColumn
 from .profile_column_quantiles import ProfileColumnQuantiles
+from .profile_status_enum import ProfileStatusEnum
 from .progress import Progress
 from .project import Project
 from .project_create_request import ProjectCreateRequest
@@ -553,6 +554,7 @@ __all__ = (
     "Profile",
     "ProfileColumn",
     "ProfileColumnQuantiles",
+    "ProfileStatusEnum",
     "Progress",
     "Project",
     "ProjectCreateRequest",
