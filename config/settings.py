@@ -257,6 +257,8 @@ if ARTIFACT_STORAGE_BACKEND == "storages.backends.s3.S3Storage":
 KEEL_MAX_UPLOAD_BYTES = env.int("KEEL_MAX_UPLOAD_BYTES", 512 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("KEEL_MAX_JSON_BYTES", 10 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+KEEL_MAX_JSON_DEPTH = env.int("KEEL_MAX_JSON_DEPTH", 64, minimum=2, maximum=500)  # 400 past it, on every prefix
+KEEL_MAX_COLUMNS = env.int("KEEL_MAX_COLUMNS", 2000, minimum=1)  # a dataset file with more columns: 413
 FILE_UPLOAD_TEMP_DIR = None
 
 # --- REST API -------------------------------------------------------------------------------------------------

@@ -2,8 +2,11 @@
 
 DRF's JSON parser turns malformed JSON into a 400 but lets two things through that end as a 500:
 
-- a RecursionError (JSON nested thousands of levels deep): refused here as a parse error like any other malformed
-  body;
+- deep nesting: Python's ``json`` has no depth limit and ends in a RecursionError (or a deep C stack) thousands of
+  levels down. A body nested deeper than ``KEEL_MAX_JSON_DEPTH`` is refused before it is parsed, by
+  :func:`nesting_over`, which counts brackets outside strings with numpy (one pass over the bytes, no Python loop
+  per character; skipped outright when the body holds fewer brackets than the limit). Every JSON prefix (this
+  parser for the REST and MLflow APIs, the Open Inference Protocol's own reader) uses it;
 - strings PostgreSQL cannot store: a NUL character (``\\u0000``, which neither ``text`` nor ``jsonb`` accepts) or a
   lone UTF-16 surrogate (``\\udc80`` without its pair, which is not Unicode text). DRF's ``CharField`` refuses NUL in
   the values it declares, but not in the keys of a ``DictField`` or anywhere inside a ``JSONField``. JSON can only
@@ -17,6 +20,8 @@ import io
 import re
 from typing import Any
 
+import numpy as np
+from django.conf import settings
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
@@ -29,13 +34,47 @@ _SUSPECT_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
 class JSONParser(parsers.JSONParser):
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         raw = stream.read()  # DRF calls a parser only for a request with a body
+        limit = settings.KEEL_MAX_JSON_DEPTH
+        if nesting_over(raw, limit):
+            raise ParseError(f"JSON parse error - {nesting_message(limit)}")
         try:
             data = super().parse(io.BytesIO(raw), media_type, parser_context)
         except RecursionError as exc:
-            raise ParseError("JSON parse error - nested too deeply") from exc
+            raise ParseError(f"JSON parse error - {nesting_message(limit)}") from exc
         if _SUSPECT_ESCAPE.search(raw):
             refuse_unstorable_text(data)
         return data
+
+
+def nesting_message(limit: int) -> str:
+    return f"nested more than {limit} levels deep (the limit is KEEL_MAX_JSON_DEPTH); send a flatter body"
+
+
+# byte -> 1 quote, 2 opening bracket, 3 closing bracket, 4 backslash, 0 anything else (bytes.translate tables)
+_KINDS = bytes(
+    1 if b == ord('"') else 2 if b in b"[{" else 3 if b in b"]}" else 4 if b == ord("\\") else 0 for b in range(256)
+)
+_MARKS = bytes(min(kind, 1) for kind in _KINDS)
+
+
+def nesting_over(raw: bytes, limit: int) -> bool:
+    """Whether the JSON text ``raw`` nests arrays and objects more than ``limit`` deep (brackets in strings are
+    text). Malformed text gets an answer too; the parser refuses it afterwards either way."""
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False
+    where = np.flatnonzero(np.frombuffer(raw.translate(_MARKS), dtype=bool))
+    kinds = np.frombuffer(raw.translate(_KINDS), dtype=np.uint8)[where]
+    quotes = kinds == 1
+    if b"\\" in raw:  # a quote after an odd run of backslashes is escaped: part of the string
+        for at in np.flatnonzero(quotes[1:] & (kinds[:-1] == 4)) + 1:
+            start = at
+            while start > 0 and kinds[start - 1] == 4 and where[start - 1] == where[start] - 1:
+                start -= 1
+            quotes[at] = (at - start) % 2 == 0
+    inside = (np.cumsum(quotes, dtype=np.int64) & 1).astype(bool)
+    steps = (kinds == 2).astype(np.int32) - (kinds == 3)
+    steps[inside] = 0
+    return bool(np.cumsum(steps).max() > limit)
 
 
 def refuse_unstorable_text(data: Any) -> None:

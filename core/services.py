@@ -154,9 +154,16 @@ def membership_set(*, project: Project, actor: User, username: str, role: str) -
         raise ValidationFailed.field("username", f"no user named {username!r}")
     membership = Membership.objects.select_for_update().filter(project=project, user=user).first()
     if membership is None:
-        membership = Membership.objects.create(project=project, user=user, role=role)
-        audit_record(action="member.add", actor=actor, project=project, obj=membership, data={"role": role})
-        return membership
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent add of the same user wins the unique index
+                membership = Membership.objects.create(project=project, user=user, role=role)
+        except IntegrityError:
+            membership = Membership.objects.select_for_update().get(project=project, user=user)
+        else:
+            audit_record(action="member.add", actor=actor, project=project, obj=membership, data={"role": role})
+            return membership
+    if membership.role == role:
+        return membership  # nothing to change (the same request twice, or lost a race to an identical one)
     if membership.role == Role.OWNER and role != Role.OWNER and _owner_count(project) == 1:
         raise Conflict("A project must keep at least one owner.")
     before = membership.role

@@ -66,9 +66,20 @@ def _check_columns(names: list[str]) -> None:
         raise TabularError(f"Duplicate column names: {', '.join(dupes)}.", "duplicate_columns")
 
 
-def read_csv(path: str) -> pd.DataFrame:
-    """Parse with pandas' C parser (the fastest here); ragged rows are refused, ISO dates become datetimes."""
-    _check_columns(_csv_header(path))
+def too_many_columns(count: int, limit: int) -> TabularError:
+    return TabularError(
+        f"The file has {count} columns; the limit is {limit} (KEEL_MAX_COLUMNS). Split it, or drop unused columns.",
+        "too_many_columns",
+    )
+
+
+def read_csv(path: str, max_columns: int | None = None) -> pd.DataFrame:
+    """Parse with pandas' C parser (the fastest here); ragged rows are refused, ISO dates become datetimes.
+    ``max_columns`` is checked on the header row, before anything else is parsed."""
+    header = _csv_header(path)
+    if max_columns is not None and len(header) > max_columns:
+        raise too_many_columns(len(header), max_columns)
+    _check_columns(header)
     try:
         frame = _read_csv_chunked(path)
     except pd.errors.EmptyDataError:
@@ -147,8 +158,10 @@ def _translate_arrow_error(message: str) -> TabularError:
     return TabularError(f"Could not parse the file: {message.splitlines()[0]}", "parse_error")
 
 
-def read_parquet(path: str) -> pa.Table:
+def read_parquet(path: str, max_columns: int | None = None) -> pa.Table:
     try:
+        if max_columns is not None and len(names := pq.read_schema(path).names) > max_columns:  # metadata only
+            raise too_many_columns(len(names), max_columns)
         table = pq.read_table(path)
     except (pa.ArrowInvalid, OSError) as exc:
         raise TabularError(f"Not a readable Parquet file: {str(exc).splitlines()[0]}", "parse_error") from None
@@ -156,8 +169,11 @@ def read_parquet(path: str) -> pa.Table:
     return table
 
 
-def read_table(path: str, fmt: str) -> pd.DataFrame:
-    frame = read_parquet(path).to_pandas(types_mapper=_types_mapper) if fmt == "parquet" else read_csv(path)
+def read_table(path: str, fmt: str, max_columns: int | None = None) -> pd.DataFrame:
+    if fmt == "parquet":
+        frame = read_parquet(path, max_columns).to_pandas(types_mapper=_types_mapper)
+    else:
+        frame = read_csv(path, max_columns)
     if len(frame.columns) == 0:
         raise TabularError("The file has no columns.", "empty")
     if len(frame) == 0:

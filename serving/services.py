@@ -460,33 +460,50 @@ def feedback_record(
                 for i, _ in unknown[:50]
             ],
         )
-    with transaction.atomic():
-        existing = set(
-            Feedback.objects.select_for_update()
-            .filter(prediction_id__in=ids, is_current=True)
-            .values_list("prediction_id", flat=True)
+    for _attempt in range(_FEEDBACK_ATTEMPTS):
+        try:
+            with transaction.atomic():  # a savepoint when called inside a transaction
+                return _feedback_write(deployment=deployment, items=items, overwrite=overwrite, caller=caller)
+        except IntegrityError:
+            # A concurrent request recorded a current value for one of these predictions after this one looked
+            # (one_current_feedback_per_prediction): look again, now seeing it (a 409, or replace it).
+            continue
+    raise Conflict("Feedback for these predictions is being recorded concurrently by other requests; retry.")
+
+
+_FEEDBACK_ATTEMPTS = 5
+
+
+def _feedback_write(
+    *, deployment: Deployment, items: list[FeedbackItem], overwrite: bool, caller: str
+) -> list[Feedback]:
+    ids = [item.prediction_id for item in items]
+    existing = set(
+        Feedback.objects.select_for_update()
+        .filter(prediction_id__in=ids, is_current=True)
+        .values_list("prediction_id", flat=True)
+    )
+    if existing and not overwrite:
+        raise Conflict(
+            f"{len(existing)} prediction(s) already have feedback; pass overwrite=true to replace it.",
+            errors=[
+                {"field": f"items[{i}].prediction_id", "message": "already has feedback", "code": "duplicate"}
+                for i, p in enumerate(ids)
+                if _uuid(p) in existing
+            ][:50],
         )
-        if existing and not overwrite:
-            raise Conflict(
-                f"{len(existing)} prediction(s) already have feedback; pass overwrite=true to replace it.",
-                errors=[
-                    {"field": f"items[{i}].prediction_id", "message": "already has feedback", "code": "duplicate"}
-                    for i, p in enumerate(ids)
-                    if _uuid(p) in existing
-                ][:50],
-            )
-        Feedback.objects.filter(prediction_id__in=existing, is_current=True).update(is_current=False)
-        rows = [
-            Feedback(
-                prediction_id=item.prediction_id,
-                project_id=deployment.project_id,
-                deployment_id=deployment.pk,
-                value=item.value,
-                caller=caller[:200],
-            )
-            for item in items
-        ]
-        return Feedback.objects.bulk_create(rows)
+    Feedback.objects.filter(prediction_id__in=existing, is_current=True).update(is_current=False)
+    rows = [
+        Feedback(
+            prediction_id=item.prediction_id,
+            project_id=deployment.project_id,
+            deployment_id=deployment.pk,
+            value=item.value,
+            caller=caller[:200],
+        )
+        for item in items
+    ]
+    return Feedback.objects.bulk_create(rows)
 
 
 def _uuid(value: str) -> Any:

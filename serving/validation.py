@@ -62,7 +62,11 @@ def _check_value(spec: dict[str, Any], value: Any, path: str) -> tuple[Any, str 
     if kind in _NUMERIC:
         if isinstance(value, bool) or not isinstance(value, int | float):
             return None, None, _err(path, f"must be a number, got {type(value).__name__}", "type")
-        if not math.isfinite(value):
+        try:
+            finite = math.isfinite(value)
+        except OverflowError:  # an integer beyond float range (JSON allows any number of digits)
+            return None, None, _err(path, "must be a finite number (this integer is beyond float range)", "not_finite")
+        if not finite:
             return None, None, _err(path, "must be a finite number", "not_finite")
         low, high = spec.get("min"), spec.get("max")
         out = (low is not None and value < low) or (high is not None and value > high)

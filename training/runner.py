@@ -13,9 +13,10 @@ from django.conf import settings
 from django.db import transaction
 
 from core.storage import blob_delete
-from registry.models import DatasetVersion, ModelVersion, RunArtifact, RunSource, RunStatus
+from registry.models import DatasetVersion, ModelVersion, ProfileStatus, RunArtifact, RunSource, RunStatus
 from registry.selectors.datasets import dataset_version_full_profile
 from registry.services import experiments as runs
+from registry.services.datasets import dataset_version_profile
 from registry.services.models import model_version_create_from_run
 from training.evaluation import evaluate_on_holdout
 from training.models import JobStatus, TrainingJob
@@ -54,6 +55,9 @@ def _json(value: Any) -> bytes:
 
 def _training_profile(version: DatasetVersion, spec: TrainingSpec) -> dict[str, Any]:
     """The reference profile for drift: the dataset version's full profile restricted to the model's columns."""
+    if version.profile_status != ProfileStatus.READY:  # uploaded moments ago: its profile task has not run yet
+        dataset_version_profile(version_id=version.pk)
+        version.refresh_from_db()
     profile = dataset_version_full_profile(version=version)
     keep = {*spec.features, spec.target}
     return {**profile, "columns": [c for c in profile["columns"] if c["name"] in keep], "dataset_version": str(version)}

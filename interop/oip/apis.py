@@ -31,6 +31,7 @@ from core.api import ProjectAPIView
 from core.errors import NotFound, ServiceUnavailable, ValidationFailed
 from core.health import check_cache, check_database
 from core.models import Membership
+from core.parsers import nesting_message, nesting_over
 from core.roles import Action
 from core.throttling import PredictThrottle
 from interop.oip import tensors
@@ -251,10 +252,15 @@ class ModelInferApi(_ModelView):
 
 
 def _json_object(raw: bytes) -> dict[str, Any]:
+    limit = settings.KEEL_MAX_JSON_DEPTH
+    if nesting_over(raw, limit):
+        raise tensors.TensorError(f"the request body is {nesting_message(limit)}")
     try:
         body = json.loads(raw or b"null")
     except (ValueError, UnicodeDecodeError) as exc:
         raise tensors.TensorError(f"the request body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise tensors.TensorError(f"the request body is {nesting_message(limit)}") from None
     if not isinstance(body, dict):
         raise tensors.TensorError("the request body must be a JSON object with inputs")
     return body

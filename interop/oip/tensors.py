@@ -145,10 +145,27 @@ def _from_json(name: str, datatype: str, shape: list[int], data: Any) -> list[An
     values = data if flat else _flatten(data)
     if len(values) != _count(shape):
         raise TensorError(f"input tensor {name!r}: shape {shape} needs {_count(shape)} values, got {len(values)}")
-    floats = datatype.startswith("FP")
-    if set(map(type, values)) <= _JSON_TYPES.get(datatype, {int}) and (not floats or all(map(math.isfinite, values))):
-        return list(map(float, values)) if floats else values  # the common case, checked at C speed
+    if set(map(type, values)) <= _JSON_TYPES.get(datatype, {int}) and _in_range(datatype, values):
+        return list(map(float, values)) if datatype.startswith("FP") else values  # the common case, at C speed
     return [_json_value(name, datatype, value, i) for i, value in enumerate(values)]  # raises naming the element
+
+
+def _in_range(datatype: str, values: list[Any]) -> bool:
+    """Finite floats, integers the datatype can hold (JSON numbers have any number of digits)."""
+    if datatype.startswith("FP"):
+        try:
+            return all(map(math.isfinite, values))
+        except OverflowError:  # an integer beyond float range
+            return False
+    bounds = _INT_BOUNDS.get(datatype)
+    return bounds is None or not values or (bounds[0] <= min(values) and max(values) <= bounds[1])
+
+
+_INT_BOUNDS = {
+    name: (int(np.iinfo(dtype).min), int(np.iinfo(dtype).max))
+    for name, dtype in NUMPY_TYPES.items()
+    if name.startswith(("INT", "UINT"))
+}
 
 
 _JSON_TYPES: dict[str, set[type]] = {
@@ -175,10 +192,17 @@ def _json_value(name: str, datatype: str, value: Any, index: int) -> Any:
     if datatype.startswith(("INT", "UINT")):
         if isinstance(value, float):
             raise TensorError(f"{where}: {datatype} data must be integers, got {value!r}")
+        low, high = _INT_BOUNDS[datatype]
+        if not low <= value <= high:
+            raise TensorError(f"{where}: the integer is beyond the range of {datatype} [{low}, {high}]")
         return value
-    if not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError:
+        raise TensorError(f"{where}: the integer is beyond the range of {datatype}") from None
+    if not math.isfinite(number):
         raise TensorError(f"{where}: {value} is not a finite number")
-    return float(value)
+    return number
 
 
 def _from_bytes(name: str, datatype: str, shape: list[int], raw: bytes) -> list[Any]:

@@ -215,12 +215,14 @@ class DatasetVersionProfileApi(_DatasetView):
         parameters=[
             OpenApiParameter("include_sample", OpenApiTypes.BOOL, description="Include the seeded reference samples."),
         ],
+        description="Per-column statistics. Computed in the background after the upload: a 409 while the "
+        "version's profile_status is pending (retry shortly) or failed.",
     )
     def get(self, request: Request, project: str, dataset: str, number: int) -> Response:
         version = self.version()
         if request.query_params.get("include_sample", "").lower() in ("1", "true", "yes"):
             return Response(selectors.dataset_version_full_profile(version=version))
-        return Response(version.profile)
+        return Response(selectors.dataset_version_ready_profile(version=version))
 
 
 class DatasetVersionPreviewApi(_DatasetView):

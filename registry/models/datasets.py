@@ -14,6 +14,7 @@ __all__ = [
     "Dataset",
     "DatasetFormat",
     "DatasetVersion",
+    "ProfileStatus",
     "RuleKind",
     "ValidationReport",
     "ValidationRule",
@@ -46,6 +47,12 @@ class DatasetFormat(models.TextChoices):
 class VersionStatus(models.TextChoices):
     VALID = "valid"  # every enabled rule passed (or the dataset has no rules)
     INVALID = "invalid"  # at least one rule failed; training refuses it unless overridden
+
+
+class ProfileStatus(models.TextChoices):
+    PENDING = "pending"  # computed by a background task after the upload commits
+    READY = "ready"
+    FAILED = "failed"
 
 
 class Dataset(models.Model):
@@ -83,6 +90,7 @@ class DatasetVersion(models.Model):
     # Per-column statistics without the reference samples (those live in the profile blob).
     profile = models.JSONField(default=dict)
     profile_sha256 = models.CharField(max_length=64, blank=True)
+    profile_status = models.CharField(max_length=10, choices=ProfileStatus.choices, default=ProfileStatus.READY)
     status = models.CharField(max_length=10, choices=VersionStatus.choices, default=VersionStatus.VALID)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
     message = models.TextField(blank=True)

@@ -6,11 +6,11 @@ from typing import Any
 import pandas as pd
 from django.db.models import QuerySet
 
-from core.errors import NotFound
+from core.errors import Conflict, NotFound
 from core.models import Project
 from core.storage import blob_iter, blob_read_verified
 from registry import tabular
-from registry.models import Dataset, DatasetVersion, ValidationReport, ValidationRule
+from registry.models import Dataset, DatasetVersion, ProfileStatus, ValidationReport, ValidationRule
 
 
 def dataset_list(*, project: Project) -> QuerySet[Dataset]:
@@ -48,10 +48,25 @@ def dataset_version_frame(*, version: DatasetVersion) -> pd.DataFrame:
         return tabular.read_table(handle.name, version.format)
 
 
+def dataset_version_ready_profile(*, version: DatasetVersion) -> dict[str, Any]:
+    """The profile summary; a 409 naming the status while the background task has not stored it."""
+    if version.profile_status != ProfileStatus.READY:
+        if version.profile_status == ProfileStatus.FAILED:
+            message = f"Profiling {version} failed; upload the file again, or ask an operator to check the workers."
+        else:
+            message = f"The profile of {version} is still being computed (profile_status: pending); retry shortly."
+        raise Conflict(
+            message,
+            errors=[{"field": "profile_status", "message": version.profile_status, "code": "profile_not_ready"}],
+        )
+    return version.profile
+
+
 def dataset_version_full_profile(*, version: DatasetVersion) -> dict[str, Any]:
     """The stored profile including the reference samples that drift tests use."""
     import json
 
+    dataset_version_ready_profile(version=version)
     return json.loads(blob_read_verified(version.profile_sha256))
 
 
@@ -66,7 +81,9 @@ def dataset_version_diff(*, before: DatasetVersion, after: DatasetVersion) -> di
             "change": after.row_count - before.row_count,
         },
         "schema_changes": tabular.schema_diff(before.schema, after.schema),
-        "column_changes": tabular.profile_diff(before.profile, after.profile),
+        "column_changes": tabular.profile_diff(
+            dataset_version_ready_profile(version=before), dataset_version_ready_profile(version=after)
+        ),
     }
 
 

@@ -58,6 +58,7 @@ class DatasetVersionSerializer(serializers.ModelSerializer):
             "row_count",
             "column_count",
             "status",
+            "profile_status",
             "parent",
             "message",
             "created_by",

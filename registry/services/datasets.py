@@ -1,9 +1,16 @@
-"""Writes for datasets: versions from uploaded files, column roles, validation rules and reports."""
+"""Writes for datasets: versions from uploaded files, column roles, validation rules and reports.
+
+An upload parses the file (schema, row count, validation rules) on the request thread; the column profile (the
+drift reference: histograms, quantiles, samples) is the heavy part and is computed by a Celery task after the
+version commits (``profile_status`` pending, then ready or failed). In eager mode (the embedded default, no broker)
+it is computed inline before the upload returns.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
@@ -11,6 +18,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 import pandas as pd
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -24,14 +32,16 @@ from registry.models import (
     ColumnRole,
     Dataset,
     DatasetVersion,
+    ProfileStatus,
     ValidationReport,
     ValidationRule,
     VersionStatus,
 )
-from registry.selectors.datasets import dataset_latest_version, dataset_version_frame
+from registry.selectors.datasets import dataset_latest_version, dataset_version_frame, dataset_version_ready_profile
 from registry.services.blobs import delete_unreferenced_blobs
 
 MAX_TAGS = 50
+logger = logging.getLogger(__name__)
 
 
 def _clean_tags(tags: Any) -> dict[str, str]:
@@ -134,8 +144,12 @@ def _check_size(size: int) -> None:
 
 def _parse(path: str, fmt: str) -> pd.DataFrame:
     try:
-        return tabular.read_table(path, fmt)
+        return tabular.read_table(path, fmt, max_columns=settings.KEEL_MAX_COLUMNS)
     except tabular.TabularError as exc:
+        if exc.code == "too_many_columns":
+            raise PayloadTooLarge(
+                exc.message, errors=[{"field": "file", "message": exc.message, "code": exc.code}]
+            ) from None
         raise ValidationFailed.field("file", exc.message, exc.code) from None
 
 
@@ -143,7 +157,6 @@ def _parse(path: str, fmt: str) -> pd.DataFrame:
 class _Prepared:
     frame: pd.DataFrame
     schema: list[dict[str, Any]]
-    profile: dict[str, Any]
     results: list[expectations.RuleResult]
 
 
@@ -152,10 +165,9 @@ def _prepare(dataset: Dataset, path: str, fmt: str) -> _Prepared:
     latest = dataset_latest_version(dataset=dataset) if dataset.pk else None
     roles = {c["name"]: c["role"] for c in latest.schema} if latest else {}
     schema = tabular.infer_schema(frame, roles)
-    profile = tabular.profile_frame(frame, schema)
     specs = [_spec(rule) for rule in dataset.rules.filter(enabled=True)] if dataset.pk else []
     results = expectations.evaluate_rules(specs, frame, schema)
-    return _Prepared(frame=frame, schema=schema, profile=profile, results=results)
+    return _Prepared(frame=frame, schema=schema, results=results)
 
 
 def _spec(rule: ValidationRule) -> expectations.RuleSpec:
@@ -193,7 +205,7 @@ def dataset_version_upload(
         parent = _parent(dataset, parent_number)
         prepared = _prepare(dataset, path, fmt)
         with open(path, "rb") as handle:
-            return _store(
+            result = _store(
                 dataset=dataset,
                 user=user,
                 handle=handle,
@@ -205,6 +217,10 @@ def dataset_version_upload(
                 parent=parent,
                 prepared=prepared,
             )
+    if result.created and current_app.conf.task_always_eager:
+        dataset_version_profile(version_id=result.version.pk, frame=prepared.frame)
+        result.version.refresh_from_db()
+    return result
 
 
 def _parent(dataset: Dataset, number: int | None) -> DatasetVersion | None:
@@ -232,7 +248,6 @@ def _store(
     blobs: list[Blob] = []
     try:
         blobs.append(blob_put(handle, sha256=sha256, size=size))
-        blobs.append(blob_put_bytes(json.dumps(prepared.profile, separators=(",", ":")).encode()))
         return _insert_version(
             dataset=dataset,
             user=user,
@@ -243,7 +258,6 @@ def _store(
             message=message,
             parent=parent,
             prepared=prepared,
-            profile_sha256=blobs[1].sha256,
         )
     except BaseException:
         delete_unreferenced_blobs([b.sha256 for b in blobs if b.created])
@@ -262,7 +276,6 @@ def _insert_version(
     message: str,
     parent: DatasetVersion | None,
     prepared: _Prepared,
-    profile_sha256: str,
 ) -> UploadResult:
     if dataset.pk is None:
         dataset, _ = _get_or_create_dataset(project=dataset.project, user=user, name=dataset.name)
@@ -282,8 +295,7 @@ def _insert_version(
         row_count=len(prepared.frame),
         column_count=len(prepared.frame.columns),
         schema=prepared.schema,
-        profile=tabular.profile_summary(prepared.profile),
-        profile_sha256=profile_sha256,
+        profile_status=ProfileStatus.PENDING,
         status=VersionStatus.VALID if passed else VersionStatus.INVALID,
         parent=parent,
         message=message,
@@ -302,7 +314,44 @@ def _insert_version(
             sender=DatasetVersion, version_id=version.pk, status=str(version.status)
         )
     )
+    if not current_app.conf.task_always_eager:  # eager: computed inline once the upload has stored the version
+        from registry import tasks
+
+        transaction.on_commit(lambda: tasks.dataset_version_profile.delay(version.pk))
     return UploadResult(version, True)
+
+
+def dataset_version_profile(*, version_id: int, frame: pd.DataFrame | None = None) -> str:
+    """Compute and store a version's profile (its drift reference) unless it is ready already; the new status.
+
+    Idempotent: a redelivered task finds it ready and does nothing; a version deleted meanwhile leaves no blob.
+    """
+    version = DatasetVersion.objects.filter(pk=version_id).first()
+    if version is None:
+        return "gone"
+    if version.profile_status == ProfileStatus.READY:
+        return str(version.profile_status)
+    try:
+        profile = tabular.profile_frame(
+            frame if frame is not None else dataset_version_frame(version=version), version.schema
+        )
+    except Exception:  # the version stays usable; readers of its profile get a 409 naming the failure
+        logger.exception("profiling dataset version %s failed", version_id)
+        DatasetVersion.objects.filter(pk=version_id).exclude(profile_status=ProfileStatus.READY).update(
+            profile_status=ProfileStatus.FAILED
+        )
+        return str(ProfileStatus.FAILED)
+    blob = blob_put_bytes(json.dumps(profile, separators=(",", ":")).encode())
+    stored = (
+        DatasetVersion.objects.filter(pk=version_id)
+        .exclude(profile_status=ProfileStatus.READY)
+        .update(
+            profile=tabular.profile_summary(profile), profile_sha256=blob.sha256, profile_status=ProfileStatus.READY
+        )
+    )
+    if not stored and blob.created:
+        delete_unreferenced_blobs([blob.sha256])
+    return str(ProfileStatus.READY) if stored else "gone"
 
 
 def _save_report(
@@ -454,7 +503,7 @@ def validation_rules_generate(
         raise ValidationFailed.field("tolerance", "must be between 0 and 10")
     if replace:
         dataset.rules.filter(generated_from__isnull=False).delete()
-    specs = expectations.generate_rules(reference.profile, reference.schema, tolerance)
+    specs = expectations.generate_rules(dataset_version_ready_profile(version=reference), reference.schema, tolerance)
     rules = ValidationRule.objects.bulk_create(
         ValidationRule(
             dataset=dataset,

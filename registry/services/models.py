@@ -70,7 +70,13 @@ def registered_model_get_or_create(*, project: Project, user: User | None, name:
     model = RegisteredModel.objects.filter(project=project, name=name).first()
     if model is not None:
         return model
-    return registered_model_create(project=project, user=user, name=name)
+    try:
+        return registered_model_create(project=project, user=user, name=name)
+    except Conflict:  # created by a concurrent request since the read above (its savepoint rolled back)
+        model = RegisteredModel.objects.filter(project=project, name=name).first()
+        if model is None:
+            raise
+        return model
 
 
 def registered_model_create(
@@ -369,16 +375,34 @@ def model_alias_set(
         raise ValidationFailed.field("version", "belongs to another model")
     _check_alias_move(model, alias, version, role)
     locked = ModelAlias.objects.select_for_update().filter(registered_model=model, name=alias).first()
-    previous = locked.version.number if locked else None
-    if locked is not None and locked.version_id == version.pk:
-        return locked
     if locked is None:
-        locked = ModelAlias(registered_model=model, name=alias)
-        locked.full_clean(exclude=["registered_model", "version", "updated_by"], validate_unique=False)
+        created = _alias_create(model, alias, version, user)
+        if created is not None:
+            _record_move(model, alias, version, None, user, reason)
+            return created
+        # a concurrent first PUT created it: move it from there, as if this request had come second
+        locked = ModelAlias.objects.select_for_update().get(registered_model=model, name=alias)
+    if locked.version_id == version.pk:
+        return locked
+    previous = locked.version.number
     locked.version, locked.updated_by, locked.updated_at = version, user, timezone.now()
     locked.save()
     _record_move(model, alias, version, previous, user, reason)
     return locked
+
+
+def _alias_create(model: RegisteredModel, alias: str, version: ModelVersion, user: User) -> ModelAlias | None:
+    """A new alias row, or None when a concurrent request inserted the same name first (its savepoint rolls back)."""
+    created = ModelAlias(
+        registered_model=model, name=alias, version=version, updated_by=user, updated_at=timezone.now()
+    )
+    created.full_clean(exclude=["registered_model", "version", "updated_by"], validate_unique=False)
+    try:
+        with transaction.atomic():
+            created.save()
+    except IntegrityError:
+        return None
+    return created
 
 
 def _record_move(

@@ -227,6 +227,7 @@ from .problem import Problem
 from .profile import Profile
 from .profile_column import ProfileColumn
 from .profile_column_quantiles import ProfileColumnQuantiles
+from .profile_status_enum import ProfileStatusEnum
 from .progress import Progress
 from .project import Project
 from .project_create_request import ProjectCreateRequest
@@ -556,6 +557,7 @@ __all__ = (
     "Profile",
     "ProfileColumn",
     "ProfileColumnQuantiles",
+    "ProfileStatusEnum",
     "Progress",
     "Project",
     "ProjectCreateRequest",

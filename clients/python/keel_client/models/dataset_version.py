@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from ..models.dataset_version_format_enum import DatasetVersionFormatEnum
 from ..models.dataset_version_status_enum import DatasetVersionStatusEnum
+from ..models.profile_status_enum import ProfileStatusEnum
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -34,6 +35,9 @@ class DatasetVersion:
         original_filename (str | Unset):
         status (DatasetVersionStatusEnum | Unset): * `valid` - Valid
             * `invalid` - Invalid
+        profile_status (ProfileStatusEnum | Unset): * `pending` - Pending
+            * `ready` - Ready
+            * `failed` - Failed
         parent (int | None | Unset):
         message (str | Unset):
         created_by (None | str | Unset):
@@ -50,6 +54,7 @@ class DatasetVersion:
     schema: list[SchemaColumn]
     original_filename: str | Unset = UNSET
     status: DatasetVersionStatusEnum | Unset = UNSET
+    profile_status: ProfileStatusEnum | Unset = UNSET
     parent: int | None | Unset = UNSET
     message: str | Unset = UNSET
     created_by: None | str | Unset = UNSET
@@ -81,6 +86,10 @@ class DatasetVersion:
         status: str | Unset = UNSET
         if not isinstance(self.status, Unset):
             status = self.status.value
+
+        profile_status: str | Unset = UNSET
+        if not isinstance(self.profile_status, Unset):
+            profile_status = self.profile_status.value
 
         parent: int | None | Unset
         if isinstance(self.parent, Unset):
@@ -118,6 +127,8 @@ class DatasetVersion:
             field_dict["original_filename"] = original_filename
         if status is not UNSET:
             field_dict["status"] = status
+        if profile_status is not UNSET:
+            field_dict["profile_status"] = profile_status
         if parent is not UNSET:
             field_dict["parent"] = parent
         if message is not UNSET:
@@ -164,6 +175,13 @@ class DatasetVersion:
         else:
             status = DatasetVersionStatusEnum(_status)
 
+        _profile_status = d.pop("profile_status", UNSET)
+        profile_status: ProfileStatusEnum | Unset
+        if isinstance(_profile_status, Unset):
+            profile_status = UNSET
+        else:
+            profile_status = ProfileStatusEnum(_profile_status)
+
         def _parse_parent(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -202,6 +220,7 @@ class DatasetVersion:
             schema=schema,
             original_filename=original_filename,
             status=status,
+            profile_status=profile_status,
             parent=parent,
             message=message,
             created_by=created_by,

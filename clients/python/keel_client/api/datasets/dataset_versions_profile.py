@@ -92,7 +92,9 @@ def sync_detailed(
     client: AuthenticatedClient,
     include_sample: bool | Unset = UNSET,
 ) -> Response[Problem | Profile]:
-    """
+    """Per-column statistics. Computed in the background after the upload: a 409 while the version's
+    profile_status is pending (retry shortly) or failed.
+
     Args:
         project (str):
         dataset (str):
@@ -129,7 +131,9 @@ def sync(
     client: AuthenticatedClient,
     include_sample: bool | Unset = UNSET,
 ) -> Problem | Profile | None:
-    """
+    """Per-column statistics. Computed in the background after the upload: a 409 while the version's
+    profile_status is pending (retry shortly) or failed.
+
     Args:
         project (str):
         dataset (str):
@@ -161,7 +165,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     include_sample: bool | Unset = UNSET,
 ) -> Response[Problem | Profile]:
-    """
+    """Per-column statistics. Computed in the background after the upload: a 409 while the version's
+    profile_status is pending (retry shortly) or failed.
+
     Args:
         project (str):
         dataset (str):
@@ -196,7 +202,9 @@ async def asyncio(
     client: AuthenticatedClient,
     include_sample: bool | Unset = UNSET,
 ) -> Problem | Profile | None:
-    """
+    """Per-column statistics. Computed in the background after the upload: a 409 while the version's
+    profile_status is pending (retry shortly) or failed.
+
     Args:
         project (str):
         dataset (str):
