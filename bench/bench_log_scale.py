@@ -137,7 +137,7 @@ def main(rows: int) -> None:
 def run(rows: int) -> None:
     from django.utils import timezone
 
-    from monitoring.dashboard.selectors import health, request_series
+    from console.dashboard.selectors import health, request_series
     from monitoring.models import RollupWatermark
     from monitoring.services import drift
     from monitoring.services.rollups import floor_minute, rollups_compute_range

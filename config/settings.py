@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "monitoring",
     "interop",
     "declarative",
+    "console",
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,6 @@ from monitoring.models import (
     AlertRule,
     DriftConfig,
     DriftReport,
-    LoadTest,
     NotificationChannel,
     PredictionRollup,
     RetrainingPolicy,
@@ -106,13 +105,6 @@ class RetrainingRunAdmin(admin.ModelAdmin):
         "created_at",
         "finished_at",
     )
-
-
-@admin.register(LoadTest)
-class LoadTestAdmin(admin.ModelAdmin):
-    list_display = ("deployment", "revision_number", "status", "requests", "rps", "p50_ms", "p99_ms", "error_rate")
-    list_filter = ("status",)
-    readonly_fields = [f.name for f in LoadTest._meta.fields]
 
 
 @admin.register(PredictionRollup)

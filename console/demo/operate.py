@@ -15,18 +15,18 @@ import numpy as np
 import pandas as pd
 from django.utils import timezone
 
+from console.demo.training import _bar, _progress
+from console.simulator import InProcessSender
 from core import services as core_services
 from core.models import Membership, Project, User
 from monitoring.models import Alert, DriftReport, RetrainingPolicy, RetrainingRun
 from monitoring.services import alerts, config, drift, retraining
-from monitoring.simulator import InProcessSender
 from registry.models import ApprovalState, ModelAlias, ModelVersion
 from registry.services import approvals
 from registry.services.models import model_alias_set
 from serving import rollouts
 from serving.models import Deployment
 from serving.services import deployment_create
-from training.demo import _bar, _progress
 
 MODEL, DEPLOYMENT, REVIEWER = "diagnosis", "diagnosis-api", "demo-reviewer"
 SHIFTED = [
@@ -214,7 +214,7 @@ def alert_and_retrain(*, user: User, project: Project, out: Any) -> dict[str, An
 
 
 def _spec() -> dict[str, Any]:
-    from training.demo import DEMO_SPEC
+    from console.demo.training import DEMO_SPEC
 
     return dict(DEMO_SPEC)
 

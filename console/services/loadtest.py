@@ -15,11 +15,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from console import loadgen
+from console.models import LoadTest
 from core.audit import audit_record
 from core.errors import Conflict
 from core.models import User
-from monitoring import loadgen
-from monitoring.models import LoadTest
 from serving import runtime, validation
 from serving.inference import run_model
 from serving.models import Deployment
@@ -50,7 +50,7 @@ def load_test_start(
 
 
 def _enqueue(load_test_id: int) -> None:
-    from monitoring.tasks import run_load_test
+    from console.tasks import run_load_test
 
     run_load_test.delay(load_test_id)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from console.simulator import InProcessSender, Sender, Simulation, run
 from core import services as core_services
 from core.audit import audit_record
 from core.errors import ValidationFailed
 from core.models import Project, User
-from monitoring.simulator import InProcessSender, Sender, Simulation, run
 from registry.models import Dataset
 from registry.selectors.datasets import dataset_version_frame
 from serving.models import Deployment

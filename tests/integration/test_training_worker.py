@@ -9,8 +9,8 @@ import time
 import pytest
 from django.db import transaction
 
+from console.demo.data import breast_cancer_csv
 from core import services as core_services
-from registry.demo import breast_cancer_csv
 from registry.models import Run
 from registry.services.datasets import dataset_version_upload
 from tests.factories import UserFactory

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
-from monitoring.dashboard.selectors import health, request_series
+from console.dashboard.selectors import health, request_series
 from monitoring.models import PredictionRollup, RollupWatermark
 from monitoring.services import drift
 from monitoring.services.rollups import floor_minute, rollups_compute, rollups_compute_range, watermark
