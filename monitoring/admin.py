@@ -6,10 +6,8 @@ from monitoring.models import (
     DriftConfig,
     DriftReport,
     NotificationChannel,
-    PredictionRollup,
     RetrainingPolicy,
     RetrainingRun,
-    RollupWatermark,
 )
 
 
@@ -105,21 +103,3 @@ class RetrainingRunAdmin(admin.ModelAdmin):
         "created_at",
         "finished_at",
     )
-
-
-@admin.register(PredictionRollup)
-class PredictionRollupAdmin(admin.ModelAdmin):
-    list_display = ("minute", "deployment_id", "variant", "shadow", "model_version_id", "requests", "errors")
-    list_filter = ("shadow",)
-    show_full_result_count = False
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-
-@admin.register(RollupWatermark)
-class RollupWatermarkAdmin(admin.ModelAdmin):
-    list_display = ("name", "until", "updated_at")

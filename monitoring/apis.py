@@ -40,9 +40,9 @@ from monitoring.serializers import (
     RetrainingRunSerializer,
 )
 from monitoring.services import alerts, config, drift, retraining
-from monitoring.traffic import traffic_windows
 from serving import runtime
 from serving.models import Deployment
+from serving.traffic import traffic_windows
 
 TAG = ["monitoring"]
 

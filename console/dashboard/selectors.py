@@ -12,10 +12,10 @@ from django.utils import timezone
 from core.models import Project
 from core.storage import blob_read_verified
 from monitoring.models import Alert, AlertStatus, DriftReport, RetrainingRun
-from monitoring.traffic import minute_counts, traffic_windows
 from registry.models import AliasEvent, DatasetVersion, ModelVersion, RegisteredModel, RunArtifact
 from registry.services.cards import model_card
 from serving.models import Deployment, Revision, Variant
+from serving.traffic import minute_counts, traffic_windows
 
 SERIES_MINUTES = 60
 HEATMAP_WINDOWS = 12
