@@ -6,6 +6,8 @@ from typing import Any
 
 from celery import shared_task
 
+from console.services.loadrun import load_test_run
+
 
 @shared_task(name="monitoring.simulate", acks_late=False, soft_time_limit=3700, time_limit=3760)
 def simulate(project_id: int, user_id: int, params: dict[str, Any]) -> dict[str, Any]:
@@ -20,7 +22,5 @@ def simulate(project_id: int, user_id: int, params: dict[str, Any]) -> dict[str,
 
 @shared_task(name="monitoring.run_load_test", acks_late=True, soft_time_limit=900, time_limit=960)
 def run_load_test(load_test_id: int) -> dict[str, Any]:
-    from console.services.loadtest import load_test_run
-
     test = load_test_run(load_test_id=load_test_id)
     return {"load_test": load_test_id, "status": test.status if test else "already claimed"}

@@ -40,3 +40,12 @@ class ProjectAPIView(_Base):
         context = dict(super().get_serializer_context())
         context["project"] = getattr(self, "project", None)
         return context
+
+
+def caller_label(view: ProjectAPIView) -> str:
+    """Who made the request, as the prediction log records it: the username (``service:`` for a service account)
+    and the API token's prefix."""
+    user = view.user
+    token = getattr(view.request, "auth", None)
+    label = f"service:{user.username}" if user.is_service_account else user.username
+    return f"{label} ({token.prefix})" if token is not None and hasattr(token, "prefix") else label

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core import context
-from core.api import ProjectAPIView
+from core.api import ProjectAPIView, caller_label
 from core.errors import NotFound, ValidationFailed
 from core.pagination import CursorPagination
 from core.parsers import JSONParser
@@ -278,13 +278,6 @@ class RevisionListApi(_DeploymentView):
         return self.get_paginated_response(RevisionSerializer(page, many=True).data)
 
 
-def _caller(view: ProjectAPIView) -> str:
-    user = view.user
-    token = getattr(view.request, "auth", None)
-    label = f"service:{user.username}" if user.is_service_account else user.username
-    return f"{label} ({token.prefix})" if token is not None and hasattr(token, "prefix") else label
-
-
 class PredictApi(ProjectAPIView):
     access = {"POST": Action.PREDICT}
     audit_exempt = True  # every prediction has its own row in the prediction log
@@ -318,7 +311,7 @@ class PredictApi(ProjectAPIView):
             payload=payload,
             routing_key=routing_key,
             explain=bool(payload.get("explain", False)),
-            caller=_caller(self),
+            caller=caller_label(self),
             request_id=ctx.request_id if ctx else "",
             subject_id=subject_id,
         )
@@ -349,7 +342,7 @@ class FeedbackApi(_DeploymentView):
         rows = services.feedback_record(
             deployment=self.deployment(),
             overwrite=data["overwrite"],
-            caller=_caller(self),
+            caller=caller_label(self),
             items=[services.FeedbackItem(str(i["prediction_id"]), i["value"]) for i in items],
         )
         return Response({"recorded": len(rows)}, status=status.HTTP_201_CREATED)

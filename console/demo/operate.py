@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from django.utils import timezone
 
-from console.demo.training import _bar, _progress
+from console.demo.training import bar, progress
 from console.simulator import InProcessSender
 from core import services as core_services
 from core.models import Membership, Project, User
@@ -120,7 +120,7 @@ def _traffic(api: InProcessSender, project: Project, rows: pd.DataFrame, label_r
         if items:
             api.post(base + "feedback/", {"items": items})
             labelled += len(items)
-        _progress(out, f"\r    {what} {_bar(min(start + 10, len(rows)), len(rows))}")
+        progress(out, f"\r    {what} {bar(min(start + 10, len(rows)), len(rows))}")
     out.write(f" ({labelled} labelled)")
     return labelled
 

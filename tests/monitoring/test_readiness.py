@@ -133,7 +133,7 @@ def test_load_test_api_validates_input_and_roles(team, served):
 
 
 def test_load_test_run_is_claimed_once(team, served):
-    from console.services.loadtest import load_test_run
+    from console.services.loadrun import load_test_run
 
     _load_test(team, max_requests=5)
     test = LoadTest.objects.get()
