@@ -14,4 +14,4 @@ def heartbeat(token: str) -> dict[str, str]:
     return {"token": beat.token, "worker": beat.worker}
 
 
-from core.webhook_tasks import *  # noqa: E402,F403
+from core.webhooks.tasks import *  # noqa: E402,F403

@@ -16,7 +16,7 @@ from core.models import User
 from registry.models import ModelVersion
 from serving import services
 from serving.models import Deployment
-from serving.rollout import Decision, WindowStats, decide, validate_plan
+from serving.rollout_gates import Decision, WindowStats, decide, validate_plan
 from serving.stats import VariantWindow, variant_windows
 
 logger = logging.getLogger(__name__)

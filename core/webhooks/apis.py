@@ -15,10 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import ProjectAPIView
-from core.models_webhooks import WebhookDelivery, WebhookSubscription
 from core.pagination import CursorPagination
 from core.roles import Action
 from core.webhooks import selectors, services
+from core.webhooks.models import WebhookDelivery, WebhookSubscription
 from core.webhooks.serializers import (
     WebhookCreatedSerializer,
     WebhookCreateSerializer,

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from core.audit import audit_record
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.models import Project, User
-from core.models_webhooks import WebhookSubscription
+from core.webhooks.models import WebhookSubscription
 from core.webhooks.services import validate_webhook_url
 from monitoring.models import AlertRule, ChannelKind, DriftConfig, NotificationChannel, RetrainingPolicy
 from monitoring.services.drift import drift_options
