@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from console.models import LoadTest
+from console.selectors import load_test_list
 from console.serializers import (
     LoadTestRequestSerializer,
     LoadTestSerializer,
@@ -96,7 +97,7 @@ class LoadTestListApi(_Api):
         "error rate) and the revision and model versions they measured.",
     )
     def get(self, request: Request, project: str, deployment: str) -> Response:
-        return self.listing(LoadTest.objects.filter(deployment=self.deployment()), LoadTestSerializer)
+        return self.listing(load_test_list(deployment=self.deployment()), LoadTestSerializer)
 
     @extend_schema(
         operation_id="load_tests_create",

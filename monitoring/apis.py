@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import ProjectAPIView
-from core.errors import NotFound, ValidationFailed
+from core.errors import ValidationFailed
 from core.roles import Action
 from monitoring.models import (
     Alert,
@@ -42,6 +42,7 @@ from monitoring.serializers import (
 from monitoring.services import alerts, config, drift, retraining
 from serving import runtime
 from serving.models import Deployment
+from serving.selectors import deployment_get
 from serving.traffic import traffic_windows
 
 TAG = ["monitoring"]
@@ -49,10 +50,7 @@ TAG = ["monitoring"]
 
 class _Api(ProjectAPIView):
     def deployment(self) -> Deployment:
-        found = Deployment.objects.filter(project=self.project, name=self.kwargs["deployment"]).first()
-        if found is None:
-            raise NotFound(f"Deployment {self.kwargs['deployment']!r} not found.")
-        return found
+        return deployment_get(project=self.project, name=self.kwargs["deployment"])
 
     def listing(self, queryset: Any, serializer: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(queryset))

@@ -26,7 +26,9 @@ from core.roles import Action
 from core.throttling import PredictThrottle
 from core.validation import UtcIsoDateTimeFilter, parse_utc
 from serving import analysis, inference, runtime, services
-from serving.models import Deployment, PredictionLog, Revision, Strategy
+from serving.models import Deployment, PredictionLog, Revision
+from serving.rollouts import deployment_deploy
+from serving.selectors import deployment_detail_get, deployment_list, prediction_log_list
 from serving.serializers import (
     DeploymentCreateSerializer,
     DeploymentSerializer,
@@ -48,15 +50,7 @@ TAG = ["serving"]
 
 class _DeploymentView(ProjectAPIView):
     def deployment(self) -> Deployment:
-        deployment = (
-            Deployment.objects.select_related("project", "current_revision__created_by")
-            .prefetch_related("current_revision__variants__model_version__registered_model")
-            .filter(project=self.project, name=self.kwargs["deployment"])
-            .first()
-        )
-        if deployment is None:
-            raise NotFound(f"Deployment {self.kwargs['deployment']!r} not found.")
-        return deployment
+        return deployment_detail_get(project=self.project, name=self.kwargs["deployment"])
 
     def out(self) -> dict[str, Any]:
         return DeploymentSerializer(self.deployment()).data
@@ -70,12 +64,7 @@ class DeploymentListApi(_DeploymentView):
     ordering_fields = ["name", "created_at", "updated_at"]
 
     def get_queryset(self) -> Any:
-        return (
-            Deployment.objects.filter(project=self.project)
-            .select_related("current_revision__created_by")
-            .prefetch_related("current_revision__variants__model_version__registered_model")
-            .order_by("name")
-        )
+        return deployment_list(project=self.project)
 
     @extend_schema(operation_id="deployments_list", tags=TAG, responses=DeploymentSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
@@ -156,52 +145,8 @@ class DeployApi(_DeploymentView):
     def post(self, request: Request, project: str, deployment: str) -> Response:
         serializer = DeploySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _deploy(self, self.deployment(), serializer.validated_data)
+        deployment_deploy(deployment=self.deployment(), user=self.user, data=serializer.validated_data)
         return Response(self.out())
-
-
-def _deploy(view: _DeploymentView, deployment: Deployment, data: dict[str, Any]) -> None:
-    strategy, user, project = data["strategy"], view.user, view.project
-    if strategy == Strategy.AB_TEST:
-        variants = []
-        for item in data["variants"]:
-            version, alias = services.resolve_version(
-                project=project, model=item["model"], version=item["version"], alias=item["alias"]
-            )
-            variants.append(services.VariantSpec(item["name"], version, item["weight"], alias=alias))
-        services.deploy_ab_test(deployment=deployment, user=user, variants=variants, reason=data["reason"])
-        return
-    version, alias = services.resolve_version(
-        project=project, model=data["model"], version=data["version"], alias=data["alias"]
-    )
-    if strategy == Strategy.SINGLE:
-        services.deploy_single(deployment=deployment, user=user, version=version, alias=alias, reason=data["reason"])
-    elif strategy == Strategy.BLUE_GREEN:
-        services.deploy_blue_green(
-            deployment=deployment, user=user, version=version, alias=alias, reason=data["reason"]
-        )
-    elif strategy == Strategy.SHADOW:
-        services.deploy_shadow(
-            deployment=deployment,
-            user=user,
-            version=version,
-            fraction=data["fraction"],
-            alias=alias,
-            reason=data["reason"],
-        )
-    else:
-        from serving.rollouts import rollout_start
-
-        plan: dict[str, Any] = {k: data[k] for k in ("steps", "interval_seconds", "guardrails") if k in data}
-        rollout_start(
-            deployment=deployment,
-            user=user,
-            kind=strategy,
-            version=version,
-            alias=alias,
-            plan=plan,
-            reason=data["reason"],
-        )
 
 
 class RollbackApi(_DeploymentView):
@@ -373,7 +318,7 @@ class PredictionLogApi(_DeploymentView):
     ordering_fields: list[str] = []
 
     def get_queryset(self) -> Any:
-        return PredictionLog.objects.filter(deployment_id=self.deployment().pk, project_id=self.project.pk)
+        return prediction_log_list(deployment=self.deployment())
 
     @extend_schema(operation_id="deployment_predictions_list", tags=TAG, responses=PredictionLogSerializer(many=True))
     def get(self, request: Request, project: str, deployment: str) -> Response:

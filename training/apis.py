@@ -21,6 +21,7 @@ from training import services
 from training.evaluation import model_version_evaluate
 from training.exports import model_version_export_onnx
 from training.models import TrainingJob
+from training.selectors import training_job_get, training_job_list
 from training.serializers import (
     ModelVersionEvaluateResultSerializer,
     ModelVersionEvaluateSerializer,
@@ -39,11 +40,7 @@ class TrainingJobListApi(ProjectAPIView):
     ordering_fields = ["created_at", "finished_at"]
 
     def get_queryset(self) -> Any:
-        return (
-            TrainingJob.objects.filter(project=self.project)
-            .select_related("dataset_version__dataset", "run", "created_by")
-            .order_by("-created_at")
-        )
+        return training_job_list(project=self.project)
 
     @extend_schema(operation_id="training_jobs_list", tags=TAG, responses=TrainingJobSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
@@ -86,14 +83,7 @@ class TrainingJobListApi(ProjectAPIView):
 
 class _JobView(ProjectAPIView):
     def job(self) -> TrainingJob:
-        job = (
-            TrainingJob.objects.select_related("dataset_version__dataset", "run", "created_by")
-            .filter(project=self.project, uid=self.kwargs["job_id"])
-            .first()
-        )
-        if job is None:
-            raise NotFound("Training job not found.")
-        return job
+        return training_job_get(project=self.project, uid=self.kwargs["job_id"])
 
 
 class TrainingJobDetailApi(_JobView):

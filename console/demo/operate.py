@@ -26,6 +26,7 @@ from registry.services import approvals
 from registry.services.models import model_alias_set
 from serving import rollouts
 from serving.models import Deployment
+from serving.selectors import deployment_find
 from serving.services import deployment_create
 
 MODEL, DEPLOYMENT, REVIEWER = "diagnosis", "diagnosis-api", "demo-reviewer"
@@ -94,7 +95,7 @@ def approve_and_deploy(*, user: User, project: Project, out: Any) -> dict[str, A
             version=version,
             reason="demo: first release",
         )
-    deployment = Deployment.objects.filter(project=project, name=DEPLOYMENT).first()
+    deployment = deployment_find(project=project, name=DEPLOYMENT)
     if deployment is None:
         deployment = deployment_create(project=project, user=user, name=DEPLOYMENT, version=version, alias="champion")
         out.write(f"    deployed {version} as {DEPLOYMENT!r} (revision 1, 100% of traffic)\n")
