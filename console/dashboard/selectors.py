@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.core.cache import cache
@@ -377,7 +377,3 @@ def _lanes(nodes: dict[str, dict[str, str]], edges: set[tuple[str, str]]) -> dic
         "width": 20 + len(LANES) * (NODE_W + GAP_X),
         "height": height + 40,
     }
-
-
-def window_label(value: datetime) -> str:
-    return timezone.localtime(value).strftime("%m-%d %H:%M")
