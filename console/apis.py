@@ -30,10 +30,6 @@ class _Api(ProjectAPIView):
     def deployment(self) -> Deployment:
         return deployment_get(project=self.project, name=self.kwargs["deployment"])
 
-    def listing(self, queryset: Any, serializer: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(queryset))
-        return self.get_paginated_response(serializer(page, many=True).data)
-
 
 class SimulateApi(_Api):
     access = {"POST": Action.OPERATE}

@@ -68,8 +68,7 @@ class DeploymentListApi(_DeploymentView):
 
     @extend_schema(operation_id="deployments_list", tags=TAG, responses=DeploymentSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(DeploymentSerializer(page, many=True).data)
+        return self.listing(self.get_queryset(), DeploymentSerializer)
 
     @extend_schema(
         operation_id="deployments_create",
@@ -219,8 +218,7 @@ class RevisionListApi(_DeploymentView):
                 raise ValidationFailed.field("at", "an ISO 8601 date-time")
             found = services.revision_at(deployment=target, at=moment)
             revisions = revisions.filter(pk=found.pk) if found else revisions.none()
-        page = self.paginate_queryset(revisions)
-        return self.get_paginated_response(RevisionSerializer(page, many=True).data)
+        return self.listing(revisions, RevisionSerializer, filtered=False)
 
 
 class PredictApi(ProjectAPIView):
@@ -322,8 +320,7 @@ class PredictionLogApi(_DeploymentView):
 
     @extend_schema(operation_id="deployment_predictions_list", tags=TAG, responses=PredictionLogSerializer(many=True))
     def get(self, request: Request, project: str, deployment: str) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(PredictionLogSerializer(page, many=True).data)
+        return self.listing(self.get_queryset(), PredictionLogSerializer)
 
 
 class PredictionExportApi(PredictionLogApi):

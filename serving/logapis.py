@@ -43,8 +43,7 @@ class PredictionExportListApi(ProjectAPIView):
 
     @extend_schema(operation_id="prediction_exports_list", tags=TAG, responses=PredictionExportSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(PredictionExportSerializer(page, many=True).data)
+        return self.listing(self.get_queryset(), PredictionExportSerializer, filtered=False)
 
 
 class PredictionExportDetailApi(ProjectAPIView):

@@ -44,8 +44,7 @@ class TrainingJobListApi(ProjectAPIView):
 
     @extend_schema(operation_id="training_jobs_list", tags=TAG, responses=TrainingJobSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(TrainingJobSerializer(page, many=True).data)
+        return self.listing(self.get_queryset(), TrainingJobSerializer)
 
     @extend_schema(
         operation_id="training_jobs_submit",
