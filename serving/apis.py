@@ -10,7 +10,6 @@ from typing import Any
 
 import django_filters
 from django.http import StreamingHttpResponse
-from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -403,24 +402,6 @@ class ReadyApi(_DeploymentView):
         return Response(body, status=200 if body["ready"] else 503)
 
 
-_D = "projects/<slug:project>/deployments/<str:deployment>/"
-
-urlpatterns = [
-    # the hot path first: Django tries routes in order, and every predict pays for the ones before it
-    path(_D + "predict/", PredictApi.as_view(), name="deployment-predict"),
-    path("projects/<slug:project>/deployments/", DeploymentListApi.as_view(), name="deployment-list"),
-    path(_D, DeploymentDetailApi.as_view(), name="deployment-detail"),
-    path(_D + "deploy/", DeployApi.as_view(), name="deployment-deploy"),
-    path(_D + "rollback/", RollbackApi.as_view(), name="deployment-rollback"),
-    path(_D + "promote/", PromoteApi.as_view(), name="deployment-promote"),
-    path(_D + "revisions/", RevisionListApi.as_view(), name="deployment-revisions"),
-    path(_D + "feedback/", FeedbackApi.as_view(), name="deployment-feedback"),
-    path(_D + "predictions/", PredictionLogApi.as_view(), name="deployment-predictions"),
-    path(_D + "predictions/export/", PredictionExportApi.as_view(), name="deployment-predictions-export"),
-    path(_D + "ready/", ReadyApi.as_view(), name="deployment-ready"),
-]
-
-
 class AbAnalysisApi(_DeploymentView):
     access = {"GET": Action.READ}
     serializer_class = DeploymentSerializer
@@ -472,9 +453,3 @@ class ShadowReportApi(_DeploymentView):
     )
     def get(self, request: Request, project: str, deployment: str) -> Response:
         return Response(analysis.shadow_report(deployment=self.deployment()))
-
-
-urlpatterns += [
-    path(_D + "ab-analysis/", AbAnalysisApi.as_view(), name="deployment-ab-analysis"),
-    path(_D + "shadow-report/", ShadowReportApi.as_view(), name="deployment-shadow-report"),
-]

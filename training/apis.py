@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -110,21 +109,6 @@ class TrainingJobCancelApi(_JobView):
         return Response(TrainingJobSerializer(job).data)
 
 
-urlpatterns = [
-    path("projects/<slug:project>/training-jobs/", TrainingJobListApi.as_view(), name="training-job-list"),
-    path(
-        "projects/<slug:project>/training-jobs/<uuid:job_id>/",
-        TrainingJobDetailApi.as_view(),
-        name="training-job-detail",
-    ),
-    path(
-        "projects/<slug:project>/training-jobs/<uuid:job_id>/cancel/",
-        TrainingJobCancelApi.as_view(),
-        name="training-job-cancel",
-    ),
-]
-
-
 class ModelVersionEvaluateApi(ProjectAPIView):
     """Lives in training (it runs models on data) though its URL sits under the registry's model routes."""
 
@@ -166,15 +150,6 @@ class ModelVersionEvaluateApi(ProjectAPIView):
         )
 
 
-urlpatterns.append(
-    path(
-        "projects/<slug:project>/models/<str:model>/versions/<int:number>/evaluate/",
-        ModelVersionEvaluateApi.as_view(),
-        name="model-version-evaluate",
-    )
-)
-
-
 class ModelVersionOnnxExportApi(ProjectAPIView):
     access = {"POST": Action.WRITE}
     serializer_class = ModelVersionEvaluateResultSerializer
@@ -192,12 +167,3 @@ class ModelVersionOnnxExportApi(ProjectAPIView):
         registered = registered_model_get(project=self.project, name=model)
         version = model_version_get(model=registered, number=number)
         return Response(model_version_export_onnx(version=version, user=self.user))
-
-
-urlpatterns.append(
-    path(
-        "projects/<slug:project>/models/<str:model>/versions/<int:number>/export/onnx/build/",
-        ModelVersionOnnxExportApi.as_view(),
-        name="model-version-export-onnx-build",
-    )
-)
