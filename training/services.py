@@ -16,8 +16,8 @@ from core.errors import Conflict, NotFound, ValidationFailed
 from core.models import Project, User
 from registry.models import DatasetVersion
 from registry.services.datasets import dataset_version_for_training
+from training import tasks
 from training.models import TERMINAL, JobStatus, TrainingJob
-from training.tasks import training_job_enqueue
 from training.trainers import spec as spec_module
 
 logger = logging.getLogger(__name__)
@@ -121,7 +121,7 @@ def training_job_submit(
             obj=job,
             data={"dataset_version": str(dataset_version), "estimator": resolved["estimator"]},
         )
-        transaction.on_commit(lambda: training_job_enqueue(job))
+        transaction.on_commit(lambda: tasks.training_job_enqueue(job))
     return job
 
 

@@ -168,7 +168,7 @@ def test_failure_while_recording_leaves_no_half_written_run(team, cancer_version
 
 
 def _queued_job(team, version, monkeypatch):
-    monkeypatch.setattr(services, "training_job_enqueue", lambda job: None)
+    monkeypatch.setattr(tasks, "training_job_enqueue", lambda job: None)  # submit and reap queue nothing
     return services.training_job_submit(
         project=team.project, user=team.users["editor"], dataset_version=version, spec=FAST_SPEC
     )
