@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from core.api import ProjectAPIView
 from core.errors import ValidationFailed
 from core.roles import Action
+from monitoring import selectors
 from monitoring.models import (
     Alert,
     AlertRule,
@@ -115,8 +116,7 @@ class DriftReportListApi(_Api):
         ],
     )
     def get(self, request: Request, project: str, deployment: str) -> Response:
-        reports = DriftReport.objects.filter(deployment=self.deployment()).select_related("model_version")
-        return self.listing(reports.order_by("-window_end"), DriftReportSerializer)
+        return self.listing(selectors.drift_report_list(deployment=self.deployment()), DriftReportSerializer)
 
     @extend_schema(
         operation_id="drift_reports_create",
@@ -153,7 +153,7 @@ class DriftReportDetailApi(_Api):
 
     @extend_schema(operation_id="drift_reports_retrieve", tags=TAG)
     def get(self, request: Request, project: str, deployment: str, report_id: int) -> Response:
-        report = config.get_or_404(DriftReport.objects, pk=report_id, deployment=self.deployment())
+        report = selectors.drift_report_get(deployment=self.deployment(), report_id=report_id)
         return Response(DriftReportSerializer(report).data)
 
 
@@ -349,8 +349,7 @@ class RetrainingPolicyListApi(_Api):
 
     @extend_schema(operation_id="retraining_policies_list", tags=TAG, responses=RetrainingPolicySerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
-        policies = RetrainingPolicy.objects.filter(project=self.project).select_related("deployment")
-        return self.listing(policies.prefetch_related("alert_rules"), RetrainingPolicySerializer)
+        return self.listing(selectors.retraining_policy_list(project=self.project), RetrainingPolicySerializer)
 
     @extend_schema(
         operation_id="retraining_policies_create",
@@ -370,11 +369,7 @@ class RetrainingPolicyDetailApi(_Api):
     serializer_class = RetrainingPolicySerializer
 
     def policy(self) -> RetrainingPolicy:
-        return config.get_or_404(
-            RetrainingPolicy.objects.select_related("deployment").prefetch_related("alert_rules"),
-            pk=self.kwargs["policy_id"],
-            project=self.project,
-        )
+        return selectors.retraining_policy_get(project=self.project, policy_id=self.kwargs["policy_id"])
 
     @extend_schema(operation_id="retraining_policies_retrieve", tags=TAG)
     def get(self, request: Request, project: str, policy_id: int) -> Response:
@@ -412,7 +407,7 @@ class RetrainingTriggerApi(_Api):
         description="Start a retraining run now.",
     )
     def post(self, request: Request, project: str, policy_id: int) -> Response:
-        policy = config.get_or_404(RetrainingPolicy.objects, pk=policy_id, project=self.project)
+        policy = selectors.retraining_policy_get(project=self.project, policy_id=policy_id)
         run = retraining.retraining_start(
             policy=policy, trigger={"kind": "manual", "by": self.user.username}, user=self.user
         )
@@ -436,10 +431,7 @@ class RetrainingRunListApi(_Api):
         ],
     )
     def get(self, request: Request, project: str) -> Response:
-        runs = RetrainingRun.objects.filter(policy__project=self.project).select_related(
-            "policy", "training_job", "model_version", "champion_version", "dataset_version"
-        )
-        return self.listing(runs.order_by("-created_at"), RetrainingRunSerializer)
+        return self.listing(selectors.retraining_run_list(project=self.project), RetrainingRunSerializer)
 
 
 class RetrainingRunDetailApi(_Api):
@@ -448,7 +440,7 @@ class RetrainingRunDetailApi(_Api):
 
     @extend_schema(operation_id="retraining_runs_retrieve", tags=TAG)
     def get(self, request: Request, project: str, run_id: int) -> Response:
-        run = config.get_or_404(RetrainingRun.objects, pk=run_id, policy__project=self.project)
+        run = selectors.retraining_run_get(project=self.project, run_id=run_id)
         return Response(RetrainingRunSerializer(run).data)
 
     @extend_schema(
@@ -459,7 +451,7 @@ class RetrainingRunDetailApi(_Api):
         description="Move the run forward now (the scheduler does this every 30 s).",
     )
     def post(self, request: Request, project: str, run_id: int) -> Response:
-        run = config.get_or_404(RetrainingRun.objects, pk=run_id, policy__project=self.project)
+        run = selectors.retraining_run_get(project=self.project, run_id=run_id)
         retraining.retraining_advance(run_id=run.pk)
         run.refresh_from_db()
         return Response(RetrainingRunSerializer(run).data)
