@@ -13,14 +13,13 @@ from rest_framework.response import Response
 from core.api import ProjectAPIView
 from core.errors import NotFound
 from core.roles import Action
-from registry.models import ModelEvaluation
 from registry.selectors.datasets import dataset_get, dataset_latest_version, dataset_version_get
 from registry.selectors.models import model_version_get, registered_model_get
 from training import services
 from training.evaluation import model_version_evaluate
 from training.exports import model_version_export_onnx
 from training.models import TrainingJob
-from training.selectors import training_job_get, training_job_list
+from training.selectors import model_evaluation_list, training_job_get, training_job_list
 from training.serializers import (
     ModelVersionEvaluateResultSerializer,
     ModelVersionEvaluateSerializer,
@@ -133,7 +132,7 @@ class ModelVersionEvaluateApi(ProjectAPIView):
             dataset = dataset_get(project=self.project, name=serializer.validated_data["dataset"])
             dataset_version = dataset_version_get(dataset=dataset, number=serializer.validated_data["dataset_version"])
         keys = model_version_evaluate(version=version, dataset_version=dataset_version)
-        rows = ModelEvaluation.objects.filter(evaluation_key__in=keys, version__registered_model=registered)
+        rows = model_evaluation_list(model=registered, keys=keys)
         return Response(
             {
                 "evaluation_keys": keys,

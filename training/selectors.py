@@ -6,6 +6,7 @@ from typing import Any
 
 from core.errors import NotFound
 from core.models import Project
+from registry.models import ModelEvaluation, RegisteredModel
 from training.models import TrainingJob
 
 
@@ -28,3 +29,8 @@ def training_job_get(*, project: Project, uid: Any) -> TrainingJob:
     if job is None:
         raise NotFound("Training job not found.")
     return job
+
+
+def model_evaluation_list(*, model: RegisteredModel, keys: list[str]) -> Any:
+    """The evaluations of ``model``'s versions stored under ``keys``."""
+    return ModelEvaluation.objects.filter(evaluation_key__in=keys, version__registered_model=model)
