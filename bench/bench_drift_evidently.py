@@ -304,8 +304,7 @@ class KeelSide:
     def clear(self) -> None:
         from django.db import connection
 
-        from monitoring.models import PredictionRollup, PredictionTotal, RollupWatermark
-        from serving.models import PredictionLog
+        from serving.models import PredictionLog, PredictionRollup, PredictionTotal, RollupWatermark
 
         self.forget_reports()
         PredictionTotal.objects.all().delete()

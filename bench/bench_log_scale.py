@@ -91,7 +91,7 @@ def _fixture() -> tuple[Any, Any]:
 def _generate(deployment: Any, version: Any, rows: int, start: Any) -> None:
     from django.db import connection
 
-    from monitoring.services.rollups import floor_minute
+    from serving.traffic import floor_minute
     from tests.registry.models_helpers import cancer_frame
 
     frame = cancer_frame()
@@ -138,12 +138,13 @@ def main(rows: int) -> None:
 def run(rows: int) -> None:
     from django.utils import timezone
 
-    from monitoring.dashboard.selectors import health, request_series
-    from monitoring.models import RollupWatermark
+    from console.dashboard.selectors import health, request_series
     from monitoring.services import drift
-    from monitoring.services.rollups import floor_minute, rollups_compute_range
+    from monitoring.services.rollups import rollups_compute_range
+    from serving.models import RollupWatermark
     from serving.partitions import partitions_ensure, partitions_list
     from serving.stats import variant_windows
+    from serving.traffic import floor_minute
 
     now = timezone.now()
     end = floor_minute(now) - timedelta(minutes=1)

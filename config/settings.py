@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "monitoring",
     "interop",
     "declarative",
+    "console",
 ]
 
 MIDDLEWARE = [
@@ -387,12 +388,12 @@ KEEL_SERVING_FAST_PATH = env.bool("KEEL_SERVING_FAST_PATH", True)
 # (manage.py check --deploy) fails while it is on.
 KEEL_BENCH_SKIP_PREDICTION_LOG = env.bool("KEEL_BENCH_SKIP_PREDICTION_LOG", False)
 # Prediction-log rows of concurrent requests share one INSERT and commit on a connection of each process's own
-# (Postgres group commit; see serving/logwriter.py). Off: each request inserts its own rows on Django's connection.
+# (Postgres group commit; see serving/prediction_log.py). Off: each request inserts its own rows on Django's connection.
 KEEL_PREDICTION_LOG_GROUP_COMMIT = env.bool("KEEL_PREDICTION_LOG_GROUP_COMMIT", True)
 KEEL_PREDICTION_LOG_MAX_BATCH = env.int("KEEL_PREDICTION_LOG_MAX_BATCH", 512, minimum=1)
 # The writer prepares its INSERTs server-side; turn off behind a transaction-pooling PgBouncer older than 1.21.
 KEEL_PREDICTION_LOG_PREPARED = env.bool("KEEL_PREDICTION_LOG_PREPARED", True)
-# PostgreSQL's synchronous_commit on the log writer's connection only (serving/logwriter.py explains the trade).
+# PostgreSQL's synchronous_commit on the log writer's connection only (serving/prediction_log.py explains the trade).
 KEEL_PREDICTION_LOG_SYNCHRONOUS_COMMIT = env.choice(
     "KEEL_PREDICTION_LOG_SYNCHRONOUS_COMMIT", ("on", "off", "local", "remote_write", "remote_apply"), "on"
 )

@@ -42,6 +42,7 @@ api_v1 = [
     path("", include("training.urls")),
     path("", include("monitoring.urls")),
     path("", include("declarative.urls")),
+    path("", include("console.urls")),
 ]
 
 urlpatterns = [
@@ -58,7 +59,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
-    path("dashboard/", include("monitoring.dashboard.urls")),
+    path("dashboard/", include("console.dashboard.urls")),
     path("mlflow/", include(mlflow_links.urlpatterns)),
     path("", mlflow_links.LinkPage.as_view(), name="home"),
 ]

@@ -93,8 +93,8 @@ class HeartbeatAdmin(admin.ModelAdmin):
     search_fields = ("token", "worker")
 
 
-from core import admin_webhooks  # noqa: E402,F401
 from core.models import Backup  # noqa: E402
+from core.webhooks import admin as webhooks_admin  # noqa: E402,F401
 
 
 @admin.register(Backup)

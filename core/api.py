@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from rest_framework import generics
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 
 from core.models import Project, User
 from core.permissions import AccountAccess, ProjectAccess
@@ -22,6 +23,12 @@ class _Base(generics.GenericAPIView):
         user = self.request.user
         assert isinstance(user, User)
         return user
+
+    def listing(self, queryset: Any, serializer: Any, *, filtered: bool = True) -> Response:
+        """One page of ``queryset`` (through the view's filters and ordering unless ``filtered`` is False),
+        serialized with ``serializer``, in the paginated envelope."""
+        page = self.paginate_queryset(self.filter_queryset(queryset) if filtered else queryset)
+        return self.get_paginated_response(serializer(page, many=True).data)
 
 
 # Account-level view. ``access`` maps each allowed method to AUTHENTICATED or HUMAN.
@@ -40,3 +47,12 @@ class ProjectAPIView(_Base):
         context = dict(super().get_serializer_context())
         context["project"] = getattr(self, "project", None)
         return context
+
+
+def caller_label(view: ProjectAPIView) -> str:
+    """Who made the request, as the prediction log records it: the username (``service:`` for a service account)
+    and the API token's prefix."""
+    user = view.user
+    token = getattr(view.request, "auth", None)
+    label = f"service:{user.username}" if user.is_service_account else user.username
+    return f"{label} ({token.prefix})" if token is not None and hasattr(token, "prefix") else label

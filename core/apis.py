@@ -92,8 +92,7 @@ class MemberListApi(ProjectAPIView):
 
     @extend_schema(operation_id="members_list", responses=MembershipSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(MembershipSerializer(page, many=True).data)
+        return self.listing(self.get_queryset(), MembershipSerializer, filtered=False)
 
     @extend_schema(
         operation_id="members_set",
@@ -142,8 +141,7 @@ class TokenListApi(KeelAPIView):
 
     @extend_schema(operation_id="tokens_list", responses=ApiTokenSerializer(many=True))
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(ApiTokenSerializer(page, many=True).data)
+        return self.listing(self.get_queryset(), ApiTokenSerializer, filtered=False)
 
     @extend_schema(
         operation_id="tokens_create",
@@ -185,8 +183,7 @@ class ServiceAccountListApi(ProjectAPIView):
 
     @extend_schema(operation_id="service_accounts_list", responses=ServiceAccountSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(ServiceAccountSerializer(page, many=True).data)
+        return self.listing(self.get_queryset(), ServiceAccountSerializer, filtered=False)
 
     @extend_schema(
         operation_id="service_accounts_create",
@@ -268,5 +265,4 @@ class AuditEventListApi(ProjectAPIView):
         responses={200: AuditEventSerializer(many=True), 403: OpenApiResponse(description="Not owner")},
     )
     def get(self, request: Request, project: str) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(AuditEventSerializer(page, many=True).data)
+        return self.listing(self.get_queryset(), AuditEventSerializer)

@@ -23,11 +23,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +36,16 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connection, router, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from core.errors import Conflict, ValidationFailed
 from core.models import Backup, Project, User
 from core.storage import CHUNK, artifact_storage, blob_exists, blob_iter, blob_put
+
+# Sent inside the restore transaction, after the flush and before ``loaddata``, with ``database`` (the dump's
+# path): an app whose tables need preparing (serving's log partitions) does it in a receiver.
+restore_loading = Signal()
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -224,7 +228,7 @@ def backup_restore(*, directory: Path, force: bool = False) -> RestoreResult:
         _allow_audit_truncate(True)  # SET LOCAL: only this transaction, and only for the flush
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
         _allow_audit_truncate(False)
-        _ensure_log_partitions(directory / DATABASE)
+        restore_loading.send(sender=None, database=directory / DATABASE)
         call_command("loaddata", str(directory / DATABASE), verbosity=0)
         _restore_sequences(manifest.get("sequences") or {})
     return RestoreResult(rows=manifest["counts"]["total_rows"], blobs_written=written, blobs_present=present)
@@ -234,23 +238,6 @@ def _allow_audit_truncate(allow: bool) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('keel.audit_allow_truncate', %s, true)", ["on" if allow else "off"])
-
-
-def _ensure_log_partitions(database: Path) -> None:
-    """Create the prediction log partitions covering the dumped rows (Postgres), so none lands in DEFAULT."""
-    from serving.partitions import is_partitioned, partitions_ensure
-
-    if not is_partitioned():
-        return
-    with database.open() as handle:
-        times = [
-            datetime.fromisoformat(row["fields"]["created_at"])
-            for row in json.load(handle)
-            if row.get("model") == "serving.predictionlog" and row["fields"].get("created_at")
-        ]
-    if times:
-        first, last = min(times), max(times)
-        partitions_ensure(now=first, ahead_days=math.ceil((last - first) / timedelta(days=1)))
 
 
 def _restore_sequences(sequences: dict[str, int | None]) -> None:

@@ -168,4 +168,4 @@ class Heartbeat(models.Model):
 
 
 from core.models_backup import *  # noqa: E402,F403
-from core.models_webhooks import *  # noqa: E402,F403
+from core.webhooks.models import *  # noqa: E402,F403

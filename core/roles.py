@@ -38,7 +38,3 @@ def role_allows(role: str | None, action: str) -> bool:
         return action == Action.PREDICT
     rank = _RANK.get(Role(role))
     return rank is not None and rank >= _MIN_RANK[Action(action)]
-
-
-def role_rank(role: str) -> int:
-    return _RANK.get(Role(role), 0)

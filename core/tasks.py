@@ -21,4 +21,4 @@ def audit_checkpoint() -> dict[str, int]:
     return {"written": len(audit_checkpoints_write().written)}
 
 
-from core.webhook_tasks import *  # noqa: E402,F403
+from core.webhooks.tasks import *  # noqa: E402,F403

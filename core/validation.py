@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import django_filters
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 
+from core.datetimes import utc_datetime
 from core.errors import ValidationFailed
 from core.models import name_validator
 
@@ -20,17 +21,6 @@ def checked_name(field: str, value: str) -> str:
     except ValidationError as exc:
         raise ValidationFailed.field(field, exc.messages[0]) from None
     return value
-
-
-def utc_datetime(value: datetime) -> datetime:
-    """``value`` in UTC (naive values are taken as UTC). PostgreSQL accepts UTC offsets up to 15:59 while Python
-    allows 23:59, so a client's offset is never passed on; ValueError when the instant is outside datetime's range."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:
-        raise ValueError("out of range") from None
 
 
 def parse_utc(text: str) -> datetime | None:

@@ -1,4 +1,6 @@
-"""The plan: what changes, object by object, between the current and the desired document. Pure (no Django).
+"""The plan: what changes, object by object, between the current and the desired document. It compares two
+normalized documents and queries nothing, but imports ``declarative.state`` (which loads the ORM models) for its
+secret keys and rule names.
 
 Both documents are normalized (see declarative/document.py and declarative/state.py). A kind is compared only when
 the desired document lists it; objects of a listed kind that the document does not name are deleted, except

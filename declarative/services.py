@@ -27,6 +27,7 @@ from registry.models import Dataset, ModelAlias, ModelVersion, ValidationRule
 from registry.services import datasets as registry_datasets
 from serving import services as serving_services
 from serving.models import Deployment, Strategy, VariantRole
+from serving.selectors import deployment_find
 
 
 @dataclass
@@ -337,7 +338,7 @@ def _deployment(context: Context, change: Change) -> None:
 
 
 def _deployment_named(context: Context, name: str) -> Deployment:
-    deployment = Deployment.objects.filter(project=context.project, name=name).first()
+    deployment = deployment_find(project=context.project, name=name) if context.project else None
     if deployment is None:
         raise ValidationFailed.field("deployment", f"no deployment {name!r} in this project")
     return deployment

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.models import Membership, Project
-from core.models_webhooks import WebhookSubscription
+from core.webhooks.models import WebhookSubscription
 from declarative.document import API_VERSION, REDACTED
 from monitoring.models import AlertRule, ChannelKind, DriftConfig, NotificationChannel, RetrainingPolicy
 from registry.models import Dataset, ValidationRule

@@ -5,12 +5,9 @@ from monitoring.models import (
     AlertRule,
     DriftConfig,
     DriftReport,
-    LoadTest,
     NotificationChannel,
-    PredictionRollup,
     RetrainingPolicy,
     RetrainingRun,
-    RollupWatermark,
 )
 
 
@@ -106,28 +103,3 @@ class RetrainingRunAdmin(admin.ModelAdmin):
         "created_at",
         "finished_at",
     )
-
-
-@admin.register(LoadTest)
-class LoadTestAdmin(admin.ModelAdmin):
-    list_display = ("deployment", "revision_number", "status", "requests", "rps", "p50_ms", "p99_ms", "error_rate")
-    list_filter = ("status",)
-    readonly_fields = [f.name for f in LoadTest._meta.fields]
-
-
-@admin.register(PredictionRollup)
-class PredictionRollupAdmin(admin.ModelAdmin):
-    list_display = ("minute", "deployment_id", "variant", "shadow", "model_version_id", "requests", "errors")
-    list_filter = ("shadow",)
-    show_full_result_count = False
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-
-@admin.register(RollupWatermark)
-class RollupWatermarkAdmin(admin.ModelAdmin):
-    list_display = ("name", "until", "updated_at")

@@ -16,14 +16,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import ProjectAPIView
-from core.errors import NotFound, ValidationFailed
-from core.models_webhooks import WebhookSubscription
+from core.errors import ValidationFailed
 from core.roles import Action
+from core.webhooks.models import WebhookSubscription
+from monitoring import selectors
 from monitoring.models import (
     Alert,
     AlertRule,
     DriftReport,
-    LoadTest,
     NotificationChannel,
     RetrainingPolicy,
     RetrainingRun,
@@ -37,32 +37,22 @@ from monitoring.serializers import (
     DriftConfigSerializer,
     DriftReportRequestSerializer,
     DriftReportSerializer,
-    LoadTestRequestSerializer,
-    LoadTestSerializer,
-    ReadinessSerializer,
     RetrainingPolicySerializer,
     RetrainingPolicyWriteSerializer,
     RetrainingRunSerializer,
-    SimulateRequestSerializer,
 )
 from monitoring.services import alerts, config, drift, retraining
-from monitoring.traffic import traffic_windows
 from serving import runtime
 from serving.models import Deployment
+from serving.selectors import deployment_get
+from serving.traffic import traffic_windows
 
 TAG = ["monitoring"]
 
 
 class _Api(ProjectAPIView):
     def deployment(self) -> Deployment:
-        found = Deployment.objects.filter(project=self.project, name=self.kwargs["deployment"]).first()
-        if found is None:
-            raise NotFound(f"Deployment {self.kwargs['deployment']!r} not found.")
-        return found
-
-    def listing(self, queryset: Any, serializer: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(queryset))
-        return self.get_paginated_response(serializer(page, many=True).data)
+        return deployment_get(project=self.project, name=self.kwargs["deployment"])
 
 
 class DriftConfigApi(_Api):
@@ -127,8 +117,7 @@ class DriftReportListApi(_Api):
         ],
     )
     def get(self, request: Request, project: str, deployment: str) -> Response:
-        reports = DriftReport.objects.filter(deployment=self.deployment()).select_related("model_version")
-        return self.listing(reports.order_by("-window_end"), DriftReportSerializer)
+        return self.listing(selectors.drift_report_list(deployment=self.deployment()), DriftReportSerializer)
 
     @extend_schema(
         operation_id="drift_reports_create",
@@ -165,7 +154,7 @@ class DriftReportDetailApi(_Api):
 
     @extend_schema(operation_id="drift_reports_retrieve", tags=TAG)
     def get(self, request: Request, project: str, deployment: str, report_id: int) -> Response:
-        report = config.get_or_404(DriftReport.objects, pk=report_id, deployment=self.deployment())
+        report = selectors.drift_report_get(deployment=self.deployment(), report_id=report_id)
         return Response(DriftReportSerializer(report).data)
 
 
@@ -365,8 +354,7 @@ class RetrainingPolicyListApi(_Api):
 
     @extend_schema(operation_id="retraining_policies_list", tags=TAG, responses=RetrainingPolicySerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
-        policies = RetrainingPolicy.objects.filter(project=self.project).select_related("deployment")
-        return self.listing(policies.prefetch_related("alert_rules"), RetrainingPolicySerializer)
+        return self.listing(selectors.retraining_policy_list(project=self.project), RetrainingPolicySerializer)
 
     @extend_schema(
         operation_id="retraining_policies_create",
@@ -386,11 +374,7 @@ class RetrainingPolicyDetailApi(_Api):
     serializer_class = RetrainingPolicySerializer
 
     def policy(self) -> RetrainingPolicy:
-        return config.get_or_404(
-            RetrainingPolicy.objects.select_related("deployment").prefetch_related("alert_rules"),
-            pk=self.kwargs["policy_id"],
-            project=self.project,
-        )
+        return selectors.retraining_policy_get(project=self.project, policy_id=self.kwargs["policy_id"])
 
     @extend_schema(operation_id="retraining_policies_retrieve", tags=TAG)
     def get(self, request: Request, project: str, policy_id: int) -> Response:
@@ -428,7 +412,7 @@ class RetrainingTriggerApi(_Api):
         description="Start a retraining run now.",
     )
     def post(self, request: Request, project: str, policy_id: int) -> Response:
-        policy = config.get_or_404(RetrainingPolicy.objects, pk=policy_id, project=self.project)
+        policy = selectors.retraining_policy_get(project=self.project, policy_id=policy_id)
         run = retraining.retraining_start(
             policy=policy, trigger={"kind": "manual", "by": self.user.username}, user=self.user
         )
@@ -452,10 +436,7 @@ class RetrainingRunListApi(_Api):
         ],
     )
     def get(self, request: Request, project: str) -> Response:
-        runs = RetrainingRun.objects.filter(policy__project=self.project).select_related(
-            "policy", "training_job", "model_version", "champion_version", "dataset_version"
-        )
-        return self.listing(runs.order_by("-created_at"), RetrainingRunSerializer)
+        return self.listing(selectors.retraining_run_list(project=self.project), RetrainingRunSerializer)
 
 
 class RetrainingRunDetailApi(_Api):
@@ -464,7 +445,7 @@ class RetrainingRunDetailApi(_Api):
 
     @extend_schema(operation_id="retraining_runs_retrieve", tags=TAG)
     def get(self, request: Request, project: str, run_id: int) -> Response:
-        run = config.get_or_404(RetrainingRun.objects, pk=run_id, policy__project=self.project)
+        run = selectors.retraining_run_get(project=self.project, run_id=run_id)
         return Response(RetrainingRunSerializer(run).data)
 
     @extend_schema(
@@ -475,7 +456,7 @@ class RetrainingRunDetailApi(_Api):
         description="Move the run forward now (the scheduler does this every 30 s).",
     )
     def post(self, request: Request, project: str, run_id: int) -> Response:
-        run = config.get_or_404(RetrainingRun.objects, pk=run_id, policy__project=self.project)
+        run = selectors.retraining_run_get(project=self.project, run_id=run_id)
         retraining.retraining_advance(run_id=run.pk)
         run.refresh_from_db()
         return Response(RetrainingRunSerializer(run).data)
@@ -508,95 +489,4 @@ urlpatterns = [
     ),
     path(_P + "retraining-runs/", RetrainingRunListApi.as_view(), name="retraining-run-list"),
     path(_P + "retraining-runs/<int:run_id>/", RetrainingRunDetailApi.as_view(), name="retraining-run-detail"),
-]
-
-
-class SimulateApi(_Api):
-    access = {"POST": Action.OPERATE}
-    serializer_class = SimulateRequestSerializer
-
-    @extend_schema(
-        operation_id="deployments_simulate",
-        tags=TAG,
-        request=SimulateRequestSerializer,
-        responses={202: OpenApiTypes.OBJECT},
-        description="Replay a dataset version against this deployment (bounded in time and count, "
-        "in-process only) with a drift scenario and delayed feedback; runs on the monitoring queue.",
-    )
-    def post(self, request: Request, project: str, deployment: str) -> Response:
-        from celery import current_app as celery_app
-
-        from monitoring.services.simulation import simulation_build
-        from monitoring.tasks import simulate
-
-        serializer = SimulateRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        params = {**serializer.validated_data, "deployment": self.deployment().name}
-        simulation_build(project=self.project, **params)  # validate now: 400 before anything is queued
-        result = simulate.apply_async(args=[self.project.pk, self.user.pk, params])
-        eager = bool(celery_app.conf.task_always_eager)
-        body: dict[str, Any] = {"task_id": result.id, "queued": not eager}
-        if eager:
-            body["result"] = result.get()
-        return Response(body, status=status.HTTP_202_ACCEPTED)
-
-
-urlpatterns.append(path(_D + "simulate/", SimulateApi.as_view(), name="deployment-simulate"))
-
-
-class ReadinessApi(_Api):
-    access = {"GET": Action.READ}
-    serializer_class = ReadinessSerializer
-
-    @extend_schema(
-        operation_id="deployments_readiness",
-        tags=TAG,
-        responses=ReadinessSerializer,
-        description="The production-readiness checklist: rollback plan, API docs and client library, a load test "
-        "of the serving versions, monitoring and alerting, approval/model card/artifact integrity, and a "
-        "verified backup newer than KEEL_BACKUP_MAX_AGE_HOURS; each item with pass/fail and its evidence.",
-    )
-    def get(self, request: Request, project: str, deployment: str) -> Response:
-        from monitoring.services.readiness import deployment_readiness
-
-        return Response(ReadinessSerializer(deployment_readiness(deployment=self.deployment())).data)
-
-
-class LoadTestListApi(_Api):
-    access = {"GET": Action.READ, "POST": Action.OPERATE}
-    serializer_class = LoadTestSerializer
-    queryset = LoadTest.objects.none()
-    filterset_fields = ["status", "revision_number"]
-
-    @extend_schema(
-        operation_id="load_tests_list",
-        tags=TAG,
-        responses=LoadTestSerializer(many=True),
-        description="Load tests of this deployment, newest first, with their figures (rps, p50/p95/p99 in ms, "
-        "error rate) and the revision and model versions they measured.",
-    )
-    def get(self, request: Request, project: str, deployment: str) -> Response:
-        return self.listing(LoadTest.objects.filter(deployment=self.deployment()), LoadTestSerializer)
-
-    @extend_schema(
-        operation_id="load_tests_create",
-        tags=TAG,
-        request=LoadTestRequestSerializer,
-        responses={202: LoadTestSerializer},
-        description="Queue a bounded in-process load test of the serving revision (generated inputs from the "
-        "signature; stops at max_requests or max_seconds; no prediction-log rows). Poll the list for figures.",
-    )
-    def post(self, request: Request, project: str, deployment: str) -> Response:
-        from monitoring.services.loadtest import load_test_start
-
-        serializer = LoadTestRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        test = load_test_start(deployment=self.deployment(), user=self.user, **serializer.validated_data)
-        test.refresh_from_db()  # eager mode (the embedded default) has run it already
-        return Response(LoadTestSerializer(test).data, status=status.HTTP_202_ACCEPTED)
-
-
-urlpatterns += [
-    path(_D + "readiness/", ReadinessApi.as_view(), name="deployment-readiness"),
-    path(_D + "load-tests/", LoadTestListApi.as_view(), name="load-test-list"),
 ]

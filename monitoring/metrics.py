@@ -44,11 +44,11 @@ from prometheus_client.utils import floatToGoString
 
 from core.models import Project
 from core.throttling import client_ip, token_failures
-from monitoring.models import Alert, AlertStatus, DriftReport, PredictionTotal, ReportStatus, RollupWatermark, Severity
-from monitoring.services.rollups import WATERMARK as ROLLUP_WATERMARK
+from monitoring.models import Alert, AlertStatus, DriftReport, ReportStatus, Severity
 from registry.models import ApprovalState, ModelHealth, ModelVersion
 from serving.latency import BOUNDS
-from serving.models import Deployment, Feedback, PredictionLog
+from serving.models import Deployment, Feedback, PredictionLog, PredictionTotal, RollupWatermark
+from serving.traffic import WATERMARK as ROLLUP_WATERMARK
 from training.models import JobStatus, TrainingJob
 
 logger = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Read-only queries of the monitoring app that light callers (signal handlers) need without the services' imports.
+"""Reads of the monitoring app, light enough for signal handlers (no services' imports).
 
 ``monitoring.services.retraining`` imports the model I/O stack (skops, scikit-learn): seconds in a fresh process.
 The dataset-version signal runs after every upload's commit, so it asks here first whether anything waits.
@@ -6,10 +6,53 @@ The dataset-version signal runs after every upload's commit, so it asks here fir
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
-from monitoring.models import RetrainingPolicy
+from core.errors import NotFound
+from core.models import Project
+from monitoring.models import DriftReport, RetrainingPolicy, RetrainingRun
 from registry.models import DatasetVersion
+from serving.models import Deployment
+
+
+def _one(queryset: QuerySet[Any], **lookup: Any) -> Any:
+    found = queryset.filter(**lookup).first()
+    if found is None:
+        raise NotFound("Not found.")
+    return found
+
+
+def drift_report_list(*, deployment: Deployment) -> QuerySet[DriftReport]:
+    """The deployment's drift reports, latest window first."""
+    return DriftReport.objects.filter(deployment=deployment).select_related("model_version").order_by("-window_end")
+
+
+def drift_report_get(*, deployment: Deployment, report_id: int) -> DriftReport:
+    return _one(DriftReport.objects.all(), pk=report_id, deployment=deployment)
+
+
+def retraining_policy_list(*, project: Project) -> QuerySet[RetrainingPolicy]:
+    return RetrainingPolicy.objects.filter(project=project).select_related("deployment").prefetch_related("alert_rules")
+
+
+def retraining_policy_get(*, project: Project, policy_id: int) -> RetrainingPolicy:
+    queryset = RetrainingPolicy.objects.select_related("deployment").prefetch_related("alert_rules")
+    return _one(queryset, pk=policy_id, project=project)
+
+
+def retraining_run_list(*, project: Project) -> QuerySet[RetrainingRun]:
+    """The project's retraining runs, newest first, with what the serializer reads."""
+    return (
+        RetrainingRun.objects.filter(policy__project=project)
+        .select_related("policy", "training_job", "model_version", "champion_version", "dataset_version")
+        .order_by("-created_at")
+    )
+
+
+def retraining_run_get(*, project: Project, run_id: int) -> RetrainingRun:
+    return _one(RetrainingRun.objects.all(), pk=run_id, policy__project=project)
 
 
 def policies_waiting_for(version_id: int) -> QuerySet[RetrainingPolicy]:

@@ -80,25 +80,6 @@ def send_alert_email(self: Any, alert_id: int, state: str, recipients: list[str]
         raise self.retry(exc=exc, countdown=min(600, 30 * 2**self.request.retries)) from None
 
 
-@shared_task(name="monitoring.simulate", acks_late=False, soft_time_limit=3700, time_limit=3760)
-def simulate(project_id: int, user_id: int, params: dict[str, Any]) -> dict[str, Any]:
-    """Run the traffic simulator (not retried: a half-run simulation would double the traffic)."""
-    from core.models import Project, User
-    from monitoring.services.simulation import simulation_build, simulation_run
-
-    project, user = Project.objects.get(pk=project_id), User.objects.get(pk=user_id)
-    sim = simulation_build(project=project, **params)
-    return simulation_run(sim=sim, user=user)
-
-
-@shared_task(name="monitoring.run_load_test", acks_late=True, soft_time_limit=900, time_limit=960)
-def run_load_test(load_test_id: int) -> dict[str, Any]:
-    from monitoring.services.loadtest import load_test_run
-
-    test = load_test_run(load_test_id=load_test_id)
-    return {"load_test": load_test_id, "status": test.status if test else "already claimed"}
-
-
 @shared_task(name="monitoring.compute_rollups", acks_late=True, soft_time_limit=240, time_limit=300)
 def compute_rollups() -> dict[str, Any]:
     """Roll up the prediction log's closed minutes after the watermark (idempotent: upserts whole minutes)."""

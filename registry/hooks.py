@@ -1,15 +1,15 @@
 """How the registry tells higher layers that something changed, or asks them what references a version.
 
-Signals are sent on commit. ``version_references`` is answered by serving (live deployments), connected in its
-``apps.py``; each receiver returns a list of human-readable blockers such as ``"deployment 'fraud-api'"``.
+Signals are sent on commit, except ``model_renamed`` (inside the renaming transaction, see below) and the two
+questions asked synchronously (``version_references``, ``blob_references``). ``version_references`` is answered
+by serving (live deployments), connected in its ``apps.py``; each receiver returns a list of human-readable
+blockers such as ``"deployment 'fraud-api'"``.
 """
 
 from __future__ import annotations
 
 from django.dispatch import Signal
 
-# sender=RegisteredModel class; kwargs: registered_model_id, alias, version_id (None when deleted)
-alias_moved = Signal()
 # sender=ModelVersion class; kwargs: version_id, health
 version_health_changed = Signal()
 # sender=DatasetVersion class; kwargs: version_id, status ("valid" | "invalid"); sent once per new version

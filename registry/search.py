@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
-from core.validation import utc_datetime
+from core.datetimes import utc_datetime
 
 EntityKind = Literal["metric", "param", "tag", "attribute", "dataset"]
 Value = str | float | datetime | tuple[str, ...]

@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from serving.models import Deployment, Feedback, PredictionExport, PredictionLog, PredictionLogPolicy, Revision, Variant
+from serving.models import (
+    Deployment,
+    Feedback,
+    PredictionExport,
+    PredictionLog,
+    PredictionLogPolicy,
+    PredictionRollup,
+    Revision,
+    RollupWatermark,
+    Variant,
+)
 
 
 class VariantInline(admin.TabularInline):
@@ -83,3 +93,21 @@ class PredictionExportAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False  # rewritten only by erasure, which updates the hash
+
+
+@admin.register(PredictionRollup)
+class PredictionRollupAdmin(admin.ModelAdmin):
+    list_display = ("minute", "deployment_id", "variant", "shadow", "model_version_id", "requests", "errors")
+    list_filter = ("shadow",)
+    show_full_result_count = False
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(RollupWatermark)
+class RollupWatermarkAdmin(admin.ModelAdmin):
+    list_display = ("name", "until", "updated_at")

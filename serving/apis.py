@@ -10,7 +10,6 @@ from typing import Any
 
 import django_filters
 from django.http import StreamingHttpResponse
-from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -18,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core import context
-from core.api import ProjectAPIView
+from core.api import ProjectAPIView, caller_label
 from core.errors import NotFound, ValidationFailed
 from core.pagination import CursorPagination
 from core.parsers import JSONParser
@@ -26,7 +25,9 @@ from core.roles import Action
 from core.throttling import PredictThrottle
 from core.validation import UtcIsoDateTimeFilter, parse_utc
 from serving import analysis, inference, runtime, services
-from serving.models import Deployment, PredictionLog, Revision, Strategy
+from serving.models import Deployment, PredictionLog, Revision
+from serving.rollouts import deployment_deploy
+from serving.selectors import deployment_detail_get, deployment_list, prediction_log_list
 from serving.serializers import (
     DeploymentCreateSerializer,
     DeploymentSerializer,
@@ -48,15 +49,7 @@ TAG = ["serving"]
 
 class _DeploymentView(ProjectAPIView):
     def deployment(self) -> Deployment:
-        deployment = (
-            Deployment.objects.select_related("project", "current_revision__created_by")
-            .prefetch_related("current_revision__variants__model_version__registered_model")
-            .filter(project=self.project, name=self.kwargs["deployment"])
-            .first()
-        )
-        if deployment is None:
-            raise NotFound(f"Deployment {self.kwargs['deployment']!r} not found.")
-        return deployment
+        return deployment_detail_get(project=self.project, name=self.kwargs["deployment"])
 
     def out(self) -> dict[str, Any]:
         return DeploymentSerializer(self.deployment()).data
@@ -70,17 +63,11 @@ class DeploymentListApi(_DeploymentView):
     ordering_fields = ["name", "created_at", "updated_at"]
 
     def get_queryset(self) -> Any:
-        return (
-            Deployment.objects.filter(project=self.project)
-            .select_related("current_revision__created_by")
-            .prefetch_related("current_revision__variants__model_version__registered_model")
-            .order_by("name")
-        )
+        return deployment_list(project=self.project)
 
     @extend_schema(operation_id="deployments_list", tags=TAG, responses=DeploymentSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(DeploymentSerializer(page, many=True).data)
+        return self.listing(self.get_queryset(), DeploymentSerializer)
 
     @extend_schema(
         operation_id="deployments_create",
@@ -156,52 +143,8 @@ class DeployApi(_DeploymentView):
     def post(self, request: Request, project: str, deployment: str) -> Response:
         serializer = DeploySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _deploy(self, self.deployment(), serializer.validated_data)
+        deployment_deploy(deployment=self.deployment(), user=self.user, data=serializer.validated_data)
         return Response(self.out())
-
-
-def _deploy(view: _DeploymentView, deployment: Deployment, data: dict[str, Any]) -> None:
-    strategy, user, project = data["strategy"], view.user, view.project
-    if strategy == Strategy.AB_TEST:
-        variants = []
-        for item in data["variants"]:
-            version, alias = services.resolve_version(
-                project=project, model=item["model"], version=item["version"], alias=item["alias"]
-            )
-            variants.append(services.VariantSpec(item["name"], version, item["weight"], alias=alias))
-        services.deploy_ab_test(deployment=deployment, user=user, variants=variants, reason=data["reason"])
-        return
-    version, alias = services.resolve_version(
-        project=project, model=data["model"], version=data["version"], alias=data["alias"]
-    )
-    if strategy == Strategy.SINGLE:
-        services.deploy_single(deployment=deployment, user=user, version=version, alias=alias, reason=data["reason"])
-    elif strategy == Strategy.BLUE_GREEN:
-        services.deploy_blue_green(
-            deployment=deployment, user=user, version=version, alias=alias, reason=data["reason"]
-        )
-    elif strategy == Strategy.SHADOW:
-        services.deploy_shadow(
-            deployment=deployment,
-            user=user,
-            version=version,
-            fraction=data["fraction"],
-            alias=alias,
-            reason=data["reason"],
-        )
-    else:
-        from serving.rollouts import rollout_start
-
-        plan: dict[str, Any] = {k: data[k] for k in ("steps", "interval_seconds", "guardrails") if k in data}
-        rollout_start(
-            deployment=deployment,
-            user=user,
-            kind=strategy,
-            version=version,
-            alias=alias,
-            plan=plan,
-            reason=data["reason"],
-        )
 
 
 class RollbackApi(_DeploymentView):
@@ -274,15 +217,7 @@ class RevisionListApi(_DeploymentView):
                 raise ValidationFailed.field("at", "an ISO 8601 date-time")
             found = services.revision_at(deployment=target, at=moment)
             revisions = revisions.filter(pk=found.pk) if found else revisions.none()
-        page = self.paginate_queryset(revisions)
-        return self.get_paginated_response(RevisionSerializer(page, many=True).data)
-
-
-def _caller(view: ProjectAPIView) -> str:
-    user = view.user
-    token = getattr(view.request, "auth", None)
-    label = f"service:{user.username}" if user.is_service_account else user.username
-    return f"{label} ({token.prefix})" if token is not None and hasattr(token, "prefix") else label
+        return self.listing(revisions, RevisionSerializer, filtered=False)
 
 
 class PredictApi(ProjectAPIView):
@@ -318,7 +253,7 @@ class PredictApi(ProjectAPIView):
             payload=payload,
             routing_key=routing_key,
             explain=bool(payload.get("explain", False)),
-            caller=_caller(self),
+            caller=caller_label(self),
             request_id=ctx.request_id if ctx else "",
             subject_id=subject_id,
         )
@@ -349,7 +284,7 @@ class FeedbackApi(_DeploymentView):
         rows = services.feedback_record(
             deployment=self.deployment(),
             overwrite=data["overwrite"],
-            caller=_caller(self),
+            caller=caller_label(self),
             items=[services.FeedbackItem(str(i["prediction_id"]), i["value"]) for i in items],
         )
         return Response({"recorded": len(rows)}, status=status.HTTP_201_CREATED)
@@ -380,12 +315,11 @@ class PredictionLogApi(_DeploymentView):
     ordering_fields: list[str] = []
 
     def get_queryset(self) -> Any:
-        return PredictionLog.objects.filter(deployment_id=self.deployment().pk, project_id=self.project.pk)
+        return prediction_log_list(deployment=self.deployment())
 
     @extend_schema(operation_id="deployment_predictions_list", tags=TAG, responses=PredictionLogSerializer(many=True))
     def get(self, request: Request, project: str, deployment: str) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(PredictionLogSerializer(page, many=True).data)
+        return self.listing(self.get_queryset(), PredictionLogSerializer)
 
 
 class PredictionExportApi(PredictionLogApi):
@@ -468,24 +402,6 @@ class ReadyApi(_DeploymentView):
         return Response(body, status=200 if body["ready"] else 503)
 
 
-_D = "projects/<slug:project>/deployments/<str:deployment>/"
-
-urlpatterns = [
-    # the hot path first: Django tries routes in order, and every predict pays for the ones before it
-    path(_D + "predict/", PredictApi.as_view(), name="deployment-predict"),
-    path("projects/<slug:project>/deployments/", DeploymentListApi.as_view(), name="deployment-list"),
-    path(_D, DeploymentDetailApi.as_view(), name="deployment-detail"),
-    path(_D + "deploy/", DeployApi.as_view(), name="deployment-deploy"),
-    path(_D + "rollback/", RollbackApi.as_view(), name="deployment-rollback"),
-    path(_D + "promote/", PromoteApi.as_view(), name="deployment-promote"),
-    path(_D + "revisions/", RevisionListApi.as_view(), name="deployment-revisions"),
-    path(_D + "feedback/", FeedbackApi.as_view(), name="deployment-feedback"),
-    path(_D + "predictions/", PredictionLogApi.as_view(), name="deployment-predictions"),
-    path(_D + "predictions/export/", PredictionExportApi.as_view(), name="deployment-predictions-export"),
-    path(_D + "ready/", ReadyApi.as_view(), name="deployment-ready"),
-]
-
-
 class AbAnalysisApi(_DeploymentView):
     access = {"GET": Action.READ}
     serializer_class = DeploymentSerializer
@@ -537,9 +453,3 @@ class ShadowReportApi(_DeploymentView):
     )
     def get(self, request: Request, project: str, deployment: str) -> Response:
         return Response(analysis.shadow_report(deployment=self.deployment()))
-
-
-urlpatterns += [
-    path(_D + "ab-analysis/", AbAnalysisApi.as_view(), name="deployment-ab-analysis"),
-    path(_D + "shadow-report/", ShadowReportApi.as_view(), name="deployment-shadow-report"),
-]

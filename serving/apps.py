@@ -16,6 +16,9 @@ class ServingConfig(AppConfig):
         hooks.version_references.connect(_deployments_using, dispatch_uid="serving.version_references")
         hooks.version_health_changed.connect(_health_changed, dispatch_uid="serving.version_health")
         hooks.blob_references.connect(_blob_in_exports, dispatch_uid="serving.blob_references")
+        from core import backup
+
+        backup.restore_loading.connect(_restore_loading, dispatch_uid="serving.restore_loading")
 
 
 def _deployments_using(sender: Any, version: Any, **kwargs: Any) -> list[str]:
@@ -42,6 +45,13 @@ def _blob_in_exports(sender: Any, sha: str, **kwargs: Any) -> bool:
     from serving.models import PredictionExport
 
     return PredictionExport.objects.filter(sha256=sha).exists()
+
+
+def _restore_loading(sender: Any, database: Any, **kwargs: Any) -> None:
+    """A restore is about to load its dump: the prediction log's partitions covering its rows come first."""
+    from serving.partitions import partitions_ensure_for_dump
+
+    partitions_ensure_for_dump(database=database)
 
 
 def _prediction_log_enabled(app_configs: Any, **kwargs: Any) -> list[Any]:

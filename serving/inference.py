@@ -1,7 +1,7 @@
 """The inference hot path: route, validate, predict, log. See DESIGN.md section 5.
 
 Warm requests make no routing or model queries (both are cached per process); the prediction log is written with
-one insert, committed together with concurrent requests' rows (serving/logwriter.py), and a prediction whose log
+one insert, committed together with concurrent requests' rows (serving/prediction_log.py), and a prediction whose log
 write fails is not returned (503). Shadow variants are predicted on a background thread after the response is
 computed.
 """
@@ -19,14 +19,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from core.errors import DomainError, ServiceUnavailable, ValidationFailed
 from core.storage import blob_read_verified
-from serving import fastpath, logwriter, runtime, validation
-from serving.models import PredictionLog
+from serving import compiled as compiled_pipeline
+from serving import prediction_log, runtime, validation
 from serving.runtime import DeploymentTable, VariantInfo
 
 logger = logging.getLogger(__name__)
@@ -59,11 +58,11 @@ def _json_value(value: Any) -> Any:
 
 def run_model(loaded: runtime.LoadedModel, rows: list[dict[str, Any]], signature: dict[str, Any]) -> dict[str, Any]:
     """Predictions (and class probabilities for classifiers) for a batch: through the compiled numeric path when the
-    model has one (serving/fastpath.py), else through the pipeline on a DataFrame; one model call where exact."""
+    model has one (serving/compiled.py), else through the pipeline on a DataFrame; one model call where exact."""
     if loaded.compiled is not None:
         labels, probabilities = loaded.compiled.predict(rows)
     else:
-        labels, probabilities = fastpath.predict(loaded.pipeline, fastpath.frame(rows, signature))
+        labels, probabilities = compiled_pipeline.predict(loaded.pipeline, compiled_pipeline.frame(rows, signature))
     out: dict[str, Any] = {"predictions": [_json_value(v) for v in labels.tolist()]}
     if probabilities is not None:
         out["classes"] = [_json_value(c) for c in loaded.pipeline.classes_]
@@ -107,7 +106,7 @@ def _answer(
         _log(table, variant, checked, request, {"error": str(exc)[:500]}, latency, error=str(exc)[:500])
         raise ModelFailure(f"{type(exc).__name__}: {exc}") from exc
     if request.explain:
-        frame = fastpath.frame(checked.rows, variant.version.signature)
+        frame = compiled_pipeline.frame(checked.rows, variant.version.signature)
         result["explanations"] = explain(loaded.pipeline, frame, variant.version, result)
     latency = (time.perf_counter() - started) * 1000
     ids = _log(table, variant, checked, request, result, latency)
@@ -169,50 +168,11 @@ def _log(
         for i, inputs in enumerate(checked.rows)
     ]
     try:
-        write_log(rows)
+        prediction_log.write_log(rows)
     except DatabaseError as exc:
         logger.exception("prediction log write failed")
         raise ServiceUnavailable("The prediction could not be recorded in the audit log; it was not returned.") from exc
     return [str(r["prediction_id"]) for r in rows]
-
-
-def _grouped() -> bool:
-    return (
-        settings.KEEL_PREDICTION_LOG_GROUP_COMMIT
-        and connection.vendor == "postgresql"
-        and not connection.in_atomic_block
-    )
-
-
-def write_log(rows: list[dict[str, Any]]) -> None:
-    """Write prediction-log rows (field name -> value) and return once they are committed.
-
-    On Postgres, outside a transaction, the rows go through this process's group-commit writer
-    (``serving/logwriter.py``): concurrent requests share one INSERT and one commit. Otherwise (SQLite, inside a
-    transaction, or ``KEEL_PREDICTION_LOG_GROUP_COMMIT`` off) they are inserted here: one INSERT statement in
-    autocommit when the batch fits one statement, else all batches in one transaction; a connection found dead (the
-    database restarted since this process last used it) is reopened and the insert tried once more.
-    """
-    if settings.KEEL_BENCH_SKIP_PREDICTION_LOG:  # benchmark baseline only; refused by check --deploy
-        return
-    if _grouped():
-        log = logwriter.writer()
-        log.write([log.encode(row) for row in rows])
-        return
-    objects = [PredictionLog(**row) for row in rows]
-    fields = logwriter.log_columns()
-    batch = max(1, connection.ops.bulk_batch_size(fields, objects))
-    if len(objects) > batch or connection.in_atomic_block:
-        PredictionLog.objects.bulk_create(objects, batch_size=batch)
-        return
-    try:
-        PredictionLog.objects._insert(objects, fields=fields)  # type: ignore[attr-defined]
-    except (InterfaceError, OperationalError):
-        if connection.is_usable():
-            raise
-        logger.warning("prediction log: database connection was lost; reconnecting once")
-        connection.close()
-        PredictionLog.objects._insert(objects, fields=fields)  # type: ignore[attr-defined]
 
 
 # --- shadow traffic -------------------------------------------------------------------------------------------
@@ -267,7 +227,7 @@ def explain(pipeline: Any, frame: pd.DataFrame, version: Any, result: dict[str, 
     reference = baseline(version)
     columns = list(frame.columns)
     perturbed = pd.concat([frame.assign(**{c: reference.get(c)}) for c in columns], ignore_index=True)
-    if fastpath.is_classifier(pipeline):
+    if compiled_pipeline.is_classifier(pipeline):
         classes = list(pipeline.classes_)
         picked = [classes.index(p) for p in pipeline.predict(frame)]
         base = pipeline.predict_proba(frame)[np.arange(len(frame)), picked]

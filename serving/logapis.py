@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import StreamingHttpResponse
-from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -43,8 +42,7 @@ class PredictionExportListApi(ProjectAPIView):
 
     @extend_schema(operation_id="prediction_exports_list", tags=TAG, responses=PredictionExportSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(PredictionExportSerializer(page, many=True).data)
+        return self.listing(self.get_queryset(), PredictionExportSerializer, filtered=False)
 
 
 class PredictionExportDetailApi(ProjectAPIView):
@@ -124,18 +122,3 @@ class PredictionLogPolicyApi(ProjectAPIView):
             data=PredictionLogPolicySerializer(policy).data,
         )
         return Response(PredictionLogPolicySerializer(policy).data)
-
-
-_P = "projects/<slug:project>/"
-
-urlpatterns = [
-    path(_P + "prediction-exports/", PredictionExportListApi.as_view(), name="prediction-export-list"),
-    path(_P + "prediction-exports/<int:export>/", PredictionExportDetailApi.as_view(), name="prediction-export-detail"),
-    path(
-        _P + "prediction-exports/<int:export>/download/",
-        PredictionExportDownloadApi.as_view(),
-        name="prediction-export-download",
-    ),
-    path(_P + "erasures/", ErasureApi.as_view(), name="prediction-log-erasures"),
-    path(_P + "prediction-log-policy/", PredictionLogPolicyApi.as_view(), name="prediction-log-policy"),
-]

@@ -232,3 +232,82 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"feedback for {self.prediction_id}"
+
+
+class PredictionRollup(models.Model):
+    """Per-minute aggregates of the prediction log, by deployment, variant, shadow flag and model version.
+
+    ``latency_ok``/``latency_error`` count latencies per bucket of ``serving.latency.BOUNDS`` (successful and
+    failed predictions); ``feature_bins`` holds, per input feature, the successful rows' counts binned against the
+    reference profile of ``model_version_id`` in ``monitoring.drift.buckets``' format, and ``output_bins`` the same
+    for the model output (empty when the version has no profile). Computed from raw rows by an idempotent task:
+    recomputing a minute writes the same row (upsert on the unique key).
+    """
+
+    project_id = models.BigIntegerField()
+    deployment_id = models.BigIntegerField()
+    variant = models.CharField(max_length=64)
+    shadow = models.BooleanField(default=False)
+    model_version_id = models.BigIntegerField()
+    minute = models.DateTimeField()
+    requests = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    latency_sum_ms = models.FloatField(default=0.0)
+    latency_ok = models.JSONField(default=list)
+    latency_error = models.JSONField(default=list)
+    feature_bins = models.JSONField(default=dict, blank=True)
+    output_bins = models.JSONField(default=dict, blank=True)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "monitoring_predictionrollup"  # created by monitoring, moved here without moving data
+        ordering = ["deployment_id", "minute"]
+        indexes = [models.Index(fields=["deployment_id", "minute"], name="rollup_deployment_minute")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deployment_id", "variant", "shadow", "model_version_id", "minute"], name="uniq_rollup_minute"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"rollup {self.deployment_id}/{self.variant} {self.minute:%Y-%m-%d %H:%M}"
+
+
+class RollupWatermark(models.Model):
+    """Every minute before ``until`` has its rollups computed (one row per rolled-up source)."""
+
+    name = models.CharField(max_length=64, unique=True)
+    until = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "monitoring_rollupwatermark"
+
+    def __str__(self) -> str:
+        return f"{self.name} rolled up until {self.until:%Y-%m-%d %H:%M}"
+
+
+class PredictionTotal(models.Model):
+    """All-time totals per (deployment, variant, shadow) of the rolled-up minutes, for ``/metrics`` counters.
+
+    Added to exactly once per rolled-up range: by the worker whose conditional update moved the watermark over it.
+    Never pruned, so the Prometheus counters do not go down when raw partitions or old rollups are dropped.
+    """
+
+    project_id = models.BigIntegerField()
+    deployment_id = models.BigIntegerField()
+    variant = models.CharField(max_length=64)
+    shadow = models.BooleanField(default=False)
+    requests = models.BigIntegerField(default=0)
+    errors = models.BigIntegerField(default=0)
+    latency_sum_ms = models.FloatField(default=0.0)
+    latency = models.JSONField(default=list, help_text="Counts per bucket of serving.latency.BOUNDS, errors included.")
+
+    class Meta:
+        db_table = "monitoring_predictiontotal"
+        constraints = [
+            models.UniqueConstraint(fields=["deployment_id", "variant", "shadow"], name="uniq_prediction_total")
+        ]
+
+    def __str__(self) -> str:
+        return f"totals {self.deployment_id}/{self.variant}"

@@ -11,9 +11,12 @@ table and every function here does nothing.
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -154,3 +157,18 @@ def partition_drop(partition: Partition) -> bool:
         cursor.execute(f'ALTER TABLE {TABLE} DETACH PARTITION "{checked(partition.name)}"')
         cursor.execute(f'DROP TABLE "{checked(partition.name)}"')
     return True
+
+
+def partitions_ensure_for_dump(*, database: Path) -> None:
+    """Create the prediction log partitions covering the rows of a backup's dump, so none lands in DEFAULT."""
+    if not is_partitioned():
+        return
+    with database.open() as handle:
+        times = [
+            datetime.fromisoformat(row["fields"]["created_at"])
+            for row in json.load(handle)
+            if row.get("model") == "serving.predictionlog" and row["fields"].get("created_at")
+        ]
+    if times:
+        first, last = min(times), max(times)
+        partitions_ensure(now=first, ahead_days=math.ceil((last - first) / timedelta(days=1)))

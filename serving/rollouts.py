@@ -15,8 +15,8 @@ from core.errors import Conflict, ValidationFailed
 from core.models import User
 from registry.models import ModelVersion
 from serving import services
-from serving.models import Deployment
-from serving.rollout import Decision, WindowStats, decide, validate_plan
+from serving.models import Deployment, Strategy
+from serving.rollout_gates import Decision, WindowStats, decide, validate_plan
 from serving.stats import VariantWindow, variant_windows
 
 logger = logging.getLogger(__name__)
@@ -161,3 +161,47 @@ def _act(deployment: Deployment, decision: Decision, now: float) -> None:
 
 def rollouts_active() -> list[int]:
     return list(Deployment.objects.exclude(rollout={}).values_list("pk", flat=True))
+
+
+def deployment_deploy(*, deployment: Deployment, user: User, data: dict[str, Any]) -> None:
+    """Change the deployment's traffic with ``data["strategy"]`` (the deploy request's validated fields): the
+    immediate strategies through ``serving.services``, canary and rolling as a progressive rollout."""
+    strategy, project = data["strategy"], deployment.project
+    if strategy == Strategy.AB_TEST:
+        variants = []
+        for item in data["variants"]:
+            version, alias = services.resolve_version(
+                project=project, model=item["model"], version=item["version"], alias=item["alias"]
+            )
+            variants.append(services.VariantSpec(item["name"], version, item["weight"], alias=alias))
+        services.deploy_ab_test(deployment=deployment, user=user, variants=variants, reason=data["reason"])
+        return
+    version, alias = services.resolve_version(
+        project=project, model=data["model"], version=data["version"], alias=data["alias"]
+    )
+    if strategy == Strategy.SINGLE:
+        services.deploy_single(deployment=deployment, user=user, version=version, alias=alias, reason=data["reason"])
+    elif strategy == Strategy.BLUE_GREEN:
+        services.deploy_blue_green(
+            deployment=deployment, user=user, version=version, alias=alias, reason=data["reason"]
+        )
+    elif strategy == Strategy.SHADOW:
+        services.deploy_shadow(
+            deployment=deployment,
+            user=user,
+            version=version,
+            fraction=data["fraction"],
+            alias=alias,
+            reason=data["reason"],
+        )
+    else:
+        plan: dict[str, Any] = {k: data[k] for k in ("steps", "interval_seconds", "guardrails") if k in data}
+        rollout_start(
+            deployment=deployment,
+            user=user,
+            kind=strategy,
+            version=version,
+            alias=alias,
+            plan=plan,
+            reason=data["reason"],
+        )

@@ -23,7 +23,7 @@ from core.audit import audit_record
 from core.errors import NotFound, ServiceUnavailable
 from registry.models import ModelVersion
 from registry.services.models import model_version_load
-from serving import fastpath
+from serving import compiled as compiled_pipeline
 from serving.models import Deployment, Revision, VariantRole
 from serving.routing import Route, RoutingTable, rebalance
 
@@ -51,7 +51,7 @@ class LoadedModel:
     size: int
     last_used: float = 0.0
     hits: int = 0
-    compiled: fastpath.Compiled | None = None  # the numeric fast path, when it matched the plain one at load
+    compiled: compiled_pipeline.Compiled | None = None  # the numeric fast path, when it matched the plain one at load
 
 
 class ModelCache:
@@ -79,7 +79,9 @@ class ModelCache:
     def _load(self, version: ModelVersion) -> LoadedModel:
         started = time.perf_counter()
         pipeline = model_version_load(version)
-        compiled = fastpath.compile_checked(pipeline, version.signature) if settings.KEEL_SERVING_FAST_PATH else None
+        compiled = (
+            compiled_pipeline.compile_checked(pipeline, version.signature) if settings.KEEL_SERVING_FAST_PATH else None
+        )
         load_ms = (time.perf_counter() - started) * 1000
         self.cold_starts.append((version.pk, load_ms))
         self.cold_starts = self.cold_starts[-100:]

@@ -8,7 +8,6 @@ from rest_framework import serializers
 from core.models import name_validator
 from serving.models import (
     Deployment,
-    Feedback,
     PredictionExport,
     PredictionLog,
     PredictionLogPolicy,
@@ -191,12 +190,6 @@ class FeedbackRequestSerializer(serializers.Serializer):
         if "prediction_id" in attrs and "value" not in attrs:
             raise serializers.ValidationError({"value": "required with prediction_id"})
         return attrs
-
-
-class FeedbackSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Feedback
-        fields = ["prediction_id", "value", "is_current", "caller", "created_at"]
 
 
 class FeedbackResultSerializer(serializers.Serializer):

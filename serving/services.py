@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import Conflict, NotFound, ValidationFailed
@@ -518,7 +517,3 @@ def _uuid(value: str) -> Any:
 def revision_at(*, deployment: Deployment, at: Any) -> Revision | None:
     """What served at time ``at``: the newest revision created at or before it."""
     return deployment.revisions.filter(created_at__lte=at).order_by("-created_at", "-number").first()
-
-
-def now() -> Any:
-    return timezone.now()

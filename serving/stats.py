@@ -1,5 +1,7 @@
-"""Aggregates over the prediction log and feedback for one deployment: per-variant traffic, errors, latency and
-quality from joined ground truth. (Issue-12 rollups will replace the raw scans for large windows.)"""
+"""Per-variant figures of one deployment (traffic, errors, latency, quality from joined ground truth) and the
+exact, revision-scoped scan of the prediction log that rollouts and A/B analysis judge by. The rollups carry no
+revision number and keep latency only to the bucket, so windows over time alone read them instead
+(``serving.traffic``)."""
 
 from __future__ import annotations
 
@@ -29,16 +31,21 @@ class VariantWindow:
     def error_rate(self) -> float:
         return self.errors / self.requests if self.requests else 0.0
 
+    def score(self, predicted: Any, value: Any) -> None:
+        """Count one labelled prediction: a match for classifiers, an absolute error for numeric outputs."""
+        self.labelled += 1
+        self.correct += int(str(predicted) == str(value))
+        if isinstance(predicted, int | float) and isinstance(value, int | float) and not isinstance(value, bool):
+            error = abs(float(predicted) - float(value))
+            self.abs_error_sum += error
+            self.abs_errors.append(error)
+
     def quality(self, task_type: str) -> float | None:
         if not self.labelled:
             return None
         if task_type == "classification":
             return self.correct / self.labelled
         return -self.abs_error_sum / self.labelled  # higher is better: negative mean absolute error
-
-
-def _same(prediction: Any, truth: Any) -> bool:
-    return str(prediction) == str(truth)
 
 
 def variant_windows(
@@ -84,11 +91,4 @@ def _join_feedback(logs: Any, out: dict[str, VariantWindow]) -> None:
     )
     for prediction_id, value in truths:
         variant, outputs = predictions[prediction_id]
-        window = out[variant]
-        window.labelled += 1
-        predicted = outputs.get("prediction")
-        window.correct += int(_same(predicted, value))
-        if isinstance(predicted, int | float) and isinstance(value, int | float) and not isinstance(value, bool):
-            error = abs(float(predicted) - float(value))
-            window.abs_error_sum += error
-            window.abs_errors.append(error)
+        out[variant].score(outputs.get("prediction"), value)

@@ -24,9 +24,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 cursor.execute(f"ALTER DATABASE {name} SET keel.audit_allow_truncate = 'on'")
             connection.close()  # new sessions read the database's settings
     yield
-    from serving import logwriter
+    from serving import prediction_log
 
-    logwriter.close()  # the prediction log's own connection, before the test database is dropped
+    prediction_log.close()  # the prediction log's own connection, before the test database is dropped
 
 
 @pytest.fixture(autouse=True)

@@ -22,9 +22,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from console.demo.data import breast_cancer_csv
 from core import services as core_services
 from core.models import User
-from registry.demo import breast_cancer_csv
 from tests.integration.conftest import ROOT, worker_env
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -14,13 +13,13 @@ from rest_framework.response import Response
 from core.api import ProjectAPIView
 from core.errors import NotFound
 from core.roles import Action
-from registry.models import ModelEvaluation
 from registry.selectors.datasets import dataset_get, dataset_latest_version, dataset_version_get
 from registry.selectors.models import model_version_get, registered_model_get
 from training import services
 from training.evaluation import model_version_evaluate
 from training.exports import model_version_export_onnx
 from training.models import TrainingJob
+from training.selectors import model_evaluation_list, training_job_get, training_job_list
 from training.serializers import (
     ModelVersionEvaluateResultSerializer,
     ModelVersionEvaluateSerializer,
@@ -39,16 +38,11 @@ class TrainingJobListApi(ProjectAPIView):
     ordering_fields = ["created_at", "finished_at"]
 
     def get_queryset(self) -> Any:
-        return (
-            TrainingJob.objects.filter(project=self.project)
-            .select_related("dataset_version__dataset", "run", "created_by")
-            .order_by("-created_at")
-        )
+        return training_job_list(project=self.project)
 
     @extend_schema(operation_id="training_jobs_list", tags=TAG, responses=TrainingJobSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(TrainingJobSerializer(page, many=True).data)
+        return self.listing(self.get_queryset(), TrainingJobSerializer)
 
     @extend_schema(
         operation_id="training_jobs_submit",
@@ -86,14 +80,7 @@ class TrainingJobListApi(ProjectAPIView):
 
 class _JobView(ProjectAPIView):
     def job(self) -> TrainingJob:
-        job = (
-            TrainingJob.objects.select_related("dataset_version__dataset", "run", "created_by")
-            .filter(project=self.project, uid=self.kwargs["job_id"])
-            .first()
-        )
-        if job is None:
-            raise NotFound("Training job not found.")
-        return job
+        return training_job_get(project=self.project, uid=self.kwargs["job_id"])
 
 
 class TrainingJobDetailApi(_JobView):
@@ -121,21 +108,6 @@ class TrainingJobCancelApi(_JobView):
         return Response(TrainingJobSerializer(job).data)
 
 
-urlpatterns = [
-    path("projects/<slug:project>/training-jobs/", TrainingJobListApi.as_view(), name="training-job-list"),
-    path(
-        "projects/<slug:project>/training-jobs/<uuid:job_id>/",
-        TrainingJobDetailApi.as_view(),
-        name="training-job-detail",
-    ),
-    path(
-        "projects/<slug:project>/training-jobs/<uuid:job_id>/cancel/",
-        TrainingJobCancelApi.as_view(),
-        name="training-job-cancel",
-    ),
-]
-
-
 class ModelVersionEvaluateApi(ProjectAPIView):
     """Lives in training (it runs models on data) though its URL sits under the registry's model routes."""
 
@@ -160,7 +132,7 @@ class ModelVersionEvaluateApi(ProjectAPIView):
             dataset = dataset_get(project=self.project, name=serializer.validated_data["dataset"])
             dataset_version = dataset_version_get(dataset=dataset, number=serializer.validated_data["dataset_version"])
         keys = model_version_evaluate(version=version, dataset_version=dataset_version)
-        rows = ModelEvaluation.objects.filter(evaluation_key__in=keys, version__registered_model=registered)
+        rows = model_evaluation_list(model=registered, keys=keys)
         return Response(
             {
                 "evaluation_keys": keys,
@@ -175,15 +147,6 @@ class ModelVersionEvaluateApi(ProjectAPIView):
                 ],
             }
         )
-
-
-urlpatterns.append(
-    path(
-        "projects/<slug:project>/models/<str:model>/versions/<int:number>/evaluate/",
-        ModelVersionEvaluateApi.as_view(),
-        name="model-version-evaluate",
-    )
-)
 
 
 class ModelVersionOnnxExportApi(ProjectAPIView):
@@ -203,12 +166,3 @@ class ModelVersionOnnxExportApi(ProjectAPIView):
         registered = registered_model_get(project=self.project, name=model)
         version = model_version_get(model=registered, number=number)
         return Response(model_version_export_onnx(version=version, user=self.user))
-
-
-urlpatterns.append(
-    path(
-        "projects/<slug:project>/models/<str:model>/versions/<int:number>/export/onnx/build/",
-        ModelVersionOnnxExportApi.as_view(),
-        name="model-version-export-onnx-build",
-    )
-)

@@ -73,7 +73,3 @@ class TrainingJob(models.Model):
 
     def __str__(self) -> str:
         return f"job {self.uid.hex[:8]} ({self.status})"
-
-    @property
-    def is_terminal(self) -> bool:
-        return self.status in TERMINAL

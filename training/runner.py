@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from django.conf import settings
-from django.db import transaction
 
 from core.storage import blob_delete
 from registry.models import DatasetVersion, ModelVersion, ProfileStatus, RunArtifact, RunSource, RunStatus
@@ -19,7 +18,7 @@ from registry.services import experiments as runs
 from registry.services.datasets import dataset_version_profile
 from registry.services.models import model_version_create_from_run
 from training.evaluation import evaluate_on_holdout
-from training.models import JobStatus, TrainingJob
+from training.models import TrainingJob
 from training.trainers.criteria import check_criteria
 from training.trainers.persist import save_pipeline
 from training.trainers.search import SearchCancelled
@@ -27,17 +26,13 @@ from training.trainers.spec import TrainingSpec
 from training.trainers.train import TrainingResult, train
 
 if TYPE_CHECKING:
-    from training.services import Claim, _Progress
+    from training.jobs import Progress
 
 MODEL_PATH = "model/model.skops"
 
 
 class Stopped(Exception):
     """The job was cancelled or ran out of time between two CV tasks."""
-
-
-class LostClaim(Exception):
-    """Another attempt owns the job now; this attempt's results are discarded."""
 
 
 @dataclass
@@ -63,7 +58,7 @@ def _training_profile(version: DatasetVersion, spec: TrainingSpec) -> dict[str, 
     return {**profile, "columns": [c for c in profile["columns"] if c["name"] in keep], "dataset_version": str(version)}
 
 
-def train_job(job: TrainingJob, frame: pd.DataFrame, progress: _Progress) -> Outcome:
+def train_job(job: TrainingJob, frame: pd.DataFrame, progress: Progress) -> Outcome:
     spec = TrainingSpec.from_dict(job.spec)
     try:
         result = train(
@@ -135,7 +130,7 @@ def _tags(job: TrainingJob, outcome: Outcome) -> dict[str, str]:
     }
 
 
-def _summary(outcome: Outcome) -> dict[str, Any]:
+def summary(outcome: Outcome) -> dict[str, Any]:
     return {
         "metrics": outcome.result.holdout_metrics,
         "cv": outcome.result.cv_summary,
@@ -145,27 +140,9 @@ def _summary(outcome: Outcome) -> dict[str, Any]:
     }
 
 
-def record_outcome(claim: Claim, outcome: Outcome) -> str:
-    """Write run, params, metrics, inputs and artifacts atomically; only the owning claim may commit."""
-    try:
-        with transaction.atomic():
-            run = _record(claim, outcome)
-            version = _register(claim.job, run, outcome)
-            from training.services import _finish
-
-            summary = _summary(outcome) | {"model_version": version.number if version else None}
-            if not _finish(
-                claim.job.pk, claim, status=JobStatus.SUCCEEDED, run=run, result=summary, model_version=version
-            ):
-                raise LostClaim(f"job {claim.job.pk} was re-claimed by another attempt")
-    except BaseException:
-        _delete_orphans(outcome)
-        raise
-    return JobStatus.SUCCEEDED
-
-
-def _record(claim: Claim, outcome: Outcome) -> Any:
-    job, user = claim.job, claim.job.created_by
+def record_run(job: TrainingJob, outcome: Outcome) -> Any:
+    """The job's run with its params, metrics, input and artifacts (inside the caller's transaction)."""
+    user = job.created_by
     experiment = runs.experiment_get_or_create(project=job.project, name=job.experiment_name, user=user)
     name = job.run_name or f"{job.spec['estimator']}-{job.uid.hex[:8]}"
     run = runs.run_create(
@@ -183,7 +160,7 @@ def _record(claim: Claim, outcome: Outcome) -> Any:
     return runs.run_set_status(run=run, user=user, status=RunStatus.FINISHED)
 
 
-def _register(job: TrainingJob, run: Any, outcome: Outcome) -> ModelVersion | None:
+def register_version(job: TrainingJob, run: Any, outcome: Outcome) -> ModelVersion | None:
     """Auto-register when asked and the acceptance criteria pass; evaluate it and the champion on its holdout."""
     if not job.register_model_name or not outcome.acceptance["passed"]:
         return None
@@ -201,7 +178,7 @@ def _register(job: TrainingJob, run: Any, outcome: Outcome) -> ModelVersion | No
     return version
 
 
-def _delete_orphans(outcome: Outcome) -> None:
+def delete_orphans(outcome: Outcome) -> None:
     for data, _ in outcome.artifacts.values():
         sha = hashlib.sha256(data).hexdigest()
         if not RunArtifact.objects.filter(sha256=sha).exists():

@@ -15,10 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import ProjectAPIView
-from core.models_webhooks import WebhookDelivery, WebhookSubscription
 from core.pagination import CursorPagination
 from core.roles import Action
 from core.webhooks import selectors, services
+from core.webhooks.models import WebhookDelivery, WebhookSubscription
 from core.webhooks.serializers import (
     WebhookCreatedSerializer,
     WebhookCreateSerializer,
@@ -51,8 +51,9 @@ class WebhookListApi(_Api):
 
     @extend_schema(operation_id="webhooks_list", responses=WebhookSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
-        page = self.paginate_queryset(selectors.webhook_subscription_list(project=self.project))
-        return self.get_paginated_response(WebhookSerializer(page, many=True).data)
+        return self.listing(
+            selectors.webhook_subscription_list(project=self.project), WebhookSerializer, filtered=False
+        )
 
     @extend_schema(
         operation_id="webhooks_create",
@@ -116,8 +117,7 @@ class WebhookDeliveryListApi(_Api):
     def get(self, request: Request, project: str, webhook_id: int) -> Response:
         query = self.valid(WebhookDeliveryListQuerySerializer, request.query_params)
         deliveries = selectors.webhook_delivery_list(subscription=self.subscription(webhook_id), **query)
-        page = self.paginate_queryset(deliveries)
-        return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
+        return self.listing(deliveries, WebhookDeliverySerializer, filtered=False)
 
 
 class WebhookDeliveryDetailApi(_Api):

@@ -23,8 +23,8 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
-from core.models_webhooks import OPEN_STATUSES, DeliveryStatus, WebhookDelivery
 from core.webhooks import selectors, signing, ssrf, transport
+from core.webhooks.models import OPEN_STATUSES, DeliveryStatus, WebhookDelivery
 
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 30

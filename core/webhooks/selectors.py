@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from core.errors import NotFound
 from core.models import Project
-from core.models_webhooks import WebhookDelivery, WebhookSubscription
+from core.webhooks.models import WebhookDelivery, WebhookSubscription
 
 
 def webhook_subscription_list(*, project: Project) -> QuerySet[WebhookSubscription]:

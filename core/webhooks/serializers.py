@@ -5,8 +5,8 @@ from urllib.parse import urlsplit
 
 from rest_framework import serializers
 
-from core.models_webhooks import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from core.webhooks import events
+from core.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from core.webhooks.services import SECRET_MIN_LENGTH
 
 _EVENT_HELP = "Event types to receive, or `*` for all: " + ", ".join(f"`{name}`" for name in events.WEBHOOK_EVENT_TYPES)

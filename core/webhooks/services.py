@@ -16,13 +16,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from core import webhook_tasks
 from core.audit import audit_record
 from core.errors import Conflict, ValidationFailed
 from core.models import Project, User
-from core.models_webhooks import WebhookDelivery, WebhookSubscription
 from core.webhooks import events, selectors, ssrf
+from core.webhooks import tasks as webhook_tasks
 from core.webhooks.delivery import address_policy
+from core.webhooks.models import WebhookDelivery, WebhookSubscription
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 (a prefix, not a secret)
 SECRET_MIN_LENGTH = 16

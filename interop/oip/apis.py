@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import context
-from core.api import ProjectAPIView
+from core.api import ProjectAPIView, caller_label
 from core.errors import NotFound, ServiceUnavailable, ValidationFailed
 from core.health import check_cache, check_database
 from core.models import Membership
@@ -37,7 +37,6 @@ from core.throttling import PredictThrottle
 from interop.oip import tensors
 from interop.projects import header_project_slug, token_project_slug
 from serving import inference, runtime
-from serving.apis import _caller as caller_label
 from serving.models import VariantRole
 from serving.routing import Route, RoutingTable
 

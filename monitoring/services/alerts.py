@@ -16,7 +16,7 @@ from core.errors import Conflict
 from core.models import User
 from monitoring.models import Alert, AlertRule, AlertStatus, DriftReport, ReportStatus
 from monitoring.services.notify import notify
-from monitoring.traffic import traffic_windows
+from serving.traffic import traffic_windows
 
 OPS: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt,

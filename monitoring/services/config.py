@@ -9,17 +9,18 @@ from django.db import IntegrityError, transaction
 from core.audit import audit_record
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.models import Project, User
-from core.models_webhooks import WebhookSubscription
+from core.webhooks.models import WebhookSubscription
 from core.webhooks.services import validate_webhook_url
 from monitoring.models import AlertRule, ChannelKind, DriftConfig, NotificationChannel, RetrainingPolicy
 from monitoring.services.drift import drift_options
 from monitoring.services.notify import channel_config
 from serving.models import Deployment
+from serving.selectors import deployment_find
 from training.services import training_spec_validate
 
 
 def _deployment(project: Project, name: str, field: str = "deployment") -> Deployment:
-    deployment = Deployment.objects.filter(project=project, name=name).first()
+    deployment = deployment_find(project=project, name=name)
     if deployment is None:
         raise ValidationFailed.field(field, f"no deployment {name!r} in this project")
     return deployment

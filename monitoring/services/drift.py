@@ -22,10 +22,10 @@ from core.errors import ValidationFailed
 from core.models import User
 from core.storage import blob_read_verified
 from monitoring.drift import DriftOptions, bin_current, compute_report, merge_current_bins, prediction_drift
-from monitoring.models import DriftConfig, DriftReport, PredictionRollup, ReportStatus
-from monitoring.services.rollups import watermark
+from monitoring.models import DriftConfig, DriftReport, ReportStatus
 from registry.models import ModelVersion, RunArtifact
-from serving.models import Deployment, PredictionLog
+from serving.models import Deployment, PredictionLog, PredictionRollup
+from serving.traffic import watermark
 
 logger = logging.getLogger(__name__)
 MAX_ROWS = 1_000_000

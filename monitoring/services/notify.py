@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.errors import ValidationFailed
 from core.models import Project, User
-from core.models_webhooks import WebhookDelivery, WebhookSubscription
+from core.webhooks.models import WebhookDelivery, WebhookSubscription
 from core.webhooks.services import validate_webhook_url, webhook_send
 from monitoring.models import Alert, ChannelKind, NotificationChannel
 

@@ -28,20 +28,15 @@ from django.utils import timezone
 from core.models import Project
 from core.storage import blob_read_verified
 from monitoring.drift import bin_current
-from monitoring.models import PredictionRollup, PredictionTotal, RollupWatermark
 from registry.models import ModelVersion
 from serving.latency import Histogram
-from serving.models import PredictionLog
+from serving.models import PredictionLog, PredictionRollup, PredictionTotal, RollupWatermark
+from serving.traffic import WATERMARK, floor_minute
 
 logger = logging.getLogger(__name__)
-WATERMARK = "prediction_log"
 CHUNK = 10_000
 SLICE_MINUTES = 5
 GroupKey = tuple[int, str, bool, int, datetime]  # deployment, variant, shadow, model version, minute
-
-
-def floor_minute(moment: datetime) -> datetime:
-    return moment.replace(second=0, microsecond=0)
 
 
 @dataclass
@@ -200,11 +195,6 @@ def _compute_slice(start: datetime, end: datetime, profiles: Profiles) -> list[P
     for obj in objs:  # only the totals need them afterwards: free the bins
         obj.feature_bins, obj.output_bins = {}, {}
     return objs
-
-
-def watermark() -> datetime | None:
-    """Every minute before this has its rollups (None: nothing rolled up yet)."""
-    return RollupWatermark.objects.filter(name=WATERMARK).values_list("until", flat=True).first()
 
 
 def _start(closed: datetime) -> datetime:

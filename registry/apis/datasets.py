@@ -71,8 +71,7 @@ class DatasetListApi(_DatasetView):
 
     @extend_schema(operation_id="datasets_list", tags=TAG, responses=DatasetSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(DatasetSerializer(page, many=True).data)
+        return self.listing(self.get_queryset(), DatasetSerializer)
 
     @extend_schema(
         operation_id="datasets_create", tags=TAG, request=DatasetCreateSerializer, responses={201: DatasetSerializer}
@@ -125,8 +124,7 @@ class DatasetVersionListApi(_DatasetView):
 
     @extend_schema(operation_id="dataset_versions_list", tags=TAG, responses=DatasetVersionSerializer(many=True))
     def get(self, request: Request, project: str, dataset: str) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(DatasetVersionSerializer(page, many=True).data)
+        return self.listing(self.get_queryset(), DatasetVersionSerializer)
 
     @extend_schema(
         operation_id="dataset_versions_upload",
@@ -298,8 +296,7 @@ class ValidationReportListApi(_DatasetView):
         operation_id="dataset_versions_validation_reports", tags=TAG, responses=ValidationReportSerializer(many=True)
     )
     def get(self, request: Request, project: str, dataset: str, number: int) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(ValidationReportSerializer(page, many=True).data)
+        return self.listing(self.get_queryset(), ValidationReportSerializer, filtered=False)
 
     @extend_schema(
         operation_id="dataset_versions_validate",
@@ -342,8 +339,7 @@ class ValidationRuleListApi(_DatasetView):
 
     @extend_schema(operation_id="dataset_rules_list", tags=TAG, responses=ValidationRuleSerializer(many=True))
     def get(self, request: Request, project: str, dataset: str) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(ValidationRuleSerializer(page, many=True).data)
+        return self.listing(self.get_queryset(), ValidationRuleSerializer, filtered=False)
 
     @extend_schema(
         operation_id="dataset_rules_create",

@@ -94,8 +94,7 @@ class ExperimentListApi(_Api):
     )
     def get(self, request: Request, project: str) -> Response:
         experiments = selectors.experiment_list(project=self.project, **self.query(ExperimentListQuerySerializer))
-        page = self.paginate_queryset(experiments)
-        return self.get_paginated_response(ExperimentSerializer(page, many=True).data)
+        return self.listing(experiments, ExperimentSerializer, filtered=False)
 
     @extend_schema(
         operation_id="experiments_create", request=ExperimentCreateSerializer, responses={201: ExperimentSerializer}
@@ -169,8 +168,7 @@ class RunListApi(_Api):
             experiments=query["experiment"],
             lifecycle=query["lifecycle"],
         )
-        page = self.paginate_queryset(runs)
-        return self.get_paginated_response(RunSerializer(page, many=True).data)
+        return self.listing(runs, RunSerializer, filtered=False)
 
     @extend_schema(operation_id="runs_create", request=RunCreateSerializer, responses={201: RunDetailSerializer})
     def post(self, request: Request, project: str) -> Response:
@@ -217,8 +215,7 @@ class RunSearchApi(_Api):
             experiments=body["experiments"],
             lifecycle=body["lifecycle"],
         )
-        page = self.paginate_queryset(runs)
-        return self.get_paginated_response(RunSerializer(page, many=True).data)
+        return self.listing(runs, RunSerializer, filtered=False)
 
 
 class RunCompareApi(_Api):
@@ -349,8 +346,7 @@ class RunInputApi(_Api):
 
     @extend_schema(operation_id="runs_inputs_list", parameters=[RUN_ID], responses=RunInputSerializer(many=True))
     def get(self, request: Request, project: str, run_id: str) -> Response:
-        page = self.paginate_queryset(selectors.run_input_list(run=self.run(run_id)))
-        return self.get_paginated_response(RunInputSerializer(page, many=True).data)
+        return self.listing(selectors.run_input_list(run=self.run(run_id)), RunInputSerializer, filtered=False)
 
     @extend_schema(
         operation_id="runs_inputs_create",

@@ -74,8 +74,7 @@ class ModelListApi(_ModelView):
 
     @extend_schema(operation_id="models_list", tags=TAG, responses=RegisteredModelSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(RegisteredModelSerializer(page, many=True).data)
+        return self.listing(self.get_queryset(), RegisteredModelSerializer)
 
     @extend_schema(
         operation_id="models_create",
@@ -130,8 +129,7 @@ class ModelVersionListApi(_ModelView):
 
     @extend_schema(operation_id="model_versions_list", tags=TAG, responses=ModelVersionSerializer(many=True))
     def get(self, request: Request, project: str, model: str) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(ModelVersionSerializer(page, many=True).data)
+        return self.listing(self.get_queryset(), ModelVersionSerializer)
 
     @extend_schema(
         operation_id="model_versions_create_from_run",
@@ -285,8 +283,9 @@ class ApprovalRequestListApi(_ModelView):
 
     @extend_schema(operation_id="approval_requests_list", tags=TAG, responses=ApprovalRequestSerializer(many=True))
     def get(self, request: Request, project: str, model: str, number: int) -> Response:
-        page = self.paginate_queryset(selectors.approval_request_list(version=self.version()))
-        return self.get_paginated_response(ApprovalRequestSerializer(page, many=True).data)
+        return self.listing(
+            selectors.approval_request_list(version=self.version()), ApprovalRequestSerializer, filtered=False
+        )
 
     @extend_schema(
         operation_id="approval_requests_create",
@@ -460,8 +459,9 @@ class AliasHistoryApi(_ModelView):
                     **alias_at_payload(selectors.alias_at(model=registered, alias=alias, at=moment)),
                 }
             )
-        page = self.paginate_queryset(selectors.alias_history(model=registered, alias=alias))
-        return self.get_paginated_response(AliasEventSerializer(page, many=True).data)
+        return self.listing(
+            selectors.alias_history(model=registered, alias=alias), AliasEventSerializer, filtered=False
+        )
 
 
 _M = "projects/<slug:project>/models/<str:model>/"

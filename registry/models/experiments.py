@@ -20,8 +20,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from core.datetimes import utc_datetime
 from core.models import Project, name_validator
-from core.validation import utc_datetime
 from registry.models.datasets import DatasetVersion
 
 __all__ = [

@@ -16,7 +16,7 @@ from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Project, User
 from core.roles import Action, role_allows
 from core.storage import IntegrityError as BlobIntegrityError
-from core.storage import blob_exists, blob_put_bytes, blob_read_verified
+from core.storage import blob_exists, blob_read_verified
 from core.validation import checked_name
 from registry import events, hooks, model_io
 from registry.models import (
@@ -420,12 +420,6 @@ def _record_move(
     data = {"alias": alias, "from": previous, "to": version.number if version else None, "reason": reason}
     audit_record(action="model_alias.move", actor=user, project=model.project, obj=model, data=data)
     events.emit(project=model.project, event_type="model_alias.moved", payload={"model": model.name, **data})
-    version_id = version.pk if version else None
-    transaction.on_commit(
-        lambda: hooks.alias_moved.send(
-            sender=RegisteredModel, registered_model_id=model.pk, alias=alias, version_id=version_id
-        )
-    )
 
 
 @transaction.atomic
@@ -494,8 +488,3 @@ def model_version_update(*, version: ModelVersion, user: User, description: str)
     version.save(update_fields=["description"])
     audit_record(action="model_version.update", actor=user, project=version.registered_model.project, obj=version)
     return version
-
-
-def store_bytes(data: bytes) -> tuple[str, int]:
-    blob = blob_put_bytes(data)
-    return blob.sha256, blob.size

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.models import AuditEvent
-from core.models_webhooks import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from core.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from core.webhooks.services import webhook_emit, webhook_subscription_create
 
 pytestmark = pytest.mark.django_db

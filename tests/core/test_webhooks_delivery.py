@@ -22,14 +22,14 @@ from django.utils import timezone
 
 from core.errors import ValidationFailed
 from core.models import Project
-from core.models_webhooks import DeliveryStatus, WebhookDelivery, WebhookSubscription
-from core.webhook_tasks import deliver_webhook, sweep_webhook_deliveries
 from core.webhooks import delivery as delivery_module
 from core.webhooks import transport
 from core.webhooks.delivery import SendResult, backoff_seconds, decide, parse_retry_after, webhook_delivery_attempt
+from core.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from core.webhooks.services import webhook_emit, webhook_redeliver, webhook_send, webhook_subscription_create
 from core.webhooks.signing import verify_signature
 from core.webhooks.ssrf import Target, parse_url
+from core.webhooks.tasks import deliver_webhook, sweep_webhook_deliveries
 from tests.factories import ProjectFactory
 
 PAYLOAD = {"model": "churn", "version": 3, "metrics": {"f1": 0.91}}

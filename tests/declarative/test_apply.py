@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.models import AuditEvent, Membership, Project
-from core.models_webhooks import WebhookSubscription
+from core.webhooks.models import WebhookSubscription
 from monitoring.models import AlertRule, DriftConfig, NotificationChannel, RetrainingPolicy
 from registry.models import Dataset, ModelVersion, ValidationRule
 from registry.services.models import model_alias_set

@@ -9,13 +9,13 @@ import time
 import pytest
 from django.db import transaction
 
+from console.demo.data import breast_cancer_csv
 from core import services as core_services
-from registry.demo import breast_cancer_csv
 from registry.models import Run
 from registry.services.datasets import dataset_version_upload
 from tests.factories import UserFactory
 from tests.integration.conftest import start_worker, stop_worker, wait_ready
-from training import services
+from training import services, tasks
 from training.models import TERMINAL, TrainingJob
 
 pytestmark = pytest.mark.integration
@@ -136,7 +136,7 @@ def test_killed_worker_mid_job_ends_with_exactly_one_run(celery_worker_proc):
     try:
         wait_ready()
         time.sleep(6)  # the dead worker's lease (5 s in tests) runs out
-        assert services.training_jobs_reap() == [job.pk]
+        assert tasks.training_jobs_reap() == [job.pk]
         (final,) = _wait([job.pk], timeout=240)
     finally:
         stop_worker(replacement)

@@ -8,10 +8,11 @@ import pytest
 from django.test import TestCase
 from django.utils import timezone
 
+from console import loadgen
+from console.models import LoadTest
 from core.backup import backup_create
 from core.models import Backup
-from monitoring import loadgen
-from monitoring.models import AlertRule, DriftConfig, LoadTest
+from monitoring.models import AlertRule, DriftConfig
 from monitoring.services import config
 from registry.models import ApprovalRequest
 from serving import validation
@@ -132,7 +133,7 @@ def test_load_test_api_validates_input_and_roles(team, served):
 
 
 def test_load_test_run_is_claimed_once(team, served):
-    from monitoring.services.loadtest import load_test_run
+    from console.services.loadrun import load_test_run
 
     _load_test(team, max_requests=5)
     test = LoadTest.objects.get()

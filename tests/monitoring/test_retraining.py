@@ -123,7 +123,7 @@ def test_drift_alert_retrains_gates_canaries_and_promotes(team):
     assert run.trigger["kind"] == "alert" and run.champion_version == champion
     job = TrainingJob.objects.get(pk=run.training_job_id)
     if job.status == "queued":  # enqueued on commit of the callback itself
-        from training.services import training_job_execute
+        from training.jobs import training_job_execute
 
         training_job_execute(job_id=job.pk)
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -164,7 +164,7 @@ def test_worse_candidate_is_rejected_by_the_gate_and_champion_kept(team):
         run = retraining.retraining_start(policy=policy, trigger={"kind": "manual"})
     job = TrainingJob.objects.get(pk=run.training_job_id)
     if job.status == "queued":
-        from training.services import training_job_execute
+        from training.jobs import training_job_execute
 
         training_job_execute(job_id=job.pk)
     assert retraining.retraining_advance(run_id=run.pk) == "rejected"

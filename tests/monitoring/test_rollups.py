@@ -9,14 +9,13 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
-from monitoring.dashboard.selectors import health, request_series
-from monitoring.models import PredictionRollup, RollupWatermark
+from console.dashboard.selectors import health, request_series
 from monitoring.services import drift
-from monitoring.services.rollups import floor_minute, rollups_compute, rollups_compute_range, watermark
-from monitoring.traffic import traffic_windows
+from monitoring.services.rollups import rollups_compute, rollups_compute_range
 from serving.latency import Histogram, bucket_index
-from serving.models import PredictionLog
+from serving.models import PredictionLog, PredictionRollup, RollupWatermark
 from serving.stats import variant_windows
+from serving.traffic import floor_minute, traffic_windows, watermark
 from tests.monitoring.conftest import log_rows
 
 

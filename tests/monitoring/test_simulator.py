@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from monitoring.simulator import HttpSender, Simulation, run
+from console.simulator import HttpSender, Simulation, run
 from serving.models import Feedback, PredictionLog
 
 

@@ -40,7 +40,7 @@ def test_versions_are_numbered_and_listed(team):
 
 
 def test_training_job_auto_registers_with_lineage_and_evaluation(team):
-    from registry.demo import breast_cancer_csv
+    from console.demo.data import breast_cancer_csv
     from tests.training.conftest import FAST_SPEC, upload_frame
 
     version = upload_frame(team, "cancer", breast_cancer_csv())

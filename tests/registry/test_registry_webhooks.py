@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 from django.test import TestCase
 
-from core.models_webhooks import WebhookDelivery
+from core.webhooks.models import WebhookDelivery
 from core.webhooks.services import webhook_subscription_create
 from registry.models import ModelVersion
 from registry.services import approvals
@@ -30,7 +30,7 @@ def _types() -> list[str]:
 
 
 def test_version_created_approved_alias_moved_and_unhealthy_events(team, subscription, monkeypatch):
-    from core import webhook_tasks
+    from core.webhooks import tasks as webhook_tasks
 
     monkeypatch.setattr(webhook_tasks, "enqueue_delivery", lambda *a, **k: None)
     with TestCase.captureOnCommitCallbacks(execute=True):

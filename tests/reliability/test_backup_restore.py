@@ -16,8 +16,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
 
+from console.demo.data import breast_cancer_csv
 from core.models import Backup
-from registry.demo import breast_cancer_csv
 from serving.models import PredictionLog
 from tests.registry.models_helpers import cancer_frame, make_version
 from tests.training.conftest import upload_frame

@@ -11,8 +11,9 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from console.models import LoadTest
 from core.webhooks.services import webhook_emit, webhook_subscription_create
-from monitoring.models import Alert, LoadTest, RetrainingRun
+from monitoring.models import Alert, RetrainingRun
 from monitoring.services import config, drift
 from registry.models import DatasetVersion, ModelVersion
 from registry.services.approvals import approval_request_create

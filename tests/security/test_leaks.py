@@ -12,7 +12,7 @@ import json
 import pytest
 
 from core.models import AuditEvent, Membership
-from core.models_webhooks import WebhookSubscription
+from core.webhooks.models import WebhookSubscription
 from monitoring.models import NotificationChannel
 from registry.models import Dataset
 from tests.registry.datasets_helpers import csv_bytes, upload

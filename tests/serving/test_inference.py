@@ -241,13 +241,13 @@ def test_group_commit_writer_reconnects_once_when_its_backend_was_killed(team, v
     once and succeeds, and the rows are there."""
     from django.db import connection
 
-    from serving import logwriter
+    from serving import prediction_log
     from serving.models import PredictionLog
 
     deploy(team)
     client = team.client("predictor")
     assert predict(client, team, {"inputs": rows(1)}).status_code == 200
-    writer = logwriter.writer()
+    writer = prediction_log.writer()
     backend = writer._conn.info.backend_pid
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
@@ -261,16 +261,17 @@ def test_served_numeric_model_uses_the_checked_fast_path(team, v1):
     """The trained cancer pipeline (all numeric) is served through the compiled path, with the plain answers."""
     import numpy as np
 
-    from serving import fastpath, runtime
+    from serving import compiled as compiled_pipeline
+    from serving import runtime
 
     deploy(team)
     batch = rows(20, start=100)
     body = predict(team.client("predictor"), team, {"inputs": batch}).json()
     loaded = runtime.models.get(v1)
     assert loaded.compiled is not None
-    plain = loaded.pipeline.predict_proba(fastpath.frame(batch, v1.signature))
+    plain = loaded.pipeline.predict_proba(compiled_pipeline.frame(batch, v1.signature))
     np.testing.assert_allclose(body["probabilities"], plain.round(6), atol=1e-6)
-    assert body["predictions"] == loaded.pipeline.predict(fastpath.frame(batch, v1.signature)).tolist()
+    assert body["predictions"] == loaded.pipeline.predict(compiled_pipeline.frame(batch, v1.signature)).tolist()
 
 
 def test_skipping_the_prediction_log_is_refused_by_the_deploy_check(settings):

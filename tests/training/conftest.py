@@ -5,7 +5,7 @@ import io
 import pandas as pd
 import pytest
 
-from registry.demo import breast_cancer_csv
+from console.demo.data import breast_cancer_csv
 from registry.services.datasets import dataset_version_upload
 
 

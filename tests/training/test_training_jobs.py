@@ -8,7 +8,7 @@ from django.test import TestCase
 from core.models import AuditEvent
 from registry.models import Run, RunArtifact
 from tests.training.conftest import FAST_SPEC
-from training import services
+from training import jobs, services, tasks
 from training.models import TrainingJob
 
 pytestmark = pytest.mark.django_db
@@ -168,7 +168,7 @@ def test_failure_while_recording_leaves_no_half_written_run(team, cancer_version
 
 
 def _queued_job(team, version, monkeypatch):
-    monkeypatch.setattr(services, "_enqueue", lambda job: None)
+    monkeypatch.setattr(tasks, "training_job_enqueue", lambda job: None)  # submit and reap queue nothing
     return services.training_job_submit(
         project=team.project, user=team.users["editor"], dataset_version=version, spec=FAST_SPEC
     )
@@ -178,7 +178,7 @@ def test_cancel_queued_job(team, cancer_version, monkeypatch):
     job = _queued_job(team, cancer_version, monkeypatch)
     response = team.client("editor").post(f"/api/v1/projects/{team.project.slug}/training-jobs/{job.uid}/cancel/")
     assert response.json()["status"] == "cancelled"
-    assert services.training_job_execute(job_id=job.pk) == "skipped"
+    assert jobs.training_job_execute(job_id=job.pk) == "skipped"
     again = team.client("editor").post(f"/api/v1/projects/{team.project.slug}/training-jobs/{job.uid}/cancel/")
     assert again.status_code == 409
 
@@ -194,8 +194,8 @@ def test_cancel_running_job_stops_at_next_tick(team, cancer_version, monkeypatch
         return real_train(frame, spec, **kwargs)
 
     monkeypatch.setattr(runner, "train", train_then_cancel)
-    monkeypatch.setattr(services, "PROGRESS_INTERVAL", 0.0)
-    assert services.training_job_execute(job_id=job.pk) == "cancelled"
+    monkeypatch.setattr(jobs, "PROGRESS_INTERVAL", 0.0)
+    assert jobs.training_job_execute(job_id=job.pk) == "cancelled"
     assert not Run.objects.exists()
 
 
@@ -208,14 +208,14 @@ def test_claim_is_exclusive_and_expired_leases_are_reclaimed(team, cancer_versio
     TrainingJob.objects.filter(pk=job.pk).update(
         status="running", attempts=1, lease_expires_at=timezone.now() + timedelta(seconds=30)
     )
-    with pytest.raises(services.LeaseHeld):
-        services.training_job_execute(job_id=job.pk)
+    with pytest.raises(jobs.LeaseHeld):
+        jobs.training_job_execute(job_id=job.pk)
     TrainingJob.objects.filter(pk=job.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
-    assert services.training_jobs_reap() == [job.pk]
-    assert services.training_job_execute(job_id=job.pk) == "succeeded"
+    assert tasks.training_jobs_reap() == [job.pk]
+    assert jobs.training_job_execute(job_id=job.pk) == "succeeded"
     job.refresh_from_db()
     assert job.attempts == 2
-    assert services.training_job_execute(job_id=job.pk) == "skipped"
+    assert jobs.training_job_execute(job_id=job.pk) == "skipped"
     assert Run.objects.count() == 1
 
 
@@ -228,6 +228,6 @@ def test_attempt_cap_fails_poison_jobs(team, cancer_version, monkeypatch):
     TrainingJob.objects.filter(pk=job.pk).update(
         status="running", attempts=3, lease_expires_at=timezone.now() - timedelta(seconds=1)
     )
-    assert services.training_job_execute(job_id=job.pk) == "failed"
+    assert jobs.training_job_execute(job_id=job.pk) == "failed"
     job.refresh_from_db()
     assert "gave up after 3 attempts" in job.error

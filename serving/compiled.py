@@ -1,7 +1,7 @@
 """A faster way through a fitted scikit-learn pipeline for small batches. Pure: no Django imports.
 
 For one row, almost all of a pipeline's time goes to pandas and scikit-learn's input checks (building a
-DataFrame, matching column names, re-validating at every step), not to arithmetic. Two exact shortcuts:
+DataFrame, matching column names, re-validating at every step), not to arithmetic. Three exact shortcuts:
 
 1. **One model call for classifiers.** For estimators whose ``predict`` is by construction the arg-max of
    ``predict_proba`` (listed in ``PROBA_ARGMAX``), the label is taken from the probabilities instead of running the
@@ -10,7 +10,6 @@ DataFrame, matching column names, re-validating at every step), not to arithmeti
    every column the transformer reads is numeric in the signature, the rows become one float64 array in
    signature order and go through private copies of the fitted steps with their recorded feature names removed
    (so scikit-learn skips name matching). Nothing is refitted; the arithmetic is the same.
-
 3. **Common steps as numpy arithmetic.** Median/mean imputation, standard/min-max/robust scaling and linear
    models (logistic regression, linear regression and its regularised variants) are evaluated directly from their
    fitted attributes (``statistics_``, ``mean_``/``scale_``, ``coef_``/``intercept_``) instead of through

@@ -18,9 +18,10 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from console.models import LoadTest
 from core.backup import backup_latest_verified
 from core.storage import blob_iter
-from monitoring.models import AlertRule, DriftConfig, LoadTest
+from monitoring.models import AlertRule, DriftConfig
 from registry.models import ApprovalRequest, ModelVersion
 from registry.services.cards import model_card
 from serving.models import Deployment, Revision

@@ -20,7 +20,7 @@ DEMO_SPEC = {
 }
 
 
-def _progress(out: Any, text: str) -> None:
+def progress(out: Any, text: str) -> None:
     """Redraw a progress line in place (no newline) on a management command's output or a plain stream."""
     try:
         out.write(text, ending="")
@@ -30,7 +30,7 @@ def _progress(out: Any, text: str) -> None:
         out.flush()
 
 
-def _bar(done: int, total: int, width: int = 30) -> str:
+def bar(done: int, total: int, width: int = 30) -> str:
     filled = int(width * done / total) if total else 0
     return f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
 
@@ -40,7 +40,7 @@ def _follow(job: TrainingJob, out: Any, timeout: float = 600) -> TrainingJob:
     deadline = time.monotonic() + timeout
     while True:
         job.refresh_from_db()
-        _progress(out, f"\r    training {_bar(job.progress_done, job.progress_total)} {job.status:<10}")
+        progress(out, f"\r    training {bar(job.progress_done, job.progress_total)} {job.status:<10}")
         if job.status in TERMINAL or time.monotonic() > deadline:
             out.write("")
             return job

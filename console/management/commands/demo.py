@@ -36,9 +36,9 @@ class Command(BaseCommand):
         self._report(project, token.secret, report)
 
     def _steps(self) -> list[tuple[str, Any]]:
-        from monitoring.demo import steps as monitoring_steps
-        from registry.demo import steps as registry_steps
-        from training.demo import steps as training_steps
+        from console.demo.data import steps as registry_steps
+        from console.demo.operate import steps as monitoring_steps
+        from console.demo.training import steps as training_steps
 
         return [*registry_steps(), *training_steps(), *monitoring_steps()]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.core.cache import cache
@@ -12,10 +12,10 @@ from django.utils import timezone
 from core.models import Project
 from core.storage import blob_read_verified
 from monitoring.models import Alert, AlertStatus, DriftReport, RetrainingRun
-from monitoring.traffic import minute_counts, traffic_windows
 from registry.models import AliasEvent, DatasetVersion, ModelVersion, RegisteredModel, RunArtifact
 from registry.services.cards import model_card
 from serving.models import Deployment, Revision, Variant
+from serving.traffic import minute_counts, traffic_windows
 
 SERIES_MINUTES = 60
 HEATMAP_WINDOWS = 12
@@ -377,7 +377,3 @@ def _lanes(nodes: dict[str, dict[str, str]], edges: set[tuple[str, str]]) -> dic
         "width": 20 + len(LANES) * (NODE_W + GAP_X),
         "height": height + 40,
     }
-
-
-def window_label(value: datetime) -> str:
-    return timezone.localtime(value).strftime("%m-%d %H:%M")

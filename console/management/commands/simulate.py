@@ -7,10 +7,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from console.services.simulation import simulation_build, simulation_run
+from console.simulator import SCENARIOS, HttpSender
 from core.errors import ValidationFailed
 from core.models import Membership, Project
-from monitoring.services.simulation import simulation_build, simulation_run
-from monitoring.simulator import SCENARIOS, HttpSender
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from serving.rollout import Decision, Guardrails, RolloutPlan, WindowStats, decide, validate_plan
+from serving.rollout_gates import Decision, Guardrails, RolloutPlan, WindowStats, decide, validate_plan
 
 START = 1_700_000_000.0
 CANARY = RolloutPlan("canary", [5.0, 25.0, 50.0, 100.0], 300, Guardrails())

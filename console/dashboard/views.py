@@ -13,12 +13,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidde
 from django.shortcuts import redirect, render
 from django.views import View
 
+from console.dashboard import selectors
+from console.services.readiness import deployment_readiness
 from core.errors import DomainError, NotFound
 from core.models import Project, User
 from core.roles import Action, role_allows
 from core.selectors import project_get_for_user, project_list_for_user
-from monitoring.dashboard import selectors
-from monitoring.services.readiness import deployment_readiness
 from serving.models import Deployment
 from serving.services import deployment_rollback
 

@@ -12,13 +12,21 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMinute
 from django.utils import timezone
 
-from monitoring.models import PredictionRollup
-from monitoring.services.rollups import floor_minute, watermark
 from serving.latency import Histogram
-from serving.models import Feedback, PredictionLog
+from serving.models import Feedback, PredictionLog, PredictionRollup, RollupWatermark
 from serving.stats import VariantWindow
 
 CHUNK = 5000
+WATERMARK = "prediction_log"  # the RollupWatermark row of the prediction log
+
+
+def floor_minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+def watermark() -> datetime | None:
+    """Every minute before this has its rollups (None: nothing rolled up yet)."""
+    return RollupWatermark.objects.filter(name=WATERMARK).values_list("until", flat=True).first()
 
 
 def _split(start: datetime, until: datetime) -> datetime:
@@ -69,16 +77,7 @@ def _join_feedback(deployment_id: int, start: datetime, until: datetime, out: di
         ).values_list("prediction_id", "variant", "outputs")
         for prediction_id, variant, outputs in predictions:
             if variant in out:
-                _score(out[variant], (outputs or {}).get("prediction"), truths[prediction_id])
-
-
-def _score(window: VariantWindow, predicted: Any, value: Any) -> None:
-    window.labelled += 1
-    window.correct += int(str(predicted) == str(value))
-    if isinstance(predicted, int | float) and isinstance(value, int | float) and not isinstance(value, bool):
-        error = abs(float(predicted) - float(value))
-        window.abs_error_sum += error
-        window.abs_errors.append(error)
+                out[variant].score((outputs or {}).get("prediction"), truths[prediction_id])
 
 
 def traffic_windows(*, deployment_id: int, since: datetime, until: datetime | None = None) -> dict[str, VariantWindow]:

@@ -1,4 +1,4 @@
-"""Group commit for the prediction log (PostgreSQL).
+"""The prediction log's one writer: ``write_log`` and, on PostgreSQL, its group commit.
 
 Every prediction is returned only after its audit row is committed. Committing each request's rows on its own
 costs a statement, a commit and a WAL flush per request, plus Django's insert compiler: under load that cost half
@@ -39,7 +39,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
-from django.db import DatabaseError, connections
+from django.conf import settings
+from django.db import DatabaseError, connection, connections
 from django.db.models.fields import AutoFieldMixin
 from django.db.utils import InterfaceError, OperationalError
 from psycopg import pq
@@ -331,3 +332,47 @@ def _forget_after_fork() -> None:
 
 
 os.register_at_fork(after_in_child=_forget_after_fork)
+
+
+# --- the entry point ----------------------------------------------------------------------------------------
+
+
+def _grouped() -> bool:
+    return (
+        settings.KEEL_PREDICTION_LOG_GROUP_COMMIT
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+    )
+
+
+def write_log(rows: list[dict[str, Any]]) -> None:
+    """Write prediction-log rows (field name -> value) and return once they are committed.
+
+    On Postgres, outside a transaction, the rows go through this process's group-commit writer (``writer()``):
+    concurrent requests share one INSERT and one commit. Otherwise (SQLite, inside a
+    transaction, or ``KEEL_PREDICTION_LOG_GROUP_COMMIT`` off) they are inserted here: one INSERT statement in
+    autocommit when the batch fits one statement, else all batches in one transaction; a connection found dead (the
+    database restarted since this process last used it) is reopened and the insert tried once more.
+    """
+    from serving.models import PredictionLog
+
+    if settings.KEEL_BENCH_SKIP_PREDICTION_LOG:  # benchmark baseline only; refused by check --deploy
+        return
+    if _grouped():
+        log = writer()
+        log.write([log.encode(row) for row in rows])
+        return
+    objects = [PredictionLog(**row) for row in rows]
+    fields = log_columns()
+    batch = max(1, connection.ops.bulk_batch_size(fields, objects))
+    if len(objects) > batch or connection.in_atomic_block:
+        PredictionLog.objects.bulk_create(objects, batch_size=batch)
+        return
+    try:
+        PredictionLog.objects._insert(objects, fields=fields)  # type: ignore[attr-defined]
+    except (InterfaceError, OperationalError):
+        if connection.is_usable():
+            raise
+        logger.warning("prediction log: database connection was lost; reconnecting once")
+        connection.close()
+        PredictionLog.objects._insert(objects, fields=fields)  # type: ignore[attr-defined]

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from console.simulator import InProcessSender, Sender, Simulation, run
 from core import services as core_services
 from core.audit import audit_record
 from core.errors import ValidationFailed
 from core.models import Project, User
-from monitoring.simulator import InProcessSender, Sender, Simulation, run
 from registry.models import Dataset
 from registry.selectors.datasets import dataset_version_frame
-from serving.models import Deployment
+from serving.selectors import deployment_find
 
 
 def simulation_build(
     *, project: Project, deployment: str, dataset: str, version: int | None = None, **options: Any
 ) -> Simulation:
-    if not Deployment.objects.filter(project=project, name=deployment).exists():
+    if deployment_find(project=project, name=deployment) is None:
         raise ValidationFailed.field("deployment", f"no deployment {deployment!r}")
     found = Dataset.objects.filter(project=project, name=dataset).first()
     dataset_version = None

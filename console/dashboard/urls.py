@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from monitoring.dashboard import views
+from console.dashboard import views
 
 app_name = "dashboard"
 

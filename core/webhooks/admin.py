@@ -16,8 +16,8 @@ from django.http import HttpRequest
 
 from core.errors import ValidationFailed
 from core.models import User
-from core.models_webhooks import OPEN_STATUSES, WebhookDelivery, WebhookSubscription
 from core.webhooks import services
+from core.webhooks.models import OPEN_STATUSES, WebhookDelivery, WebhookSubscription
 
 
 def _actor(request: HttpRequest) -> User | None:

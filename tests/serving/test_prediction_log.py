@@ -1,4 +1,4 @@
-"""Group commit of prediction-log rows (serving/logwriter.py) on PostgreSQL: concurrent requests share a commit,
+"""Group commit of prediction-log rows (serving/prediction_log.py) on PostgreSQL: concurrent requests share a commit,
 bad data fails only its own request, large batches go through COPY, a stalled write times its followers out."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from django.db import DatabaseError, OperationalError, connection
 from django.utils import timezone
 
-from serving import logwriter
+from serving import prediction_log
 from serving.models import PredictionLog
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -45,12 +45,12 @@ def values(**overrides: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def writer():
-    log = logwriter.LogWriter(wait_seconds=10)
+    log = prediction_log.LogWriter(wait_seconds=10)
     yield log
     log.close()
 
 
-def stall_first_write(log: logwriter.LogWriter) -> tuple[threading.Event, threading.Event]:
+def stall_first_write(log: prediction_log.LogWriter) -> tuple[threading.Event, threading.Event]:
     """Make the first write wait until released (``entered`` is set once it is waiting)."""
     entered, release = threading.Event(), threading.Event()
     real = log._write
@@ -72,7 +72,9 @@ def run_threads(targets: list[Any]) -> list[threading.Thread]:
     return threads
 
 
-def send_behind_a_stalled_leader(log: logwriter.LogWriter, rows: list[dict[str, Any]]) -> list[BaseException | None]:
+def send_behind_a_stalled_leader(
+    log: prediction_log.LogWriter, rows: list[dict[str, Any]]
+) -> list[BaseException | None]:
     """Write ``rows[0]`` from one thread and stall it; write each other row from its own thread once that write
     is under way; release it when all the others wait. Each thread checks, on its own connection, that its row is
     committed when ``write`` returns. The outcome of each row: None or what its write raised."""
@@ -151,7 +153,7 @@ def test_a_naive_datetime_is_refused_before_it_reaches_the_database(writer):
 
 @pytest.mark.parametrize("mode", ["on", "off"])
 def test_the_writer_connection_commits_with_the_configured_synchronous_commit(mode):
-    log = logwriter.LogWriter(synchronous_commit=mode)
+    log = prediction_log.LogWriter(synchronous_commit=mode)
     try:
         log.write([log.encode(values())])
         assert log._conn.execute("SHOW synchronous_commit").fetchone()[0] == mode
@@ -243,7 +245,7 @@ def test_predictions_in_a_transaction_do_not_use_the_writer(team, v1):
 
     deploy(team)
     table = runtime.routes.resolve(team.project.pk, "api")
-    shared = logwriter.writer()
+    shared = prediction_log.writer()
     before = shared.rows_written
     with transaction.atomic():
         answer = inference.predict(table, inference.PredictRequest({"inputs": rows(2)}, "", False, "t", "in-txn"))

@@ -15,18 +15,19 @@ import numpy as np
 import pandas as pd
 from django.utils import timezone
 
+from console.demo.training import bar, progress
+from console.simulator import InProcessSender
 from core import services as core_services
 from core.models import Membership, Project, User
 from monitoring.models import Alert, DriftReport, RetrainingPolicy, RetrainingRun
 from monitoring.services import alerts, config, drift, retraining
-from monitoring.simulator import InProcessSender
 from registry.models import ApprovalState, ModelAlias, ModelVersion
 from registry.services import approvals
 from registry.services.models import model_alias_set
 from serving import rollouts
 from serving.models import Deployment
+from serving.selectors import deployment_find
 from serving.services import deployment_create
-from training.demo import _bar, _progress
 
 MODEL, DEPLOYMENT, REVIEWER = "diagnosis", "diagnosis-api", "demo-reviewer"
 SHIFTED = [
@@ -94,7 +95,7 @@ def approve_and_deploy(*, user: User, project: Project, out: Any) -> dict[str, A
             version=version,
             reason="demo: first release",
         )
-    deployment = Deployment.objects.filter(project=project, name=DEPLOYMENT).first()
+    deployment = deployment_find(project=project, name=DEPLOYMENT)
     if deployment is None:
         deployment = deployment_create(project=project, user=user, name=DEPLOYMENT, version=version, alias="champion")
         out.write(f"    deployed {version} as {DEPLOYMENT!r} (revision 1, 100% of traffic)\n")
@@ -120,7 +121,7 @@ def _traffic(api: InProcessSender, project: Project, rows: pd.DataFrame, label_r
         if items:
             api.post(base + "feedback/", {"items": items})
             labelled += len(items)
-        _progress(out, f"\r    {what} {_bar(min(start + 10, len(rows)), len(rows))}")
+        progress(out, f"\r    {what} {bar(min(start + 10, len(rows)), len(rows))}")
     out.write(f" ({labelled} labelled)")
     return labelled
 
@@ -214,7 +215,7 @@ def alert_and_retrain(*, user: User, project: Project, out: Any) -> dict[str, An
 
 
 def _spec() -> dict[str, Any]:
-    from training.demo import DEMO_SPEC
+    from console.demo.training import DEMO_SPEC
 
     return dict(DEMO_SPEC)
 

@@ -1,4 +1,4 @@
-"""Bounded in-process load tests of a deployment's serving revision (for the readiness checklist).
+"""Running bounded in-process load tests of a deployment's serving revision (for the readiness checklist).
 
 A run routes, validates and predicts generated rows exactly as the inference endpoint does, bounded by a request
 count and a duration, but does not write prediction-log rows: generated traffic must not enter the audit log, the
@@ -12,47 +12,14 @@ import time
 import uuid
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
-from core.audit import audit_record
-from core.errors import Conflict
-from core.models import User
-from monitoring import loadgen
-from monitoring.models import LoadTest
+from console import loadgen
+from console.models import LoadTest
 from serving import runtime, validation
 from serving.inference import run_model
-from serving.models import Deployment
 
 POOL = 256  # generated rows per variant, reused round-robin
-
-
-def load_test_start(
-    *, deployment: Deployment, user: User, max_requests: int, max_seconds: float, batch_size: int
-) -> LoadTest:
-    revision = deployment.current_revision
-    if revision is None:
-        raise Conflict(f"Deployment {deployment.name!r} has no revision to load-test.")
-    with transaction.atomic():
-        test = LoadTest.objects.create(
-            project=deployment.project,
-            deployment=deployment,
-            revision_number=revision.number,
-            model_versions=sorted(revision.variants.values_list("model_version_id", flat=True)),
-            max_requests=max_requests,
-            max_seconds=max_seconds,
-            batch_size=batch_size,
-            created_by=user,
-        )
-        audit_record(action="load_test.start", actor=user, project=deployment.project, obj=test)
-        transaction.on_commit(lambda: _enqueue(test.pk))
-    return test
-
-
-def _enqueue(load_test_id: int) -> None:
-    from monitoring.tasks import run_load_test
-
-    run_load_test.delay(load_test_id)
 
 
 def load_test_run(*, load_test_id: int) -> LoadTest | None:

@@ -1,0 +1,113 @@
+"""Console API under /api/v1/projects/{project}/deployments/{deployment}/: simulate, readiness, load tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from console.models import LoadTest
+from console.selectors import load_test_list
+from console.serializers import (
+    LoadTestRequestSerializer,
+    LoadTestSerializer,
+    ReadinessSerializer,
+    SimulateRequestSerializer,
+)
+from core.api import ProjectAPIView
+from core.roles import Action
+from serving.models import Deployment
+from serving.selectors import deployment_get
+
+TAG = ["monitoring"]
+
+
+class _Api(ProjectAPIView):
+    def deployment(self) -> Deployment:
+        return deployment_get(project=self.project, name=self.kwargs["deployment"])
+
+
+class SimulateApi(_Api):
+    access = {"POST": Action.OPERATE}
+    serializer_class = SimulateRequestSerializer
+
+    @extend_schema(
+        operation_id="deployments_simulate",
+        tags=TAG,
+        request=SimulateRequestSerializer,
+        responses={202: OpenApiTypes.OBJECT},
+        description="Replay a dataset version against this deployment (bounded in time and count, "
+        "in-process only) with a drift scenario and delayed feedback; runs on the monitoring queue.",
+    )
+    def post(self, request: Request, project: str, deployment: str) -> Response:
+        from celery import current_app as celery_app
+
+        from console.services.simulation import simulation_build
+        from console.tasks import simulate
+
+        serializer = SimulateRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        params = {**serializer.validated_data, "deployment": self.deployment().name}
+        simulation_build(project=self.project, **params)  # validate now: 400 before anything is queued
+        result = simulate.apply_async(args=[self.project.pk, self.user.pk, params])
+        eager = bool(celery_app.conf.task_always_eager)
+        body: dict[str, Any] = {"task_id": result.id, "queued": not eager}
+        if eager:
+            body["result"] = result.get()
+        return Response(body, status=status.HTTP_202_ACCEPTED)
+
+
+class ReadinessApi(_Api):
+    access = {"GET": Action.READ}
+    serializer_class = ReadinessSerializer
+
+    @extend_schema(
+        operation_id="deployments_readiness",
+        tags=TAG,
+        responses=ReadinessSerializer,
+        description="The production-readiness checklist: rollback plan, API docs and client library, a load test "
+        "of the serving versions, monitoring and alerting, approval/model card/artifact integrity, and a "
+        "verified backup newer than KEEL_BACKUP_MAX_AGE_HOURS; each item with pass/fail and its evidence.",
+    )
+    def get(self, request: Request, project: str, deployment: str) -> Response:
+        from console.services.readiness import deployment_readiness
+
+        return Response(ReadinessSerializer(deployment_readiness(deployment=self.deployment())).data)
+
+
+class LoadTestListApi(_Api):
+    access = {"GET": Action.READ, "POST": Action.OPERATE}
+    serializer_class = LoadTestSerializer
+    queryset = LoadTest.objects.none()
+    filterset_fields = ["status", "revision_number"]
+
+    @extend_schema(
+        operation_id="load_tests_list",
+        tags=TAG,
+        responses=LoadTestSerializer(many=True),
+        description="Load tests of this deployment, newest first, with their figures (rps, p50/p95/p99 in ms, "
+        "error rate) and the revision and model versions they measured.",
+    )
+    def get(self, request: Request, project: str, deployment: str) -> Response:
+        return self.listing(load_test_list(deployment=self.deployment()), LoadTestSerializer)
+
+    @extend_schema(
+        operation_id="load_tests_create",
+        tags=TAG,
+        request=LoadTestRequestSerializer,
+        responses={202: LoadTestSerializer},
+        description="Queue a bounded in-process load test of the serving revision (generated inputs from the "
+        "signature; stops at max_requests or max_seconds; no prediction-log rows). Poll the list for figures.",
+    )
+    def post(self, request: Request, project: str, deployment: str) -> Response:
+        from console.services.loadtest import load_test_start
+
+        serializer = LoadTestRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        test = load_test_start(deployment=self.deployment(), user=self.user, **serializer.validated_data)
+        test.refresh_from_db()  # eager mode (the embedded default) has run it already
+        return Response(LoadTestSerializer(test).data, status=status.HTTP_202_ACCEPTED)
