@@ -16,12 +16,13 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from core.datetimes import utc_datetime
-from core.models import Project, name_validator
+from core.models import Project
 from registry.models.datasets import DatasetVersion
 
 __all__ = [
@@ -203,12 +204,19 @@ def new_run_id() -> str:
 
 # --- experiments and runs -------------------------------------------------------------------------------------------
 
+# MLflow accepts any experiment name ("MLflow Quickstart" in its quickstart). Keel addresses an experiment by name in
+# one URL path segment, so a name may hold anything but '/' and control characters, and is not '.' or '..'.
+experiment_name_validator = RegexValidator(
+    r"^(?!\.\.?$)[^/\x00-\x1f\x7f]{1,128}$",
+    "Use 1-128 characters other than '/' and control characters (spaces are fine); '.' and '..' are not names.",
+)
+
 
 class Experiment(models.Model):
     """A named group of runs in a project. Deleting is soft (and takes the runs with it); restore undoes it."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="experiments")
-    name = models.CharField(max_length=128, validators=[name_validator])
+    name = models.CharField(max_length=128, validators=[experiment_name_validator])
     description = models.TextField(blank=True)
     tags = models.JSONField(default=dict, blank=True)
     lifecycle_stage = models.CharField(max_length=10, choices=LifecycleStage.choices, default=LifecycleStage.ACTIVE)

@@ -10,13 +10,13 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.models import name_validator
 from registry.models import Experiment, InputRole, LifecycleStage, Run, RunArtifact, RunSource, RunStatus
 from registry.models.experiments import (
     INT64_MAX,
     INT64_MIN,
     MAX_KEY_LENGTH,
     coerce_timestamp,
+    experiment_name_validator,
     parse_metric_value,
     validate_key,
     validate_param_value,
@@ -133,13 +133,13 @@ class ExperimentSerializer(serializers.ModelSerializer):
 
 
 class ExperimentCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=128, validators=[name_validator])
+    name = serializers.CharField(max_length=128, validators=[experiment_name_validator])
     description = serializers.CharField(required=False, allow_blank=True, default="")
     tags = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict)
 
 
 class ExperimentUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=128, validators=[name_validator], required=False)
+    name = serializers.CharField(max_length=128, validators=[experiment_name_validator], required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     tags = serializers.DictField(
         child=serializers.CharField(allow_blank=True), required=False, help_text="Replaces the whole tag set."

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import Conflict, NotFound, PayloadTooLarge, ValidationFailed
-from core.models import Project, User, name_validator
+from core.models import Project, User
 from core.storage import blob_put, hash_file
 from registry.models import (
     DatasetVersion,
@@ -42,6 +42,7 @@ from registry.models.experiments import (
     coerce_metric_value,
     coerce_step,
     coerce_timestamp,
+    experiment_name_validator,
     normalise_artifact_path,
     validate_key,
     validate_param_value,
@@ -175,7 +176,7 @@ def _insert_experiment(experiment: Experiment) -> bool:
 def experiment_create(
     *, project: Project, user: User | None, name: str, description: str = "", tags: dict[str, str] | None = None
 ) -> Experiment:
-    _check("name", name_validator, name)
+    _check("name", experiment_name_validator, name)
     clean_tags = _clean_pairs("tags", tags, MAX_EXPERIMENT_TAGS, validate_tag_value)
     experiment = Experiment(project=project, name=name, description=description, tags=clean_tags, created_by=user)
     if not _insert_experiment(experiment):
@@ -187,7 +188,7 @@ def experiment_create(
 @transaction.atomic
 def experiment_get_or_create(*, project: Project, name: str, user: User | None) -> Experiment:
     """The active experiment named ``name``, created when missing (safe under concurrent callers)."""
-    _check("name", name_validator, name)
+    _check("name", experiment_name_validator, name)
     experiment = Experiment.objects.filter(project=project, name=name).first()
     if experiment is None:
         experiment = Experiment(project=project, name=name, created_by=user)
@@ -220,7 +221,7 @@ def experiment_update(
     locked = _lock_experiment(experiment)
     changes: dict[str, Any] = {}
     if name is not None and name != locked.name:
-        _check("name", name_validator, name)
+        _check("name", experiment_name_validator, name)
         changes["name"] = name
     if description is not None:
         changes["description"] = description

@@ -254,6 +254,27 @@ def test_experiment_lifecycle_and_search(editor):
     assert error_code(editor.get(M + "experiments/search", {"page_token": "bad"})) == "INVALID_PARAMETER_VALUE"
 
 
+def test_experiment_names_are_what_mlflow_accepts_and_keel_urls_still_address_them(editor):
+    """MLflow's quickstart names its experiment "MLflow Quickstart"; Keel's own API finds it by that name."""
+    set_experiment = editor.get(M + "experiments/get-by-name", {"experiment_name": "MLflow Quickstart"})
+    assert error_code(set_experiment) == "RESOURCE_DOES_NOT_EXIST"
+    experiment_id = _experiment(editor, "MLflow Quickstart")
+    for name in ("Équipe: churn (v2) #1", "a.b c", "..."):
+        _experiment(editor, name)
+    by_name = editor.get(M + "experiments/get-by-name", {"experiment_name": "MLflow Quickstart"}).json()
+    assert by_name["experiment"]["experiment_id"] == experiment_id
+    own = editor.get("/api/v1/projects/alpha/experiments/MLflow%20Quickstart/")
+    assert own.status_code == 200 and own.json()["name"] == "MLflow Quickstart"
+    renamed = editor.patch("/api/v1/projects/alpha/experiments/MLflow%20Quickstart/", {"name": "Quick start 2"})
+    assert renamed.status_code == 200 and renamed.json()["name"] == "Quick start 2"
+    # a name must fit one URL path segment
+    for bad in ("team/exp", "..", "tab\there", "x" * 129):
+        response = post(editor, "experiments/create", {"name": bad})
+        assert response.status_code == 400 and error_code(response) == "INVALID_PARAMETER_VALUE", bad
+        api = editor.post("/api/v1/projects/alpha/experiments/", {"name": bad}, format="json")
+        assert api.status_code == 400 and "name" in str(api.json()), bad
+
+
 def test_log_inputs_links_keel_datasets(team, editor):
     assert upload(editor, "alpha", "iris", csv_bytes(iris_like())).status_code == 201
     run_id = _run(editor, _experiment(editor))

@@ -7,8 +7,8 @@ grid search, the model registry tutorial (search_registered_models with no argum
 tags, search_model_versions, aliases, ``models:/name@alias``, rename, delete), dataset tracking (``log_input``),
 and run/experiment search with tags, deletion and restore, rename.
 
-The Keel project does not require human approval. The ``champion`` alias is protected by default in Keel and
-needs an approved version, so the registry flow moves an unprotected alias (``challenger``).
+The Keel project does not require human approval, so a version whose checks pass is approved when it is registered
+and the registry flow sets the ``champion`` alias (protected by default in Keel) as the tutorial does.
 """
 
 from __future__ import annotations
@@ -128,6 +128,7 @@ def both(mlflow_server, keel, monkeypatch) -> Callable[[Flow], Any]:
         results = {}
         for backend in (mlflow_server.backend(), keel):
             monkeypatch.setenv("MLFLOW_TRACKING_URI", backend.url)
+            monkeypatch.setenv("MLFLOW_REGISTRY_URI", backend.url)  # set_registry_uri writes it; undone at teardown
             monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
             if backend.token:
                 monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", backend.token)
@@ -185,7 +186,7 @@ def tracking_quickstart(client: MlflowClient) -> dict[str, Any]:
     params = {"solver": "lbfgs", "max_iter": 1000, "random_state": 8888}
     model = LogisticRegression(**params).fit(x, y)
     accuracy = float((model.predict(x) == y).mean())
-    mlflow.set_experiment("mlflow-quickstart")
+    mlflow.set_experiment("MLflow Quickstart")
     with mlflow.start_run() as run:
         mlflow.log_params(params)
         mlflow.log_metric("accuracy", accuracy)
@@ -200,7 +201,12 @@ def tracking_quickstart(client: MlflowClient) -> dict[str, Any]:
         )
     loaded = mlflow.pyfunc.load_model(info.model_uri)
     got = client.get_run(run.info.run_id)
+    found = mlflow.search_runs(
+        experiment_names=["MLflow Quickstart"], filter_string="tags.`Training Info` LIKE 'Basic LR%'"
+    )
     return {
+        "experiment": client.get_experiment_by_name("MLflow Quickstart").name,
+        "found_by_tag": list(found["run_id"]) == [run.info.run_id],
         "params": got.data.params,
         "metrics": rounded(got.data.metrics),
         "tags": user_tags(got.data.tags),
@@ -214,6 +220,7 @@ def tracking_quickstart(client: MlflowClient) -> dict[str, Any]:
 def check_tracking_quickstart(result: dict[str, Any]) -> None:
     assert result["params"]["max_iter"] == "1000" and result["metrics"]["accuracy"] > 0.9
     assert result["version"] == "1" and result["predictions_equal"]
+    assert result["experiment"] == "MLflow Quickstart" and result["found_by_tag"]
 
 
 # --- autologging with a grid search ----------------------------------------------------------------------------------
@@ -303,10 +310,10 @@ def model_registry(client: MlflowClient) -> dict[str, Any]:
         "versions_by_tag": versions("tags.validation_status = 'approved'"),
         "versions_like": versions("name LIKE 'sk-%'"),
     }
-    client.set_registered_model_alias(name, "challenger", "2")
-    result["alias"] = client.get_model_version_by_alias(name, "challenger").version
+    client.set_registered_model_alias(name, "champion", "2")
+    result["alias"] = client.get_model_version_by_alias(name, "champion").version
     result["model_aliases"] = client.get_registered_model(name).aliases
-    loaded = mlflow.pyfunc.load_model(f"models:/{name}@challenger")
+    loaded = mlflow.pyfunc.load_model(f"models:/{name}@champion")
     result["alias_predicts"] = bool(np.allclose(loaded.predict(frame), model.predict(frame)))
     client.update_registered_model(name, description="a ridge regression")
     client.update_model_version(name, "1", description="first")
@@ -314,7 +321,7 @@ def model_registry(client: MlflowClient) -> dict[str, Any]:
         client.get_registered_model(name).description,
         client.get_model_version(name, "1").description,
     )
-    client.delete_registered_model_alias(name, "challenger")
+    client.delete_registered_model_alias(name, "champion")
     result["aliases_after_delete"] = client.get_registered_model(name).aliases
     client.rename_registered_model(name, "forest")
     renamed = client.get_registered_model("forest")
@@ -329,7 +336,7 @@ def check_model_registry(result: dict[str, Any]) -> None:
     name = "sk-learn-random-forest-reg-model"
     assert result["all"] == ["other-model", name] and result["by_name"] == [name] and result["like"] == [name]
     assert result["by_tag"] == ["other-model"] and result["versions_newer"] == [(name, "2")]
-    assert result["alias"] == "2" and result["alias_predicts"]
+    assert result["alias"] == "2" and result["alias_predicts"] and result["model_aliases"] == {"champion": "2"}
     assert result["after_delete"] == (["forest"], [("forest", "2")])
 
 
@@ -381,6 +388,8 @@ def datasets_and_search(client: MlflowClient) -> dict[str, Any]:
         experiments("name LIKE 'exp-%'", view_type=ViewType.DELETED_ONLY),
     )
     client.restore_experiment(ids["exp-b"])
+    result["experiments_after_restore"] = experiments("name LIKE 'exp-%'", order_by=["name ASC"])
+    result["restored_runs"] = runs("tags.stage = 'dev'")
     client.rename_experiment(ids["exp-c"], "exp-renamed")
     client.set_experiment_tag(ids["exp-c"], "team", "z")
     result["experiments_after_rename"] = experiments("tags.team = 'z'")
@@ -399,6 +408,9 @@ def check_datasets_and_search(result: dict[str, Any]) -> None:
     assert result["experiments_by_tag"] == ["exp-a"] and result["experiments_by_name"] == ["exp-b"]
     assert result["runs_by_tag"] == ["run-2", "run-1"] and result["runs_by_metric"] == ["run-1", "run-0"]
     assert result["runs_after_delete"] == (["run-2", "run-0"], ["run-1"])
+    assert result["runs_after_restore"] == ["run-2", "run-1", "run-0"] and result["restored_runs"] == ["run-2", "run-1"]
+    assert result["experiments_after_delete"] == (["exp-a", "exp-c"], ["exp-b"])
+    assert result["experiments_after_restore"] == ["exp-a", "exp-b", "exp-c"]
     assert result["experiments_after_rename"] == ["exp-renamed"] and result["bad_filter"] == "INVALID_PARAMETER_VALUE"
 
 

@@ -51,7 +51,7 @@ def test_experiment_name_taken_by_a_deleted_one_says_so(team, editor):
     assert "restore" in info.value.detail
 
 
-@pytest.mark.parametrize("name", ["", "has space", "a/b", "x" * 129, "-lead"])
+@pytest.mark.parametrize("name", ["", "a/b", "x" * 129, "..", "tab\there"])
 def test_experiment_names_are_validated(team, editor, name):
     with pytest.raises(ValidationFailed) as info:
         experiment_create(project=team.project, user=editor, name=name)
@@ -164,7 +164,7 @@ def test_api_experiments_of_other_projects_are_not_found(team, other_team):
 
 
 def test_api_experiment_invalid_input_is_problem_details(team):
-    response = team.client("editor").post(BASE, {"name": "bad name"}, format="json")
+    response = team.client("editor").post(BASE, {"name": "team/churn"}, format="json")
     body = response.json()
     assert response.status_code == 400 and body["type"] == "urn:keel:problem:validation"
     assert body["errors"][0]["field"] == "name"
