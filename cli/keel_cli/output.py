@@ -29,6 +29,11 @@ def cell(value: Any) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:.4g}"
+    scalar = (str, int, float, bool, type(None))
+    if isinstance(value, dict) and all(isinstance(item, scalar) for item in value.values()):
+        return ", ".join(f"{key}: {cell(item)}" for key, item in value.items())  # aliases: champion: 3, staging: 4
+    if isinstance(value, list) and all(isinstance(item, scalar) for item in value):
+        return ", ".join(cell(item) for item in value)
     if isinstance(value, dict | list):
         return json.dumps(value, default=str)
     return str(value)

@@ -176,3 +176,11 @@ def test_feedback_conflict_names_the_overwrite_flag(fake, tmp_path):
     result = keel("deployments", "feedback", "web", "p1", "1", "-p", "demo", env=ENV, config_home=tmp_path)
     assert result.exit_code == 1
     assert "pass --overwrite to replace it" in result.stderr and "overwrite=true" not in result.stderr
+
+
+def test_table_cells_show_aliases_and_lists_as_text_not_json():
+    from keel_cli.output import cell
+
+    assert cell({"champion": 3, "staging": 4}) == "champion: 3, staging: 4"
+    assert cell(["a", "b"]) == "a, b"
+    assert cell({}) == "" and cell({"nested": {"x": 1}}) == '{"nested": {"x": 1}}'
