@@ -43,12 +43,25 @@ def emit_json(value: Any) -> None:
     print(json.dumps(plain(value), indent=2, default=str))
 
 
+IDENTIFIERS = {"id", "slug", "name", "model", "version", "deployment"}
+
+
+def is_identifier(column: str) -> bool:
+    """Columns whose values are copied into other commands: never cut or wrapped."""
+    return column in IDENTIFIERS or column.endswith("_id")
+
+
 def table(rows: Iterable[dict[str, Any]], columns: Sequence[str], *, title: str | None = None) -> None:
+    cells = [[cell(row.get(column)) for column in columns] for row in rows]
     grid = Table(title=title)
-    for column in columns:
-        grid.add_column(column)
-    for row in rows:
-        grid.add_row(*(cell(row.get(column)) for column in columns))
+    for index, column in enumerate(columns):
+        if is_identifier(column):
+            widest = max([len(column), *(len(line[index]) for line in cells)])
+            grid.add_column(column, no_wrap=True, min_width=widest, overflow="fold")
+        else:
+            grid.add_column(column)
+    for line in cells:
+        grid.add_row(*line)
     console.print(grid)
 
 

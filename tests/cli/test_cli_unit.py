@@ -184,3 +184,18 @@ def test_table_cells_show_aliases_and_lists_as_text_not_json():
     assert cell({"champion": 3, "staging": 4}) == "champion: 3, staging: 4"
     assert cell(["a", "b"]) == "a, b"
     assert cell({}) == "" and cell({"nested": {"x": 1}}) == '{"nested": {"x": 1}}'
+
+
+def test_identifiers_are_never_cut_in_a_narrow_terminal(monkeypatch):
+    import io
+
+    from keel_cli import output
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    monkeypatch.setattr(output, "console", Console(file=buffer, width=80, color_system=None))
+    run_id = "01cf1e2b3c4d5e6f7a8b9c0d1e2f3a4b"
+    rows = [{"run_id": run_id, "slug": "a-rather-long-project-slug", "description": "words " * 30, "x": 1.5}]
+    output.table(rows, ["run_id", "slug", "description", "x"])
+    text = buffer.getvalue()
+    assert run_id in text and "a-rather-long-project-slug" in text  # whole, on one line each
