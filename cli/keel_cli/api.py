@@ -16,10 +16,13 @@ from keel_cli import config
 class KeelError(Exception):
     """An error to show the user; `main` prints it and exits with `exit_code`."""
 
-    def __init__(self, message: str, *, errors: list[str] | None = None, exit_code: int = 1) -> None:
+    def __init__(
+        self, message: str, *, errors: list[str] | None = None, exit_code: int = 1, status: int | None = None
+    ) -> None:
         super().__init__(message)
         self.errors = errors or []
         self.exit_code = exit_code
+        self.status = status
 
 
 def client(settings: config.Settings | None = None) -> AuthenticatedClient:
@@ -45,7 +48,7 @@ def problem_error(status: int, content: bytes) -> KeelError:
         for item in body.get("errors") or []
         if isinstance(item, dict)
     ]
-    return KeelError(f"Error {status}: {detail}", errors=fields)
+    return KeelError(f"Error {status}: {detail}", errors=fields, status=status)
 
 
 def call(operation: Callable[..., Response[Any]], **kwargs: Any) -> Any:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -41,6 +43,19 @@ def command(app: typer.Typer, name: str | None = None) -> Callable[[F], F]:
         return fn
 
     return register
+
+
+def read_json_file(path: Path) -> Any:
+    """A JSON file's content, or a KeelError (exit 2) naming the file and the problem."""
+    try:
+        return json.loads(path.read_text())
+    except OSError as exc:
+        raise KeelError(f"{path}: cannot read ({exc.strerror or exc})", exit_code=2) from None
+    except UnicodeDecodeError:
+        raise KeelError(f"{path}: not a text file", exit_code=2) from None
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise KeelError(f"{path}: not valid JSON ({where}: {exc.msg})", exit_code=2) from None
 
 
 def project_slug(value: str) -> str:

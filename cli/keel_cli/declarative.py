@@ -18,6 +18,23 @@ from keel_cli.api import KeelError, raw
 from keel_cli.cliutil import JsonFlag, ProjectOpt, project_slug, report
 
 CHANGE_COLUMNS = ["action", "kind", "name", "changes"]
+SCHEMA = Path(__file__).with_name("keel.schema.json")
+
+config_app = typer.Typer(help="keel.yaml itself: its JSON Schema for editors.", no_args_is_help=True)
+
+
+@config_app.command("schema")
+def schema_command(
+    out: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout")] = None,
+) -> None:
+    """Print the keel.yaml JSON Schema (point your editor's YAML language server at it)."""
+    if out is None:
+        typer.echo(SCHEMA.read_text(), nl=False)
+    else:
+        out.write_text(SCHEMA.read_text())
+        output.errors.print(f"Wrote {out}")
+
+
 SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
 
 
@@ -46,11 +63,32 @@ def export_document(project: str, *, http: httpx.Client | None = None) -> dict[s
     return result["document"]
 
 
+def _describe(changes: Any) -> str:
+    """``{"name": {"from": "a", "to": "b"}}`` as ``name: 'a' -> 'b'``, one line per field."""
+    if not isinstance(changes, dict):
+        return output.cell(changes)
+    lines = []
+    for field, change in changes.items():
+        if isinstance(change, dict) and set(change) <= {"from", "to"}:
+            before, after = change.get("from"), change.get("to")
+            if before is None:
+                lines.append(f"{field}: {output.cell(after)}")
+            else:
+                lines.append(f"{field}: {output.cell(before)} -> {output.cell(after)}")
+        else:
+            lines.append(f"{field}: {output.cell(change)}")
+    return "\n".join(lines)
+
+
 def _print_changes(result: dict[str, Any], dry_run: bool) -> None:
     changes = result.get("changes", [])
     verb = "would change" if dry_run else "changed"
     rows = [
-        {**change, "action": f"{SYMBOLS.get(change.get('action', ''), '?')} {change.get('action')}"}
+        {
+            **change,
+            "action": f"{SYMBOLS.get(change.get('action', ''), '?')} {change.get('action')}",
+            "changes": _describe(change.get("changes")),
+        }
         for change in changes
     ]
     if rows:
@@ -69,7 +107,7 @@ def apply_command(
         result = plan_or_apply(read_document(file), dry_run=dry_run)
     except KeelError as error:
         report(error)
-        raise typer.Exit(error.exit_code) from None
+        raise typer.Exit(2 if error.status == 400 else error.exit_code) from None  # 400: the file is invalid
     if as_json:
         output.emit_json(result)
     else:

@@ -8,7 +8,7 @@ import typer
 
 from keel_cli import config
 from keel_cli.commands import alerts, deployments, projects, registry, training
-from keel_cli.declarative import apply_command, export_command
+from keel_cli.declarative import apply_command, config_app, export_command
 
 app = typer.Typer(
     name="keel",
@@ -25,6 +25,7 @@ app.add_typer(deployments.app, name="deployments")
 app.add_typer(alerts.app, name="alerts")
 app.command("apply")(apply_command)
 app.command("export")(export_command)
+app.add_typer(config_app, name="config")
 
 
 @app.command()

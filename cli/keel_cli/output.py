@@ -29,6 +29,11 @@ def cell(value: Any) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:.4g}"
+    scalar = (str, int, float, bool, type(None))
+    if isinstance(value, dict) and all(isinstance(item, scalar) for item in value.values()):
+        return ", ".join(f"{key}: {cell(item)}" for key, item in value.items())  # aliases: champion: 3, staging: 4
+    if isinstance(value, list) and all(isinstance(item, scalar) for item in value):
+        return ", ".join(cell(item) for item in value)
     if isinstance(value, dict | list):
         return json.dumps(value, default=str)
     return str(value)
@@ -38,12 +43,25 @@ def emit_json(value: Any) -> None:
     print(json.dumps(plain(value), indent=2, default=str))
 
 
+IDENTIFIERS = {"id", "slug", "name", "model", "version", "deployment"}
+
+
+def is_identifier(column: str) -> bool:
+    """Columns whose values are copied into other commands: never cut or wrapped."""
+    return column in IDENTIFIERS or column.endswith("_id")
+
+
 def table(rows: Iterable[dict[str, Any]], columns: Sequence[str], *, title: str | None = None) -> None:
+    cells = [[cell(row.get(column)) for column in columns] for row in rows]
     grid = Table(title=title)
-    for column in columns:
-        grid.add_column(column)
-    for row in rows:
-        grid.add_row(*(cell(row.get(column)) for column in columns))
+    for index, column in enumerate(columns):
+        if is_identifier(column):
+            widest = max([len(column), *(len(line[index]) for line in cells)])
+            grid.add_column(column, no_wrap=True, min_width=widest, overflow="fold")
+        else:
+            grid.add_column(column)
+    for line in cells:
+        grid.add_row(*line)
     console.print(grid)
 
 

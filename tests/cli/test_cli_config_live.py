@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import yaml
 
@@ -73,5 +75,39 @@ def test_cli_apply_refuses_an_invalid_document_naming_the_field(live_keel, tmp_p
     result = keel(
         "apply", "-f", str(source), env={"KEEL_URL": live.url, "KEEL_TOKEN": live.token}, config_home=tmp_path
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a bad input file
     assert "channels[0].kind" in result.stderr
+
+
+def test_cli_plan_refuses_typos_at_every_level_with_a_hint(live_keel, tmp_path):
+    live = live_keel
+    env = {"KEEL_URL": live.url, "KEEL_TOKEN": live.token}
+    good = _document("iac-typo", live.reviewer_name)
+    good["project"]["name"] = "UX review scratch"
+    source = tmp_path / "keel.yaml"
+    source.write_text(yaml.safe_dump(good))
+    ok_json(keel("apply", "-f", str(source), "--json", env=env, config_home=tmp_path))
+
+    typo = _document("iac-typo", live.reviewer_name)
+    typo["project"] = {"slug": "iac-typo", "nmae": "typo"}
+    typo["channels"][0]["enabld"] = False
+    source.write_text(yaml.safe_dump(typo))
+    result = keel("apply", "-f", str(source), "--dry-run", env=env, config_home=tmp_path)
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    assert "project.nmae: unknown key; did you mean 'name'?" in result.stderr
+    assert "channels[0].enabld: unknown key; did you mean 'enabled'?" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+    good["project"]["name"] = "Renamed"  # the plan table shows a change as field: from -> to
+    source.write_text(yaml.safe_dump(good))
+    table = keel("apply", "-f", str(source), "--dry-run", env=env, config_home=tmp_path)
+    assert table.exit_code == 0 and "name: UX review scratch -> Renamed" in table.stdout
+    assert '{"from"' not in table.stdout
+
+
+def test_cli_config_schema_prints_the_published_schema(tmp_path):
+    result = keel("config", "schema", env={}, config_home=tmp_path)
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema["properties"]["channels"]["items"] == {"$ref": "#/$defs/ConfigChannel"}
+    assert schema["$defs"]["ConfigChannel"]["additionalProperties"] is False

@@ -42,6 +42,9 @@ class FakeKeel:
                 return httpx.Response(400, json={"detail": "Invalid input.", "status": 400, "errors": [error]})
             body = {"changes": CHANGES, "project": "demo"}
             return httpx.Response(200, json=body | ({"applied": True} if path.endswith("apply") else {}))
+        if path.endswith("/feedback") or path.endswith("/feedback/"):
+            detail = "1 prediction(s) already have feedback; pass overwrite=true to replace it."
+            return httpx.Response(409, json={"detail": detail, "status": 409})
         if path == "/api/v1/projects/demo/config/export":
             return httpx.Response(200, json={"document": DOCUMENT})
         return httpx.Response(404, json={"detail": "Not found.", "status": 404})
@@ -93,7 +96,7 @@ def test_apply_validation_error_names_the_field(fake, tmp_path):
     path = tmp_path / "keel.yaml"
     path.write_text(yaml.safe_dump({"datasets": []}))
     result = keel("apply", "-f", str(path), env=ENV, config_home=tmp_path)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # the file is invalid
     assert "Error 400: Invalid input." in result.stderr and "document.project: This field is required." in result.stderr
 
 
@@ -157,3 +160,42 @@ def test_the_keel_entry_point_is_installed():
     assert out.returncode == 0, out.stderr
     for group in ("projects", "datasets", "train", "runs", "models", "deployments", "alerts", "apply", "export"):
         assert group in out.stdout
+
+
+def test_plan_table_shows_changes_as_field_from_to(fake, tmp_path, monkeypatch):
+    path = tmp_path / "keel.yaml"
+    path.write_text(yaml.safe_dump(DOCUMENT))
+    update = {"action": "update", "kind": "project", "name": "demo", "changes": {"name": {"from": "a", "to": "b"}}}
+    monkeypatch.setattr(sys.modules[__name__], "CHANGES", [update])  # FakeKeel answers with the module's CHANGES
+    result = keel("apply", "-f", str(path), "--dry-run", env=ENV, config_home=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert "name: a -> b" in result.stdout and '"from"' not in result.stdout
+
+
+def test_feedback_conflict_names_the_overwrite_flag(fake, tmp_path):
+    result = keel("deployments", "feedback", "web", "p1", "1", "-p", "demo", env=ENV, config_home=tmp_path)
+    assert result.exit_code == 1
+    assert "pass --overwrite to replace it" in result.stderr and "overwrite=true" not in result.stderr
+
+
+def test_table_cells_show_aliases_and_lists_as_text_not_json():
+    from keel_cli.output import cell
+
+    assert cell({"champion": 3, "staging": 4}) == "champion: 3, staging: 4"
+    assert cell(["a", "b"]) == "a, b"
+    assert cell({}) == "" and cell({"nested": {"x": 1}}) == '{"nested": {"x": 1}}'
+
+
+def test_identifiers_are_never_cut_in_a_narrow_terminal(monkeypatch):
+    import io
+
+    from keel_cli import output
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    monkeypatch.setattr(output, "console", Console(file=buffer, width=80, color_system=None))
+    run_id = "01cf1e2b3c4d5e6f7a8b9c0d1e2f3a4b"
+    rows = [{"run_id": run_id, "slug": "a-rather-long-project-slug", "description": "words " * 30, "x": 1.5}]
+    output.table(rows, ["run_id", "slug", "description", "x"])
+    text = buffer.getvalue()
+    assert run_id in text and "a-rather-long-project-slug" in text  # whole, on one line each

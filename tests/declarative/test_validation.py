@@ -118,3 +118,37 @@ def test_export_needs_read_access(team):
     assert export(team.client("outsider"), "alpha").status_code == 404
     assert export(team.client("predictor"), "alpha").status_code == 403
     assert export(team.client("anonymous"), "alpha").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field", "hint"),
+    [
+        (lambda d: d["project"].update(nmae="typo"), "project.nmae", "did you mean 'name'?"),
+        (lambda d: d["channels"][0].update(enabld=False), "channels[0].enabld", "did you mean 'enabled'?"),
+        (lambda d: d["alert_rules"][1].update(sevrity="critical"), "alert_rules[1].sevrity", "'severity'?"),
+        (lambda d: d["datasets"][0]["rules"][0].update(colum="x"), "datasets[0].rules[0].colum", "'column'"),
+        (lambda d: d["deployments"][0]["policy"].update(max_bach=5), "deployments[0].policy.max_bach", "'max_batch'"),
+        (lambda d: d["deployments"][0]["variants"][0].update(wieght=5), "deployments[0].variants[0].wieght", "weight"),
+        (
+            lambda d: d["project"]["acceptance_criteria"][0].update(treshold=1),
+            "project.acceptance_criteria[0].treshold",
+            "'threshold'",
+        ),
+        (lambda d: d.update(chanels=[]), "chanels", "did you mean 'channels'?"),
+    ],
+)
+def test_unknown_keys_are_refused_at_every_level_with_a_hint(team, mutate, field, hint):
+    document = team_document(team)
+    document["deployments"][0].setdefault("policy", {"max_batch": 10})
+    mutate(document)
+    response = plan(team.client("owner"), document)
+    assert response.status_code == 400, response.json()
+    errors = {e["field"]: e for e in response.json()["errors"]}
+    assert field in errors, errors
+    assert "unknown key" in str(errors[field]) and hint in str(errors[field])
+
+
+def test_a_typo_in_the_project_does_not_plan_a_rename(team):
+    document = team_document(team)
+    document["project"] = {"slug": document["project"]["slug"], "nmae": "typo"}
+    assert "project.nmae" in _fields(plan(team.client("owner"), document))

@@ -28,7 +28,7 @@ from keel_client.models import (
 
 from keel_cli import output
 from keel_cli.api import KeelError, call
-from keel_cli.cliutil import JsonFlag, ProjectOpt, command, project_slug
+from keel_cli.cliutil import JsonFlag, ProjectOpt, command, project_slug, read_json_file
 
 app = typer.Typer(help="Deployments: deploy, status, rollback, predict, feedback.", no_args_is_help=True)
 
@@ -135,9 +135,12 @@ def _number(text: str) -> Any:
 def read_inputs(path: Path) -> list[dict[str, Any]]:
     """Rows from a CSV file, or a JSON list of rows / {"inputs": [...]} / one row object."""
     if path.suffix.lower() == ".csv":
-        with path.open(newline="") as handle:
-            return [{key: _number(value) for key, value in row.items()} for row in csv.DictReader(handle)]
-    data = json.loads(path.read_text())
+        try:
+            with path.open(newline="") as handle:
+                return [{key: _number(value) for key, value in row.items()} for row in csv.DictReader(handle)]
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            raise KeelError(f"{path}: not a readable CSV file ({exc})", exit_code=2) from None
+    data = read_json_file(path)
     if isinstance(data, dict):
         data = data.get("inputs", [data])
     if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
@@ -191,5 +194,10 @@ def feedback(
     except ValueError:
         truth = value
     body = FeedbackBatchRequest.from_dict({"prediction_id": prediction_id, "value": truth, "overwrite": overwrite})
-    found = call(deployments_feedback.sync_detailed, project=project_slug(project), deployment=name, body=body)
+    try:
+        found = call(deployments_feedback.sync_detailed, project=project_slug(project), deployment=name, body=body)
+    except KeelError as error:  # the API's wording names its body field; here it is a flag
+        error.args = (str(error).replace("pass overwrite=true", "pass --overwrite"),)
+        error.errors = [line.replace("pass overwrite=true", "pass --overwrite") for line in error.errors]
+        raise
     output.pairs(found, as_json=as_json)

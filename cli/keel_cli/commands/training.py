@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from keel_cli import output
 from keel_cli.api import KeelError, call
-from keel_cli.cliutil import JsonFlag, ProjectOpt, command, project_slug
+from keel_cli.cliutil import JsonFlag, ProjectOpt, command, project_slug, read_json_file
 
 app = typer.Typer(help="Training jobs: submit, follow, list.", no_args_is_help=True)
 runs = typer.Typer(help="Runs: search and compare.", no_args_is_help=True)
@@ -41,7 +41,9 @@ def _param(text: str) -> tuple[str, Any]:
 
 
 def _spec(spec_file: Path | None, estimator: str, params: list[str], cv_folds: int | None) -> dict[str, Any]:
-    spec: dict[str, Any] = json.loads(spec_file.read_text()) if spec_file else {}
+    spec: dict[str, Any] = read_json_file(spec_file) if spec_file else {}
+    if not isinstance(spec, dict):
+        raise KeelError(f"{spec_file}: expected a JSON object (the training spec)", exit_code=2)
     if estimator:
         spec["estimator"] = estimator
     if params:
