@@ -51,6 +51,12 @@ TRUSTED_TYPES: frozenset[str] = frozenset(
         "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
         "sklearn.neighbors._ball_tree.BallTree",
         "sklearn.neighbors._kd_tree.KDTree",
+        # fitted state of calibrated, neural-network and stacked models: plain data holders, no callables
+        "sklearn.calibration._CalibratedClassifier",
+        "sklearn.calibration._SigmoidCalibration",
+        "sklearn.neural_network._stochastic_optimizers.AdamOptimizer",
+        "sklearn.neural_network._stochastic_optimizers.SGDOptimizer",
+        "sklearn.utils._bunch.Bunch",
         "training.trainers.pipeline.to_category_strings",
         "training.trainers.pipeline.datetime_parts",
         "training.trainers.pipeline.datetime_part_names",

@@ -106,6 +106,11 @@ class ModelVersion(models.Model):
     card = models.JSONField(default=dict, blank=True)  # editable sections: intended_use, limitations, ethics...
     onnx_sha256 = models.CharField(max_length=64, blank=True)
     onnx_parity = models.JSONField(default=dict, blank=True)
+    capabilities = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Which extras the version supports (registry/capabilities.py), recorded at registration.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

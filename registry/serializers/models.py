@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.models import name_validator
@@ -68,6 +69,23 @@ class DatasetRefSerializer(serializers.Serializer):
     sha256 = serializers.CharField()
 
 
+class CapabilitiesSerializer(serializers.Serializer):
+    """Which of Keel's extras the version supports; a model lacking one is still served."""
+
+    signature = serializers.BooleanField(help_text="Named, typed inputs: requests are validated, OIP tensors served.")
+    explanations = serializers.BooleanField(help_text="`explain: true` on predict gives per-feature contributions.")
+    onnx_export = serializers.BooleanField(help_text="The model converts to ONNX (`POST …/export/onnx/build/`).")
+    fast_path = serializers.BooleanField(help_text="Small batches go through the compiled numeric path.")
+    reasons = serializers.DictField(
+        child=serializers.CharField(), help_text="For each extra the version lacks, why (and what would give it)."
+    )
+
+
+@extend_schema_field(CapabilitiesSerializer)
+class CapabilitiesField(serializers.JSONField):
+    """The stored capabilities object, documented with :class:`CapabilitiesSerializer`'s shape."""
+
+
 class ModelVersionSerializer(serializers.ModelSerializer):
     model = serializers.CharField(source="registered_model.name")
     version = serializers.IntegerField(source="number")
@@ -76,6 +94,9 @@ class ModelVersionSerializer(serializers.ModelSerializer):
     aliases = serializers.SerializerMethodField()
     created_by = serializers.CharField(source="created_by.username", allow_null=True, default=None)
     can_serve = serializers.BooleanField(read_only=True)
+    capabilities = CapabilitiesField(
+        read_only=True, help_text="Recorded at registration; empty for versions registered before it was recorded."
+    )
 
     class Meta:
         model = ModelVersion
@@ -103,6 +124,7 @@ class ModelVersionSerializer(serializers.ModelSerializer):
             "code_version",
             "onnx_sha256",
             "onnx_parity",
+            "capabilities",
             "created_by",
             "created_at",
         ]

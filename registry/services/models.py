@@ -18,6 +18,7 @@ from core.roles import Action, role_allows
 from core.storage import IntegrityError as BlobIntegrityError
 from core.storage import blob_exists, blob_read_verified
 from core.validation import checked_name
+from registry import capabilities as version_capabilities
 from registry import events, hooks, model_io
 from registry.models import (
     AliasEvent,
@@ -193,13 +194,17 @@ def model_version_create(
     reference_profile_sha256: str = "",
     library_versions: dict[str, str] | None = None,
     description: str = "",
+    capabilities: dict[str, Any] | None = None,
 ) -> ModelVersion:
     """The next numbered, immutable version. Numbers are allocated under a row lock on the registered model.
+    ``capabilities`` are computed from the artifact unless the caller, which has the model loaded, gives them.
 
     Every path that registers a version (training, upload, MLflow) comes here: where the project does not require
     a human approval, the version is approved now if its required checks pass (audited with the checks)."""
     if not blob_exists(artifact_sha256):
         raise ValidationFailed.field("artifact", "no stored artifact with that sha256")
+    if capabilities is None:
+        capabilities = _capabilities(artifact_sha256, artifact_format, signature or {}, reference_profile_sha256)
     version = ModelVersion.objects.create(
         registered_model=registered_model,
         number=_next_number(registered_model),
@@ -216,6 +221,7 @@ def model_version_create(
         reference_profile_sha256=reference_profile_sha256,
         library_versions=library_versions or {},
         description=description,
+        capabilities=capabilities,
         created_by=user,
     )
     if dataset_versions:
@@ -231,6 +237,16 @@ def model_version_create(
     events.emit(project=project, event_type="model_version.created", payload=events.version_payload(version))
     approvals.model_version_auto_approve(version=version, actor=user, reason=f"registered ({source})")
     return version
+
+
+def _capabilities(sha256: str, artifact_format: str, signature: dict[str, Any], profile: str) -> dict[str, Any]:
+    if artifact_format != ModelFormat.SKOPS:
+        return version_capabilities.unknown_capabilities(f"a {artifact_format} model does not load in-process")
+    try:
+        pipeline = model_io.load_pipeline(blob_read_verified(sha256))
+    except Exception as exc:  # a model that does not load has no extras; serving reports the failure itself
+        return version_capabilities.unknown_capabilities(f"the model did not load: {type(exc).__name__}: {exc}"[:300])
+    return version_capabilities.version_capabilities(pipeline, signature, has_profile=bool(profile))
 
 
 def _run_json(run: Run, path: str, default: Any) -> Any:

@@ -16,7 +16,7 @@ from django.conf import settings
 from core.errors import PayloadTooLarge, ValidationFailed
 from core.models import Project, User
 from core.storage import blob_put_bytes
-from registry import model_io
+from registry import capabilities, model_io
 from registry.models import ModelFormat, ModelVersion, VersionSource
 from registry.services.blobs import delete_unreferenced_blobs
 from registry.services.models import model_version_create, registered_model_get_or_create
@@ -32,10 +32,24 @@ def _kind(value: Any) -> str:
     return "categorical"
 
 
-def signature_from_example(rows: list[dict[str, Any]], task_type: str) -> dict[str, Any]:
+def signature_from_example(rows: list[dict[str, Any]], task_type: str, pipeline: Any = None) -> dict[str, Any]:
+    """Inputs as the example's fields; the output as the fitted ``pipeline`` predicts (labels and class
+    probabilities for a classifier with ``predict_proba``, values otherwise), when it is given."""
     names = list(rows[0])
     inputs = [{"name": n, "kind": _kind(rows[0][n]), "nullable": any(r.get(n) is None for r in rows)} for n in names]
-    return {"inputs": inputs, "output": {"task_type": task_type}}
+    output: dict[str, Any] = {"task_type": task_type}
+    classes = getattr(pipeline, "classes_", None)
+    if pipeline is not None and task_type == "classification" and classes is not None:
+        output |= {"prediction": "label", "classes": [_plain(c) for c in classes]}
+        if hasattr(pipeline, "predict_proba"):
+            output["probabilities"] = True
+    elif pipeline is not None:
+        output["prediction"] = "value"
+    return {"inputs": inputs, "output": output}
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
 
 
 def _clean_example(example: Any) -> list[dict[str, Any]]:
@@ -57,9 +71,12 @@ def _require_skops(data: bytes) -> None:
         raise ValidationFailed.field("file", f"{exc}. {model_io.CONVERT_PICKLE}", code) from None
 
 
-def _check_skops(data: bytes, example: list[dict[str, Any]]) -> None:
+def _servable(data: bytes, example: list[dict[str, Any]]) -> tuple[bytes, Any]:
+    """The model as skops Pipeline bytes (a bare estimator wrapped, as MLflow registration does) and the loaded
+    pipeline, after a smoke prediction on the input example."""
     try:
-        pipeline = model_io.load_pipeline(data)
+        servable = model_io.as_pipeline(data)
+        pipeline = model_io.load_pipeline(servable)
         pipeline.predict(pd.DataFrame(example))
     except model_io.UntrustedModelError as exc:
         raise ValidationFailed.field("file", str(exc), "untrusted_types") from None
@@ -67,6 +84,7 @@ def _check_skops(data: bytes, example: list[dict[str, Any]]) -> None:
         raise ValidationFailed.field(
             "file", f"smoke prediction failed: {type(exc).__name__}: {exc}", "smoke_test_failed"
         ) from None
+    return servable, pipeline
 
 
 def model_version_upload(
@@ -79,7 +97,8 @@ def model_version_upload(
     signature: dict[str, Any] | None = None,
     description: str = "",
 ) -> ModelVersion:
-    """A new version from an uploaded skops file, after a smoke prediction on ``input_example``."""
+    """A new version from an uploaded skops file holding any fitted estimator or Pipeline (a bare estimator is
+    stored wrapped in a one-step Pipeline), after a smoke prediction on ``input_example``."""
     data = fileobj.read(settings.KEEL_MAX_UPLOAD_BYTES + 1)
     if len(data) > settings.KEEL_MAX_UPLOAD_BYTES:
         raise PayloadTooLarge(
@@ -87,8 +106,9 @@ def model_version_upload(
         )
     _require_skops(data)
     example = _clean_example(input_example)
-    _check_skops(data, example)
-    blob = blob_put_bytes(data)
+    servable, pipeline = _servable(data, example)
+    signature = signature or signature_from_example(example, project.task_type, pipeline)
+    blob = blob_put_bytes(servable)
     try:
         model = registered_model_get_or_create(project=project, user=user, name=model_name)
         return model_version_create(
@@ -100,7 +120,8 @@ def model_version_upload(
             artifact_format=ModelFormat.SKOPS,
             input_example=example,
             description=description,
-            signature=signature or signature_from_example(example, project.task_type),
+            signature=signature,
+            capabilities=capabilities.version_capabilities(pipeline, signature),
         )
     except BaseException:
         if blob.created:

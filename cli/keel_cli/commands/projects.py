@@ -42,11 +42,20 @@ def create_project(
     name: Annotated[str, typer.Option(help="Display name (default: the slug)")] = "",
     task_type: Annotated[str, typer.Option(help="classification or regression")] = "classification",
     description: str = "",
+    require_human_approval: Annotated[
+        bool, typer.Option(help="Versions need a second person's approval (off: approved when their checks pass)")
+    ] = True,
     as_json: JsonFlag = False,
 ) -> None:
     """Create a project; you become its owner."""
     body = ProjectCreateRequest.from_dict(
-        {"slug": slug, "name": name or slug, "task_type": task_type, "description": description}
+        {
+            "slug": slug,
+            "name": name or slug,
+            "task_type": task_type,
+            "description": description,
+            "require_human_approval": require_human_approval,
+        }
     )
     output.pairs(call(projects_create.sync_detailed, body=body), as_json=as_json)
 

@@ -124,6 +124,12 @@ def upload(
         f"approval {shown.get('approval')}, health {shown.get('health')}"
     )
     typer.echo(f"Signature: {columns}")
+    capabilities = shown.get("capabilities") or {}
+    lacking = capabilities.get("reasons") or {}
+    extras = [k for k in ("signature", "explanations", "onnx_export", "fast_path") if capabilities.get(k)]
+    typer.echo(f"Extras: {', '.join(extras) or 'none'}")
+    for extra, reason in lacking.items():
+        typer.echo(f"  no {extra}: {reason}")
 
 
 @command(app, "alias")

@@ -26,6 +26,8 @@ from .approval_request_create_request import ApprovalRequestCreateRequest
 from .approval_status_enum import ApprovalStatusEnum
 from .artifact_format_enum import ArtifactFormatEnum
 from .audit_event import AuditEvent
+from .capabilities import Capabilities
+from .capabilities_reasons import CapabilitiesReasons
 from .change import Change
 from .change_changes import ChangeChanges
 from .change_enum import ChangeEnum
@@ -356,6 +358,8 @@ __all__ = (
     "ApprovalStatusEnum",
     "ArtifactFormatEnum",
     "AuditEvent",
+    "Capabilities",
+    "CapabilitiesReasons",
     "Change",
     "ChangeChanges",
     "ChangeEnum",

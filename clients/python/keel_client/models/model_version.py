@@ -15,6 +15,7 @@ from ..models.source_enum import SourceEnum
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.capabilities import Capabilities
     from ..models.dataset_ref import DatasetRef
 
 
@@ -36,6 +37,7 @@ class ModelVersion:
         artifact_sha256 (str):
         artifact_size (int):
         dataset_versions (list[DatasetRef]):
+        capabilities (Capabilities): Which of Keel's extras the version supports; a model lacking one is still served.
         description (str | Unset):
         approval (ApprovalEnum | Unset): * `pending` - Pending
             * `approved` - Approved
@@ -68,6 +70,7 @@ class ModelVersion:
     artifact_sha256: str
     artifact_size: int
     dataset_versions: list[DatasetRef]
+    capabilities: Capabilities
     description: str | Unset = UNSET
     approval: ApprovalEnum | Unset = UNSET
     health: HealthEnum | Unset = UNSET
@@ -106,6 +109,8 @@ class ModelVersion:
         for dataset_versions_item_data in self.dataset_versions:
             dataset_versions_item = dataset_versions_item_data.to_dict()
             dataset_versions.append(dataset_versions_item)
+
+        capabilities = self.capabilities.to_dict()
 
         description = self.description
 
@@ -175,6 +180,7 @@ class ModelVersion:
                 "artifact_sha256": artifact_sha256,
                 "artifact_size": artifact_size,
                 "dataset_versions": dataset_versions,
+                "capabilities": capabilities,
             }
         )
         if description is not UNSET:
@@ -216,6 +222,7 @@ class ModelVersion:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.capabilities import Capabilities  # noqa: PLC0415
         from ..models.dataset_ref import DatasetRef  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -239,6 +246,8 @@ class ModelVersion:
             dataset_versions_item = DatasetRef.from_dict(dataset_versions_item_data)
 
             dataset_versions.append(dataset_versions_item)
+
+        capabilities = Capabilities.from_dict(d.pop("capabilities"))
 
         description = d.pop("description", UNSET)
 
@@ -332,6 +341,7 @@ class ModelVersion:
             artifact_sha256=artifact_sha256,
             artifact_size=artifact_size,
             dataset_versions=dataset_versions,
+            capabilities=capabilities,
             description=description,
             approval=approval,
             health=health,
