@@ -6,7 +6,8 @@ Any fitted scikit-learn estimator or Pipeline is a model; the extras degrade ins
 - ``explanations``: ``explain=true`` on predict perturbs each feature to a baseline, so it needs a baseline for every
   feature (a training profile, or ``min``/``max`` in the signature) and, for classifiers, ``predict_proba``.
 - ``onnx_export``: the pipeline actually converts with skl2onnx in Keel's one-input-per-feature layout.
-- ``fast_path``: the compiled numeric path (serving/fastpath.py) compiles and agrees with the plain pipeline.
+- ``fast_path``: the compiled numeric path (serving/compiled.py) compiles and agrees with the plain pipeline; serving
+  answers that through ``extra_checks`` (the registry may not import serving), see ``registry.hooks``.
 
 ``reasons`` says, for each extra a version lacks, why. Computing this loads the model and tries an ONNX conversion,
 so it is stored on the version at registration rather than computed per request.
@@ -14,15 +15,15 @@ so it is stored on the version at registration rather than computed per request.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from registry.exports.onnx import OnnxExportError, convert_to_onnx
-from serving import fastpath
 
 EXTRAS = ("signature", "explanations", "onnx_export", "fast_path")
 
 
-def _describe(pipeline: Any) -> str:
+def describe(pipeline: Any) -> str:
     steps = getattr(pipeline, "steps", None)
     if steps and len(steps) == 1:
         return type(steps[0][1]).__name__
@@ -40,7 +41,7 @@ def _signature_reason(signature: dict[str, Any]) -> str | None:
 def _explanations_reason(pipeline: Any, signature: dict[str, Any], has_profile: bool) -> str | None:
     output = signature.get("output") or {}
     if output.get("task_type") == "classification" and not hasattr(pipeline, "predict_proba"):
-        return f"{_describe(pipeline)} has no predict_proba, which explanations of a classifier need"
+        return f"{describe(pipeline)} has no predict_proba, which explanations of a classifier need"
     if has_profile:
         return None
     missing = [s["name"] for s in signature.get("inputs", []) if s.get("min") is None or s.get("max") is None]
@@ -57,7 +58,7 @@ def _onnx_reason(pipeline: Any, signature: dict[str, Any]) -> str | None:
     if not hasattr(first, "transformers_"):
         return (
             f"ONNX export feeds one input per feature, which needs a ColumnTransformer as the first step; "
-            f"{_describe(pipeline)} has none"
+            f"{describe(pipeline)} has none"
         )
     try:
         convert_to_onnx(pipeline, signature)
@@ -68,17 +69,17 @@ def _onnx_reason(pipeline: Any, signature: dict[str, Any]) -> str | None:
     return None
 
 
-def _fast_path_reason(pipeline: Any, signature: dict[str, Any]) -> str | None:
-    if fastpath.compile_checked(pipeline, signature) is None:
-        return (
-            f"{_describe(pipeline)} is served through scikit-learn: the compiled path needs a ColumnTransformer over "
-            "numeric features followed by steps it can evaluate exactly"
-        )
-    return None
+def version_capabilities(
+    pipeline: Any,
+    signature: dict[str, Any],
+    *,
+    has_profile: bool = False,
+    extra_checks: dict[str, Callable[[], str | None]] | None = None,
+) -> dict[str, Any]:
+    """``{"signature": bool, "explanations": bool, "onnx_export": bool, "fast_path": bool, "reasons": {...}}``.
 
-
-def version_capabilities(pipeline: Any, signature: dict[str, Any], *, has_profile: bool = False) -> dict[str, Any]:
-    """``{"signature": bool, "explanations": bool, "onnx_export": bool, "fast_path": bool, "reasons": {...}}``."""
+    ``extra_checks`` maps an extra that a higher layer judges (``fast_path``) to a call returning why the version
+    lacks it, or None; an extra with no check is reported as lacking, with that as its reason."""
     reasons: dict[str, str] = {}
     signature_reason = _signature_reason(signature)
     if signature_reason:
@@ -87,7 +88,8 @@ def version_capabilities(pipeline: Any, signature: dict[str, Any], *, has_profil
         checks = {
             "explanations": lambda: _explanations_reason(pipeline, signature, has_profile),
             "onnx_export": lambda: _onnx_reason(pipeline, signature),
-            "fast_path": lambda: _fast_path_reason(pipeline, signature),
+            "fast_path": lambda: "no check for the compiled path is installed (the serving app is not loaded)",
+            **(extra_checks or {}),
         }
         for extra, check in checks.items():
             reason = check()

@@ -37,3 +37,16 @@ def blob_used_elsewhere(sha: str) -> bool:
 # commit, unlike the others) so that references by name elsewhere (training jobs that register into a model,
 # retraining policies) move in the same transaction, or not at all.
 model_renamed = Signal()
+
+
+# sender=None; kwargs: pipeline, signature -> each receiver returns {extra: call} for the version capabilities its
+# app judges (serving: ``fast_path``), each call returning why the version lacks that extra, or None. Asked
+# synchronously when a version's capabilities are recorded (registry/capabilities.py).
+capability_checks = Signal()
+
+
+def extra_capability_checks(pipeline: object, signature: dict) -> dict:
+    checks: dict = {}
+    for _receiver, response in capability_checks.send(sender=None, pipeline=pipeline, signature=signature):
+        checks.update(response or {})
+    return checks

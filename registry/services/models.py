@@ -246,7 +246,12 @@ def _capabilities(sha256: str, artifact_format: str, signature: dict[str, Any], 
         pipeline = model_io.load_pipeline(blob_read_verified(sha256))
     except Exception as exc:  # a model that does not load has no extras; serving reports the failure itself
         return version_capabilities.unknown_capabilities(f"the model did not load: {type(exc).__name__}: {exc}"[:300])
-    return version_capabilities.version_capabilities(pipeline, signature, has_profile=bool(profile))
+    return version_capabilities.version_capabilities(
+        pipeline,
+        signature,
+        has_profile=bool(profile),
+        extra_checks=hooks.extra_capability_checks(pipeline, signature),
+    )
 
 
 def _run_json(run: Run, path: str, default: Any) -> Any:

@@ -16,7 +16,7 @@ from django.conf import settings
 from core.errors import PayloadTooLarge, ValidationFailed
 from core.models import Project, User
 from core.storage import blob_put_bytes
-from registry import capabilities, model_io
+from registry import capabilities, hooks, model_io
 from registry.models import ModelFormat, ModelVersion, VersionSource
 from registry.services.blobs import delete_unreferenced_blobs
 from registry.services.models import model_version_create, registered_model_get_or_create
@@ -121,7 +121,9 @@ def model_version_upload(
             input_example=example,
             description=description,
             signature=signature,
-            capabilities=capabilities.version_capabilities(pipeline, signature),
+            capabilities=capabilities.version_capabilities(
+                pipeline, signature, extra_checks=hooks.extra_capability_checks(pipeline, signature)
+            ),
         )
     except BaseException:
         if blob.created:

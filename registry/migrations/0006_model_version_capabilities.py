@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0003_model_registry'),
+        ('registry', '0005_experiment_names_as_mlflow'),
     ]
 
     operations = [
