@@ -8,6 +8,9 @@ blockers such as ``"deployment 'fraud-api'"``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.dispatch import Signal
 
 # sender=ModelVersion class; kwargs: version_id, health
@@ -45,8 +48,9 @@ model_renamed = Signal()
 capability_checks = Signal()
 
 
-def extra_capability_checks(pipeline: object, signature: dict) -> dict:
-    checks: dict = {}
+def extra_capability_checks(pipeline: object, signature: dict[str, Any]) -> dict[str, Callable[[], str | None]]:
+    checks: dict[str, Callable[[], str | None]] = {}
     for _receiver, response in capability_checks.send(sender=None, pipeline=pipeline, signature=signature):
-        checks.update(response or {})
+        if isinstance(response, dict):
+            checks.update(response)
     return checks
