@@ -290,10 +290,7 @@ def _plain(value: Any) -> Any:
 def document_validate(data: Any) -> dict[str, Any]:
     """The normalized document, or a 400 whose errors name each failing path (``alert_rules[2].threshold``).
 
-    The JSON Schema check runs first, so unknown keys are refused at every level, not only at the top."""
-    from declarative.schema import document_check
-
-    document_check(data)
+    Callers run ``declarative.schema.document_check`` first, so unknown keys are refused at every level."""
     serializer = ConfigDocumentSerializer(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)

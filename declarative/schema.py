@@ -3,7 +3,8 @@
 The schema comes from drf-spectacular (the same source as openapi.yaml), rewritten as a standalone JSON Schema
 (draft 2020-12) that refuses unknown keys at every level. ``jsonschema`` checks a document against it before the
 serializers run, so a typo (``enabld``) is refused with its document path instead of being ignored.
-docs/keel.schema.json is this schema, published for editors (``keel config schema`` prints it).
+cli/keel_cli/keel.schema.json is this schema, published for editors (``keel config schema`` prints it;
+``manage.py config_schema`` writes it).
 """
 
 from __future__ import annotations
@@ -13,11 +14,18 @@ import functools
 import json
 from typing import Any
 
+from django.urls import path
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.utils import extend_schema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from core.serializers import PLATFORM_ONLY
+from declarative.document import ConfigDocumentSerializer
 
 SCHEMA_ID = "https://keel.dev/schemas/keel.schema.json"
 _ROOT = "ConfigDocument"
@@ -45,14 +53,23 @@ def _rewrite(node: Any) -> Any:
     return out
 
 
+class _DocumentSource(serializers.Serializer):
+    document = ConfigDocumentSerializer()
+
+
+class _DocumentView(APIView):
+    """Never routed: drf-spectacular reads the document's components from this operation."""
+
+    @extend_schema(operation_id="keel_document", request=_DocumentSource, responses={204: None})
+    def post(self, request: Request) -> Response:
+        return Response(status=204)
+
+
 @functools.cache
 def document_schema() -> dict[str, Any]:
     """The JSON Schema of a keel.yaml document (keys sorted, stable across runs)."""
-    from drf_spectacular.generators import SchemaGenerator
-
-    from declarative import urls
-
-    components = SchemaGenerator(patterns=urls.urlpatterns).get_schema(request=None, public=True)["components"]
+    patterns = [path("keel-document/", _DocumentView.as_view())]
+    components = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)["components"]
     schemas = components["schemas"]
     defs: dict[str, Any] = {}
     pending = [f"{_ROOT}Request"]

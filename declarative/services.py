@@ -20,6 +20,7 @@ from core.models import Membership, Project, User
 from core.roles import Action, Role, role_allows
 from declarative.diff import CREATE, DELETE, Change, plan
 from declarative.document import REDACTED, document_validate
+from declarative.schema import document_check
 from declarative.state import project_state
 from monitoring.models import AlertRule, DriftConfig, NotificationChannel, RetrainingPolicy
 from monitoring.services import config as monitoring_config
@@ -74,6 +75,7 @@ def config_apply(*, user: User, document: Any) -> Result:
 
 
 def _run(*, user: User, document: Any, action: str) -> Result:
+    document_check(document)  # the JSON Schema first: unknown keys refused at every level, with their paths
     desired = document_validate(document)
     slug = desired["project"]["slug"]
     project = Project.objects.select_for_update().filter(slug=slug).first()

@@ -315,10 +315,12 @@ def _insert_version(
         )
     )
     if not current_app.conf.task_always_eager:  # eager: computed inline once the upload has stored the version
-        from registry import tasks
-
-        transaction.on_commit(lambda: tasks.dataset_version_profile.delay(version.pk))
+        # by name: registry/tasks.py imports this module, so importing it here would make a cycle
+        transaction.on_commit(lambda: current_app.send_task(PROFILE_TASK, args=[version.pk]))
     return UploadResult(version, True)
+
+
+PROFILE_TASK = "registry.dataset_version_profile"
 
 
 def dataset_version_profile(*, version_id: int, frame: pd.DataFrame | None = None) -> str:

@@ -337,12 +337,13 @@ def test_profiling_runs_after_commit_off_the_request_and_readers_answer_409_unti
     generation answer a 409 naming the status until the task has run, then the profile is there."""
     from django.test import TestCase
 
+    from config.celery import app as celery_app
     from registry import tasks
     from registry.models import DatasetVersion
     from tests.registry.datasets_helpers import csv_bytes, iris_like, upload
 
-    queued: list[int] = []
-    monkeypatch.setattr(tasks.dataset_version_profile, "delay", lambda version_id: queued.append(version_id))
+    queued: list[tuple[str, list[int]]] = []
+    monkeypatch.setattr(celery_app, "send_task", lambda name, args=None, **kwargs: queued.append((name, args)))
     slug, client = team.project.slug, team.client("editor")
     base = f"/api/v1/projects/{slug}/datasets/iris/versions/1/"
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -350,7 +351,7 @@ def test_profiling_runs_after_commit_off_the_request_and_readers_answer_409_unti
     assert response.status_code == 201, response.content
     assert response.json()["profile_status"] == "pending"
     version = DatasetVersion.objects.get(dataset__name="iris")
-    assert queued == [version.pk]
+    assert queued == [("registry.dataset_version_profile", [version.pk])]
     for url in (f"{base}profile/", f"{base}profile/?include_sample=true"):
         pending = client.get(url)
         assert pending.status_code == 409, (url, pending.content)
