@@ -28,44 +28,26 @@ EMBEDDED = DATABASE_URL is None
 DEBUG = env.bool("DJANGO_DEBUG", False)
 
 
-def _secret_key() -> str:
-    key = env.string("DJANGO_SECRET_KEY")
+def _key(variable: str, file_name: str, min_length: int) -> str:
+    """A secret from the environment; in the embedded default, one generated once and kept in the data folder."""
+    key = env.string(variable)
     if key:
-        if len(key) < 50 and not DEBUG and not EMBEDDED:
-            raise ImproperlyConfigured("DJANGO_SECRET_KEY: must be at least 50 characters in production")
+        if len(key) < min_length and not DEBUG and not EMBEDDED:
+            raise ImproperlyConfigured(f"{variable}: must be at least {min_length} characters in production")
         return key
     if not EMBEDDED and not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY: required when DATABASE_URL is set and DJANGO_DEBUG is off")
-    # Embedded default: a random key generated once and kept in the data folder.
+        raise ImproperlyConfigured(f"{variable}: required when DATABASE_URL is set and DJANGO_DEBUG is off")
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    path = DATA_DIR / "secret_key"
+    path = DATA_DIR / file_name
     if not path.exists():
         path.write_text(secrets.token_urlsafe(64))
         path.chmod(0o600)
     return path.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
-
-
-def _audit_signing_key() -> str:
-    """The HMAC key of the audit log's checkpoints (core/audit_checkpoints.py): kept out of the database."""
-    key = env.string("KEEL_AUDIT_SIGNING_KEY")
-    if key:
-        if len(key) < 32 and not DEBUG and not EMBEDDED:
-            raise ImproperlyConfigured("KEEL_AUDIT_SIGNING_KEY: must be at least 32 characters in production")
-        return key
-    if not EMBEDDED and not DEBUG:
-        raise ImproperlyConfigured("KEEL_AUDIT_SIGNING_KEY: required when DATABASE_URL is set and DJANGO_DEBUG is off")
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    path = DATA_DIR / "audit_signing_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
-AUDIT_SIGNING_KEY = _audit_signing_key()
+SECRET_KEY = _key("DJANGO_SECRET_KEY", "secret_key", 50)
+# The HMAC key of the audit log's checkpoints (core/audit_checkpoints.py): kept out of the database.
+AUDIT_SIGNING_KEY = _key("KEEL_AUDIT_SIGNING_KEY", "audit_signing_key", 32)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
