@@ -98,7 +98,12 @@ def restore_db():
 
 
 def test_backup_then_restore_into_an_empty_database_serves_the_same_predictions(team, restore_db, tmp_path):
+    from registry.models import DatasetVersion
+    from registry.services.datasets import dataset_version_profile
+
     upload_frame(team, "cancer-data", breast_cancer_csv())
+    for pk in DatasetVersion.objects.values_list("pk", flat=True):  # the profile task a worker runs after upload
+        dataset_version_profile(version_id=pk)
     version = make_version(team.project, team.users["editor"])
     version.approval = "approved"
     version.save(update_fields=["approval"])
