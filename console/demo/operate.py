@@ -105,14 +105,22 @@ def approve_and_deploy(*, user: User, project: Project, out: Any) -> dict[str, A
     return {"Deployment": f"{DEPLOYMENT} serving {MODEL} v{version.number}"}
 
 
-def _traffic(api: InProcessSender, project: Project, rows: pd.DataFrame, label_rate: float, out: Any, what: str) -> int:
+def _traffic(
+    api: InProcessSender,
+    project: Project,
+    rows: pd.DataFrame,
+    label_rate: float,
+    out: Any,
+    what: str,
+    keys: str = "patient",
+) -> int:
     base = f"/api/v1/projects/{project.slug}/deployments/{DEPLOYMENT}/"
     rng = np.random.default_rng(len(rows))
     labelled = 0
     for start in range(0, len(rows), 10):
         batch = rows.iloc[start : start + 10]
         inputs = [{k: float(v) for k, v in r.items() if k != "target"} for r in batch.to_dict(orient="records")]
-        answer = api.post(base + "predict/", {"inputs": inputs, "routing_key": f"patient-{start}"})
+        answer = api.post(base + "predict/", {"inputs": inputs, "routing_key": f"{keys}-{start}"})
         items = [
             {"prediction_id": pid, "value": label}
             for pid, label in zip(answer["prediction_ids"], batch["target"], strict=True)
@@ -255,6 +263,7 @@ def canary_and_promote(*, user: User, project: Project, out: Any) -> dict[str, A
             0.0,
             out,
             f"canary at {weight:g}%  ",
+            keys=f"canary-{step}",  # fresh sticky keys each round, so the canary's share is not fixed by 12 keys
         )
         started = deployment.rollout["step_started_at"]
         decision = rollouts.rollout_tick(deployment_id=deployment.pk, now=started + 11)  # demo clock: fast-forward
