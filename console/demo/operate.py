@@ -295,8 +295,10 @@ def summary(*, user: User, project: Project, out: Any) -> dict[str, Any]:
         f"{v.model_version.registered_model.name} v{v.model_version.number} ({v.weight:g}%)"
         for v in revision.variants.select_related("model_version__registered_model")
     ]
+    run = RetrainingRun.objects.filter(policy__deployment=deployment).order_by("-created_at").first()
     return {
         "Deployment": f"{DEPLOYMENT} revision {revision.number} serving {', '.join(serving)}",
+        "Retraining": f"run {run.pk}: {run.status}" if run else "no run",  # the final state, not the step's
         "Alerts firing": firing,
         "Retraining policies": policies,
     }

@@ -28,6 +28,11 @@ def test_demo_runs_twice_and_reports_where_to_look():
     rollout = [line for line in first.getvalue().splitlines() if "canary" in line or "retraining run" in line]
     assert "promoted; champion is now diagnosis v2" in first.getvalue(), "\n".join(rollout)
     assert "nothing to roll out (retraining run: promoted)" in second.getvalue()
+    for out in (first.getvalue(), second.getvalue()):  # the summary tells the final state, not a step's
+        summary = out.split("Keel demo finished.")[1]
+        assert "  Retraining: run " in summary and summary.split("  Retraining: run ")[1].split("\n")[0].endswith(
+            ": promoted"
+        ), summary
     # one token per purpose (printed, traffic, canary), replaced rather than accumulated on a second run
     assert ApiToken.objects.active().filter(user__username="demo").count() == 3
     assert ApiToken.objects.active().filter(user__username="demo", name="demo").count() == 1
