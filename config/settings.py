@@ -183,6 +183,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.string("DJANGO_STATIC_ROOT", str(DATA_DIR / "static")) or "")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"  # files served at the site root: /favicon.ico
 
 # --- Redis: cache (shared rate limits, routing invalidation) and the Celery broker -------------------------
 REDIS_URL = env.url("REDIS_URL", schemes=("redis", "rediss"))
