@@ -242,9 +242,16 @@ class ModelCardSerializer(serializers.Serializer):
     output = serializers.DictField()
     metrics = serializers.DictField()
     feature_importance = serializers.ListField(child=serializers.DictField())
+    evaluations = serializers.ListField(
+        child=serializers.DictField(), help_text="The version's metrics on each evaluation set, newest first."
+    )
+    acceptance = CheckSerializer(help_text="The project's acceptance criteria against the version's metrics.")
     checks = CheckSerializer(many=True)
     approval = serializers.DictField(allow_null=True)
     sections = ModelCardSectionsSerializer()
+    generated_sections = serializers.ListField(
+        child=serializers.CharField(), help_text="Sections filled by Keel because no one has written them yet."
+    )
     complete = serializers.BooleanField()
     missing_sections = serializers.ListField(child=serializers.CharField())
 

@@ -1,4 +1,9 @@
-"""Model cards: generated from lineage, data, metrics, explanation and checks, with editable sections."""
+"""Model cards: generated from lineage, data, metrics, explanation and checks, with editable sections.
+
+A section a maintainer has not written is filled from what Keel knows where it can be (intended use from the
+project, training data from the lineage and its validation, caveats from failed data rules); ``generated_sections``
+names those. Writing a section replaces the generated text; writing an empty one brings it back.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,8 @@ from core.audit import audit_record
 from core.errors import ValidationFailed
 from core.models import User
 from core.storage import blob_read_verified
-from registry.models import ModelVersion, RunArtifact
+from registry.models import DatasetVersion, ModelVersion, RunArtifact, RunParam, ValidationReport, VersionStatus
+from registry.services.approvals import check_acceptance
 
 SECTIONS = ("intended_use", "limitations", "ethical_considerations", "training_data_notes", "caveats")
 
@@ -52,25 +58,97 @@ def _lineage(version: ModelVersion) -> dict[str, Any]:
     }
 
 
+def failed_rules(dataset_version: DatasetVersion) -> list[dict[str, Any]]:
+    """The failing rules of the version's latest validation report (empty when it passed or was never run)."""
+    report = ValidationReport.objects.filter(version=dataset_version).order_by("-id").first()
+    if report is None or report.passed:
+        return []
+    return [r for r in report.results if not r.get("passed")]
+
+
+def rule_text(result: dict[str, Any]) -> str:
+    where = f" on {result['column']}" if result.get("column") else ""
+    return f"{result.get('kind', 'rule')}{where}: {result.get('message') or 'failed'}"
+
+
+def _estimator(version: ModelVersion) -> str:
+    if version.run_id is None:
+        return ""
+    return RunParam.objects.filter(run_id=version.run_id, key="estimator").values_list("value", flat=True).first() or ""
+
+
+def _evaluations(version: ModelVersion) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": e.evaluation_key,
+            "description": e.description,
+            "dataset_version": str(e.dataset_version) if e.dataset_version_id else None,
+            "n_rows": e.n_rows,
+            "metrics": e.metrics,
+            "created_at": e.created_at.isoformat(),
+        }
+        for e in version.evaluations.select_related("dataset_version__dataset").order_by("-created_at")
+    ]
+
+
+def _metric_text(metrics: dict[str, Any], top: int = 3) -> str:
+    shown = [(k, v) for k, v in sorted(metrics.items()) if isinstance(v, int | float)][:top]
+    return ", ".join(f"{k} {_fmt(v)}" for k, v in shown)
+
+
+def _generated(version: ModelVersion, lineage: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """A description and section texts from the project, the lineage, the metrics and the data's validation."""
+    project = version.registered_model.project
+    data = lineage["dataset_versions"]
+    data_names = ", ".join(f"{d['dataset']} v{d['version']}" for d in data)
+    estimator = _estimator(version)
+    how = f"{estimator} " if estimator else ""
+    trained = f" trained by Keel on {data_names}" if version.run_id and data_names else f" ({version.source})"
+    metrics = _metric_text(version.metrics)
+    description = f"A {project.task_type} model ({how.strip() or version.flavor}){trained}." + (
+        f" Holdout: {metrics}." if metrics else ""
+    )
+    sections: dict[str, str] = {}
+    intended = f"{project.task_type.capitalize()} for the project {project.name!r}."
+    sections["intended_use"] = f"{intended} {project.description}".strip()
+    if data:
+        sections["training_data_notes"] = "\n".join(
+            f"{d['dataset']} v{d['version']}: {d['rows']} rows, sha256 {d['sha256'][:12]}…, validation {d['status']}."
+            for d in data
+        )
+    caveats = []
+    for d in version.dataset_versions.select_related("dataset").filter(status=VersionStatus.INVALID):
+        rules = "; ".join(rule_text(r) for r in failed_rules(d)) or "see its validation report"
+        caveats.append(f"Trained on {d}, which fails its validation rules ({rules}); training needed an override.")
+    if caveats:
+        sections["caveats"] = "\n".join(caveats)
+    return description, sections
+
+
 def model_card(version: ModelVersion) -> dict[str, Any]:
     model = version.registered_model
     request = version.approval_requests.order_by("-created_at").first()
-    sections = {name: version.card.get(name, "") for name in SECTIONS}
+    lineage = _lineage(version)
+    description, generated = _generated(version, lineage)
+    written = {name: version.card.get(name, "") for name in SECTIONS}
+    sections = {name: written[name] or generated.get(name, "") for name in SECTIONS}
     missing = [name for name in ("intended_use", "limitations", "ethical_considerations") if not sections[name]]
     return {
         "model": model.name,
         "version": version.number,
-        "description": version.description or model.description,
+        "description": version.description or model.description or description,
         "task_type": model.project.task_type,
         "status": {"approval": version.approval, "health": version.health, "archived": version.archived},
         "aliases": sorted(a.name for a in version.aliases.all()),
         "created_at": version.created_at.isoformat(),
         "created_by": version.created_by.username if version.created_by else None,
-        "lineage": _lineage(version),
+        "lineage": lineage,
         "inputs": version.signature.get("inputs", []),
         "output": version.signature.get("output", {}),
         "metrics": version.metrics,
         "feature_importance": _importance(version),
+        "evaluations": _evaluations(version),
+        "acceptance": check_acceptance(version),
         "checks": request.checks if request else [],
         "approval": None
         if request is None
@@ -82,6 +160,7 @@ def model_card(version: ModelVersion) -> dict[str, Any]:
             "override_reason": request.override_reason,
         },
         "sections": sections,
+        "generated_sections": [name for name in SECTIONS if not written[name] and sections[name]],
         "complete": not missing,
         "missing_sections": missing,
     }
