@@ -12,10 +12,20 @@ from django.utils import timezone
 from core.models import Project
 from core.storage import blob_read_verified
 from monitoring.models import Alert, AlertStatus, DriftReport, RetrainingRun
-from registry.models import AliasEvent, DatasetVersion, ModelVersion, RegisteredModel, RunArtifact
-from registry.services.cards import model_card
+from registry.models import (
+    AliasEvent,
+    Dataset,
+    DatasetVersion,
+    ModelVersion,
+    RegisteredModel,
+    RunArtifact,
+    ValidationReport,
+    VersionStatus,
+)
+from registry.services.cards import failed_rules, model_card, rule_text
 from serving.models import Deployment, Revision, Variant
 from serving.traffic import minute_counts, traffic_windows
+from training.models import TrainingJob
 
 SERIES_MINUTES = 60
 HEATMAP_WINDOWS = 12
@@ -250,8 +260,84 @@ def version_deployments(version: ModelVersion) -> list[str]:
 
 def version_detail(version: ModelVersion) -> dict[str, Any]:
     card = model_card(version)
-    sections = [(name.replace("_", " ").capitalize(), text) for name, text in card["sections"].items()]
-    return {"card": card, "sections": sections, "plots": evaluation_plots(version)}
+    sections = [
+        (name.replace("_", " ").capitalize(), text, name in card["generated_sections"])
+        for name, text in card["sections"].items()
+    ]
+    return {
+        "card": card,
+        "sections": sections,
+        "plots": evaluation_plots(version),
+        "invalid_data": [invalid_data_explanation(d) for d in version.dataset_versions.all() if _invalid(d)],
+        "retraining_runs": list(RetrainingRun.objects.filter(model_version=version).select_related("policy")),
+    }
+
+
+# --- datasets and retraining runs ---------------------------------------------------------------------------------
+
+
+def _invalid(version: DatasetVersion) -> bool:
+    return version.status == VersionStatus.INVALID
+
+
+def invalid_data_explanation(version: DatasetVersion) -> dict[str, Any]:
+    """Why an invalid dataset version was trained on anyway: its failing rules, and who overrode the validation
+    (a retraining policy that appends labelled feedback, or a person's training job with the explicit override)."""
+    runs = list(
+        RetrainingRun.objects.filter(dataset_version=version)
+        .select_related("policy", "model_version__registered_model")
+        .order_by("created_at")
+    )
+    policy_jobs = {run.training_job_id for run in runs}
+    manual = list(
+        TrainingJob.objects.filter(dataset_version=version, allow_invalid_data=True)
+        .exclude(pk__in=[pk for pk in policy_jobs if pk is not None])
+        .select_related("created_by")
+        .order_by("created_at")
+    )
+    return {
+        "version": version,
+        "failing": [rule_text(r) for r in failed_rules(version)],
+        "runs": runs,
+        "manual_jobs": manual,
+    }
+
+
+def dataset_get(project: Project, name: str) -> Dataset | None:
+    return Dataset.objects.filter(project=project, name=name).first()
+
+
+def dataset_versions(dataset: Dataset) -> list[DatasetVersion]:
+    return list(dataset.versions.select_related("created_by", "parent").order_by("-number"))
+
+
+def dataset_version_detail(version: DatasetVersion) -> dict[str, Any]:
+    report = ValidationReport.objects.filter(version=version).order_by("-id").first()
+    return {
+        "report": report,
+        "invalid": invalid_data_explanation(version) if _invalid(version) else None,
+        "models": list(version.model_versions.select_related("registered_model").order_by("-created_at")),
+        "runs": list(RetrainingRun.objects.filter(dataset_version=version).select_related("policy")),
+    }
+
+
+def retraining_run_get(project: Project, run_id: int) -> RetrainingRun | None:
+    return (
+        RetrainingRun.objects.filter(policy__project=project, pk=run_id)
+        .select_related(
+            "policy__deployment",
+            "dataset_version__dataset",
+            "model_version__registered_model",
+            "champion_version__registered_model",
+            "training_job",
+        )
+        .first()
+    )
+
+
+def retraining_run_detail(run: RetrainingRun) -> dict[str, Any]:
+    data = run.dataset_version
+    return {"invalid": invalid_data_explanation(data) if data is not None and _invalid(data) else None}
 
 
 # --- pipeline -----------------------------------------------------------------------------------------------------
@@ -276,7 +362,7 @@ def pipeline_graph(project: Project) -> dict[str, Any]:
         vid["url"] = f"/dashboard/{project.slug}/models/{v.registered_model.name}/"
         nodes[vid["id"]] = vid
         for d in v.dataset_versions.all():
-            _add_dataset(nodes, d)
+            _add_dataset(project, nodes, d)
             target = f"run:{v.run_id}" if v.run_id else vid["id"]
             edges.add((f"dataset:{d.pk}", target))
         if v.run is not None:
@@ -288,8 +374,10 @@ def pipeline_graph(project: Project) -> dict[str, Any]:
     return _lanes(nodes, edges)
 
 
-def _add_dataset(nodes: dict[str, dict[str, str]], d: DatasetVersion) -> None:
-    node = _node("dataset", str(d.pk), f"{d.dataset.name} v{d.number}", f"{d.row_count} rows")
+def _add_dataset(project: Project, nodes: dict[str, dict[str, str]], d: DatasetVersion) -> None:
+    url = f"/dashboard/{project.slug}/datasets/{d.dataset.name}/?version={d.number}"
+    node = _node("dataset", str(d.pk), f"{d.dataset.name} v{d.number}", f"{d.row_count} rows · {d.status}", url)
+    node["state"] = "bad" if _invalid(d) else ""
     nodes.setdefault(node["id"], node)
 
 
@@ -321,6 +409,7 @@ def _add_deployment(
     runs = RetrainingRun.objects.filter(policy__deployment=deployment).select_related("policy").order_by("created_at")
     for run in runs:
         r = _node("retraining", str(run.pk), f"{run.policy.name} #{run.pk}", run.status)
+        r["url"] = f"/dashboard/{project.slug}/retraining/{run.pk}/"
         nodes[r["id"]] = r
         edges.add((f"drift:{deployment.pk}" if total else node["id"], r["id"]))
         if run.dataset_version_id:

@@ -23,5 +23,11 @@ urlpatterns = [
         name="deployment-rollback",
     ),
     path("<slug:project>/models/<str:name>/", login_required(views.ModelView.as_view()), name="model"),
+    path("<slug:project>/datasets/<str:name>/", login_required(views.DatasetView.as_view()), name="dataset"),
+    path(
+        "<slug:project>/retraining/<int:run_id>/",
+        login_required(views.RetrainingRunView.as_view()),
+        name="retraining-run",
+    ),
     path("<slug:project>/pipeline/", login_required(views.PipelineView.as_view()), name="pipeline"),
 ]

@@ -137,6 +137,34 @@ def _chosen_version(request: HttpRequest, versions: list[Any]) -> Any:
     return versions[0] if versions else None
 
 
+class DatasetView(DashboardView):
+    def get(self, request: HttpRequest, project: str, name: str) -> HttpResponse:
+        self.load_project(request, project)
+        dataset = selectors.dataset_get(self.project, name)
+        if dataset is None:
+            raise Http404("Dataset not found.")
+        versions = selectors.dataset_versions(dataset)
+        chosen = _chosen_version(request, versions)
+        context = {
+            **self.base_context(),
+            "dataset": dataset,
+            "versions": versions,
+            "chosen": chosen,
+            "detail": selectors.dataset_version_detail(chosen) if chosen else None,
+        }
+        return render(request, "dashboard/dataset.html", context)
+
+
+class RetrainingRunView(DashboardView):
+    def get(self, request: HttpRequest, project: str, run_id: int) -> HttpResponse:
+        self.load_project(request, project)
+        run = selectors.retraining_run_get(self.project, run_id)
+        if run is None:
+            raise Http404("Retraining run not found.")
+        context = {**self.base_context(), "run": run, **selectors.retraining_run_detail(run)}
+        return render(request, "dashboard/retraining.html", context)
+
+
 class PipelineView(DashboardView):
     def get(self, request: HttpRequest, project: str) -> HttpResponse:
         self.load_project(request, project)

@@ -5,17 +5,19 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+import pandas as pd
 import pytest
 from django.utils import timezone
 
 from core.storage import blob_put_bytes
-from monitoring.models import Alert, AlertRule, DriftReport
-from registry.models import Experiment, ModelVersion, Run, RunArtifact
+from monitoring.models import Alert, AlertRule, DriftReport, RetrainingPolicy, RetrainingRun
+from registry.models import DatasetVersion, Experiment, ModelVersion, Run, RunArtifact, ValidationRule
 from registry.services.models import model_alias_set
 from serving import runtime
 from serving.models import Deployment, PredictionLog
 from serving.services import deploy_single, deployment_create
-from tests.registry.models_helpers import make_version, trained
+from tests.registry.models_helpers import cancer_frame, make_version, trained
+from tests.training.conftest import upload_frame
 
 PASSWORD = "pw-keel-test-1"
 
@@ -129,3 +131,43 @@ def build_served(team) -> Served:
 @pytest.fixture
 def served(team) -> Served:
     return build_served(team)
+
+
+@dataclass
+class Retrained:
+    valid: DatasetVersion
+    invalid: DatasetVersion
+    run: RetrainingRun
+
+
+def build_retrained(team, served: Served) -> Retrained:
+    """The demo's situation: a retraining policy appended feedback to ``cancer`` v1 as v2, which fails a rule
+    fitted to v1, trained on it anyway and promoted the candidate (here ``served.v2``)."""
+    frame = cancer_frame()
+    valid = upload_frame(team, "cancer", frame.to_csv(index=False).encode())
+    ValidationRule.objects.create(dataset=valid.dataset, kind="row_count", params={"max": 600})
+    grown = pd.concat([frame, frame.head(100)], ignore_index=True)
+    invalid = upload_frame(team, "cancer", grown.to_csv(index=False).encode())
+    assert invalid.status == "invalid"
+    policy = RetrainingPolicy.objects.create(
+        project=team.project,
+        deployment=served.deployment,
+        name="retrain-on-drift",
+        dataset="cancer",
+        include_feedback=True,
+        spec={"estimator": "logistic_regression"},
+        model_name="cancer",
+    )
+    run = RetrainingRun.objects.create(
+        policy=policy,
+        status=RetrainingRun.Status.PROMOTED,
+        trigger={"kind": "alert", "feedback_on": valid.number},
+        dataset_version=invalid,
+        model_version=served.v2,
+        champion_version=served.v1,
+        checks=[{"name": "acceptance_criteria", "passed": True, "detail": "all criteria met"}],
+        steps=[{"at": timezone.now().isoformat(), "step": "promoted", "detail": "100%"}],
+    )
+    served.v2.dataset_versions.add(invalid)
+    served.v1.dataset_versions.add(valid)
+    return Retrained(valid=valid, invalid=invalid, run=run)

@@ -5,9 +5,11 @@ import re
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.views import defaults
 
 from registry.models import ApprovalRequest
 from serving.models import Deployment
+from tests.dashboard.conftest import build_retrained
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +38,11 @@ def _dashboard_routes() -> list[str]:
 
 def test_every_dashboard_route_redirects_anonymous_users_to_login(served):
     routes = _dashboard_routes()
-    assert len(routes) == 6
+    assert len(routes) == 8
     client = Client()
     for route in routes:
         url = "/" + re.sub(r"<[^>]+>", "x", route).replace("x/deployments/x", "alpha/deployments/api")
+        url = url.replace("retraining/x", "retraining/1")
         for method in ("get", "post"):
             response = getattr(client, method)(url)
             assert response.status_code == 302, (method, url, response.status_code)
@@ -48,7 +51,7 @@ def test_every_dashboard_route_redirects_anonymous_users_to_login(served):
 
 def test_dashboard_views_are_declared_and_login_wrapped():
     for route in _dashboard_routes():
-        match = get_resolver().resolve("/" + re.sub(r"<[^>]+>", "x", route))
+        match = get_resolver().resolve("/" + re.sub(r"<[^>]+>", "x", route).replace("retraining/x", "retraining/1"))
         assert getattr(match.func.view_class, "dashboard_access", False)
         assert match.func.__wrapped__ is not None  # login_required keeps the wrapped view
 
@@ -203,3 +206,53 @@ def test_data_json_query_budget_and_shared_traffic_cache(team, served, django_as
     with django_assert_max_num_queries(10):  # the prediction-log scans are cached for a second across viewers
         second = maintainer.get(url).json()
     assert first["health"] == second["health"]
+
+
+def test_every_page_has_a_sign_out_form_posting_to_logout(team, served):
+    client = login(team.users["viewer"])
+    for path in ("/dashboard/", f"{BASE}/deployments/api/", f"{BASE}/models/cancer/", f"{BASE}/pipeline/"):
+        body = client.get(path).content.decode()
+        assert re.search(r'<form class="logout" method="post" action="/accounts/logout/">', body), path
+        assert 'name="csrfmiddlewaretoken"' in body
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/dashboard/").status_code == 302  # signed out
+
+
+def test_not_found_is_a_styled_page_and_server_error_renders_without_a_request(team, rf):
+    response = login(team.users["viewer"]).get("/dashboard/nope/deployments/x/")
+    body = response.content.decode()
+    assert response.status_code == 404 and 'data-testid="error-404"' in body
+    assert "dashboard/dashboard.css" in body and "Back to the dashboard" in body
+    error = defaults.server_error(rf.get("/dashboard/"))
+    assert error.status_code == 500 and b'data-testid="error-500"' in error.content
+    assert b"dashboard/dashboard.css" in error.content
+
+
+def test_favicon_is_served(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO header
+
+
+def test_invalid_training_data_is_explained_on_the_dataset_run_and_version_pages(team, served):
+    retrained = build_retrained(team, served)
+    client = login(team.users["viewer"])
+    pages = {
+        "dataset": f"{BASE}/datasets/cancer/?version=2",
+        "run": f"{BASE}/retraining/{retrained.run.pk}/",
+        "version": f"{BASE}/models/cancer/?version=2",
+    }
+    for page, path in pages.items():
+        body = client.get(path).content.decode()
+        assert 'data-testid="invalid-why"' in body, page
+        assert "row_count" in body, page  # the failing rule
+        assert "retraining policy <strong>retrain-on-drift</strong>" in body, page
+        assert "v1 plus labelled feedback" in body, page
+    valid = client.get(f"{BASE}/datasets/cancer/?version=1").content.decode()
+    assert 'data-testid="invalid-why"' not in valid
+    assert 'data-testid="invalid-why"' not in client.get(f"{BASE}/models/cancer/?version=1").content.decode()
+    assert login(team.users["outsider"]).get(pages["run"]).status_code == 404
+    assert client.get(f"{BASE}/retraining/999999/").status_code == 404
+    assert client.get(f"{BASE}/datasets/nope/").status_code == 404
+    graph = client.get(f"{BASE}/pipeline/").content.decode()
+    assert f"{BASE}/datasets/cancer/?version=2" in graph and f"{BASE}/retraining/{retrained.run.pk}/" in graph
