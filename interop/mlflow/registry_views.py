@@ -358,6 +358,7 @@ class NotFoundEndpoint(MlflowView):
     features Keel does not implement (traces and the rest of /api/3.0/, the gateway, ...): NOT_IMPLEMENTED."""
 
     access = {"GET": Action.READ, "POST": Action.READ, "PUT": Action.READ, "PATCH": Action.READ, "DELETE": Action.READ}
+    route_fallback = True  # core.middleware.OptionalSlashMiddleware tries the other spelling of the path first
 
     def _answer(self) -> Response:
         version, rest = re.match(r"^/api/(\d\.\d)/(.*)$", self.request.path).groups()  # type: ignore[union-attr]
