@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.OptionalSlashMiddleware",  # first: every layer sees the one spelling of an API path
     "core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.TokenFailureLimitMiddleware",

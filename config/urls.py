@@ -11,7 +11,7 @@ from core.login import LoginView, LogoutView
 from interop.mlflow import links as mlflow_links
 from interop.mlflow import urls as mlflow_urls
 from interop.oip.apis import oip_error_shape
-from monitoring.metrics import MetricsView
+from monitoring.apis import MetricsView
 
 admin.site.site_header = "Keel administration"
 admin.site.site_title = "Keel"

@@ -45,7 +45,7 @@ class ProjectListApi(KeelAPIView):
     @extend_schema(operation_id="projects_list", responses=ProjectSerializer(many=True))
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        roles = dict(self.user.memberships.values_list("project_id", "role"))
+        roles = selectors.user_roles(user=self.user)
         data = ProjectSerializer(page, many=True, context={"roles": roles}).data
         return self.get_paginated_response(data)
 
@@ -115,7 +115,7 @@ class MemberDetailApi(ProjectAPIView):
     def patch(self, request: Request, project: str, username: str) -> Response:
         serializer = MembershipRoleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        if not selectors.membership_list(project=self.project).filter(user__username=username).exists():
+        if not selectors.membership_exists(project=self.project, username=username):
             raise ValidationFailed.field("username", f"{username!r} is not a member")
         membership = services.membership_set(
             project=self.project,
@@ -155,7 +155,7 @@ class TokenListApi(KeelAPIView):
         slug = data.pop("default_project", None)
         project = None
         if slug:
-            project = selectors.project_list_for_user(user=self.user).filter(slug=slug).first()
+            project = selectors.project_find_for_user(user=self.user, slug=slug)
             if project is None:
                 raise ValidationFailed.field("default_project", f"no project {slug!r} you belong to")
         issued = services.api_token_create(user=self.user, default_project=project, **data)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from urllib.parse import parse_qsl, unquote
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
 
 from core import context
 from core.auth import token_from_header
@@ -54,6 +55,43 @@ def too_many_requests(request: HttpRequest, wait: float, message: str) -> HttpRe
         response = JsonResponse(body, status=429, content_type="application/problem+json")
     response["Retry-After"] = str(max(1, math.ceil(wait)))
     return response
+
+
+API_PREFIXES = ("/api/", "/v2/")
+
+
+def _routes_to_a_view(path: str, urlconf: str | None) -> bool:
+    """Whether `path` names a real endpoint (not a catch-all that answers "no such endpoint")."""
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return False
+    view_cls = getattr(match.func, "cls", None) or getattr(match.func, "view_class", None)
+    return not getattr(view_cls, "route_fallback", False)
+
+
+class OptionalSlashMiddleware:
+    """API paths answer with or without their trailing slash, for every method, with no redirect.
+
+    Django's APPEND_SLASH answers a 301 that clients follow as a GET (a POST to `…/predict` became `405 GET not
+    allowed`). Here a path under /api/ or /v2/ that matches no endpoint is tried with the slash added or removed,
+    and when that spelling matches, the request is resolved as if it had been sent so. The schema documents the
+    spelling the URLconf declares. Runs first, so logs, audit rows and views all see that one spelling.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info
+        if path.startswith(API_PREFIXES) and path not in API_PREFIXES:
+            urlconf = getattr(request, "urlconf", None)
+            if not _routes_to_a_view(path, urlconf):
+                other = path[:-1] if path.endswith("/") else path + "/"
+                if _routes_to_a_view(other, urlconf):
+                    request.path = request.path[: len(request.path) - len(path)] + other
+                    request.path_info = other
+        return self.get_response(request)
 
 
 class TokenFailureLimitMiddleware:

@@ -35,6 +35,30 @@ def project_list_for_user(*, user: User) -> QuerySet[Project]:
     return Project.objects.filter(memberships__user=user).distinct().order_by("slug")
 
 
+def user_roles(*, user: User) -> dict[int, str]:
+    """The user's role in each of their projects, by project id."""
+    return dict(user.memberships.values_list("project_id", "role"))
+
+
+def membership_role(*, user: User, project: Project) -> str | None:
+    """The user's role in the project, or None."""
+    return Membership.objects.filter(project=project, user=user).values_list("role", flat=True).first()
+
+
+def project_slugs_for_user(*, user: User, limit: int) -> list[str]:
+    """The slugs of the user's projects, alphabetically, at most ``limit`` of them."""
+    return list(user.memberships.order_by("project__slug").values_list("project__slug", flat=True)[:limit])
+
+
+def project_find_for_user(*, user: User, slug: str) -> Project | None:
+    """The project ``slug`` if the user belongs to it, else None."""
+    return project_list_for_user(user=user).filter(slug=slug).first()
+
+
+def membership_exists(*, project: Project, username: str) -> bool:
+    return Membership.objects.filter(project=project, user__username=username).exists()
+
+
 def membership_list(*, project: Project) -> QuerySet[Membership]:
     return Membership.objects.filter(project=project).select_related("user").order_by("user__username")
 

@@ -1,4 +1,5 @@
-"""Monitoring API under /api/v1/projects/{project}/: drift, performance, alert rules, alerts, channels, retraining."""
+"""Monitoring API under /api/v1/projects/{project}/: drift, performance, alert rules, alerts, channels, retraining;
+and GET /metrics for Prometheus."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from datetime import timedelta
 from typing import Any
 
 import django_filters
-from django.urls import path
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.views import View
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,8 +21,8 @@ from rest_framework.response import Response
 from core.api import ProjectAPIView
 from core.errors import ValidationFailed
 from core.roles import Action
-from core.webhooks.models import WebhookSubscription
 from monitoring import selectors
+from monitoring.metrics import refusal, render_metrics
 from monitoring.models import (
     Alert,
     AlertRule,
@@ -91,7 +94,7 @@ class DriftReportFilter(django_filters.FilterSet):
         fields = ["status", "variant", "dataset_drift"]
 
     def filter_per_variant(self, queryset: Any, name: str, value: bool) -> Any:
-        return queryset.exclude(variant="") if value else queryset.filter(variant="")
+        return selectors.drift_reports_per_variant(queryset, value)
 
 
 class DriftReportListApi(_Api):
@@ -227,9 +230,8 @@ class ChannelListApi(_Api):
 
     @extend_schema(operation_id="channels_list", tags=TAG, responses=ChannelSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(NotificationChannel.objects.filter(project=self.project)))
-        wanted = [c.config["subscription_id"] for c in page or [] if c.config.get("subscription_id")]
-        subscriptions = WebhookSubscription.objects.in_bulk(wanted)
+        page = self.paginate_queryset(self.filter_queryset(selectors.channel_list(project=self.project)))
+        subscriptions = selectors.channel_subscriptions(page or [])
         data = ChannelSerializer(page, many=True, context={"subscriptions": subscriptions}).data
         return self.get_paginated_response(data)
 
@@ -249,13 +251,11 @@ class ChannelDetailApi(_Api):
 
     @extend_schema(operation_id="channels_retrieve", tags=TAG)
     def get(self, request: Request, project: str, channel_id: int) -> Response:
-        return Response(
-            ChannelSerializer(config.get_or_404(NotificationChannel.objects, pk=channel_id, project=self.project)).data
-        )
+        return Response(ChannelSerializer(selectors.channel_get(project=self.project, channel_id=channel_id)).data)
 
     @extend_schema(operation_id="channels_delete", tags=TAG, responses={204: None})
     def delete(self, request: Request, project: str, channel_id: int) -> Response:
-        channel = config.get_or_404(NotificationChannel.objects, pk=channel_id, project=self.project)
+        channel = selectors.channel_get(project=self.project, channel_id=channel_id)
         config.channel_delete(channel=channel, user=self.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -267,8 +267,7 @@ class AlertRuleListApi(_Api):
 
     @extend_schema(operation_id="alert_rules_list", tags=TAG, responses=AlertRuleSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
-        rules = AlertRule.objects.filter(project=self.project).select_related("deployment")
-        return self.listing(rules.prefetch_related("channels"), AlertRuleSerializer)
+        return self.listing(selectors.alert_rule_list(project=self.project), AlertRuleSerializer)
 
     @extend_schema(
         operation_id="alert_rules_create",
@@ -288,9 +287,7 @@ class AlertRuleDetailApi(_Api):
     serializer_class = AlertRuleSerializer
 
     def rule(self) -> AlertRule:
-        return config.get_or_404(
-            AlertRule.objects.select_related("deployment"), pk=self.kwargs["rule_id"], project=self.project
-        )
+        return selectors.alert_rule_get(project=self.project, rule_id=self.kwargs["rule_id"])
 
     @extend_schema(operation_id="alert_rules_retrieve", tags=TAG)
     def get(self, request: Request, project: str, rule_id: int) -> Response:
@@ -333,8 +330,7 @@ class AlertListApi(_Api):
 
     @extend_schema(operation_id="alerts_list", tags=TAG, responses=AlertSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
-        found = Alert.objects.filter(rule__project=self.project).select_related("rule__deployment", "acknowledged_by")
-        return self.listing(found.order_by("-started_at"), AlertSerializer)
+        return self.listing(selectors.alert_list(project=self.project), AlertSerializer)
 
 
 class AlertAcknowledgeApi(_Api):
@@ -343,7 +339,7 @@ class AlertAcknowledgeApi(_Api):
 
     @extend_schema(operation_id="alerts_acknowledge", tags=TAG, request=None, responses=AlertSerializer)
     def post(self, request: Request, project: str, alert_id: int) -> Response:
-        alert = config.get_or_404(Alert.objects, pk=alert_id, rule__project=self.project)
+        alert = selectors.alert_get(project=self.project, alert_id=alert_id)
         return Response(AlertSerializer(alerts.alert_acknowledge(alert=alert, user=self.user)).data)
 
 
@@ -462,31 +458,18 @@ class RetrainingRunDetailApi(_Api):
         return Response(RetrainingRunSerializer(run).data)
 
 
-_P = "projects/<slug:project>/"
-_D = _P + "deployments/<str:deployment>/"
+class MetricsView(View):
+    """GET /metrics for Prometheus. ``public``: it takes no Keel credentials; its token/address check is inside."""
 
-urlpatterns = [
-    path(_D + "drift-config/", DriftConfigApi.as_view(), name="drift-config"),
-    path(_D + "drift-reports/", DriftReportListApi.as_view(), name="drift-report-list"),
-    path(_D + "drift-reports/<int:report_id>/", DriftReportDetailApi.as_view(), name="drift-report-detail"),
-    path(_D + "performance/", PerformanceApi.as_view(), name="deployment-performance"),
-    path(_P + "channels/", ChannelListApi.as_view(), name="channel-list"),
-    path(_P + "channels/<int:channel_id>/", ChannelDetailApi.as_view(), name="channel-detail"),
-    path(_P + "alert-rules/", AlertRuleListApi.as_view(), name="alert-rule-list"),
-    path(_P + "alert-rules/<int:rule_id>/", AlertRuleDetailApi.as_view(), name="alert-rule-detail"),
-    path(_P + "alerts/", AlertListApi.as_view(), name="alert-list"),
-    path(_P + "alerts/<int:alert_id>/acknowledge/", AlertAcknowledgeApi.as_view(), name="alert-acknowledge"),
-    path(_P + "retraining-policies/", RetrainingPolicyListApi.as_view(), name="retraining-policy-list"),
-    path(
-        _P + "retraining-policies/<int:policy_id>/",
-        RetrainingPolicyDetailApi.as_view(),
-        name="retraining-policy-detail",
-    ),
-    path(
-        _P + "retraining-policies/<int:policy_id>/trigger/",
-        RetrainingTriggerApi.as_view(),
-        name="retraining-policy-trigger",
-    ),
-    path(_P + "retraining-runs/", RetrainingRunListApi.as_view(), name="retraining-run-list"),
-    path(_P + "retraining-runs/<int:run_id>/", RetrainingRunDetailApi.as_view(), name="retraining-run-detail"),
-]
+    public = True
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        refused = refusal(request)
+        if refused is not None:
+            return refused
+        # Every name and label here is a legacy one, so the body is the classic 0.0.4 text format: declare that
+        # (prometheus_client's CONTENT_TYPE_LATEST is 1.0.0, which older scrapers do not know).
+        response = HttpResponse(render_metrics(), content_type=CONTENT_TYPE_PLAIN_0_0_4)
+        response["Cache-Control"] = "no-store"
+        return response

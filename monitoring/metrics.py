@@ -13,8 +13,9 @@ Access: a bearer token equal to ``KEEL_METRICS_TOKEN``, or a client address insi
 ``KEEL_METRICS_ALLOWED_NETWORKS``. A request that carries a proxy header (``X-Forwarded-For``, ``Forwarded``,
 ``X-Real-IP``) came through a proxy: its ``REMOTE_ADDR`` is the proxy's, so the address list does not apply to
 it and it needs the token. A wrong token is refused even from an allowed address, and counts as a failed token
-authentication of the client's address like a wrong API token (``core.throttling.TokenFailures``). The view is a
-plain Django view: no DRF authentication (the metrics token is not a Keel API token) and no throttling.
+authentication of the client's address like a wrong API token (``core.throttling.TokenFailures``). The view
+(``monitoring.apis.MetricsView``) is a plain Django view: no DRF authentication (the metrics token is not a Keel
+API token) and no throttling.
 """
 
 from __future__ import annotations
@@ -36,9 +37,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
-from django.views import View
 from prometheus_client import CollectorRegistry, generate_latest
-from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.utils import floatToGoString
 
@@ -363,23 +362,3 @@ def render_metrics() -> bytes:
     registry = CollectorRegistry()
     registry.register(KeelCollector())
     return generate_latest(registry)
-
-
-# --- The view ------------------------------------------------------------------------------------------------
-
-
-class MetricsView(View):
-    """GET /metrics for Prometheus. ``public``: it takes no Keel credentials; its token/address check is inside."""
-
-    public = True
-    http_method_names = ["get", "head"]
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        refused = refusal(request)
-        if refused is not None:
-            return refused
-        # Every name and label here is a legacy one, so the body is the classic 0.0.4 text format: declare that
-        # (prometheus_client's CONTENT_TYPE_LATEST is 1.0.0, which older scrapers do not know).
-        response = HttpResponse(render_metrics(), content_type=CONTENT_TYPE_PLAIN_0_0_4)
-        response["Cache-Control"] = "no-store"
-        return response

@@ -12,7 +12,8 @@ from django.db.models import QuerySet
 
 from core.errors import NotFound
 from core.models import Project
-from monitoring.models import DriftReport, RetrainingPolicy, RetrainingRun
+from core.webhooks.models import WebhookSubscription
+from monitoring.models import Alert, AlertRule, DriftReport, NotificationChannel, RetrainingPolicy, RetrainingRun
 from registry.models import DatasetVersion
 from serving.models import Deployment
 
@@ -29,8 +30,45 @@ def drift_report_list(*, deployment: Deployment) -> QuerySet[DriftReport]:
     return DriftReport.objects.filter(deployment=deployment).select_related("model_version").order_by("-window_end")
 
 
+def drift_reports_per_variant(queryset: QuerySet[DriftReport], per_variant: bool) -> QuerySet[DriftReport]:
+    """Only the per-variant reports (True) or only those over all live traffic (False)."""
+    return queryset.exclude(variant="") if per_variant else queryset.filter(variant="")
+
+
 def drift_report_get(*, deployment: Deployment, report_id: int) -> DriftReport:
     return _one(DriftReport.objects.all(), pk=report_id, deployment=deployment)
+
+
+def channel_list(*, project: Project) -> QuerySet[NotificationChannel]:
+    return NotificationChannel.objects.filter(project=project)
+
+
+def channel_get(*, project: Project, channel_id: int) -> NotificationChannel:
+    return _one(NotificationChannel.objects.all(), pk=channel_id, project=project)
+
+
+def channel_subscriptions(channels: list[NotificationChannel]) -> dict[int, WebhookSubscription]:
+    """The webhook subscriptions behind these channels, by id (webhook channels keep theirs in their config)."""
+    wanted = [c.config["subscription_id"] for c in channels if c.config.get("subscription_id")]
+    return WebhookSubscription.objects.in_bulk(wanted)
+
+
+def alert_rule_list(*, project: Project) -> QuerySet[AlertRule]:
+    return AlertRule.objects.filter(project=project).select_related("deployment").prefetch_related("channels")
+
+
+def alert_rule_get(*, project: Project, rule_id: int) -> AlertRule:
+    return _one(AlertRule.objects.select_related("deployment"), pk=rule_id, project=project)
+
+
+def alert_list(*, project: Project) -> QuerySet[Alert]:
+    """The project's alerts, latest first."""
+    found = Alert.objects.filter(rule__project=project).select_related("rule__deployment", "acknowledged_by")
+    return found.order_by("-started_at")
+
+
+def alert_get(*, project: Project, alert_id: int) -> Alert:
+    return _one(Alert.objects.all(), pk=alert_id, rule__project=project)
 
 
 def retraining_policy_list(*, project: Project) -> QuerySet[RetrainingPolicy]:

@@ -27,7 +27,13 @@ from core.validation import UtcIsoDateTimeFilter, parse_utc
 from serving import analysis, inference, runtime, services
 from serving.models import Deployment, PredictionLog, Revision
 from serving.rollouts import deployment_deploy
-from serving.selectors import deployment_detail_get, deployment_list, prediction_log_list
+from serving.selectors import (
+    deployment_detail_get,
+    deployment_list,
+    prediction_log_list,
+    prediction_log_oldest_first,
+    revision_list,
+)
 from serving.serializers import (
     DeploymentCreateSerializer,
     DeploymentSerializer,
@@ -204,19 +210,11 @@ class RevisionListApi(_DeploymentView):
         responses=RevisionSerializer(many=True),
     )
     def get(self, request: Request, project: str, deployment: str) -> Response:
-        target = self.deployment()
-        revisions = (
-            target.revisions.select_related("created_by", "parent")
-            .prefetch_related("variants__model_version__registered_model")
-            .order_by("-number")
-        )
         at = request.query_params.get("at")
-        if at:
-            moment = parse_utc(at)
-            if moment is None:
-                raise ValidationFailed.field("at", "an ISO 8601 date-time")
-            found = services.revision_at(deployment=target, at=moment)
-            revisions = revisions.filter(pk=found.pk) if found else revisions.none()
+        moment = parse_utc(at) if at else None
+        if at and moment is None:
+            raise ValidationFailed.field("at", "an ISO 8601 date-time")
+        revisions = revision_list(deployment=self.deployment(), at=moment)
         return self.listing(revisions, RevisionSerializer, filtered=False)
 
 
@@ -330,7 +328,7 @@ class PredictionExportApi(PredictionLogApi):
         responses={(200, "application/x-ndjson"): OpenApiTypes.STR, (200, "text/csv"): OpenApiTypes.STR},
     )
     def get(self, request: Request, project: str, deployment: str) -> StreamingHttpResponse:  # type: ignore[override]
-        rows = self.filter_queryset(self.get_queryset()).order_by("id")
+        rows = prediction_log_oldest_first(self.filter_queryset(self.get_queryset()))
         as_csv = request.query_params.get("format") == "csv"
         stream = (
             _csv(rows)

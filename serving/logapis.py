@@ -13,10 +13,10 @@ from rest_framework.response import Response
 
 from core.api import ProjectAPIView
 from core.audit import audit_record
-from core.errors import NotFound
 from core.pagination import CursorPagination
 from core.roles import Action
 from core.storage import blob_iter
+from serving import selectors
 from serving.erasure import erasure_execute
 from serving.models import PredictionExport, PredictionLogPolicy
 from serving.retention import policy_for
@@ -38,7 +38,7 @@ class PredictionExportListApi(ProjectAPIView):
     ordering_fields: list[str] = []
 
     def get_queryset(self) -> Any:
-        return PredictionExport.objects.filter(project=self.project).order_by("-id")
+        return selectors.prediction_export_list(project=self.project)
 
     @extend_schema(operation_id="prediction_exports_list", tags=TAG, responses=PredictionExportSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
@@ -50,10 +50,7 @@ class PredictionExportDetailApi(ProjectAPIView):
     serializer_class = PredictionExportSerializer
 
     def export(self) -> PredictionExport:
-        export = PredictionExport.objects.filter(project=self.project, pk=self.kwargs["export"]).first()
-        if export is None:
-            raise NotFound(f"Prediction export {self.kwargs['export']} not found.")
-        return export
+        return selectors.prediction_export_get(project=self.project, export_id=self.kwargs["export"])
 
     @extend_schema(operation_id="prediction_exports_retrieve", tags=TAG)
     def get(self, request: Request, project: str, export: int) -> Response:

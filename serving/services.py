@@ -512,8 +512,3 @@ def _uuid(value: str) -> Any:
         return uuid.UUID(str(value))
     except ValueError:
         return None
-
-
-def revision_at(*, deployment: Deployment, at: Any) -> Revision | None:
-    """What served at time ``at``: the newest revision created at or before it."""
-    return deployment.revisions.filter(created_at__lte=at).order_by("-created_at", "-number").first()

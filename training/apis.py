@@ -143,7 +143,7 @@ class ModelVersionEvaluateApi(ProjectAPIView):
                         "metrics": e.metrics,
                         "n_rows": e.n_rows,
                     }
-                    for e in rows.select_related("version")
+                    for e in rows
                 ],
             }
         )

@@ -33,4 +33,5 @@ def training_job_get(*, project: Project, uid: Any) -> TrainingJob:
 
 def model_evaluation_list(*, model: RegisteredModel, keys: list[str]) -> Any:
     """The evaluations of ``model``'s versions stored under ``keys``."""
-    return ModelEvaluation.objects.filter(evaluation_key__in=keys, version__registered_model=model)
+    found = ModelEvaluation.objects.filter(evaluation_key__in=keys, version__registered_model=model)
+    return found.select_related("version")

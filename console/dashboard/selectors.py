@@ -225,6 +225,10 @@ def model_versions(model: RegisteredModel) -> list[ModelVersion]:
     )
 
 
+def model_aliases(model: RegisteredModel) -> Any:
+    return model.aliases.select_related("version").order_by("name")
+
+
 def alias_ledger(model: RegisteredModel, *, limit: int = 30) -> list[AliasEvent]:
     return list(model.alias_events.select_related("actor").order_by("-created_at")[:limit])
 

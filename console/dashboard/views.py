@@ -18,7 +18,7 @@ from console.services.readiness import deployment_readiness
 from core.errors import DomainError, NotFound
 from core.models import Project, User
 from core.roles import Action, role_allows
-from core.selectors import project_get_for_user, project_list_for_user
+from core.selectors import membership_role, project_get_for_user, project_list_for_user
 from serving.models import Deployment
 from serving.services import deployment_rollback
 
@@ -65,7 +65,7 @@ class OverviewView(DashboardView):
 
 
 def _role(user: User, project: Project) -> str | None:
-    return project.memberships.filter(user=user).values_list("role", flat=True).first()
+    return membership_role(user=user, project=project)
 
 
 class DeploymentView(DashboardView):
@@ -119,7 +119,7 @@ class ModelView(DashboardView):
             **self.base_context(),
             "model": model,
             "versions": [{"version": v, "deployments": selectors.version_deployments(v)} for v in versions],
-            "aliases": model.aliases.select_related("version").order_by("name"),
+            "aliases": selectors.model_aliases(model),
             "ledger": selectors.alias_ledger(model),
             "chosen": chosen,
             "detail": selectors.version_detail(chosen) if chosen else None,

@@ -64,7 +64,7 @@ def locate(project: Project, path: str) -> Location:
 def children(run: Run, folder: str) -> list[dict[str, Any]]:
     """The files and folders directly inside ``folder`` (MLflow lists one level; a file path lists itself)."""
     prefix = f"{folder}/" if folder else ""
-    exact = run_selectors.run_artifact_list(run=run).filter(path=folder).first() if folder else None
+    exact = run_selectors.run_artifact_find(run=run, path=folder) if folder else None
     if exact is not None:
         return [{"path": folder.rsplit("/", 1)[-1], "is_dir": False, "file_size": exact.size}]
     entries: dict[str, dict[str, Any]] = {}

@@ -16,7 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import ProjectAPIView
-from core.models import Membership, User
+from core.models import User
+from core.selectors import project_slugs_for_user
 from interop.mlflow import errors
 from interop.projects import PROJECT_HEADER, header_project_slug, token_project_slug
 
@@ -31,8 +32,8 @@ def project_slug_for(request: Request) -> str:
     slug = token_project_slug(request)
     if slug:
         return slug
-    membership = Membership.objects.filter(user=user).select_related("project").order_by("project__slug").first()
-    return membership.project.slug if membership else ""
+    slugs = project_slugs_for_user(user=user, limit=1)
+    return slugs[0] if slugs else ""
 
 
 class MlflowView(ProjectAPIView):

@@ -10,14 +10,12 @@ dashboard page. Without a fragment the script opens the dashboard.
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.models import Project
-from registry.models import Experiment, RegisteredModel, Run
+from interop.mlflow import lookups
 
 
 class LinkPage(TemplateView):
@@ -27,8 +25,8 @@ class LinkPage(TemplateView):
     template_name = "interop/mlflow_links.html"
 
 
-def _projects(request: HttpRequest) -> QuerySet[Project]:
-    return Project.objects.filter(memberships__user_id=int(request.user.pk or 0))
+def _user_id(request: HttpRequest) -> int:
+    return int(request.user.pk or 0)
 
 
 class _Link(LoginRequiredMixin, View):
@@ -39,11 +37,7 @@ class _Link(LoginRequiredMixin, View):
 
 class RunLink(_Link):
     def get(self, request: HttpRequest, experiment_id: int, run_id: str) -> HttpResponse:
-        run = (
-            Run.objects.select_related("project")
-            .filter(project__in=_projects(request), experiment_id=experiment_id, run_id=run_id)
-            .first()
-        )
+        run = lookups.linked_run(_user_id(request), experiment_id, run_id)
         if run is None:
             raise Http404("No such run in your projects.")
         return HttpResponseRedirect(reverse("run-detail", kwargs={"project": run.project.slug, "run_id": run.run_id}))
@@ -51,11 +45,7 @@ class RunLink(_Link):
 
 class ExperimentLink(_Link):
     def get(self, request: HttpRequest, experiment_id: int) -> HttpResponse:
-        found = (
-            Experiment.objects.select_related("project")
-            .filter(project__in=_projects(request), pk=experiment_id)
-            .first()
-        )
+        found = lookups.linked_experiment(_user_id(request), experiment_id)
         if found is None:
             raise Http404("No such experiment in your projects.")
         kwargs = {"project": found.project.slug, "name": found.name}
@@ -66,8 +56,7 @@ class ModelLink(_Link):
     """A model, or one of its versions: the model's dashboard page (which lists its versions)."""
 
     def get(self, request: HttpRequest, name: str, number: int | None = None) -> HttpResponse:
-        models = RegisteredModel.objects.select_related("project").filter(project__in=_projects(request), name=name)
-        found = models.order_by("project__slug").first()
+        found = lookups.linked_model(_user_id(request), name)
         if found is None:
             raise Http404("No such registered model in your projects.")
         kwargs = {"project": found.project.slug, "name": found.name}

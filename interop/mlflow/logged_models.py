@@ -3,40 +3,15 @@ go through the artifact proxy into a folder of the source run."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from django.db.models import QuerySet
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.roles import Action
-from interop.mlflow import errors, registration, shapes
+from interop.mlflow import registration, shapes
 from interop.mlflow.base import MlflowView, integer, ok, paginate, pairs, string
-from interop.mlflow.lookups import experiment_for_write, logged_model_by_id, run_by_id
-from interop.models import MlflowLoggedModel
-from registry.search import like_to_regex
-
-_FILTER = re.compile(r"^(name|source_run_id)\s*(=|LIKE|ILIKE)\s*(['\"])(.*)\3$", re.IGNORECASE | re.DOTALL)
-_COLUMNS = {"name": "name", "source_run_id": "run__run_id"}
-
-
-def _filter(models: QuerySet[MlflowLoggedModel], text: str) -> QuerySet[MlflowLoggedModel]:
-    """``name`` or ``source_run_id`` compared with =, LIKE or ILIKE (what MLflow clients send)."""
-    if not text.strip():
-        return models
-    match = _FILTER.match(text.strip())
-    if match is None:
-        raise errors.MlflowError(
-            errors.NOT_IMPLEMENTED,
-            f"Keel does not implement this logged-model filter: {text!r}; it supports name or source_run_id with "
-            "=, LIKE or ILIKE (search runs for metrics and params).",
-        )
-    column, op, value = _COLUMNS[match.group(1).lower()], match.group(2).upper(), match.group(4)
-    if op == "=":
-        return models.filter(**{column: value})
-    lookup = "regex" if op == "LIKE" else "iregex"
-    return models.filter(**{f"{column}__{lookup}": like_to_regex(value)})
+from interop.mlflow.lookups import experiment_for_write, logged_model_by_id, logged_models, run_by_id
 
 
 class LoggedModelCreate(MlflowView):
@@ -109,13 +84,8 @@ class LoggedModelSearch(MlflowView):
 
     def post(self, request: Request) -> Response:
         data = self.body()
-        models = (
-            MlflowLoggedModel.objects.filter(project=self.project).select_related("run").order_by("-created_at", "-id")
-        )
-        models = _filter(models, string(data, "filter"))
         ids = [str(i) for i in self.list_param(data, "experiment_ids")]
-        if ids:
-            models = models.filter(experiment_id__in=[int(i) for i in ids if i.isdigit()])
+        models = logged_models(self.project, string(data, "filter"), ids)
         page, token = paginate(
             models, token=data.get("page_token"), max_results=integer(data, "max_results"), default=100, limit=1000
         )

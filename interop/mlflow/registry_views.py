@@ -12,21 +12,16 @@ from rest_framework.response import Response
 
 from core.errors import Conflict
 from core.roles import Action
-from interop.mlflow import errors, registration, shapes
+from interop.mlflow import errors, lookups, registration, shapes
 from interop.mlflow import search as mlflow_search
 from interop.mlflow.base import MlflowView, integer, ok, paginate, pairs, required, string
-from registry.models import ApprovalRequest, ModelVersion, RegisteredModel
+from registry.models import ModelVersion, RegisteredModel
 from registry.selectors import models as model_selectors
 from registry.services import models as model_services
 
 
 def _model(view: MlflowView, name: Any) -> RegisteredModel:
-    if not isinstance(name, str) or not name:
-        raise errors.invalid("Missing value for required parameter 'name'.")
-    found = RegisteredModel.objects.select_related("project").filter(project=view.project, name=name).first()
-    if found is None:
-        raise errors.missing(f"Registered Model with name={name} not found")
-    return found
+    return lookups.registered_model_by_name(view.project, name)
 
 
 def _version(view: MlflowView, data: dict[str, Any]) -> ModelVersion:
@@ -35,14 +30,14 @@ def _version(view: MlflowView, data: dict[str, Any]) -> ModelVersion:
     if number is None:
         raise errors.invalid("Missing value for required parameter 'version'.")
     in_range = 0 < number < 2**31
-    found = model_selectors.model_version_list(model=model).filter(number=number).first() if in_range else None
+    found = lookups.model_version_by_number(model, number) if in_range else None
     if found is None:
         raise errors.missing(f"Model Version (name={model.name}, version={number}) not found")
     return found
 
 
 def _latest(model: RegisteredModel) -> list[ModelVersion]:
-    latest = model_selectors.model_version_list(model=model).first()
+    latest = lookups.latest_model_version(model)
     return [latest] if latest else []
 
 
@@ -86,7 +81,7 @@ class RegisteredModelSearch(MlflowView):
     def get(self, request: Request) -> Response:
         data = self.body()
         models = mlflow_search.registered_models(
-            RegisteredModel.objects.filter(project=self.project).prefetch_related("aliases__version"),
+            lookups.registered_models(self.project),
             filter_string=string(data, "filter"),
             order_by=self.list_param(data, "order_by"),
         )
@@ -216,7 +211,7 @@ def _approval_missing(version: ModelVersion, alias: str) -> str:
         f"Alias {alias!r} of registered model {model.name!r} is protected: it points only at approved versions, "
         f"and version {version.number} is {version.approval} (approval state: {version.approval}). "
     )
-    open_request = version.approval_requests.filter(status=ApprovalRequest.Status.OPEN).order_by("-id").first()
+    open_request = lookups.open_approval_request(version)
     if open_request is not None:
         decide = reverse("approval-request-decide", kwargs={**kwargs, "request_id": open_request.pk})
         return message + (
@@ -285,13 +280,10 @@ class ModelVersionSearch(MlflowView):
 
     def get(self, request: Request) -> Response:
         data = self.body()
-        versions = (
-            ModelVersion.objects.filter(registered_model__project=self.project)
-            .select_related("registered_model", "run", "created_by", "mlflow_link__logged_model")
-            .prefetch_related("aliases")
-        )
         versions = mlflow_search.model_versions(
-            versions, filter_string=string(data, "filter"), order_by=self.list_param(data, "order_by")
+            lookups.model_versions(self.project),
+            filter_string=string(data, "filter"),
+            order_by=self.list_param(data, "order_by"),
         )
         page, token = paginate(
             versions, token=data.get("page_token"), max_results=integer(data, "max_results"), default=1000, limit=200000
@@ -358,6 +350,7 @@ class NotFoundEndpoint(MlflowView):
     features Keel does not implement (traces and the rest of /api/3.0/, the gateway, ...): NOT_IMPLEMENTED."""
 
     access = {"GET": Action.READ, "POST": Action.READ, "PUT": Action.READ, "PATCH": Action.READ, "DELETE": Action.READ}
+    route_fallback = True  # core.middleware.OptionalSlashMiddleware tries the other spelling of the path first
 
     def _answer(self) -> Response:
         version, rest = re.match(r"^/api/(\d\.\d)/(.*)$", self.request.path).groups()  # type: ignore[union-attr]

@@ -8,10 +8,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.roles import Action
-from interop.mlflow import errors, services, shapes
+from interop.mlflow import services, shapes
 from interop.mlflow.base import MlflowView, integer, ok, paginate, pairs, required, string
-from interop.mlflow.lookups import experiment_by_id, experiment_for_write, run_by_id
-from registry.models import Experiment
+from interop.mlflow.lookups import experiment_by_id, experiment_by_name, experiment_for_write, run_by_id
 from registry.selectors import experiments as run_selectors
 from registry.services import experiments as run_services
 
@@ -44,10 +43,7 @@ class ExperimentGetByName(MlflowView):
 
     def get(self, request: Request) -> Response:
         name = required(self.body(), "experiment_name")
-        exp = Experiment.objects.filter(project=self.project, name=name).first()
-        if exp is None:
-            raise errors.missing(f"Could not find experiment with name '{name}'")
-        return ok({"experiment": shapes.experiment(exp)})
+        return ok({"experiment": shapes.experiment(experiment_by_name(self.project, name))})
 
 
 class ExperimentSearch(MlflowView):

@@ -30,9 +30,9 @@ from core import context
 from core.api import ProjectAPIView, caller_label
 from core.errors import NotFound, ServiceUnavailable, ValidationFailed
 from core.health import check_cache, check_database
-from core.models import Membership
 from core.parsers import nesting_message, nesting_over
 from core.roles import Action
+from core.selectors import project_slugs_for_user
 from core.throttling import PredictThrottle
 from interop.oip import tensors
 from interop.projects import header_project_slug, token_project_slug
@@ -111,7 +111,7 @@ class _ModelView(ProjectAPIView):
         if slug:
             return slug
         user = self.user
-        slugs = list(Membership.objects.filter(user=user).values_list("project__slug", flat=True)[:2])
+        slugs = project_slugs_for_user(user=user, limit=2)
         if len(slugs) == 1:
             return slugs[0]
         if not slugs:

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from core.audit import audit_record
-from core.errors import Conflict, NotFound, ValidationFailed
+from core.errors import Conflict, ValidationFailed
 from core.models import Project, User
 from core.webhooks.models import WebhookSubscription
 from core.webhooks.services import validate_webhook_url
@@ -195,10 +195,3 @@ def _check_spec(project: Project, dataset: str, spec: dict[str, Any]) -> None:
     if latest is None:
         raise ValidationFailed.field("dataset", f"no dataset {dataset!r} with versions in this project")
     training_spec_validate(project=project, version=latest, raw=spec)
-
-
-def get_or_404(queryset: Any, **lookup: Any) -> Any:
-    obj = queryset.filter(**lookup).first()
-    if obj is None:
-        raise NotFound("Not found.")
-    return obj

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max
 from django.http import StreamingHttpResponse
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -55,10 +54,6 @@ class _DatasetView(ProjectAPIView):
         return selectors.dataset_version_get(dataset=self.dataset(), number=self.kwargs["number"])
 
 
-def _annotated(queryset: Any) -> Any:
-    return queryset.annotate(latest_number=Max("versions__number"), n_versions=Count("versions"))
-
-
 class DatasetListApi(_DatasetView):
     access = {"GET": Action.READ, "POST": Action.WRITE}
     serializer_class = DatasetSerializer
@@ -67,7 +62,7 @@ class DatasetListApi(_DatasetView):
     ordering_fields = ["name", "created_at", "updated_at"]
 
     def get_queryset(self) -> Any:
-        return _annotated(selectors.dataset_list(project=self.project))
+        return selectors.dataset_list_with_counts(project=self.project)
 
     @extend_schema(operation_id="datasets_list", tags=TAG, responses=DatasetSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
@@ -88,7 +83,7 @@ class DatasetDetailApi(_DatasetView):
     serializer_class = DatasetSerializer
 
     def _out(self) -> dict[str, Any]:
-        dataset = _annotated(selectors.dataset_list(project=self.project)).get(name=self.kwargs["dataset"])
+        dataset = selectors.dataset_get_with_counts(project=self.project, name=self.kwargs["dataset"])
         return DatasetSerializer(dataset).data
 
     @extend_schema(operation_id="datasets_retrieve", tags=TAG)

@@ -20,7 +20,8 @@ from core.roles import Action
 from core.storage import blob_read_verified
 from core.validation import checked_name, parse_utc
 from registry.exports.bundle import BundleError, build_bundle, current_requirements
-from registry.models import ModelVersion, RegisteredModel, Run
+from registry.models import ModelVersion, RegisteredModel
+from registry.selectors import experiments as run_selectors
 from registry.selectors import models as selectors
 from registry.serializers.models import (
     AliasEventSerializer,
@@ -58,7 +59,7 @@ class _ModelView(ProjectAPIView):
 
     def model_out(self) -> dict[str, Any]:
         return RegisteredModelSerializer(
-            selectors.registered_model_list(project=self.project).get(name=self.kwargs["model"])
+            selectors.registered_model_get_with_counts(project=self.project, name=self.kwargs["model"])
         ).data
 
 
@@ -142,7 +143,7 @@ class ModelVersionListApi(_ModelView):
         serializer = ModelVersionFromRunSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        run = Run.objects.filter(project=self.project, run_id=data["run_id"]).first()
+        run = run_selectors.run_find(project=self.project, run_id=data["run_id"])
         if run is None:
             raise ValidationFailed.field("run_id", f"no run {data['run_id']!r} in this project")
         version = services.model_version_create_from_run(
@@ -365,7 +366,7 @@ class AliasListApi(_ModelView):
 
     @extend_schema(operation_id="model_aliases_list", tags=TAG, responses=AliasSerializer(many=True))
     def get(self, request: Request, project: str, model: str) -> Response:
-        rows = [{"alias": a.name, "version": a.version.number} for a in self.model().aliases.select_related("version")]
+        rows = [{"alias": a.name, "version": a.version.number} for a in selectors.alias_list(model=self.model())]
         return Response(rows)
 
 

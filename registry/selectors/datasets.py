@@ -4,7 +4,7 @@ import tempfile
 from typing import Any
 
 import pandas as pd
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 
 from core.errors import Conflict, NotFound
 from core.models import Project
@@ -15,6 +15,19 @@ from registry.models import Dataset, DatasetVersion, ProfileStatus, ValidationRe
 
 def dataset_list(*, project: Project) -> QuerySet[Dataset]:
     return Dataset.objects.filter(project=project).order_by("name")
+
+
+def dataset_list_with_counts(*, project: Project) -> QuerySet[Dataset]:
+    """The project's datasets with ``latest_number`` and ``n_versions``, as the API shows them."""
+    return dataset_list(project=project).annotate(latest_number=Max("versions__number"), n_versions=Count("versions"))
+
+
+def dataset_get_with_counts(*, project: Project, name: str) -> Dataset:
+    """``dataset_get`` with ``latest_number`` and ``n_versions``."""
+    dataset = dataset_list_with_counts(project=project).filter(name=name).first()
+    if dataset is None:
+        raise NotFound(f"Dataset {name!r} not found.")
+    return dataset
 
 
 def dataset_get(*, project: Project, name: str) -> Dataset:

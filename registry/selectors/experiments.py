@@ -80,6 +80,11 @@ def run_get(*, project: Project, run_id: str) -> Run:
     return run
 
 
+def run_find(*, project: Project, run_id: str) -> Run | None:
+    """A run of this project, or None."""
+    return Run.objects.filter(project=project, run_id=run_id).first()
+
+
 def run_get_detail(*, project: Project, run_id: str) -> Run:
     runs = _with_data(Run.objects.filter(project=project, run_id=run_id)).prefetch_related(
         Prefetch("inputs", queryset=RunInput.objects.order_by("id"))
@@ -248,9 +253,14 @@ def run_artifact_list(*, run: Run, path: str = "") -> QuerySet[RunArtifact]:
     return artifacts.filter(path__startswith=f"{prefix}/") if prefix else artifacts
 
 
+def run_artifact_find(*, run: Run, path: str) -> RunArtifact | None:
+    """The run's file at exactly ``path``, or None."""
+    return RunArtifact.objects.filter(run=run, path=path).first()
+
+
 def run_artifact_get(*, run: Run, path: str) -> RunArtifact:
     logical = _clean_path(path, allow_root=False)
-    artifact = RunArtifact.objects.filter(run=run, path=logical).first()
+    artifact = run_artifact_find(run=run, path=logical)
     if artifact is None:
         raise NotFound(f"Run {run.run_id} has no artifact {logical!r}.")
     return artifact

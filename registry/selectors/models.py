@@ -18,6 +18,14 @@ def registered_model_list(*, project: Project) -> QuerySet[RegisteredModel]:
     )
 
 
+def registered_model_get_with_counts(*, project: Project, name: str) -> RegisteredModel:
+    """``registered_model_get`` with what the list shows (latest number, version count, aliases)."""
+    model = registered_model_list(project=project).filter(name=name).first()
+    if model is None:
+        raise NotFound(f"Model {name!r} not found.")
+    return model
+
+
 def registered_model_get(*, project: Project, name: str) -> RegisteredModel:
     model = RegisteredModel.objects.select_related("project").filter(project=project, name=name).first()
     if model is None:
@@ -31,6 +39,10 @@ def model_version_list(*, model: RegisteredModel) -> QuerySet[ModelVersion]:
         .prefetch_related("aliases", "dataset_versions__dataset")
         .order_by("-number")
     )
+
+
+def alias_list(*, model: RegisteredModel) -> QuerySet[ModelAlias]:
+    return model.aliases.select_related("version")
 
 
 def model_version_get(*, model: RegisteredModel, number: int) -> ModelVersion:
