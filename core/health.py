@@ -1,4 +1,8 @@
-"""Liveness and readiness. Readiness names the failing dependency and answers 503, never 500."""
+"""Liveness and readiness. Readiness names the failing dependency and answers 503, never 500.
+
+Only the database is required: Redis is a cache and the Celery broker, and predictions continue without it
+(core/hotcache.py), so a Redis outage leaves the process ready, with a warning naming it.
+"""
 
 from __future__ import annotations
 
@@ -50,6 +54,14 @@ def check_cache() -> tuple[bool, str]:
     return True, str(settings.CACHES["default"]["BACKEND"]).rsplit(".", 1)[-1]
 
 
+DEGRADED = {  # checks whose failure leaves the process ready, and what it means
+    "cache": "Redis (the cache) is unavailable: predictions continue, with rate limits counted per process and "
+    "deployment revisions read from the database; it resynchronises when Redis returns",
+    "broker": "Redis (the Celery broker) is unavailable: background jobs (training, reports, exports) cannot be "
+    "queued until it returns",
+}
+
+
 class LivezApi(APIView):
     public = True
     permission_classes = [AllowAny]
@@ -75,6 +87,10 @@ class ReadyzApi(APIView):
         for name, check in (("database", check_database), ("broker", check_broker), ("cache", check_cache)):
             ok, detail = check()
             checks[name] = {"ok": ok, "detail": detail}
-        failing = [name for name, result in checks.items() if not result["ok"]]
-        body = {"status": "ok" if not failing else f"unavailable: {', '.join(failing)}", "checks": checks}
+        failing = [name for name, result in checks.items() if not result["ok"] and name not in DEGRADED]
+        warnings = [DEGRADED[name] for name, result in checks.items() if not result["ok"] and name in DEGRADED]
+        status = f"unavailable: {', '.join(failing)}" if failing else "degraded" if warnings else "ok"
+        body = {"status": status, "checks": checks}
+        if warnings:
+            body["warnings"] = warnings
         return Response(body, status=200 if not failing else 503)

@@ -190,3 +190,6 @@ class HealthCheckSerializer(serializers.Serializer):
 class HealthSerializer(serializers.Serializer):
     status = serializers.CharField()
     checks = serializers.DictField(child=HealthCheckSerializer(), required=False)
+    warnings = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Dependencies down that leave the process ready."
+    )

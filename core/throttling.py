@@ -9,42 +9,72 @@ service account's traffic is not capped by the interactive API's limit.
 
 Failed token authentications are counted per client address (``TokenFailures``): DRF's throttles run after
 authentication, so a wrong token never reached them. Logins are limited by django-axes (``config/settings.py``).
+
+While the shared cache is down (``core.hotcache.shared``), counters are kept per process (``LocalCounters``): each
+process then enforces a limit on its own, so the effective limit is multiplied by the number of processes for the
+length of the outage, rather than every request failing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
+import threading
 import time
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
-from redis import exceptions as redis_exceptions
 from rest_framework import throttling
+
+from core.hotcache import Unavailable, read_many, redis_client, shared
 
 logger = logging.getLogger(__name__)
 
-_clients: dict[int, tuple[Any, Any]] = {}  # id(backend) -> (backend, client); the backend is kept so ids stay unique
+
+class LocalCounters:
+    """Fixed-window counters in this process's memory: the fallback while the shared cache is down."""
+
+    MAX_KEYS = 10000
+
+    def __init__(self) -> None:
+        self._counts: dict[str, tuple[int, float]] = {}  # key -> (count, monotonic time the window ends)
+        self._lock = threading.Lock()
+
+    def increment(self, key: str, window: int) -> int:
+        now = time.monotonic()
+        with self._lock:
+            count, ends = self._counts.get(key, (0, 0.0))
+            if ends <= now:
+                count, ends = 0, now + window + 1
+            self._counts[key] = (count + 1, ends)
+            if len(self._counts) > self.MAX_KEYS:
+                self._counts = {k: v for k, v in self._counts.items() if v[1] > now}
+        return count + 1
+
+    def read(self, key: str) -> tuple[int, float]:
+        """(count, seconds until the window ends); (0, 0) for no live window."""
+        count, ends = self._counts.get(key, (0, 0.0))
+        left = ends - time.monotonic()
+        return (count, left) if left > 0 else (0, 0.0)
 
 
-def _redis_client() -> Any:
-    """One Redis client per process over the cache's connection pool (Django builds a new client object, with
-    its table of ~170 response callbacks, for every operation)."""
-    backend = getattr(cache, "_cache", None)
-    client_of = getattr(backend, "get_client", None)
-    if client_of is None:
-        return None
-    entry = _clients.get(id(backend))
-    if entry is None or entry[0] is not backend:
-        entry = _clients[id(backend)] = (backend, client_of(None, write=True))
-    return entry[1]
+local_counters = LocalCounters()
 
 
 def _increment(key: str, window: int) -> int:
-    """Add one to the window's counter and return it; the counter expires with its window."""
-    client = _redis_client()
+    """Add one to the window's counter and return it; the counter expires with its window. Counted in this
+    process alone while the shared cache is down."""
+    try:
+        return shared.attempt(_shared_increment, key, window)
+    except Unavailable:
+        return local_counters.increment(key, window)
+
+
+def _shared_increment(key: str, window: int) -> int:
+    client = redis_client()
     if client is None:  # local-memory cache (the embedded default)
         cache.add(key, 0, timeout=window + 1)
         return int(cache.incr(key))
@@ -87,7 +117,7 @@ class TokenFailures:
     waits until the window ends, whether its token is right or wrong (``core.middleware.TokenFailureLimitMiddleware``).
     An address found under the limit is not read again by this process for ``KEEL_STAMP_TTL`` (a fraction of a
     second), so the check costs the inference hot path no round trip per request; failures recorded here are seen
-    at once. A cache outage lets requests through (the API's own throttle then answers 503).
+    at once. While the shared cache is down, failures are counted and checked per process.
     """
 
     MAX_REMEMBERED = 10000
@@ -108,10 +138,10 @@ class TokenFailures:
             return None
         key = self._key(address)
         try:
-            values = cache.get_many([key, f"{key}:until"])
-        except redis_exceptions.RedisError as exc:
-            logger.warning("token failure count unavailable: %s", exc)
-            return None
+            values = shared.attempt(read_many, [key, f"{key}:until"])
+        except Unavailable:
+            count, left = local_counters.read(key)  # counted here while the shared cache is down
+            return max(1.0, left) if count >= settings.KEEL_TOKEN_FAILURE_LIMIT else None
         if int(values.get(key) or 0) < settings.KEEL_TOKEN_FAILURE_LIMIT:
             if len(self._under_limit) >= self.MAX_REMEMBERED:
                 self._under_limit.clear()
@@ -127,11 +157,9 @@ class TokenFailures:
         self._under_limit.pop(address, None)
         key = self._key(address)
         window = settings.KEEL_TOKEN_FAILURE_WINDOW_SECONDS
-        try:
-            if _increment(key, window) == 1:  # the address's first failure opens its window
-                cache.set(f"{key}:until", time.time() + window, timeout=window + 1)
-        except redis_exceptions.RedisError as exc:
-            logger.warning("token failure not counted: %s", exc)
+        if _increment(key, window) == 1:  # the address's first failure opens its window
+            with contextlib.suppress(Unavailable):  # else counted in this process, which knows its own window
+                shared.attempt(cache.set, f"{key}:until", time.time() + window, timeout=window + 1)
 
     def forget(self) -> None:
         self._under_limit.clear()

@@ -41,6 +41,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.utils import floatToGoString
 
+from core.health import check_cache
 from core.models import Project
 from core.throttling import client_ip, token_failures
 from monitoring.models import Alert, AlertStatus, DriftReport, ReportStatus, Severity
@@ -318,6 +319,15 @@ def queue_metric(lengths: dict[str, int]) -> Metric:
     return family
 
 
+def cache_metric() -> Metric:
+    """keel_cache_up: whether the shared cache (Redis) answers now; predictions continue without it."""
+    family = GaugeMetricFamily(
+        "keel_cache_up", "1 when the shared cache (Redis) answers; 0 during an outage (predictions continue)."
+    )
+    family.add_metric([], 1 if check_cache()[0] else 0)
+    return family
+
+
 def project_metrics(projects: dict[int, str]) -> Iterator[Metric]:
     """keel_alerts_firing, keel_training_jobs and keel_model_versions, zero-filled per project."""
     firing = count_by(Alert.objects.filter(status=AlertStatus.FIRING), "rule__project_id", "severity")
@@ -353,6 +363,7 @@ class KeelCollector:
         yield feedback_metric(count_by(Feedback.objects, "deployment_id"), deployments)
         yield from deployment_metrics(deployments)
         yield from project_metrics(projects)
+        yield cache_metric()
         lengths = read_queue_lengths()
         if lengths is not None:
             yield queue_metric(lengths)

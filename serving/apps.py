@@ -20,6 +20,9 @@ class ServingConfig(AppConfig):
         from core import backup
 
         backup.restore_loading.connect(_restore_loading, dispatch_uid="serving.restore_loading")
+        from core import hotcache
+
+        hotcache.stamps.source("serving:rev:", _current_revision)
 
 
 def _deployments_using(sender: Any, version: Any, **kwargs: Any) -> list[str]:
@@ -39,6 +42,14 @@ def _health_changed(sender: Any, version_id: int, **kwargs: Any) -> None:
         current_revision__variants__model_version_id=version_id
     ).values_list("pk", "current_revision_id"):
         runtime.bump(deployment_id, -1 if revision_id else None)
+
+
+def _current_revision(key: str) -> int | None:
+    """A deployment's revision stamp (``serving:rev:<id>``) read from the database, while the shared cache is down."""
+    from serving.models import Deployment
+
+    row = Deployment.objects.filter(pk=int(key.rsplit(":", 1)[1])).values_list("current_revision_id").first()
+    return None if row is None else (row[0] or 0)
 
 
 def _blob_in_exports(sender: Any, sha: str, **kwargs: Any) -> bool:

@@ -86,6 +86,7 @@ def predict(table: DeploymentTable, request: PredictRequest) -> dict[str, Any]:
         variant.version.signature,
         unknown_features=policy.get("unknown_features", "error"),
         flag_out_of_range=bool(policy.get("flag_out_of_range", True)),
+        missing_values=policy.get("missing_values"),
     )
     if checked.errors:
         raise ValidationFailed(f"{checked.errors[0]['field']}: {checked.errors[0]['message']}", errors=checked.errors)
@@ -111,7 +112,7 @@ def _answer(
     latency = (time.perf_counter() - started) * 1000
     ids = _log(table, variant, checked, request, result, latency)
     version = variant.version
-    return {
+    answer = {
         "request_id": request.request_id,
         "deployment": table.name,
         "revision": table.revision_number,
@@ -122,12 +123,17 @@ def _answer(
         "flags": checked.flags,
         "latency_ms": round(latency, 3),
     }
+    if checked.any_missing:
+        answer["missing"] = checked.missing
+    return answer
 
 
-def _per_row(result: dict[str, Any], index: int) -> dict[str, Any]:
+def _per_row(result: dict[str, Any], index: int, missing: list[str]) -> dict[str, Any]:
     row: dict[str, Any] = {"prediction": result["predictions"][index]}
     if "probabilities" in result:
         row["probabilities"] = dict(zip(map(str, result["classes"]), result["probabilities"][index], strict=True))
+    if missing:
+        row["missing"] = missing  # features predicted with a missing value (policy missing_values)
     return row
 
 
@@ -158,7 +164,7 @@ def _log(
             "routing_key": request.routing_key[:200],
             "subject_id": request.subject_id,
             "inputs": inputs,
-            "outputs": {} if error else _per_row(result, i),
+            "outputs": {} if error else _per_row(result, i, checked.missing[i] if checked.missing else []),
             "latency_ms": per_row_latency,
             "is_error": bool(error),
             "error": error,

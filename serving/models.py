@@ -41,7 +41,8 @@ class Deployment(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="deployments")
     name = models.CharField(max_length=128, validators=[name_validator])
     description = models.TextField(blank=True)
-    # {"unknown_features": "error"|"ignore", "flag_out_of_range": bool, "max_batch": int}
+    # {"unknown_features": "error"|"ignore", "flag_out_of_range": bool, "max_batch": int,
+    #  "missing_values": "reject"|"allow" (absent: the signature's nullable decides)}
     policy = models.JSONField(default=default_policy, blank=True)
     routing_salt = models.CharField(max_length=32, default=new_salt)
     current_revision = models.ForeignKey(

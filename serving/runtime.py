@@ -160,10 +160,7 @@ class RoutingCache:
             return current
         built = self._build(deployment_id)
         # add, not set: a process that read the database just before a change must not overwrite the newer stamp
-        if cache.add(stamp_key(deployment_id), built.revision_id, timeout=None):
-            hotcache.stamps.remember(stamp_key(deployment_id), built.revision_id)
-        else:
-            hotcache.stamps.forget(stamp_key(deployment_id))
+        hotcache.stamps.add(stamp_key(deployment_id), built.revision_id)
         with self._lock:
             self._tables[deployment_id] = built
         return built

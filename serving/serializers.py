@@ -22,6 +22,12 @@ class PolicySerializer(serializers.Serializer):
     unknown_features = serializers.ChoiceField(choices=["error", "ignore"], required=False)
     flag_out_of_range = serializers.BooleanField(required=False)
     max_batch = serializers.IntegerField(min_value=1, max_value=100000, required=False)
+    missing_values = serializers.ChoiceField(
+        choices=["reject", "allow"],
+        required=False,
+        help_text="A null feature value: reject (400 naming the field) or allow (predicted; the row's missing list "
+        "names the feature). Unset: allowed for features the model's signature marks nullable, rejected for others.",
+    )
 
 
 class VariantSerializer(serializers.ModelSerializer):
@@ -169,6 +175,11 @@ class PredictResponseSerializer(serializers.Serializer):
     probabilities = serializers.ListField(child=serializers.ListField(child=serializers.FloatField()), required=False)
     explanations = serializers.ListField(child=serializers.DictField(child=serializers.FloatField()), required=False)
     flags = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
+    missing = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Per row, the features predicted with a missing (null) value; present when any row had one.",
+    )
     latency_ms = serializers.FloatField()
 
 

@@ -19,7 +19,7 @@ from serving import runtime
 from serving.inference import run_model
 from serving.models import Deployment, Feedback, PredictionLog, Revision, Strategy, Variant, VariantRole
 
-POLICY_KEYS = {"unknown_features", "flag_out_of_range", "max_batch"}
+POLICY_KEYS = {"unknown_features", "flag_out_of_range", "max_batch", "missing_values"}
 
 
 @dataclass
@@ -67,6 +67,8 @@ def clean_policy(policy: Any, current: dict[str, Any] | None = None) -> dict[str
         raise ValidationFailed.field("policy", f"an object with keys among {sorted(POLICY_KEYS)}")
     if "unknown_features" in policy and policy["unknown_features"] not in ("error", "ignore"):
         raise ValidationFailed.field("policy.unknown_features", "error or ignore")
+    if "missing_values" in policy and policy["missing_values"] not in ("reject", "allow"):
+        raise ValidationFailed.field("policy.missing_values", "reject or allow")
     if "max_batch" in policy and not (isinstance(policy["max_batch"], int) and 1 <= policy["max_batch"] <= 100000):
         raise ValidationFailed.field("policy.max_batch", "an integer between 1 and 100000")
     return merged | policy

@@ -1,6 +1,10 @@
 """Validating prediction inputs against a model version's signature. Pure: no Django imports.
 
 Every problem is reported per row and field (``inputs[3].age``) so a client can fix a batch in one go.
+
+A ``null`` feature value is a *missing value*. The deployment policy ``missing_values`` decides: ``reject`` (a 400
+naming the field) or ``allow`` (the row is predicted, the pipeline imputes, and the row's ``missing`` list names
+the feature). Without the key, a feature's signature decides: ``nullable`` features allow, others reject.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _NUMERIC = ("numeric", "integer")
+MISSING_HINT = "missing value; set the deployment policy missing_values=allow to predict anyway"
 
 
 @dataclass
@@ -17,6 +22,11 @@ class Checked:
     rows: list[dict[str, Any]]
     errors: list[dict[str, Any]] = field(default_factory=list)
     flags: list[list[str]] = field(default_factory=list)  # per row, e.g. "age out of training range"
+    missing: list[list[str]] = field(default_factory=list)  # per row, features predicted with a missing value
+
+    @property
+    def any_missing(self) -> bool:
+        return any(self.missing)
 
 
 def rows_from_payload(payload: dict[str, Any], max_batch: int) -> tuple[list[Any], list[dict[str, Any]]]:
@@ -55,9 +65,7 @@ def _err(path: str, message: str, code: str) -> dict[str, Any]:
 
 
 def _check_value(spec: dict[str, Any], value: Any, path: str) -> tuple[Any, str | None, dict[str, Any] | None]:
-    """(clean value, out-of-range flag, error)."""
-    if value is None:
-        return None, None, None  # the pipeline imputes missing values
+    """(clean value, out-of-range flag, error) for a value that is not None."""
     kind = spec.get("kind")
     if kind in _NUMERIC:
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -89,25 +97,44 @@ def _check_value(spec: dict[str, Any], value: Any, path: str) -> tuple[Any, str 
 
 
 def check_rows(
-    rows: list[Any], signature: dict[str, Any], *, unknown_features: str = "error", flag_out_of_range: bool = True
+    rows: list[Any],
+    signature: dict[str, Any],
+    *,
+    unknown_features: str = "error",
+    flag_out_of_range: bool = True,
+    missing_values: str | None = None,
 ) -> Checked:
+    """Clean rows, per-row flags and missing features, and every error. ``missing_values``: ``reject``, ``allow``,
+    or None to follow each feature's ``nullable``."""
     features = {f["name"]: f for f in signature.get("inputs", [])}
+    allowed = {
+        name
+        for name, spec in features.items()
+        if missing_values == "allow" or (not missing_values and spec.get("nullable"))
+    }
     result = Checked(rows=[])
     for index, row in enumerate(rows):
         if not isinstance(row, dict):
             result.errors.append(_err(f"inputs[{index}]", "must be an object of feature values", "invalid"))
             continue
-        clean, flags = _check_row(index, row, features, unknown_features, result.errors)
+        clean, flags, missing = _check_row(index, row, features, unknown_features, allowed, result.errors)
         result.rows.append(clean)
         result.flags.append(flags if flag_out_of_range else [])
+        result.missing.append(missing)
     return result
 
 
 def _check_row(
-    index: int, row: dict[str, Any], features: dict[str, dict[str, Any]], unknown: str, errors: list[dict[str, Any]]
-) -> tuple[dict[str, Any], list[str]]:
+    index: int,
+    row: dict[str, Any],
+    features: dict[str, dict[str, Any]],
+    unknown: str,
+    allowed: set[str],
+    errors: list[dict[str, Any]],
+) -> tuple[dict[str, Any], list[str], list[str]]:
     clean: dict[str, Any] = {}
     flags: list[str] = []
+    missing: list[str] = []
     for name in sorted(set(row) - set(features)):
         if unknown == "error":
             errors.append(_err(f"inputs[{index}].{name}", "unknown feature", "unknown_feature"))
@@ -116,10 +143,18 @@ def _check_row(
         if name not in row:
             errors.append(_err(path, "missing feature", "missing_feature"))
             continue
-        value, flag, error = _check_value(spec, row[name], path)
+        value = row[name]
+        if value is None:  # the pipeline imputes it, if the policy lets the row through
+            clean[name] = None
+            if name in allowed:
+                missing.append(name)
+            else:
+                errors.append(_err(path, MISSING_HINT, "missing_value"))
+            continue
+        value, flag, error = _check_value(spec, value, path)
         if error:
             errors.append(error)
         clean[name] = value
         if flag:
             flags.append(flag)
-    return clean, flags
+    return clean, flags, missing

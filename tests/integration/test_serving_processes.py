@@ -57,17 +57,22 @@ class Server:
     port: int
     access_log: Path
     proc: subprocess.Popen[bytes] | None = None
+    env: dict[str, str] = field(default_factory=dict)  # overrides, e.g. a private Redis
 
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 60) -> None:
-        env = worker_env() | {
-            "DJANGO_SECURE_SSL_REDIRECT": "false",  # plain http on loopback
-            "KEEL_THROTTLE_USER": "1000000/s",  # the tests send bursts; rate limits are tested elsewhere
-            "KEEL_LOG_LEVEL": "WARNING",
-        }
+        env = (
+            worker_env()
+            | {
+                "DJANGO_SECURE_SSL_REDIRECT": "false",  # plain http on loopback
+                "KEEL_THROTTLE_USER": "1000000/s",  # the tests send bursts; rate limits are tested elsewhere
+                "KEEL_LOG_LEVEL": "WARNING",
+            }
+            | self.env
+        )
         self.access_log.write_bytes(b"")
         log = open(self.access_log.with_suffix(".err"), "ab")  # noqa: SIM115 - owned by the child
         self.proc = subprocess.Popen(

@@ -2,8 +2,9 @@
 
 Both services are private to this test (a throw-away Postgres cluster from ``initdb`` and a ``redis-server`` on
 free ports), so stopping them disturbs nobody else. Asserted: before an outage every predict succeeds; during it,
-failures are 503 problem details (never a 500, never a dropped connection); Keel recovers by itself (no restart)
-and after recovery every predict succeeds again; every successful prediction has its prediction-log row.
+failures are 503 problem details (never a 500, never a dropped connection), and a Redis outage fails almost none
+(Redis is a cache); Keel recovers by itself (no restart) and after recovery every predict succeeds again; every
+successful prediction has its prediction-log row.
 """
 
 from __future__ import annotations
@@ -297,13 +298,16 @@ def _outage(load: Load, keel: Keel, stop: Any, start: Any) -> dict[str, Any]:
     }
 
 
-def _check(phases: dict[str, Any], name: str) -> None:
+def _check(phases: dict[str, Any], name: str, most_succeed: bool = False) -> None:
     early = [(a.status, a.body) for a in phases["before"] if a.status != 200]
     assert phases["before"] and not early, f"{name}: failures before the outage: {early[:3]}"
     after = [a for a in phases["after"] if a.status != 200]
     assert not after, f"{name}: failures after recovery: {[(a.status, a.body) for a in after[:3]]}"
     failed = [a for a in phases["outage"] if a.status != 200]
-    assert failed, f"{name}: the outage caused no failure at all (was the service really stopped?)"
+    if most_succeed:
+        assert len(failed) <= 0.1 * len(phases["outage"]), f"{name}: {len(failed)} of {len(phases['outage'])} failed"
+    else:
+        assert failed, f"{name}: the outage caused no failure at all (was the service really stopped?)"
     wrong = [(a.status, a.body) for a in failed if a.status != 503]
     assert not wrong, f"{name}: failures that are not 503: {wrong[:3]}"
     for answer in failed:
@@ -316,7 +320,7 @@ def test_redis_then_postgres_restart_under_predict_load(stack):
     with Load(keel) as load:
         redis_phases = _outage(load, keel, redis.stop, redis.start)
         postgres_phases = _outage(load, keel, postgres.stop, postgres.start)
-    _check(redis_phases, "redis")
+    _check(redis_phases, "redis", most_succeed=True)
     _check(postgres_phases, "postgres")
     ids = [uuid.UUID(pid) for answer in load.answers if answer.status == 200 for pid in answer.body["prediction_ids"]]
     assert ids

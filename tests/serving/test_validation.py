@@ -48,8 +48,14 @@ def test_unknown_features_can_be_ignored_by_policy():
     assert not check_rows([{**GOOD, "extra": 1}], SIGNATURE, unknown_features="ignore").errors
 
 
-def test_nulls_are_left_to_the_imputer_and_bools_are_not_numbers():
-    assert not check_rows([{**GOOD, "income": None}], SIGNATURE).errors
+def test_nulls_follow_the_policy_then_the_signature_and_bools_are_not_numbers():
+    row = {**GOOD, "income": None}
+    assert _fields(check_rows([row], SIGNATURE)) == {("inputs[0].income", "missing_value")}
+    allowed = check_rows([row, GOOD], SIGNATURE, missing_values="allow")
+    assert not allowed.errors and allowed.missing == [["income"], []]
+    nullable = {"inputs": [{**f, "nullable": f["name"] == "income"} for f in SIGNATURE["inputs"]]}
+    assert check_rows([row], nullable).missing == [["income"]]
+    assert _fields(check_rows([row], nullable, missing_values="reject")) == {("inputs[0].income", "missing_value")}
     assert _fields(check_rows([{**GOOD, "age": True}], SIGNATURE)) == {("inputs[0].age", "type")}
 
 

@@ -138,6 +138,7 @@ from .member_role_enum import MemberRoleEnum
 from .membership import Membership
 from .membership_set_request import MembershipSetRequest
 from .metric_enum import MetricEnum
+from .missing_values_enum import MissingValuesEnum
 from .model_card import ModelCard
 from .model_card_approval_type_0 import ModelCardApprovalType0
 from .model_card_feature_importance_item import ModelCardFeatureImportanceItem
@@ -470,6 +471,7 @@ __all__ = (
     "Membership",
     "MembershipSetRequest",
     "MetricEnum",
+    "MissingValuesEnum",
     "ModelCard",
     "ModelCardApprovalType0",
     "ModelCardFeatureImportanceItem",

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -21,10 +21,12 @@ class Health:
     Attributes:
         status (str):
         checks (HealthChecks | Unset):
+        warnings (list[str] | Unset): Dependencies down that leave the process ready.
     """
 
     status: str
     checks: HealthChecks | Unset = UNSET
+    warnings: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -33,6 +35,10 @@ class Health:
         checks: dict[str, Any] | Unset = UNSET
         if not isinstance(self.checks, Unset):
             checks = self.checks.to_dict()
+
+        warnings: list[str] | Unset = UNSET
+        if not isinstance(self.warnings, Unset):
+            warnings = self.warnings
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -43,6 +49,8 @@ class Health:
         )
         if checks is not UNSET:
             field_dict["checks"] = checks
+        if warnings is not UNSET:
+            field_dict["warnings"] = warnings
 
         return field_dict
 
@@ -60,9 +68,12 @@ class Health:
         else:
             checks = HealthChecks.from_dict(_checks)
 
+        warnings = cast(list[str], d.pop("warnings", UNSET))
+
         health = cls(
             status=status,
             checks=checks,
+            warnings=warnings,
         )
 
         health.additional_properties = d

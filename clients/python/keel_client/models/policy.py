@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.missing_values_enum import MissingValuesEnum
 from ..models.unknown_features_enum import UnknownFeaturesEnum
 from ..types import UNSET, Unset
 
@@ -20,11 +21,14 @@ class Policy:
             * `ignore` - ignore
         flag_out_of_range (bool | Unset):
         max_batch (int | Unset):
+        missing_values (MissingValuesEnum | Unset): * `reject` - reject
+            * `allow` - allow
     """
 
     unknown_features: UnknownFeaturesEnum | Unset = UNSET
     flag_out_of_range: bool | Unset = UNSET
     max_batch: int | Unset = UNSET
+    missing_values: MissingValuesEnum | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -36,6 +40,10 @@ class Policy:
 
         max_batch = self.max_batch
 
+        missing_values: str | Unset = UNSET
+        if not isinstance(self.missing_values, Unset):
+            missing_values = self.missing_values.value
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -45,6 +53,8 @@ class Policy:
             field_dict["flag_out_of_range"] = flag_out_of_range
         if max_batch is not UNSET:
             field_dict["max_batch"] = max_batch
+        if missing_values is not UNSET:
+            field_dict["missing_values"] = missing_values
 
         return field_dict
 
@@ -62,10 +72,18 @@ class Policy:
 
         max_batch = d.pop("max_batch", UNSET)
 
+        _missing_values = d.pop("missing_values", UNSET)
+        missing_values: MissingValuesEnum | Unset
+        if isinstance(_missing_values, Unset):
+            missing_values = UNSET
+        else:
+            missing_values = MissingValuesEnum(_missing_values)
+
         policy = cls(
             unknown_features=unknown_features,
             flag_out_of_range=flag_out_of_range,
             max_batch=max_batch,
+            missing_values=missing_values,
         )
 
         policy.additional_properties = d

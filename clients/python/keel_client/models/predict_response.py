@@ -33,6 +33,8 @@ class PredictResponse:
         classes (list[Any] | Unset):
         probabilities (list[list[float]] | Unset):
         explanations (list[PredictResponseExplanationsItem] | Unset):
+        missing (list[list[str]] | Unset): Per row, the features predicted with a missing (null) value; present when any
+            row had one.
     """
 
     request_id: str
@@ -47,6 +49,7 @@ class PredictResponse:
     classes: list[Any] | Unset = UNSET
     probabilities: list[list[float]] | Unset = UNSET
     explanations: list[PredictResponseExplanationsItem] | Unset = UNSET
+    missing: list[list[str]] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -94,6 +97,14 @@ class PredictResponse:
                 explanations_item = explanations_item_data.to_dict()
                 explanations.append(explanations_item)
 
+        missing: list[list[str]] | Unset = UNSET
+        if not isinstance(self.missing, Unset):
+            missing = []
+            for missing_item_data in self.missing:
+                missing_item = missing_item_data
+
+                missing.append(missing_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -115,6 +126,8 @@ class PredictResponse:
             field_dict["probabilities"] = probabilities
         if explanations is not UNSET:
             field_dict["explanations"] = explanations
+        if missing is not UNSET:
+            field_dict["missing"] = missing
 
         return field_dict
 
@@ -172,6 +185,15 @@ class PredictResponse:
 
                 explanations.append(explanations_item)
 
+        _missing = d.pop("missing", UNSET)
+        missing: list[list[str]] | Unset = UNSET
+        if _missing is not UNSET:
+            missing = []
+            for missing_item_data in _missing:
+                missing_item = cast(list[str], missing_item_data)
+
+                missing.append(missing_item)
+
         predict_response = cls(
             request_id=request_id,
             deployment=deployment,
@@ -185,6 +207,7 @@ class PredictResponse:
             classes=classes,
             probabilities=probabilities,
             explanations=explanations,
+            missing=missing,
         )
 
         predict_response.additional_properties = d
