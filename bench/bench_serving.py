@@ -1,27 +1,41 @@
-"""Benchmark: Keel's predict endpoint against ``mlflow models serve`` on the same fitted pipeline.
+"""Benchmark: Keel's predict endpoint against ``mlflow models serve`` on the same skops artifact.
 
-Both servers run on this machine with the same number of worker processes and are driven by the same load
-generator (wrk with ``bench/serving/post.lua``) with the same connections, threads and duration:
+The full matrix, as published (about 15 minutes on an otherwise idle 2-core machine)::
 
-- Keel: gunicorn (``config.wsgi``), Postgres for the per-prediction audit log (a scratch database, dropped and
-  migrated at the start), Redis for the cache that carries routing stamps and rate-limit counters; a logistic
-  regression pipeline on the 30 breast-cancer features trained with Keel's trainer, registered, approved and
-  deployed through Keel's services; single-row requests with a service-account bearer token.
-- Baseline: ``mlflow models serve --env-manager local -w N`` on the same fitted pipeline saved with
-  ``mlflow.sklearn.save_model``, the same row in MLflow's ``dataframe_split`` format.
+    uv run python -u bench/bench_serving.py --model-kind all --seconds 15 --rounds 3 \
+        --out /tmp/bench-serving.json --markdown /tmp/bench-serving.md
 
-Also measured: one connection (unloaded latency), Keel on batches of 100 rows, a bare in-process
-``pipeline.predict`` on one row (timeit), Keel's in-process ``inference.predict`` (route, validate, predict, log),
-and how long a rollback takes to reach every gunicorn worker (a separate server with an access log that names the
-worker of each request). ``--profile N`` samples both Keel workers with py-spy for N seconds under load.
+A smoke run (one model, one 2 s round per side, about a minute)::
 
-Run by hand (only loopback addresses are used)::
+    uv run python -u bench/bench_serving.py --model-kind lr --seconds 2 --rounds 1
 
-    uv run python bench/bench_serving.py                      # 30 s per run, 16 connections, 2 workers
-    uv run python bench/bench_serving.py --duration 10 --worker-class sync --profile 15 --py-spy /tmp/pyspy/bin/py-spy
-    # the audit log's cost, Postgres on a CPU of its own (as a database server in production):
-    uv run python bench/bench_serving.py --only-log-overhead --log-overhead 4 --duration 15 --balance \
-        --worker-class gthread:8 --skip-mlflow --server-cpus 0 --wrk-cpus 1 --postgres-cpus 1
+One file of your own (a skops file of an estimator or pipeline; rows from ``--data`` or the breast-cancer set)::
+
+    uv run python -u bench/bench_serving.py --artifact model.skops --data rows.csv
+
+For each model kind (``lr``: ``Pipeline(StandardScaler, LogisticRegression)``; ``forest``: a bare
+``RandomForestClassifier`` of 100 trees; ``hgb``: ``HistGradientBoostingClassifier``; ``keel``: a pipeline trained by
+Keel's own trainer; all fitted on scikit-learn's breast-cancer data, 30 features) one skops file is written, then:
+
+- Keel: the file is uploaded through the public REST API (``POST .../models/<name>/versions/upload/``, what
+  ``keel models upload`` calls) into a project without a human approval step (an owner's upload is approved by the
+  API), deployed through the API, and served by gunicorn (``gthread``, 2 workers x 4 threads, as the Dockerfile
+  runs it) with Postgres, Redis, a Celery worker and the per-prediction audit log on; requests carry a
+  service-account bearer token.
+- MLflow: the same file is loaded with skops and saved with ``mlflow.sklearn.save_model`` (the same object), then
+  served by ``mlflow models serve -w 2 --env-manager local``.
+
+Both sides get the same load from wrk (``bench/serving/post.lua``; 2 threads, 8 keep-alive connections, one row per
+request in each side's JSON format) in alternating rounds (Keel, MLflow, Keel, MLflow...). Per side: the medians
+over rounds of req/s, p50 and p99, and CPU milliseconds per request (the CPU time the server's process tree used
+during the round, read from ``/proc``, over the requests answered; for Keel the Postgres backends and the Celery
+worker are counted separately); how each round's connections and CPU split between the worker processes; a warm
+single-connection p50; and rows/s for batches of 100 rows. Labels are compared on the batch rows across Keel, MLflow
+and the estimator in this process. Output: a Markdown table (for BENCHMARKS.md) and JSON (``--out``).
+
+Extras kept from the earlier harness (off by default): ``--log-overhead N`` (Keel with the audit-log write skipped,
+alternating rounds), ``--switches N`` (rollback propagation across workers), ``--profile N`` (py-spy).
+Only loopback services are used; ``--db-url`` names a scratch database that is dropped and recreated.
 """
 
 from __future__ import annotations
@@ -31,17 +45,17 @@ import json
 import os
 import re
 import secrets
+import shlex
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import threading
 import time
-import timeit
 import urllib.error
 import urllib.request
 import uuid
-import warnings
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -53,62 +67,91 @@ ROOT = Path(__file__).resolve().parents[1]
 LUA = ROOT / "bench" / "serving" / "post.lua"
 sys.path.insert(0, str(ROOT))
 
+MODEL_KINDS = {
+    "lr": "Pipeline(StandardScaler, LogisticRegression)",
+    "forest": "RandomForestClassifier, 100 trees (bare)",
+    "hgb": "HistGradientBoostingClassifier (bare)",
+    "keel": "pipeline trained by Keel (imputer + scaler + logistic regression)",
+}
+PROJECT = "bench"
 
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=30, help="seconds per measured wrk run")
-    parser.add_argument("--connections", type=int, default=16)
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument(
+        "--model-kind",
+        default="all",
+        help=f"comma-separated model kinds ({', '.join(MODEL_KINDS)}) or all",
+    )
+    parser.add_argument("--artifact", default="", help="a skops file to serve instead of the model-kind matrix")
+    parser.add_argument(
+        "--data", default="", help="with --artifact: a CSV holding the model's feature columns (default: breast cancer)"
+    )
+    parser.add_argument("--seconds", "--duration", dest="seconds", type=int, default=15, help="seconds per round")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating Keel/MLflow rounds per model; medians")
+    parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="server worker processes (both servers)")
+    parser.add_argument("--worker-class", default="gthread:4", help="Keel's gunicorn worker: sync or gthread:N")
     parser.add_argument(
-        "--worker-class",
-        default="auto",
-        help="Keel's gunicorn worker: sync, gthread:N (N threads), or auto (try sync, gthread:4, gthread:8 for "
-        "--trial seconds each and keep the fastest)",
+        "--gunicorn-args",
+        default="",
+        help="extra gunicorn options for Keel, e.g. '--worker-connections 4' or '--max-requests 2000'",
     )
-    parser.add_argument("--trial", type=int, default=10, help="seconds per worker-class trial (auto)")
     parser.add_argument(
         "--balance",
         action="store_true",
-        help="gthread: each Keel worker takes at most connections/workers keep-alive connections (gunicorn "
-        "--worker-connections), so wrk's connections split evenly instead of by an accept race once per run",
+        help="gthread: cap each Keel worker at connections/workers keep-alive connections (--worker-connections)",
     )
-    parser.add_argument("--rounds", type=int, default=1, help="alternating Keel/MLflow rounds; medians reported")
-    parser.add_argument("--batch", type=int, default=100, help="rows per request in Keel's batch run")
-    parser.add_argument("--switches", type=int, default=3, help="rollbacks timed (each after a deploy)")
+    parser.add_argument("--batch", type=int, default=100, help="rows per request in the batch runs")
+    parser.add_argument("--one-connection-seconds", type=int, default=0, help="default: seconds / 2, at least 2")
+    parser.add_argument(
+        "--celery", action=argparse.BooleanOptionalAction, default=True, help="run a Celery worker beside Keel"
+    )
     parser.add_argument("--db-url", default="postgres://postgres@127.0.0.1:5432/keel_bench")
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9")
-    parser.add_argument("--throttle", default="1000000/s", help="KEEL_THROTTLE_USER for the run")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/3")
+    parser.add_argument("--throttle", default="1000000/s", help="KEEL_THROTTLE_USER and _PREDICT for the run")
     parser.add_argument("--work-dir", default="/tmp/keel-bench")
     parser.add_argument("--skip-mlflow", action="store_true")
     parser.add_argument(
         "--log-overhead", type=int, default=0, help="alternating rounds of Keel with and without the audit-log write"
     )
     parser.add_argument(
-        "--only-log-overhead",
-        action="store_true",
-        help="measure the audit-log cost alone (needs --log-overhead N and --worker-class other than auto)",
+        "--only-log-overhead", action="store_true", help="measure the audit-log cost alone (needs --log-overhead N)"
     )
+    parser.add_argument("--switches", type=int, default=0, help="deploy + rollback pairs timed across workers")
     parser.add_argument("--profile", type=int, default=0, help="py-spy seconds per Keel worker (0: no profile)")
     parser.add_argument("--py-spy", default="py-spy", help="the py-spy executable")
-    parser.add_argument(
-        "--profile-worker-class", default="sync", help="one thread per worker keeps the wall-time profile readable"
-    )
-    parser.add_argument(
-        "--server-cpus", default="", help="CPUs both servers run on (taskset list, say 0 or 0-3); default: any"
-    )
+    parser.add_argument("--profile-worker-class", default="sync", help="one thread per worker keeps samples readable")
+    parser.add_argument("--server-cpus", default="", help="CPUs both servers run on (taskset list, say 0 or 0-3)")
     parser.add_argument("--wrk-cpus", default="", help="CPUs the load generator runs on; default: any")
     parser.add_argument(
         "--postgres-cpus",
         default="",
-        help="CPUs for the machine's whole PostgreSQL server during the run (every postgres process, and the "
-        "backends it starts meanwhile); restored at the end. With --server-cpus on other CPUs it stands for a "
-        "database on its own machine",
+        help="CPUs for the machine's whole PostgreSQL server during the run; restored at the end",
     )
-    parser.add_argument("--out", default="", help="write all figures as JSON here too")
-    args = parser.parse_args()
-    if args.only_log_overhead and (not args.log_overhead or args.worker_class == "auto"):
-        parser.error("--only-log-overhead needs --log-overhead N and an explicit --worker-class")
+    parser.add_argument("--out", default="", help="write all figures as JSON here")
+    parser.add_argument("--markdown", default="", help="write the Markdown tables here too")
+    args = parser.parse_args(argv)
+    if args.artifact:
+        if not Path(args.artifact).is_file():
+            parser.error(f"--artifact {args.artifact}: no such file")
+        args.kinds = [artifact_name(args.artifact)]
+    else:
+        kinds = list(MODEL_KINDS) if args.model_kind == "all" else [k.strip() for k in args.model_kind.split(",")]
+        unknown = [k for k in kinds if k not in MODEL_KINDS]
+        if unknown or not kinds:
+            parser.error(f"--model-kind: unknown {unknown}; choose from {', '.join(MODEL_KINDS)} or all")
+        args.kinds = kinds
+    if args.data and not args.artifact:
+        parser.error("--data goes with --artifact (the model kinds use the breast-cancer data)")
+    if args.seconds < 1 or args.rounds < 1:
+        parser.error("--seconds and --rounds must be at least 1")
+    if args.only_log_overhead and not args.log_overhead:
+        parser.error("--only-log-overhead needs --log-overhead N")
+    kind, _, threads = args.worker_class.partition(":")
+    if kind not in ("sync", "gthread") or (threads and not threads.isdigit()):
+        parser.error("--worker-class: sync or gthread:N")
     for option in ("server_cpus", "wrk_cpus", "postgres_cpus"):
         try:
             cpu_list(getattr(args, option))
@@ -120,7 +163,13 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-# --- processes ----------------------------------------------------------------------------------------------------
+def artifact_name(path: str) -> str:
+    """A model and deployment name for a file of the user's: its stem, lower case, other characters as '-'."""
+    name = re.sub(r"[^a-z0-9-]+", "-", Path(path).stem.lower()).strip("-")[:40]
+    return name or "model"
+
+
+# --- processes and CPU accounting -------------------------------------------------------------------------------
 
 
 def free_port() -> int:
@@ -195,30 +244,98 @@ class PostgresPlacement:
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
+def parse_stat_cpu(stat: str) -> float:
+    """User + system CPU seconds from the text of ``/proc/<pid>/stat`` (fields 14 and 15; the command name, in
+    parentheses, may hold spaces)."""
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
 def cpu_seconds(pids: list[int]) -> dict[int, float]:
     """User + system CPU seconds each live process has used so far."""
     used = {}
     for pid in pids:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            used[pid] = parse_stat_cpu(Path(f"/proc/{pid}/stat").read_text())
+        except (OSError, IndexError, ValueError):
             continue
-        used[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
     return used
 
 
-def descendants(root: int) -> list[int]:
+def cpu_used(before: dict[int, float], last: dict[int, float]) -> dict[int, float]:
+    """CPU seconds each process used between two readings: a process first seen after ``before`` counts from zero
+    (it started during the run), one gone by the end counts up to its ``last`` reading."""
+    return {pid: max(0.0, seconds - before.get(pid, 0.0)) for pid, seconds in last.items()}
+
+
+def children_map() -> dict[int, list[int]]:
     out = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True).stdout
     children: dict[int, list[int]] = {}
     for line in out.splitlines():
         pid, ppid = map(int, line.split())
         children.setdefault(ppid, []).append(pid)
+    return children
+
+
+def tree(children: dict[int, list[int]], root: int) -> list[int]:
+    """``root`` and every process below it."""
     found, todo = [], [root]
     while todo:
         pid = todo.pop()
         found.append(pid)
         todo += children.get(pid, [])
     return found
+
+
+def leaves(children: dict[int, list[int]], root: int) -> list[int]:
+    """The processes of ``root``'s tree that have no children: a pre-fork server's workers."""
+    return sorted(pid for pid in tree(children, root) if not children.get(pid) and pid != root)
+
+
+def descendants(root: int) -> list[int]:
+    return tree(children_map(), root)
+
+
+def established_inodes(tcp_table: str, port: int) -> set[int]:
+    """Socket inodes of the established TCP connections whose local port is ``port``, from the text of
+    ``/proc/net/tcp`` (or ``tcp6``): the server's side of its clients' connections."""
+    inodes = set()
+    for line in tcp_table.splitlines()[1:]:
+        parts = line.split()
+        if len(parts) < 10:
+            continue
+        local, state, inode = parts[1], parts[3], parts[9]
+        if state == "01" and int(local.rsplit(":", 1)[1], 16) == port:
+            inodes.add(int(inode))
+    return inodes
+
+
+def socket_inodes(pid: int) -> set[int]:
+    inodes = set()
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return inodes
+    for fd in fds:
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(int(target[8:-1]))
+    return inodes
+
+
+def connections_by_pid(pids: list[int], port: int) -> dict[int, int]:
+    """How many established client connections to ``port`` each process holds open right now."""
+    table = ""
+    for name in ("tcp", "tcp6"):
+        try:
+            table += Path(f"/proc/net/{name}").read_text()
+        except OSError:
+            continue
+    established = established_inodes(table, port)
+    return {pid: len(socket_inodes(pid) & established) for pid in pids}
 
 
 def postgres_backends(conn: Any) -> list[int]:
@@ -229,51 +346,104 @@ def postgres_backends(conn: Any) -> list[int]:
     return [row[0] for row in rows]
 
 
+@dataclass
+class Measured:
+    """What a CpuMeter found over one run: CPU seconds per group and per server worker, and the connections each
+    worker held (the last reading taken while clients were connected)."""
+
+    group_seconds: dict[str, float]
+    worker_seconds: dict[int, float]
+    worker_connections: dict[int, int]
+
+
 class CpuMeter:
-    """CPU used by a server's process tree (and, for Keel, by its Postgres backends) across a load run.
+    """CPU used by process trees (the server; for Keel also the Celery worker) and, given a database URL, by the
+    Postgres backends of that database, across a load run; also how the server's workers share the load.
 
     Polled every half second, because Django reopens its database connections (CONN_MAX_AGE), so backends come and
     go during a run: a backend first seen mid-run counts from zero, and one that ends counts up to its last poll.
     """
 
-    def __init__(self, server: Server, db_url: str = "") -> None:
+    def __init__(self, roots: dict[str, int], db_url: str = "", port: int = 0) -> None:
         import psycopg
 
-        self.server = server
+        self.roots = roots
+        self.port = port
         self._db = psycopg.connect(db_url, autocommit=True) if db_url else None
         self._stop = threading.Event()
+        self._connections: dict[int, int] = {}
 
-    def _groups(self) -> dict[str, dict[int, float]]:
-        assert self.server.proc is not None
-        groups = {"server": cpu_seconds(descendants(self.server.proc.pid))}
+    def _read(self) -> dict[str, dict[int, float]]:
+        children = children_map()
+        groups = {name: cpu_seconds(tree(children, root)) for name, root in self.roots.items()}
         if self._db is not None:
             groups["postgres"] = cpu_seconds(postgres_backends(self._db))
+        if self.port:
+            held = connections_by_pid(self._workers, self.port)
+            if sum(held.values()):
+                self._connections = held
         return groups
 
     def _poll(self) -> None:
         while not self._stop.wait(0.5):
-            for group, now in self._groups().items():
+            for group, now in self._read().items():
                 self._last.setdefault(group, {}).update(now)
 
     def start(self) -> None:
-        self._before = self._groups()
+        self._workers = leaves(children_map(), self.roots["server"])
+        self._before = self._read()
         self._last = {group: dict(pids) for group, pids in self._before.items()}
         self._stop.clear()
         self._thread = threading.Thread(target=self._poll, daemon=True)
         self._thread.start()
 
-    def ms_per_request(self, requests: int) -> dict[str, float]:
+    def stop(self) -> Measured:
         self._stop.set()
         self._thread.join()
-        for group, now in self._groups().items():
+        for group, now in self._read().items():
             self._last.setdefault(group, {}).update(now)
         if self._db is not None:
             self._db.close()
-        used = {}
-        for group, last in self._last.items():
-            before = self._before.get(group, {})
-            used[group] = sum(seconds - before.get(pid, 0.0) for pid, seconds in last.items())
-        return {f"{group}_cpu_ms_per_request": round(1000 * s / max(1, requests), 3) for group, s in used.items()}
+        used = {group: cpu_used(self._before.get(group, {}), last) for group, last in self._last.items()}
+        server = used.get("server", {})
+        return Measured(
+            group_seconds={group: sum(pids.values()) for group, pids in used.items()},
+            worker_seconds={pid: server.get(pid, 0.0) for pid in self._workers},
+            worker_connections=dict(self._connections),
+        )
+
+
+def per_request(measured: Measured, requests: int) -> dict[str, float]:
+    """CPU milliseconds per answered request, per group (``server_cpu_ms_per_request``, ...)."""
+    return {
+        f"{group}_cpu_ms_per_request": round(1000 * seconds / max(1, requests), 3)
+        for group, seconds in measured.group_seconds.items()
+    }
+
+
+def worker_split(measured: Measured) -> list[dict[str, Any]]:
+    """Each worker's share of the server's worker CPU and its connections, busiest first; workers that did nothing
+    and held nothing (a helper process with no children, say) are left out."""
+    total = sum(measured.worker_seconds.values()) or 1.0
+    rows = [
+        {
+            "pid": pid,
+            "cpu_share": round(seconds / total, 3),
+            "connections": measured.worker_connections.get(pid, 0),
+        }
+        for pid, seconds in measured.worker_seconds.items()
+    ]
+    rows = [r for r in rows if r["cpu_share"] >= 0.01 or r["connections"]]
+    return sorted(rows, key=lambda r: (-r["connections"], -r["cpu_share"]))
+
+
+def split_label(workers: list[dict[str, Any]]) -> str:
+    """ "6/2 (71/29 %)": connections per worker and the workers' shares of CPU, busiest first; "-" when unknown."""
+    if not workers:
+        return "-"
+    connections = "/".join(str(w["connections"]) for w in workers)
+    shares = "/".join(f"{100 * w['cpu_share']:.0f}" for w in workers)
+    return f"{connections} ({shares} %)"
 
 
 @dataclass
@@ -290,7 +460,7 @@ class Server:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 120) -> Server:
+    def start(self, timeout: float = 180) -> Server:
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
                 self.cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -299,6 +469,11 @@ class Server:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log}")
+            if not self.ready_path:
+                if b" ready." in self.log.read_bytes():  # Celery's worker says "celery@host ready."
+                    return self
+                time.sleep(0.25)
+                continue
             try:
                 with urllib.request.urlopen(self.base + self.ready_path, timeout=2) as response:  # noqa: S310
                     if response.status == 200:
@@ -319,20 +494,25 @@ class Server:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
 
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None, f"{self.name} is not running"
+        return self.proc.pid
+
     def worker_pids(self) -> list[int]:
-        """The worker processes (children of the master)."""
-        assert self.proc is not None
-        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.proc.pid)], capture_output=True, text=True)
-        return [int(p) for p in out.stdout.split()]
+        """The worker processes (the leaves of the process tree)."""
+        return leaves(children_map(), self.pid)
 
 
 def keel_server(args: argparse.Namespace, env: dict[str, str], worker_class: str, access_log: Path | None) -> Server:
+    """gunicorn as the Dockerfile runs it (gthread, 2 workers x 4 threads by default) on a free loopback port."""
     kind, _, threads = worker_class.partition(":")
     port = free_port()
     cmd = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-w", str(args.workers)]
-    cmd += ["-b", f"127.0.0.1:{port}", "-k", kind, "--threads", threads or "1", "--backlog", "512", "--timeout", "180"]
+    cmd += ["-b", f"127.0.0.1:{port}", "-k", kind, "--threads", threads or "1", "--timeout", "60"]
     if args.balance and kind == "gthread":
         cmd += ["--worker-connections", str(-(-args.connections // args.workers))]
+    cmd += shlex.split(args.gunicorn_args)
     if access_log is not None:
         access_log.write_bytes(b"")
         cmd += ["--access-logfile", str(access_log), "--access-logformat", "%(p)s %({x-request-id}o)s %(s)s"]
@@ -340,11 +520,20 @@ def keel_server(args: argparse.Namespace, env: dict[str, str], worker_class: str
     return Server(f"keel[{worker_class}]", placed(cmd, "server"), env, port, "/livez", work / "keel.log")
 
 
+def celery_worker(args: argparse.Namespace, env: dict[str, str]) -> Server:
+    """One Celery worker on every queue, as a deployment runs beside its web processes (no beat: the periodic work
+    is not per request)."""
+    cmd = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "default,training,monitoring", "-c", "1"]
+    cmd += ["--without-gossip", "--without-mingle", "-l", "INFO", "-n", f"bench-{os.getpid()}@%h"]
+    env = env | {"CELERY_TASK_ALWAYS_EAGER": "false"}
+    return Server("celery", placed(cmd, "server"), env, 0, "", Path(args.work_dir) / "celery.log")
+
+
 def mlflow_server(args: argparse.Namespace, model_dir: Path) -> Server:
     port = free_port()
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"  # mlflow starts `uvicorn`
-    env["PYTHONPATH"] = str(ROOT)  # the pipeline may reference Keel's preprocessing functions
+    env["PYTHONPATH"] = str(ROOT)  # Keel's pipelines reference Keel's preprocessing functions
     env["MLFLOW_TRACKING_URI"] = f"file://{Path(args.work_dir) / 'mlruns'}"
     cmd = [str(Path(sys.executable).parent / "mlflow"), "models", "serve", "-m", str(model_dir)]
     cmd += ["--env-manager", "local", "-w", str(args.workers), "-p", str(port), "-h", "127.0.0.1"]
@@ -365,9 +554,29 @@ class WrkResult:
     requests: int
     errors: dict[str, int]
     cpu: dict[str, float] = field(default_factory=dict)
+    workers: list[dict[str, Any]] = field(default_factory=list)
 
     def row(self) -> dict[str, Any]:
         return {k: round(v, 3) if isinstance(v, float) else v for k, v in self.__dict__.items()}
+
+
+def parse_wrk(stdout: str) -> WrkResult:
+    """The figures ``post.lua`` prints on its ``BENCH_JSON`` line."""
+    line = next((line for line in stdout.splitlines() if line.startswith("BENCH_JSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk printed no BENCH_JSON line:\n{stdout[-2000:]}")
+    raw = json.loads(line.removeprefix("BENCH_JSON "))
+    errors = {k: raw[k] for k in ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts")}
+    return WrkResult(
+        rps=raw["requests"] / (raw["duration_us"] / 1e6),
+        p50_ms=raw["p50_us"] / 1000,
+        p90_ms=raw["p90_us"] / 1000,
+        p99_ms=raw["p99_us"] / 1000,
+        mean_ms=raw["mean_us"] / 1000,
+        max_ms=raw["max_us"] / 1000,
+        requests=raw["requests"],
+        errors={k: v for k, v in errors.items() if v},
+    )
 
 
 def wrk(
@@ -392,32 +601,24 @@ def wrk(
         timeout=duration + 120,
         check=True,
     )
-    line = next(line for line in out.stdout.splitlines() if line.startswith("BENCH_JSON "))
-    raw = json.loads(line.removeprefix("BENCH_JSON "))
-    errors = {k: raw[k] for k in ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts")}
-    result = WrkResult(
-        rps=raw["requests"] / (raw["duration_us"] / 1e6),
-        p50_ms=raw["p50_us"] / 1000,
-        p90_ms=raw["p90_us"] / 1000,
-        p99_ms=raw["p99_us"] / 1000,
-        mean_ms=raw["mean_us"] / 1000,
-        max_ms=raw["max_us"] / 1000,
-        requests=raw["requests"],
-        errors={k: v for k, v in errors.items() if v},
-    )
+    result = parse_wrk(out.stdout)
     if meter is not None:
-        result.cpu = meter.ms_per_request(result.requests)
+        measured = meter.stop()
+        result.cpu = per_request(measured, result.requests)
+        result.workers = worker_split(measured)
     if label:
         print(
-            f"  {label:<34} {result.rps:8.1f} req/s  p50 {result.p50_ms:7.2f} ms  p99 {result.p99_ms:7.2f} ms"
-            + "".join(f"  {k.removesuffix('_cpu_ms_per_request')} cpu {v:.2f} ms/req" for k, v in result.cpu.items())
+            f"  {label:<30} {result.rps:8.1f} req/s  p50 {result.p50_ms:7.2f} ms  p99 {result.p99_ms:7.2f} ms"
+            + "".join(f"  {k.removesuffix('_cpu_ms_per_request')} {v:.2f}" for k, v in result.cpu.items())
+            + (" ms/req CPU" if result.cpu else "")
+            + (f"  workers {split_label(result.workers)}" if result.workers else "")
             + (f"  errors {result.errors}" if result.errors else ""),
             flush=True,
         )
     return result
 
 
-# --- setup: database, model, deployment ---------------------------------------------------------------------------
+# --- setup: database, artifacts, the upload through the API -------------------------------------------------------
 
 
 def recreate_database(url: str) -> None:
@@ -456,18 +657,6 @@ def keel_env(args: argparse.Namespace) -> dict[str, str]:
     return env
 
 
-@dataclass
-class Setup:
-    slug: str
-    predictor_auth: str
-    operator_auth: str
-    pipeline: Any
-    columns: list[str]
-    rows: list[dict[str, float]]
-    mlflow_dir: Path
-    versions: dict[str, int] = field(default_factory=dict)
-
-
 def cancer_frame() -> Any:
     from sklearn.datasets import load_breast_cancer
 
@@ -477,6 +666,7 @@ def cancer_frame() -> Any:
 
 
 def fit(frame: Any, c: float) -> Any:
+    """Keel's trainer on ``frame``: a logistic-regression pipeline (the result holds ``pipeline``, ``signature``)."""
     from training.trainers.spec import validate_spec
     from training.trainers.train import train
 
@@ -495,83 +685,158 @@ def fit(frame: Any, c: float) -> Any:
     return train(frame, spec, task_type="classification")
 
 
-def prepare(args: argparse.Namespace) -> Setup:
-    """Users, project, two trained versions (approved), the deployment on v1, and v1 saved for MLflow."""
+def build_model(kind: str) -> Any:
+    """The fitted estimator of one model kind, on the breast-cancer data (30 features)."""
+    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    frame = cancer_frame()
+    X, y = frame.drop(columns=["target"]), frame["target"]
+    if kind == "keel":
+        return fit(frame, 1.0).pipeline
+    estimators = {
+        "lr": lambda: Pipeline([("scale", StandardScaler()), ("clf", LogisticRegression(max_iter=1000))]),
+        "forest": lambda: RandomForestClassifier(n_estimators=100, random_state=0),
+        "hgb": lambda: HistGradientBoostingClassifier(random_state=0),
+    }
+    return estimators[kind]().fit(X, y)
+
+
+def load_skops(path: Path) -> Any:
+    """The estimator in a skops file this benchmark wrote or was given (its types are trusted: it is the user's)."""
+    import skops.io as sio
+
+    return sio.load(path, trusted=sio.get_untrusted_types(file=path))
+
+
+@dataclass
+class Artifact:
+    name: str
+    description: str
+    path: Path
+    model: Any  # the estimator loaded back from ``path``: what MLflow serves
+    columns: list[str]
+    rows: list[dict[str, float]]
+
+
+def write_artifact(kind: str, work: Path) -> Artifact:
+    """The model kind saved as a skops file and loaded back from it."""
+    import skops.io as sio
+
+    path = work / f"{kind}.skops"
+    sio.dump(build_model(kind), path)
+    return artifact_from_file(kind, MODEL_KINDS[kind], path, "")
+
+
+def artifact_from_file(name: str, description: str, path: Path, data: str) -> Artifact:
+    import pandas as pd
+
+    model = load_skops(path)
+    frame = pd.read_csv(data) if data else cancer_frame().drop(columns=["target"])
+    columns = [str(c) for c in getattr(model, "feature_names_in_", frame.columns)]
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise SystemExit(f"{path}: the model needs columns {missing[:5]} that the data lacks; pass --data FILE.csv")
+    rows = [{c: float(v) for c, v in row.items()} for row in frame[columns].to_dict(orient="records")]
+    return Artifact(name, description, path, model, columns, rows)
+
+
+def bootstrap_owner() -> str:
+    """The first user and their API token, as an operator creates them on a fresh install (everything else goes
+    through the API)."""
     import django
 
     django.setup()
-    import mlflow.sklearn
     from django.core.cache import cache
-    from mlflow.models import infer_signature
+    from django.db import connections
 
-    from core import services as core_services
+    from core import services
     from core.models import User
-    from core.storage import blob_put_bytes
-    from registry.model_io import save_pipeline
-    from registry.models import ModelVersion
-    from registry.services.approvals import model_version_auto_approve
-    from registry.services.models import model_version_create, registered_model_get_or_create
-    from serving import services
 
     cache.clear()
-    frame = cancer_frame()
     owner = User.objects.create_user(username="bench-owner", password=secrets.token_urlsafe(24))
-    project = core_services.project_create(user=owner, slug="bench", name="Bench", require_human_approval=False)
-    operator = core_services.api_token_create(user=owner, name="bench-ops", default_project=project)
-    predictor = core_services.service_account_create(project=project, actor=owner, name="bench")
-    model = registered_model_get_or_create(project=project, user=owner, name="cancer")
-    results, versions = {}, {}
-    for label, c in (("v1", 1.0), ("v2", 0.05)):
-        result = fit(frame, c)
-        blob = blob_put_bytes(save_pipeline(result.pipeline))
-        version = model_version_create(
-            registered_model=model,
-            user=owner,
-            source="run",
-            artifact_sha256=blob.sha256,
-            artifact_size=blob.size,
-            signature=result.signature,
-            input_example=result.input_example,
-            metrics=result.holdout_metrics,
+    secret = services.api_token_create(user=owner, name="bench").secret
+    connections.close_all()
+    return secret
+
+
+class Api:
+    """Keel's REST API with one bearer token; any unexpected status stops the benchmark with the answer."""
+
+    def __init__(self, base: str, token: str) -> None:
+        import requests
+
+        self.base = base
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def call(self, method: str, path: str, expect: int = 200, **kwargs: Any) -> Any:
+        response = self.session.request(method, self.base + path, timeout=300, **kwargs)
+        if response.status_code != expect:
+            raise SystemExit(f"{method} {path}: {response.status_code} (expected {expect}): {response.text[:3000]}")
+        return response.json() if response.content else None
+
+
+@dataclass
+class Deployed:
+    """A model uploaded and deployed on Keel, and the same file saved for MLflow."""
+
+    artifact: Artifact
+    version: dict[str, Any]
+    predict_url: str
+    mlflow_dir: Path
+    bodies: dict[str, Path]
+
+
+def upload(api: Api, artifact: Artifact) -> dict[str, Any]:
+    """Upload the skops file as a new version of the model named after the artifact and answer the version."""
+    with open(artifact.path, "rb") as fh:
+        version = api.call(
+            "POST",
+            f"/api/v1/projects/{PROJECT}/models/{artifact.name}/versions/upload/",
+            expect=201,
+            files={"file": (artifact.path.name, fh, "application/octet-stream")},
+            data={"format": "skops", "input_example": json.dumps(artifact.rows[:3])},
         )
-        if not model_version_auto_approve(version=version, actor=owner, reason="benchmark"):
-            ModelVersion.objects.filter(pk=version.pk).update(approval="approved")  # a check needs a human
-            version.refresh_from_db()
-        results[label], versions[label] = result, version.number
-    v1 = ModelVersion.objects.get(registered_model=model, number=versions["v1"])
-    services.deployment_create(project=project, user=owner, name="bench", version=v1)
+    if version.get("approval") != "approved":
+        raise SystemExit(f"{artifact.name} v{version.get('version')}: not approved after upload: {version}")
+    return version
 
-    pipeline = results["v1"].pipeline
-    features = frame.drop(columns=["target"])
-    mlflow_dir = Path(args.work_dir) / "mlflow-model"
-    signature = infer_signature(features, pipeline.predict(features))
-    mlflow.sklearn.save_model(  # MLflow's default (skops) format; the dtype objects in the pipeline are safe
-        pipeline, str(mlflow_dir), signature=signature, skops_trusted_types=["numpy.dtype"]
-    )
-    rows = [{k: float(v) for k, v in row.items()} for row in features.to_dict(orient="records")]
-    return Setup(
-        slug=project.slug,
-        predictor_auth=f"Bearer {predictor.secret}",
-        operator_auth=f"Bearer {operator.secret}",
-        pipeline=pipeline,
-        columns=list(features.columns),
-        rows=rows,
-        mlflow_dir=mlflow_dir,
-        versions=versions,
+
+def save_for_mlflow(artifact: Artifact, folder: Path) -> None:
+    """The loaded estimator (the very object) saved as an MLflow model in its default skops format."""
+    import mlflow.sklearn
+    import pandas as pd
+    import skops.io as sio
+    from mlflow.models import infer_signature
+
+    subprocess.run(["rm", "-rf", str(folder)], check=True)
+    frame = pd.DataFrame(artifact.rows, columns=artifact.columns)
+    signature = infer_signature(frame, artifact.model.predict(frame))
+    trusted = sio.get_untrusted_types(file=artifact.path)
+    mlflow.sklearn.save_model(  # requirements named: served with --env-manager local, so none is installed
+        artifact.model, str(folder), signature=signature, skops_trusted_types=trusted, pip_requirements=["scikit-learn"]
     )
 
 
-def write_bodies(setup: Setup, work: Path, batch: int) -> dict[str, Path]:
+def write_bodies(artifact: Artifact, work: Path, batch: int) -> dict[str, Path]:
+    """Request bodies, one row and ``batch`` rows, in each server's format."""
+    rows, columns = artifact.rows, artifact.columns
+
+    def split(part: list[dict[str, float]]) -> dict[str, Any]:
+        return {"dataframe_split": {"columns": columns, "data": [[row[c] for c in columns] for row in part]}}
+
     bodies = {
-        "keel_one": {"inputs": setup.rows[:1]},
-        "keel_batch": {"inputs": setup.rows[:batch]},
-        "mlflow_one": {
-            "dataframe_split": {"columns": setup.columns, "data": [[setup.rows[0][c] for c in setup.columns]]}
-        },
+        "keel_one": {"inputs": rows[:1]},
+        "keel_batch": {"inputs": rows[:batch]},
+        "mlflow_one": split(rows[:1]),
+        "mlflow_batch": split(rows[:batch]),
     }
     paths = {}
     for name, body in bodies.items():
-        paths[name] = work / f"{name}.json"
+        paths[name] = work / f"{artifact.name}-{name}.json"
         paths[name].write_text(json.dumps(body))
     return paths
 
@@ -584,88 +849,306 @@ def post(url: str, body: Any, auth: str = "", request_id: str = "") -> tuple[int
         headers["X-Request-ID"] = request_id
     request = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers, method="POST")  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback http only
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - loopback http only
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read() or b"{}")
 
 
-# --- in-process figures -------------------------------------------------------------------------------------------
+def engine_of(capabilities: dict[str, Any]) -> str:
+    """How Keel says it serves a version: its ``engine`` capability when it reports one, else whether the fast
+    path applies."""
+    engine = capabilities.get("engine")
+    if engine:
+        return str(engine)
+    return "fast path" if capabilities.get("fast_path") else "scikit-learn"
 
 
-def in_process(setup: Setup) -> dict[str, float]:
-    """Microseconds per call: bare pipeline.predict on one row, predict + predict_proba (what Keel computes), the
-    parts of Keel's hot path alone (validation, the one-row audit insert in Postgres) and Keel's whole
-    inference.predict in this process (route, validate, predict, log)."""
-    import numpy as np
+# --- one model, both servers --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    args: argparse.Namespace
+    env: dict[str, str]
+    keel: Server
+    celery: Server | None
+    api: Api
+    auth: str  # the service account's Authorization header: what predicts
+
+    def keel_meter(self, server: Server | None = None) -> CpuMeter:
+        server = server or self.keel
+        roots = {"server": server.pid} | ({"celery": self.celery.pid} if self.celery and self.celery.proc else {})
+        return CpuMeter(roots, self.args.db_url, server.port)
+
+
+def deploy(ctx: Context, artifact: Artifact) -> Deployed:
+    """Upload, deploy and check one artifact on Keel; save the same estimator for MLflow."""
+    version = upload(ctx.api, artifact)
+    body = {"name": artifact.name, "model": artifact.name, "version": version["version"]}
+    ctx.api.call("POST", f"/api/v1/projects/{PROJECT}/deployments/", expect=201, json=body)
+    work = Path(ctx.args.work_dir)
+    mlflow_dir = work / f"mlflow-{artifact.name}"
+    if not ctx.args.skip_mlflow:
+        save_for_mlflow(artifact, mlflow_dir)
+    return Deployed(
+        artifact=artifact,
+        version=version,
+        predict_url=f"/api/v1/projects/{PROJECT}/deployments/{artifact.name}/predict/",
+        mlflow_dir=mlflow_dir,
+        bodies=write_bodies(artifact, work, ctx.args.batch),
+    )
+
+
+def label_mismatches(got: list[Any], expected: list[Any]) -> int:
+    """Rows whose labels differ (1 and 1.0 are the same label; a missing row counts as a difference)."""
+
+    def same(a: Any, b: Any) -> bool:
+        try:
+            return float(a) == float(b)
+        except (TypeError, ValueError):
+            return str(a) == str(b)
+
+    return sum(not same(a, b) for a, b in zip(got, expected, strict=False)) + abs(len(got) - len(expected))
+
+
+def warm(url: str, body: Path, auth: str, workers: int) -> None:
+    """Requests on fresh connections until every worker has had some (each loads the model on its first)."""
+    payload = json.loads(body.read_text())
+    for _ in range(10 * workers):
+        status, answer = post(url, payload, auth)
+        if status != 200:
+            raise SystemExit(f"{url}: {status} {answer}")
+
+
+def summarize(results: list[WrkResult]) -> dict[str, Any]:
+    """Medians over rounds (each figure on its own), the per-round req/s and worker splits, and every round."""
+    rows = [r.row() for r in results]
+
+    def median(values: Any) -> float:
+        return round(statistics.median(values), 3)
+
+    cpu_keys = sorted({k for r in rows for k in r["cpu"]})
+    errors: Counter[str] = Counter()
+    for r in rows:
+        errors.update(r["errors"])
+    return {
+        "rps": median(r["rps"] for r in rows),
+        "p50_ms": median(r["p50_ms"] for r in rows),
+        "p99_ms": median(r["p99_ms"] for r in rows),
+        "cpu": {k: median(r["cpu"].get(k, 0.0) for r in rows) for k in cpu_keys},
+        "total_cpu_ms_per_request": median(sum(r["cpu"].values()) for r in rows) if cpu_keys else None,
+        "rounds_rps": [round(r["rps"], 1) for r in rows],
+        "splits": [split_label(r["workers"]) for r in rows],
+        "errors": dict(errors),
+        "rounds": rows,
+    }
+
+
+def measure(ctx: Context, deployed: Deployed) -> dict[str, Any]:
+    """Alternating rounds on both servers, then one connection and batches on each."""
+    import hashlib
+
     import pandas as pd
 
-    from core.models import Project
-    from serving import inference, runtime, validation
-
-    frame = pd.DataFrame(setup.rows[:1], columns=setup.columns)
-    object_frame = pd.DataFrame(setup.rows[:1], columns=pd.Index(setup.columns, dtype=object))
-    pipeline = setup.pipeline
-
-    def best(fn: Any, number: int) -> float:
-        return min(timeit.repeat(fn, number=number, repeat=9)) / number * 1e6
-
-    table = runtime.routes.resolve(Project.objects.get(slug=setup.slug).pk, "bench")
-    call = inference.PredictRequest(
-        payload={"inputs": setup.rows[:1]}, routing_key="", explain=False, caller="bench", request_id="bench"
-    )
-    inference.predict(table, call)  # loads the model
-    variant = next(iter(table.variants.values()))
-    signature = variant.version.signature
-    checked = validation.check_rows(setup.rows[:1], signature, unknown_features="error", flag_out_of_range=True)
-    loaded = runtime.models.get(variant.version)
-    result = inference.run_model(loaded, setup.rows[:1], signature)
-    what_if = {
-        "keel_model_step_us": best(lambda: inference.run_model(loaded, setup.rows[:1], signature), 2000),
-        "keel_model_step_compiled": float(loaded.compiled is not None),
-        "pipeline_predict_proba_only_us": best(lambda: pipeline.predict_proba(frame), 300),
-        "pipeline_predict_proba_object_column_index_us": best(lambda: pipeline.predict_proba(object_frame), 300),
+    args, artifact, bodies = ctx.args, deployed.artifact, deployed.bodies
+    url = ctx.keel.base + deployed.predict_url
+    print(f"{artifact.name}: {artifact.description}", flush=True)
+    warm(url, bodies["keel_one"], ctx.auth, args.workers)
+    number = deployed.version["version"]
+    version = ctx.api.call("GET", f"/api/v1/projects/{PROJECT}/models/{artifact.name}/versions/{number}/")
+    batch_rows = artifact.rows[: args.batch]
+    expected = artifact.model.predict(pd.DataFrame(batch_rows, columns=artifact.columns)).tolist()
+    status, keel_batch = post(url, json.loads(bodies["keel_batch"].read_text()), ctx.auth)
+    if status != 200:
+        raise SystemExit(f"{url}: {status} {keel_batch}")
+    figures: dict[str, Any] = {
+        "name": artifact.name,
+        "description": artifact.description,
+        "artifact": str(artifact.path),
+        "artifact_sha256": hashlib.sha256(artifact.path.read_bytes()).hexdigest(),
+        "keel_version": number,
+        "capabilities": version.get("capabilities", {}),
+        "engine": engine_of(version.get("capabilities", {})),
+        "label_mismatches": {"keel": label_mismatches(keel_batch["predictions"], expected), "rows": len(expected)},
     }
-    transformers = pipeline[0].transformers_
-    if len(transformers) == 1 and list(transformers[0][2]) == setup.columns:  # one numeric block, in order
-        inner, model = transformers[0][1], pipeline[-1]
-        row = np.array([[setup.rows[0][c] for c in setup.columns]])
-        with warnings.catch_warnings():  # "X does not have valid feature names": expected, it is the point
-            warnings.simplefilter("ignore", UserWarning)
-            what_if["numpy_row_through_fitted_steps_us"] = best(lambda: model.predict_proba(inner.transform(row)), 1000)
-    return what_if | {
-        "validation_us": best(
-            lambda: validation.check_rows(setup.rows[:1], signature, unknown_features="error", flag_out_of_range=True),
-            2000,
-        ),
-        "audit_insert_us": best(lambda: inference._log(table, variant, checked, call, result, 1.0), 200),
-        "pipeline_predict_us": best(lambda: pipeline.predict(frame), 500),
-        "pipeline_predict_and_proba_us": best(lambda: (pipeline.predict(frame), pipeline.predict_proba(frame)), 300),
-        "dataframe_from_row_us": best(lambda: pd.DataFrame(setup.rows[:1], columns=setup.columns), 1000),
-        "keel_inference_predict_us": best(lambda: inference.predict(table, call), 200),
-    }
+    print(f"  Keel serves it with: {figures['engine']}", flush=True)
+
+    def keel_run(body: str, duration: int, connections: int, threads: int, label: str) -> WrkResult:
+        return wrk(url, bodies[body], ctx.auth, duration, connections, threads, label, ctx.keel_meter())
+
+    mlflow = None if args.skip_mlflow else mlflow_server(args, deployed.mlflow_dir).start()
+    mlflow_url = "" if mlflow is None else mlflow.base + "/invocations"
+
+    def mlflow_run(body: str, duration: int, connections: int, threads: int, label: str) -> WrkResult:
+        assert mlflow is not None
+        meter = CpuMeter({"server": mlflow.pid}, port=mlflow.port)
+        return wrk(mlflow_url, bodies[body], "", duration, connections, threads, label, meter)
+
+    c, t, seconds = args.connections, args.wrk_threads, args.seconds
+    one = args.one_connection_seconds or max(2, seconds // 2)
+    runs: dict[str, list[WrkResult]] = {"keel": [], "mlflow": []}
+    try:
+        if mlflow is not None:
+            status, answer = post(mlflow_url, json.loads(bodies["mlflow_batch"].read_text()))
+            if status != 200:
+                raise SystemExit(f"{mlflow_url}: {status} {answer}")
+            figures["label_mismatches"]["mlflow"] = label_mismatches(answer["predictions"], expected)
+            warm(mlflow_url, bodies["mlflow_one"], "", args.workers)
+        keel_run("keel_one", min(3, seconds), c, t, "")
+        if mlflow is not None:
+            mlflow_run("mlflow_one", min(3, seconds), c, t, "")
+        for index in range(args.rounds):
+            runs["keel"].append(keel_run("keel_one", seconds, c, t, f"keel, round {index + 1}"))
+            if mlflow is not None:
+                runs["mlflow"].append(mlflow_run("mlflow_one", seconds, c, t, f"mlflow, round {index + 1}"))
+        figures["keel"] = summarize(runs["keel"])
+        figures["keel_one_connection"] = keel_run("keel_one", one, 1, 1, "keel, 1 connection").row()
+        batch = keel_run("keel_batch", seconds, c, t, f"keel, {args.batch} rows")
+        figures["keel_batch"] = batch.row() | {"rows_per_s": round(batch.rps * args.batch, 1)}
+        if mlflow is not None:
+            figures["mlflow"] = summarize(runs["mlflow"])
+            figures["mlflow_one_connection"] = mlflow_run("mlflow_one", one, 1, 1, "mlflow, 1 connection").row()
+            batch = mlflow_run("mlflow_batch", seconds, c, t, f"mlflow, {args.batch} rows")
+            figures["mlflow_batch"] = batch.row() | {"rows_per_s": round(batch.rps * args.batch, 1)}
+    finally:
+        if mlflow is not None:
+            mlflow.stop()
+    figures["in_process_predict_one_row_us"] = round(in_process_predict_us(artifact), 1)
+    return figures
 
 
-def log_overhead(
-    args: argparse.Namespace, env: dict[str, str], worker_class: str, check: Any, keel_run: Any
-) -> dict[str, Any]:
+def in_process_predict_us(artifact: Artifact) -> float:
+    """The estimator's own ``predict`` on a one-row DataFrame in this process (best of 5 x 50 calls), microseconds:
+    the floor under both servers' latency when they call scikit-learn."""
+    import timeit
+
+    import pandas as pd
+
+    frame = pd.DataFrame(artifact.rows[:1], columns=artifact.columns)
+    return min(timeit.repeat(lambda: artifact.model.predict(frame), number=50, repeat=5)) / 50 * 1e6
+
+
+# --- the report -------------------------------------------------------------------------------------------------
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.2f}x" if a and b else "-"
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def keel_cpu_label(side: dict[str, Any]) -> str:
+    """Keel's CPU per request: server, + Postgres backends, + Celery worker when it used any."""
+    cpu = side.get("cpu", {})
+    parts = [_num(cpu.get("server_cpu_ms_per_request"), 2)]
+    if "postgres_cpu_ms_per_request" in cpu:
+        parts.append(f"{cpu['postgres_cpu_ms_per_request']:.2f} pg")
+    if cpu.get("celery_cpu_ms_per_request"):
+        parts.append(f"{cpu['celery_cpu_ms_per_request']:.2f} celery")
+    return " + ".join(parts)
+
+
+def markdown(figures: dict[str, Any]) -> str:
+    """The tables for BENCHMARKS.md and docs/benchmarks/serving.md: one row per model."""
+    settings = figures.get("settings", {})
+    lines = [
+        f"{figures.get('date', '')}; {settings.get('rounds')} alternating rounds of {settings.get('seconds')} s, "
+        f"wrk {settings.get('wrk_threads')} threads / {settings.get('connections')} connections, "
+        f"Keel gunicorn {settings.get('workers')} x {settings.get('worker_class')}"
+        + (f" {settings['gunicorn_args']}" if settings.get("gunicorn_args") else "")
+        + f", MLflow -w {settings.get('workers')}; load average {' '.join(figures.get('loadavg_at_start', []))} "
+        f"at the start. Medians over rounds; Keel CPU is its server + its Postgres backends (+ Celery).",
+        "",
+        "| model | Keel engine | Keel req/s | MLflow req/s | Keel / MLflow | Keel p50 / p99 ms | MLflow p50 / p99 ms "
+        "| Keel CPU ms/req | MLflow CPU ms/req | MLflow / Keel CPU |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for model in figures.get("models", []):
+        keel, mlflow = model.get("keel", {}), model.get("mlflow", {})
+        mlflow_cpu = mlflow.get("total_cpu_ms_per_request")
+        lines.append(
+            f"| {model['name']} | {model.get('engine', '-')} | {_num(keel.get('rps'))} | {_num(mlflow.get('rps'))} "
+            f"| {_ratio(keel.get('rps'), mlflow.get('rps'))} "
+            f"| {_num(keel.get('p50_ms'), 2)} / {_num(keel.get('p99_ms'), 1)} "
+            f"| {_num(mlflow.get('p50_ms'), 2)} / {_num(mlflow.get('p99_ms'), 1)} "
+            f"| {keel_cpu_label(keel)} | {_num(mlflow_cpu, 2)} "
+            f"| {_ratio(mlflow_cpu, keel.get('total_cpu_ms_per_request'))} |"
+        )
+    lines += [
+        "",
+        "| model | 1 connection p50 ms, Keel / MLflow | batch of 100: rows/s, Keel / MLflow | Keel req/s per round "
+        "| MLflow req/s per round | Keel connections (CPU %) per worker, per round | labels differing |",
+        "|---|---:|---:|---|---|---|---|",
+    ]
+    for model in figures.get("models", []):
+        keel, mlflow = model.get("keel", {}), model.get("mlflow", {})
+        one_k, one_m = model.get("keel_one_connection", {}), model.get("mlflow_one_connection", {})
+        batch_k, batch_m = model.get("keel_batch", {}), model.get("mlflow_batch", {})
+        mismatches = model.get("label_mismatches", {})
+        differing = ", ".join(f"{k} {v}" for k, v in mismatches.items() if k != "rows")
+        lines.append(
+            f"| {model['name']} | {_num(one_k.get('p50_ms'), 2)} / {_num(one_m.get('p50_ms'), 2)} "
+            f"| {_num(batch_k.get('rows_per_s'), 0)} / {_num(batch_m.get('rows_per_s'), 0)} "
+            f"| {' / '.join(f'{v:.0f}' for v in keel.get('rounds_rps', []))} "
+            f"| {' / '.join(f'{v:.0f}' for v in mlflow.get('rounds_rps', []))} "
+            f"| {'; '.join(keel.get('splits', []))} "
+            f"| {differing} of {mismatches.get('rows', '-')} |"
+        )
+    errors = [
+        f"{model['name']} {side}: {model[side]['errors']}"
+        for model in figures.get("models", [])
+        for side in ("keel", "mlflow")
+        if model.get(side, {}).get("errors")
+    ]
+    if errors:
+        lines += ["", "Errors: " + "; ".join(errors)]
+    return "\n".join(lines) + "\n"
+
+
+# --- extras: the audit log's cost, rollback propagation, a profile -------------------------------------------------
+
+
+def median_result(results: list[WrkResult]) -> WrkResult:
+    """The median run by req/s (the lower middle one for an even count), as measured rather than a blend."""
+    return sorted(results, key=lambda r: r.rps)[(len(results) - 1) // 2]
+
+
+def log_overhead(ctx: Context, deployed: Deployed) -> dict[str, Any]:
     """Throughput with the prediction log written (Keel as shipped) against the same server with the write skipped
     (KEEL_BENCH_SKIP_PREDICTION_LOG), alternating rounds."""
+    args = ctx.args
     print(f"audit-log cost: {args.log_overhead} alternating rounds, logged vs not logged", flush=True)
     servers = {
-        "logged": keel_server(args, env, worker_class, None).start(),
-        "unlogged": keel_server(args, env | {"KEEL_BENCH_SKIP_PREDICTION_LOG": "true"}, worker_class, None).start(),
+        "logged": keel_server(args, ctx.env, args.worker_class, None).start(),
+        "unlogged": keel_server(
+            args, ctx.env | {"KEEL_BENCH_SKIP_PREDICTION_LOG": "true"}, args.worker_class, None
+        ).start(),
     }
     runs: dict[str, list[WrkResult]] = {"logged": [], "unlogged": []}
+    body = deployed.bodies["keel_one"]
     try:
         for server in servers.values():
-            check(server)
+            warm(server.base + deployed.predict_url, body, ctx.auth, args.workers)
         for index in range(args.log_overhead):
             order = ["logged", "unlogged"] if index % 2 == 0 else ["unlogged", "logged"]
             for name in order:
+                server = servers[name]
                 label = f"keel 1 row, log {'written' if name == 'logged' else 'skipped'}"
+                url = server.base + deployed.predict_url
                 runs[name].append(
-                    keel_run(servers[name], "keel_one", args.duration, args.connections, args.wrk_threads, label)
+                    wrk(
+                        url,
+                        body,
+                        ctx.auth,
+                        args.seconds,
+                        args.connections,
+                        args.wrk_threads,
+                        label,
+                        ctx.keel_meter(server),
+                    )
                 )
     finally:
         for server in servers.values():
@@ -679,9 +1162,6 @@ def log_overhead(
     }
 
 
-# --- rollback propagation ---------------------------------------------------------------------------------------
-
-
 @dataclass
 class Answer:
     request_id: str
@@ -690,16 +1170,19 @@ class Answer:
     revision: int
 
 
-def switch_times(server: Server, setup: Setup, switches: int, access_log: Path) -> list[dict[str, Any]]:
-    """Deploy v2 then roll back, ``switches`` times, under a steady predict load from 4 threads; per rollback:
-    whether any predict sent after the call returned got the old revision, and when each worker first answered
-    with the new one."""
-    base = f"{server.base}/api/v1/projects/{setup.slug}/deployments/bench/"
+def switch_times(ctx: Context, server: Server, deployed: Deployed, access_log: Path) -> list[dict[str, Any]]:
+    """Deploy a second version then roll back, ``--switches`` times, under a steady predict load from 4 threads; per
+    switch: whether any predict sent after the call returned got the old revision, and when each worker first
+    answered with the new one."""
+    artifact = deployed.artifact
+    second = upload(ctx.api, artifact)  # the same file again: a new version, so a new revision to switch to
+    base = server.base + deployed.predict_url.removesuffix("predict/")
+    operator = ctx.api.session.headers["Authorization"]
 
     def predict_loop(stop: threading.Event, out: list[Answer]) -> None:
         while not stop.is_set():
             request_id, sent = uuid.uuid4().hex, time.monotonic()
-            status, body = post(base + "predict/", {"inputs": setup.rows[:1]}, setup.predictor_auth, request_id)
+            status, body = post(base + "predict/", {"inputs": artifact.rows[:1]}, ctx.auth, request_id)
             if status != 200:
                 raise RuntimeError(f"predict failed during the switch: {status} {body}")
             out.append(Answer(request_id, sent, time.monotonic(), body["revision"]))
@@ -711,7 +1194,7 @@ def switch_times(server: Server, setup: Setup, switches: int, access_log: Path) 
             futures = [pool.submit(predict_loop, stop, answers) for _ in range(4)]
             time.sleep(1.0)
             sent = time.monotonic()
-            status, body = post(base + path, payload, setup.operator_auth)
+            status, body = post(base + path, payload, str(operator))
             returned = time.monotonic()
             time.sleep(1.5)
             stop.set()
@@ -742,24 +1225,20 @@ def switch_times(server: Server, setup: Setup, switches: int, access_log: Path) 
         }
 
     out = []
-    for _ in range(switches):
-        out.append(timed("deploy/", {"strategy": "single", "model": "cancer", "version": setup.versions["v2"]}))
+    for _ in range(ctx.args.switches):
+        out.append(timed("deploy/", {"strategy": "single", "model": artifact.name, "version": second["version"]}))
         out.append(timed("rollback/", {"reason": "benchmark"}))
     return out
 
 
-# --- profile ----------------------------------------------------------------------------------------------------
-
 BUCKETS = [  # (stage, a frame that marks it); a sample counts for the first stage whose frame is on its stack
-    ("DB connection health check (SELECT 1)", "close_if_health_check_failed ("),
-    ("audit log insert (Postgres)", "_log (serving/inference.py:"),
-    ("model: predict + predict_proba", "run_model (serving/inference.py:"),
-    ("DataFrame from rows", "_frame (serving/inference.py:"),
+    ("audit log insert (Postgres)", "(serving/prediction_log.py:"),
+    ("model", "run_model (serving/inference.py:"),
     ("validation", "(serving/validation.py:"),
-    ("routing table (Redis get)", "(serving/runtime.py:"),
-    ("auth: token lookup (Postgres)", "(core/auth.py:"),
-    ("permission: project + membership (Postgres)", "(core/permissions.py:"),
-    ("throttle (Redis get + set)", "(rest_framework/throttling.py:"),
+    ("routing table", "(serving/runtime.py:"),
+    ("auth: token lookup", "(core/auth.py:"),
+    ("permission: project + membership", "(core/permissions.py:"),
+    ("throttle", "throttl"),
     ("JSON request parsing", "(rest_framework/parsers.py:"),
     ("JSON response rendering", "(rest_framework/renderers.py:"),
     ("Django + DRF: middleware, routing, dispatch (rest)", "WSGIHandler.__call__ ("),
@@ -768,8 +1247,8 @@ BUCKETS = [  # (stage, a frame that marks it); a sample counts for the first sta
 
 
 def summarize_profile(paths: list[Path]) -> dict[str, Any]:
-    """Share of in-request wall time (py-spy --idle samples of a sync worker) by hot-path stage, and the top leaf
-    frames. Each sample is counted once, for the first stage in BUCKETS whose frame is on its stack."""
+    """Share of in-request samples (py-spy raw output of a sync worker) by hot-path stage, and the top leaf frames.
+    Each sample is counted once, for the first stage in BUCKETS whose frame is on its stack."""
     stacks: Counter[str] = Counter()
     for path in paths:
         for line in path.read_text().splitlines():
@@ -779,28 +1258,29 @@ def summarize_profile(paths: list[Path]) -> dict[str, Any]:
     in_request = {s: n for s, n in stacks.items() if "handle_request (" in s}
     total = sum(in_request.values()) or 1
     shares: Counter[str] = Counter()
-    leaves: Counter[str] = Counter()
+    leaf_frames: Counter[str] = Counter()
     for stack, n in in_request.items():
         shares[next(label for label, needle in BUCKETS if needle in stack)] += n
-        leaves[stack.split(";")[-1]] += n
+        leaf_frames[stack.split(";")[-1]] += n
     return {
         "samples_in_request": total,
         "samples_total": sum(stacks.values()),
         "share_of_request_pct": {k: round(100 * v / total, 1) for k, v in shares.most_common()},
-        "top_leaf_frames_pct": {k: round(100 * v / total, 1) for k, v in leaves.most_common(15)},
+        "top_leaf_frames_pct": {k: round(100 * v / total, 1) for k, v in leaf_frames.most_common(15)},
     }
 
 
-def profile(args: argparse.Namespace, server: Server, bodies: dict[str, Path], setup: Setup) -> dict[str, Any]:
+def profile(ctx: Context, server: Server, deployed: Deployed) -> dict[str, Any]:
     """Sample every worker under load twice: wall time (--idle: waits on Postgres and Redis included) and CPU time
     (running threads only)."""
-    url = f"{server.base}/api/v1/projects/{setup.slug}/deployments/bench/predict/"
+    args = ctx.args
+    url = server.base + deployed.predict_url
     out_dir = Path(args.work_dir)
     summaries: dict[str, Any] = {}
     for mode, extra in (("wall", ["--idle"]), ("cpu", [])):
         load = threading.Thread(
             target=wrk,
-            args=(url, bodies["keel_one"], setup.predictor_auth, args.profile + 4, args.connections, args.wrk_threads),
+            args=(url, deployed.bodies["keel_one"], ctx.auth, args.profile + 4, args.connections, args.wrk_threads),
         )
         load.start()
         time.sleep(2)
@@ -829,11 +1309,6 @@ def profile(args: argparse.Namespace, server: Server, bodies: dict[str, Path], s
 # --- main -------------------------------------------------------------------------------------------------------
 
 
-def median_result(results: list[WrkResult]) -> WrkResult:
-    """The median run by req/s (the lower middle one for an even count), as measured rather than a blend."""
-    return sorted(results, key=lambda r: r.rps)[(len(results) - 1) // 2]
-
-
 def main() -> None:
     args = parse_args()
     PLACEMENT.update(server=args.server_cpus, wrk=args.wrk_cpus)
@@ -843,20 +1318,11 @@ def main() -> None:
 
 def run(args: argparse.Namespace) -> None:
     work = Path(args.work_dir)
-    work.mkdir(parents=True, exist_ok=True)
-    for stale in ("mlflow-model", "artifacts"):
-        subprocess.run(["rm", "-rf", str(work / stale)], check=True)
+    subprocess.run(["rm", "-rf", str(work)], check=True)
+    work.mkdir(parents=True)
     env = keel_env(args)
     os.environ.update(env)
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"  # setup only; the servers keep Keel's defaults
-
     started = time.time()
-    print(f"database {args.db_url}: recreate and migrate", flush=True)
-    recreate_database(args.db_url)
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
-    print("training, registering, deploying", flush=True)
-    setup = prepare(args)
-    bodies = write_bodies(setup, work, args.batch)
     figures: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": machine(),
@@ -864,150 +1330,85 @@ def run(args: argparse.Namespace) -> None:
         "settings": {
             k: getattr(args, k)
             for k in (
-                "duration",
+                "kinds",
+                "artifact",
+                "seconds",
+                "rounds",
                 "connections",
                 "wrk_threads",
                 "workers",
-                "rounds",
-                "batch",
+                "worker_class",
+                "gunicorn_args",
                 "balance",
+                "batch",
+                "celery",
                 "server_cpus",
                 "wrk_cpus",
                 "postgres_cpus",
             )
         },
+        "models": [],
     }
-    predict_path = f"/api/v1/projects/{setup.slug}/deployments/bench/predict/"
+    print(f"database {args.db_url}: recreate and migrate", flush=True)
+    recreate_database(args.db_url)
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    token = bootstrap_owner()
+    if args.artifact:
+        artifacts = [artifact_from_file(args.kinds[0], args.artifact, Path(args.artifact).resolve(), args.data)]
+    else:
+        print(f"fitting {', '.join(args.kinds)} and writing skops files", flush=True)
+        artifacts = [write_artifact(kind, work) for kind in args.kinds]
 
-    def keel_run(server: Server, body: str, duration: int, connections: int, threads: int, label: str) -> WrkResult:
-        meter = CpuMeter(server, args.db_url)
-        url = server.base + predict_path
-        return wrk(url, bodies[body], setup.predictor_auth, duration, connections, threads, label, meter)
-
-    def mlflow_run(server: Server, duration: int, connections: int, threads: int, label: str) -> WrkResult:
-        url = server.base + "/invocations"
-        return wrk(url, bodies["mlflow_one"], "", duration, connections, threads, label, CpuMeter(server))
-
-    def check_keel(server: Server) -> dict[str, Any]:
-        status, answer = post(server.base + predict_path, {"inputs": setup.rows[:1]}, setup.predictor_auth)
-        assert status == 200, answer
-        keel_run(server, "keel_one", 3, args.connections, args.wrk_threads, "")  # warm both workers
-        return answer
-
-    worker_class = args.worker_class
-    if args.only_log_overhead:
-        figures["keel_worker_class"] = worker_class
-        figures["log_overhead"] = log_overhead(args, env, worker_class, check_keel, keel_run)
-        print(json.dumps(figures["log_overhead"], indent=2))
-        finish(figures, started, args.out)
-        return
-    if worker_class == "auto":
-        print(f"choosing Keel's gunicorn worker class ({args.trial} s each)", flush=True)
-        trials = {}
-        for candidate in ("sync", "gthread:4", "gthread:8"):
-            server = keel_server(args, env, candidate, None).start()
+    celery = celery_worker(args, env).start() if args.celery else None
+    keel = keel_server(args, env, args.worker_class, None).start()
+    deployed: list[Deployed] = []
+    try:
+        api = Api(keel.base, token)
+        project = {"slug": PROJECT, "name": "Serving benchmark", "require_human_approval": False}
+        api.call("POST", "/api/v1/projects/", expect=201, json=project)
+        account = api.call("POST", f"/api/v1/projects/{PROJECT}/service-accounts/", expect=201, json={"name": "bench"})
+        ctx = Context(args, env, keel, celery, api, f"Bearer {account['token']['token']}")
+        for artifact in artifacts:
+            deployed.append(deploy(ctx, artifact))
+            if not args.only_log_overhead:
+                figures["models"].append(measure(ctx, deployed[-1]))
+                write_out(figures, started, args)  # a partial record survives a failure further on
+        keel.stop()
+        if args.log_overhead:
+            figures["log_overhead"] = log_overhead(ctx, deployed[0])
+        if args.switches:
+            print(f"rollback propagation ({args.switches} deploy + rollback pairs)", flush=True)
+            log = work / "switch-access.log"
+            server = keel_server(args, env, args.worker_class, log).start()
             try:
-                check_keel(server)
-                trials[candidate] = keel_run(
-                    server, "keel_one", args.trial, args.connections, args.wrk_threads, f"keel {candidate}"
-                ).row()
+                warm(server.base + deployed[0].predict_url, deployed[0].bodies["keel_one"], ctx.auth, args.workers)
+                figures["switches"] = switch_times(ctx, server, deployed[0], log)
             finally:
                 server.stop()
-        worker_class = max(trials, key=lambda k: trials[k]["rps"])
-        figures["worker_class_trials"] = trials
-    figures["keel_worker_class"] = worker_class
-
-    keel = keel_server(args, env, worker_class, None).start()
-    mlflow = None if args.skip_mlflow else mlflow_server(args, setup.mlflow_dir).start()
-    try:
-        keel_answer = check_keel(keel)
-        mlflow_url = ""
-        if mlflow is not None:
-            mlflow_url = mlflow.base + "/invocations"
-            status, answer = post(mlflow_url, json.loads(bodies["mlflow_one"].read_text()))
-            assert status == 200, answer
-            mlflow_prediction = answer["predictions"][0]
-            assert mlflow_prediction == keel_answer["predictions"][0], (answer, keel_answer)
-            wrk(mlflow_url, bodies["mlflow_one"], "", 3, args.connections, args.wrk_threads)  # warm
-            figures["same_prediction"] = {"keel": keel_answer["predictions"][0], "mlflow": mlflow_prediction}
-
-        print(
-            f"measuring: {args.duration} s, {args.connections} connections, {args.wrk_threads} wrk threads", flush=True
-        )
-        runs: dict[str, list[WrkResult]] = {"keel": [], "mlflow": []}
-        for index in range(args.rounds):
-            order = ["keel", "mlflow"] if index % 2 == 0 else ["mlflow", "keel"]
-            for name in order:
-                if name == "keel":
-                    runs["keel"].append(
-                        keel_run(keel, "keel_one", args.duration, args.connections, args.wrk_threads, "keel 1 row")
-                    )
-                elif mlflow is not None:
-                    runs["mlflow"].append(
-                        mlflow_run(mlflow, args.duration, args.connections, args.wrk_threads, "mlflow 1 row")
-                    )
-        figures["keel_one_row"] = median_result(runs["keel"]).row()
-        figures["keel_one_row_all_rounds"] = [r.row() for r in runs["keel"]]
-        if runs["mlflow"]:
-            figures["mlflow_one_row"] = median_result(runs["mlflow"]).row()
-            figures["mlflow_one_row_all_rounds"] = [r.row() for r in runs["mlflow"]]
-            figures["rps_ratio_keel_over_mlflow"] = round(
-                figures["keel_one_row"]["rps"] / figures["mlflow_one_row"]["rps"], 3
-            )
-        batch = keel_run(
-            keel, "keel_batch", args.duration, args.connections, args.wrk_threads, f"keel {args.batch} rows"
-        )
-        figures["keel_batch"] = batch.row() | {"rows_per_s": round(batch.rps * args.batch, 1)}
-
-        short = max(5, args.duration // 3)
-        figures["keel_one_connection"] = keel_run(keel, "keel_one", short, 1, 1, "keel 1 row, 1 connection").row()
-        if mlflow is not None:
-            figures["mlflow_one_connection"] = mlflow_run(mlflow, short, 1, 1, "mlflow 1 row, 1 connection").row()
+        if args.profile:
+            print(f"profiling the Keel workers for {args.profile} s under load", flush=True)
+            server = keel_server(args, env, args.profile_worker_class, None).start()
+            try:
+                warm(server.base + deployed[0].predict_url, deployed[0].bodies["keel_one"], ctx.auth, args.workers)
+                figures["profile"] = profile(ctx, server, deployed[0]) | {"worker_class": args.profile_worker_class}
+            finally:
+                server.stop()
     finally:
         keel.stop()
-        if mlflow is not None:
-            mlflow.stop()
-
-    figures["in_process"] = {k: round(v, 1) for k, v in in_process(setup).items()}
-    figures["keel_overhead_over_predict_ms"] = round(
-        figures["keel_one_connection"]["p50_ms"] - figures["in_process"]["pipeline_predict_us"] / 1000, 3
-    )
-    if "mlflow_one_connection" in figures:
-        figures["mlflow_overhead_over_predict_ms"] = round(
-            figures["mlflow_one_connection"]["p50_ms"] - figures["in_process"]["pipeline_predict_us"] / 1000, 3
-        )
-
-    if args.log_overhead:
-        figures["log_overhead"] = log_overhead(args, env, worker_class, check_keel, keel_run)
-
-    print(f"rollback propagation ({args.switches} deploy + rollback pairs)", flush=True)
-    log = work / "switch-access.log"
-    server = keel_server(args, env, worker_class, log).start()
-    try:
-        check_keel(server)
-        figures["switches"] = switch_times(server, setup, args.switches, log)
-    finally:
-        server.stop()
-
-    if args.profile:
-        print(f"profiling both Keel workers for {args.profile} s under load", flush=True)
-        server = keel_server(args, env, args.profile_worker_class, None).start()
-        try:
-            check_keel(server)
-            figures["profile"] = profile(args, server, bodies, setup) | {"worker_class": args.profile_worker_class}
-        finally:
-            server.stop()
-
-    finish(figures, started, args.out)
+        if celery is not None:
+            celery.stop()
+    write_out(figures, started, args)
     report(figures)
 
 
-def finish(figures: dict[str, Any], started: float, out: str) -> None:
-    """Close the record of a run (load average at the end, elapsed time) and write it as JSON when asked."""
+def write_out(figures: dict[str, Any], started: float, args: argparse.Namespace) -> None:
+    """Close the record of a run (load average at the end, elapsed time) and write the JSON and Markdown asked for."""
     figures["loadavg_at_end"] = Path("/proc/loadavg").read_text().split()[:3]
     figures["elapsed_s"] = round(time.time() - started, 1)
-    if out:
-        Path(out).write_text(json.dumps(figures, indent=2))
+    if args.out:
+        Path(args.out).write_text(json.dumps(figures, indent=2))
+    if args.markdown:
+        Path(args.markdown).write_text(markdown(figures))
 
 
 def machine() -> dict[str, Any]:
@@ -1019,63 +1420,34 @@ def machine() -> dict[str, Any]:
             cpu = line.split(":", 1)[1].strip()
             break
     versions = {}
-    for module in ("django", "rest_framework", "gunicorn", "sklearn", "pandas", "mlflow", "uvicorn", "psycopg"):
+    for module in ("django", "gunicorn", "sklearn", "onnxruntime", "pandas", "mlflow", "uvicorn", "psycopg"):
         try:
             versions[module] = __import__(module).__version__
         except (ImportError, AttributeError):
             versions[module] = "?"
     wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split(" [")[0]
-    postgres = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "kernel": platform.release(),
         "wrk": wrk_version,
-        "postgres_client": postgres,
         **versions,
     }
 
 
 def report(figures: dict[str, Any]) -> None:
     print()
-    print("| server | req/s | p50 ms | p99 ms | server CPU ms/req | Postgres CPU ms/req | errors |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
-    names = [
-        ("keel_one_row", f"Keel ({figures['keel_worker_class']}), 1 row"),
-        ("mlflow_one_row", "mlflow models serve, 1 row"),
-        ("keel_batch", f"Keel, {figures['settings']['batch']} rows"),
-        ("keel_one_connection", "Keel, 1 row, 1 connection"),
-        ("mlflow_one_connection", "mlflow, 1 row, 1 connection"),
-    ]
-    for key, label in names:
-        if key in figures:
-            r = figures[key]
-            cpu = r["cpu"]
-            server_cpu = cpu.get("server_cpu_ms_per_request", float("nan"))
-            pg_cpu = cpu.get("postgres_cpu_ms_per_request")
-            pg = f"{pg_cpu:.2f}" if pg_cpu is not None else "-"
-            print(
-                f"| {label} | {r['rps']:.1f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {server_cpu:.2f} | {pg} "
-                f"| {r['errors'] or 0} |"
-            )
-    print()
-    if "rps_ratio_keel_over_mlflow" in figures:
-        print(f"Keel / mlflow req/s: {figures['rps_ratio_keel_over_mlflow']:.2f}x")
-    print(f"Keel batch rows/s: {figures['keel_batch']['rows_per_s']:.0f}")
-    print("in process (us):", json.dumps(figures["in_process"]))
-    print(f"Keel overhead over pipeline.predict (1 connection p50): {figures['keel_overhead_over_predict_ms']} ms")
-    if "mlflow_overhead_over_predict_ms" in figures:
+    if figures["models"]:
+        print(markdown(figures))
+    if "log_overhead" in figures:
+        overhead = figures["log_overhead"]
         print(
-            f"mlflow overhead over pipeline.predict (1 connection p50): {figures['mlflow_overhead_over_predict_ms']} ms"
+            f"audit log: {overhead['logged']['rps']:.0f} req/s written vs {overhead['unlogged']['rps']:.0f} skipped "
+            f"({100 * overhead['throughput_loss']:.0f} % loss)"
         )
-    rollbacks = [s for s in figures["switches"] if s["action"] == "rollback"]
-    print("switches:")
-    for switch in figures["switches"]:
-        print("  " + json.dumps(switch))
-    worst = [max(s["first_new_answer_ms_after_return_by_worker"].values(), default=0) for s in rollbacks]
-    print(f"rollback: old answers after return: {sum(s['old_answers_sent_after_return'] for s in rollbacks)}; ")
-    print(f"rollback: worst per-worker first-new-answer after return: {max(worst, default=0)} ms")
+    for switch in figures.get("switches", []):
+        print("switch: " + json.dumps(switch))
     if "profile" in figures:
         print("profile:", json.dumps(figures["profile"], indent=2))
     print(f"elapsed {figures['elapsed_s']} s")
