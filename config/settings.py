@@ -392,6 +392,10 @@ KEEL_PREDICTION_RETENTION_DAYS = env.int("KEEL_PREDICTION_RETENTION_DAYS", 30, m
 KEEL_ROLLUP_RETENTION_DAYS = env.int("KEEL_ROLLUP_RETENTION_DAYS", 400, minimum=1)
 KEEL_ROLLUP_LAG_SECONDS = env.int("KEEL_ROLLUP_LAG_SECONDS", 60, minimum=0)
 KEEL_ROLLUP_MAX_MINUTES = env.int("KEEL_ROLLUP_MAX_MINUTES", 120, minimum=1)
+# The drift schedule of a deployment without a stored drift config (one with a reference profile): a report every
+# KEEL_DRIFT_CADENCE_MINUTES over the last KEEL_DRIFT_WINDOW_MINUTES.
+KEEL_DRIFT_CADENCE_MINUTES = env.int("KEEL_DRIFT_CADENCE_MINUTES", 5, minimum=1, maximum=7 * 24 * 60)
+KEEL_DRIFT_WINDOW_MINUTES = env.int("KEEL_DRIFT_WINDOW_MINUTES", 60, minimum=1, maximum=7 * 24 * 60)
 
 # Readiness checklist: the newest verified backup must be at most this old; the client library it looks for.
 KEEL_BACKUP_MAX_AGE_HOURS = env.int("KEEL_BACKUP_MAX_AGE_HOURS", 24, minimum=1)

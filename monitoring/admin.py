@@ -1,5 +1,11 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.db import transaction
+from django.http import HttpRequest
+
+from core.audit import audit_record
+from core.models import User
 from monitoring.models import (
     Alert,
     AlertRule,
@@ -13,8 +19,28 @@ from monitoring.models import (
 
 @admin.register(DriftConfig)
 class DriftConfigAdmin(admin.ModelAdmin):
+    """Edits here are audited like the API's (``drift_config.set`` / ``drift_config.delete``)."""
+
     list_display = ("deployment", "enabled", "window_minutes", "cadence_minutes", "per_variant", "updated_at")
     list_filter = ("enabled",)
+
+    def save_model(self, request: HttpRequest, obj: DriftConfig, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            data = {name: getattr(obj, f"{name}_id", None) or form.cleaned_data.get(name) for name in form.changed_data}
+            user = request.user if isinstance(request.user, User) else None
+            project = obj.deployment.project
+            audit_record(action="drift_config.set", actor=user, project=project, obj=obj, data=data)
+
+    def delete_model(self, request: HttpRequest, obj: DriftConfig) -> None:
+        with transaction.atomic():
+            user = request.user if isinstance(request.user, User) else None
+            audit_record(action="drift_config.delete", actor=user, project=obj.deployment.project, obj=obj)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset.select_related("deployment__project"):
+            self.delete_model(request, obj)
 
 
 @admin.register(DriftReport)

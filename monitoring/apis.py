@@ -28,6 +28,7 @@ from monitoring.models import (
     AlertRule,
     DriftReport,
     NotificationChannel,
+    ReportStatus,
     RetrainingPolicy,
     RetrainingRun,
 )
@@ -62,7 +63,11 @@ class DriftConfigApi(_Api):
     access = {"GET": Action.READ, "PUT": Action.OPERATE}
     serializer_class = DriftConfigSerializer
 
-    @extend_schema(operation_id="drift_config_retrieve", tags=TAG)
+    @extend_schema(
+        operation_id="drift_config_retrieve",
+        tags=TAG,
+        description="The stored drift config, or (``is_default: true``) the default schedule; reading stores nothing.",
+    )
     def get(self, request: Request, project: str, deployment: str) -> Response:
         return Response(DriftConfigSerializer(drift.config_for(self.deployment())).data)
 
@@ -115,7 +120,13 @@ class DriftReportListApi(_Api):
                 bool,
                 description="true: only per-variant reports; false: only reports over all live traffic.",
             ),
-            OpenApiParameter("status", str, enum=["ok", "insufficient_data", "failed"]),
+            OpenApiParameter(
+                "status",
+                str,
+                enum=[s.value for s in ReportStatus],
+                description="ok, warning (features drifted, the dataset did not), drift (the dataset drifted), "
+                "insufficient_data or failed.",
+            ),
             OpenApiParameter("dataset_drift", bool),
         ],
     )

@@ -44,7 +44,8 @@ from prometheus_client.utils import floatToGoString
 from core.health import check_cache
 from core.models import Project
 from core.throttling import client_ip, token_failures
-from monitoring.models import Alert, AlertStatus, DriftReport, ReportStatus, Severity
+from monitoring.drift.status import STATUSES as DRIFT_STATUSES
+from monitoring.models import COMPUTED_STATUSES, Alert, AlertStatus, DriftReport, Severity
 from registry.models import ApprovalState, ModelHealth, ModelVersion
 from serving.latency import BOUNDS
 from serving.models import Deployment, Feedback, PredictionLog, PredictionTotal, RollupWatermark
@@ -131,6 +132,8 @@ class DeploymentRow:
     revision: int | None
     drift_share: float | None
     dataset_drift: bool | None
+    drift_status: str | None = None
+    n_drifted: int | None = None
 
 
 def read_projects() -> dict[int, str]:
@@ -138,16 +141,17 @@ def read_projects() -> dict[int, str]:
 
 
 def read_deployments() -> dict[int, DeploymentRow]:
-    """Every deployment with its current revision and its latest OK all-traffic drift report (one query)."""
-    latest = DriftReport.objects.filter(deployment=OuterRef("pk"), variant="", status=ReportStatus.OK).order_by(
-        "-window_end", "-id"
-    )
+    """Every deployment with its current revision and its latest computed all-traffic drift report (one query)."""
+    latest = DriftReport.objects.filter(deployment=OuterRef("pk"), variant="", status__in=COMPUTED_STATUSES)
+    latest = latest.order_by("-window_end", "-id")
     rows = (
         Deployment.objects.order_by()
         .values("id", "name", "project__slug", "current_revision__number")
         .annotate(
             drift_share=Subquery(latest.values("share_drifted")[:1]),
             dataset_drift=Subquery(latest.values("dataset_drift")[:1]),
+            drift_status=Subquery(latest.values("status")[:1]),
+            n_drifted=Subquery(latest.values("n_drifted")[:1]),
         )
     )
     return {
@@ -157,6 +161,8 @@ def read_deployments() -> dict[int, DeploymentRow]:
             revision=row["current_revision__number"],
             drift_share=row["drift_share"],
             dataset_drift=None if row["dataset_drift"] is None else bool(row["dataset_drift"]),
+            drift_status=row["drift_status"],
+            n_drifted=row["n_drifted"],
         )
         for row in rows
     }
@@ -281,19 +287,31 @@ def feedback_metric(counts: dict[tuple[Any, ...], int], deployments: dict[int, D
 
 
 def deployment_metrics(deployments: dict[int, DeploymentRow]) -> Iterator[Metric]:
-    """keel_drift_share, keel_dataset_drift (latest OK all-traffic report) and keel_deployment_revision."""
+    """keel_drift_share, keel_dataset_drift, keel_drift_status, keel_drifted_features (the latest computed
+    all-traffic report; its status by the rule of monitoring.drift.status) and keel_deployment_revision."""
     labels = ["project", "deployment"]
     share = GaugeMetricFamily("keel_drift_share", "Share of drifted columns in the latest report.", labels=labels)
     drift = GaugeMetricFamily("keel_dataset_drift", "1 when the latest report found dataset drift.", labels=labels)
+    status = GaugeMetricFamily(
+        "keel_drift_status",
+        "1 for the status of the latest drift report (ok, warning: some features drifted, drift: the dataset).",
+        labels=[*labels, "status"],
+    )
+    drifted = GaugeMetricFamily("keel_drifted_features", "Features drifted in the latest report.", labels=labels)
     revision = GaugeMetricFamily("keel_deployment_revision", "Current traffic revision number.", labels=labels)
     for row in sorted(deployments.values(), key=lambda r: (r.project, r.name)):
         if row.drift_share is not None:
             share.add_metric([row.project, row.name], row.drift_share)
         if row.dataset_drift is not None:
             drift.add_metric([row.project, row.name], float(row.dataset_drift))
+        if row.drift_status is not None:
+            for name in DRIFT_STATUSES:
+                status.add_metric([row.project, row.name, name], float(row.drift_status == name))
+        if row.n_drifted is not None:
+            drifted.add_metric([row.project, row.name], row.n_drifted)
         if row.revision is not None:
             revision.add_metric([row.project, row.name], row.revision)
-    yield from (share, drift, revision)
+    yield from (share, drift, status, drifted, revision)
 
 
 def per_project_gauge(

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from core.models import Project, name_validator
+from monitoring.drift.status import summary_text
 
 
 class DriftConfig(models.Model):
@@ -26,9 +27,16 @@ class DriftConfig(models.Model):
 
 
 class ReportStatus(models.TextChoices):
+    """A computed report is ``ok``, ``warning`` or ``drift`` by the one rule of ``monitoring.drift.status``."""
+
     OK = "ok"
+    WARNING = "warning"
+    DRIFT = "drift"
     INSUFFICIENT_DATA = "insufficient_data"
     FAILED = "failed"
+
+
+COMPUTED_STATUSES = (ReportStatus.OK, ReportStatus.WARNING, ReportStatus.DRIFT)
 
 
 class DriftReport(models.Model):
@@ -46,6 +54,8 @@ class DriftReport(models.Model):
     n_rows = models.PositiveIntegerField(default=0)
     dataset_drift = models.BooleanField(null=True)
     share_drifted = models.FloatField(null=True)
+    n_features = models.PositiveIntegerField(null=True, help_text="Evaluated feature columns.")
+    n_drifted = models.PositiveIntegerField(null=True, help_text="Feature columns that drifted.")
     prediction_drift = models.BooleanField(null=True)
     result = models.JSONField(default=dict)
     detail = models.TextField(blank=True)
@@ -62,6 +72,13 @@ class DriftReport(models.Model):
 
     def __str__(self) -> str:
         return f"drift {self.deployment} {self.window_start:%Y-%m-%d %H:%M}-{self.window_end:%H:%M}"
+
+    @property
+    def summary(self) -> str:
+        """ "10 of 30 features drifted" for a computed report, else its detail."""
+        if self.n_features is None or self.n_drifted is None:
+            return self.detail or self.status
+        return summary_text(self.n_drifted, self.n_features, self.prediction_drift)
 
 
 class Severity(models.TextChoices):
@@ -94,10 +111,12 @@ class NotificationChannel(models.Model):
 
 
 class AlertRule(models.Model):
-    """A condition on a monitored figure. Metrics: drift_share, feature_drift, quality, latency_p95, error_rate,
-    traffic (requests in the window; "traffic < 1" catches a drop to zero)."""
+    """A condition on a monitored figure. Metrics: drift_status (the latest report's status: 0 ok, 1 warning,
+    2 drift; "drift_status >= 1" fires when any feature drifted), drift_share, feature_drift, quality, latency_p95,
+    error_rate, traffic (requests in the window; "traffic < 1" catches a drop to zero)."""
 
     class Metric(models.TextChoices):
+        DRIFT_STATUS = "drift_status"
         DRIFT_SHARE = "drift_share"
         FEATURE_DRIFT = "feature_drift"
         QUALITY = "quality"

@@ -16,6 +16,7 @@ from monitoring.models import (
     DriftConfig,
     DriftReport,
     NotificationChannel,
+    ReportStatus,
     RetrainingPolicy,
     RetrainingRun,
     Severity,
@@ -23,18 +24,34 @@ from monitoring.models import (
 
 
 class DriftConfigSerializer(serializers.ModelSerializer):
+    is_default = serializers.SerializerMethodField(
+        help_text="true: nothing is stored for this deployment and this is its default schedule (enabled when the "
+        "serving version has a reference profile); a PUT stores a config."
+    )
+
     class Meta:
         model = DriftConfig
-        fields = ["enabled", "window_minutes", "cadence_minutes", "options", "per_variant", "updated_at"]
+        fields = ["enabled", "window_minutes", "cadence_minutes", "options", "per_variant", "is_default", "updated_at"]
         read_only_fields = ["updated_at"]
         extra_kwargs = {
             "window_minutes": {"min_value": 1, "max_value": 7 * 24 * 60},
             "cadence_minutes": {"min_value": 1, "max_value": 7 * 24 * 60},
         }
 
+    @extend_schema_field(serializers.BooleanField())
+    def get_is_default(self, config: DriftConfig) -> bool:
+        return config.pk is None
+
 
 class DriftReportSerializer(serializers.ModelSerializer):
     model_version = serializers.IntegerField(source="model_version.number", allow_null=True, default=None)
+    status = serializers.ChoiceField(
+        choices=ReportStatus.choices,
+        read_only=True,
+        help_text="ok: no feature drifted; warning: some features (or the prediction) drifted but not the "
+        "dataset; drift: the dataset drifted (the share rule); insufficient_data or failed: not computed.",
+    )
+    summary = serializers.CharField(read_only=True, help_text='"10 of 30 features drifted", or why not computed.')
 
     class Meta:
         model = DriftReport
@@ -45,8 +62,11 @@ class DriftReportSerializer(serializers.ModelSerializer):
             "window_start",
             "window_end",
             "status",
+            "summary",
             "trigger",
             "n_rows",
+            "n_features",
+            "n_drifted",
             "dataset_drift",
             "share_drifted",
             "prediction_drift",

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from core.models import Project
 from core.storage import blob_read_verified
-from monitoring.models import Alert, AlertStatus, DriftReport, RetrainingRun
+from monitoring.drift.status import column_status
+from monitoring.models import Alert, AlertStatus, DriftReport, ReportStatus, RetrainingRun
 from registry.models import (
     AliasEvent,
     Dataset,
@@ -88,11 +89,20 @@ def latest_drift(deployment: Deployment) -> DriftReport | None:
 
 
 def drift_verdict(report: DriftReport | None) -> str:
+    """The report's status (ok, warning, drift, insufficient_data, failed: ``monitoring.drift.status``)."""
+    return "none yet" if report is None else report.status
+
+
+def drift_summary(report: DriftReport | None) -> dict[str, Any]:
+    """What the pages show of the latest report: its status and "10 of 30 features drifted"."""
     if report is None:
-        return "none yet"
-    if report.dataset_drift is None:
-        return report.status
-    return "drift" if report.dataset_drift else "ok"
+        return {"verdict": drift_verdict(None), "summary": "", "share_drifted": None, "report": None}
+    return {
+        "verdict": drift_verdict(report),
+        "summary": report.summary,
+        "share_drifted": report.share_drifted,
+        "report": report.pk,
+    }
 
 
 def _cell_value(value: float | None) -> str:
@@ -106,7 +116,10 @@ def drift_heatmap(deployment: Deployment, *, windows: int = HEATMAP_WINDOWS) -> 
     reports = list(DriftReport.objects.filter(deployment=deployment, variant="").order_by("-window_end")[:windows])[
         ::-1
     ]
-    columns = [{"id": r.pk, "end": r.window_end, "verdict": drift_verdict(r), "n_rows": r.n_rows} for r in reports]
+    columns = [
+        {"id": r.pk, "end": r.window_end, "verdict": drift_verdict(r), "summary": r.summary, "n_rows": r.n_rows}
+        for r in reports
+    ]
     features: dict[str, list[dict[str, Any] | None]] = {}
     for i, report in enumerate(reports):
         for column in report.result.get("columns", []):
@@ -115,6 +128,7 @@ def drift_heatmap(deployment: Deployment, *, windows: int = HEATMAP_WINDOWS) -> 
             row[i] = {
                 "display": _cell_value(value),
                 "drifted": bool(column.get("drifted")),
+                "status": column_status(column),
                 "severity": column.get("severity") or "none",
                 "method": column.get("method") or "",
                 "value": value,
@@ -174,6 +188,7 @@ def overview(projects: list[Project]) -> list[dict[str, Any]]:
                     "deployment": deployment,
                     "health": traffic(deployment, project.task_type)["health"],
                     "drift": drift_verdict(report),
+                    "drift_summary": report.summary if report else "",
                     "firing": firing_count(deployment),
                 }
             )
@@ -204,7 +219,7 @@ def deployment_data(deployment: Deployment, task_type: str) -> dict[str, Any]:
         "variants": current_variants(deployment),
         "rollout": deployment.rollout or {},
         **traffic(deployment, task_type),
-        "drift": {"verdict": drift_verdict(report), "share_drifted": report.share_drifted if report else None},
+        "drift": drift_summary(report),
         "firing_alerts": firing_count(deployment),
         "generated_at": timezone.now().isoformat(),
     }
@@ -402,12 +417,12 @@ def _add_deployment(
         if f"version:{version_id}" in nodes:
             edges.add((f"version:{version_id}", node["id"]))
     reports = DriftReport.objects.filter(deployment=deployment, variant="").order_by("-window_end")
-    total, drifted = reports.count(), reports.filter(dataset_drift=True).count()
+    total, drifted = reports.count(), reports.filter(status=ReportStatus.DRIFT).count()
     if total:
         last = reports.first()
         verdict = drift_verdict(last)
         drift = _node("drift", str(deployment.pk), f"{total} drift reports", f"{drifted} drifted; last: {verdict}")
-        drift["state"] = "bad" if verdict == "drift" else "ok"
+        drift["state"] = {"drift": "bad", "warning": "warn"}.get(verdict, "ok")
         nodes[drift["id"]] = drift
         edges.add((node["id"], drift["id"]))
     runs = RetrainingRun.objects.filter(policy__deployment=deployment).select_related("policy").order_by("created_at")

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views import View
 
 from console.dashboard import selectors
@@ -86,9 +87,15 @@ class DeploymentView(DashboardView):
 
 
 class DeploymentDataView(DashboardView):
+    """The polled JSON; with ``?heatmap=1`` also the drift heatmap's HTML (fetched when a new report appears)."""
+
     def get(self, request: HttpRequest, project: str, name: str) -> JsonResponse:
         deployment = self.load_deployment(request, project, name)
-        return JsonResponse(selectors.deployment_data(deployment, self.project.task_type))
+        data = selectors.deployment_data(deployment, self.project.task_type)
+        if request.GET.get("heatmap"):
+            context = {"heatmap": selectors.drift_heatmap(deployment)}
+            data["heatmap_html"] = render_to_string("dashboard/_drift_heatmap.html", context, request=request)
+        return JsonResponse(data)
 
 
 class DeploymentRollbackView(DashboardView):

@@ -21,7 +21,8 @@ from django.utils import timezone
 from console.models import LoadTest
 from core.backup import backup_latest_verified
 from core.storage import blob_iter
-from monitoring.models import AlertRule, DriftConfig
+from monitoring.models import AlertRule
+from monitoring.services.drift import config_for
 from registry.models import ApprovalRequest, ModelVersion
 from registry.services.cards import model_card
 from serving.models import Deployment, Revision
@@ -107,13 +108,18 @@ def check_load_test(deployment: Deployment, revision: Revision | None) -> Item:
 
 def check_monitoring(deployment: Deployment, revision: Revision | None) -> Item:
     title = "Monitoring and alerting"
-    drift = DriftConfig.objects.filter(deployment=deployment, enabled=True).first()
+    config = config_for(deployment)  # the stored config, else the default schedule
+    drift = config if config.enabled else None
     rules = [
         {"rule": r.name, "metric": r.metric, "channels": sorted(c.name for c in r.channels.all())}
         for r in AlertRule.objects.filter(deployment=deployment, enabled=True).prefetch_related("channels")
     ]
     routed = [r for r in rules if r["channels"]]
-    schedule = drift and {"window_minutes": drift.window_minutes, "cadence_minutes": drift.cadence_minutes}
+    schedule = drift and {
+        "window_minutes": drift.window_minutes,
+        "cadence_minutes": drift.cadence_minutes,
+        "default": drift.pk is None,
+    }
     evidence = {"drift_schedule": schedule or None, "alert_rules": rules}
     passed = drift is not None and bool(routed)
     needs = (("an enabled drift schedule", drift is not None), ("an alert rule with a channel", bool(routed)))

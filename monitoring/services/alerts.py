@@ -14,7 +14,8 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.errors import Conflict
 from core.models import User
-from monitoring.models import Alert, AlertRule, AlertStatus, DriftReport, ReportStatus
+from monitoring.drift.status import STATUSES as DRIFT_STATUSES
+from monitoring.models import COMPUTED_STATUSES, Alert, AlertRule, AlertStatus, DriftReport
 from monitoring.services.notify import notify
 from serving.traffic import traffic_windows
 
@@ -29,17 +30,22 @@ OPS: dict[str, Callable[[float, float], bool]] = {
 def _latest_report(rule: AlertRule, since: Any) -> DriftReport | None:
     return (
         DriftReport.objects.filter(
-            deployment=rule.deployment, variant="", status=ReportStatus.OK, window_end__gte=since
+            deployment=rule.deployment, variant="", status__in=COMPUTED_STATUSES, window_end__gte=since
         )
         .order_by("-window_end")
         .first()
     )
 
 
+DRIFT_METRICS = (AlertRule.Metric.DRIFT_STATUS, AlertRule.Metric.DRIFT_SHARE, AlertRule.Metric.FEATURE_DRIFT)
+
+
 def _drift_value(rule: AlertRule, since: Any) -> float | None:
     report = _latest_report(rule, since)
     if report is None:
         return None
+    if rule.metric == AlertRule.Metric.DRIFT_STATUS:
+        return float(DRIFT_STATUSES.index(report.status))  # ok 0, warning 1, drift 2
     if rule.metric == AlertRule.Metric.DRIFT_SHARE:
         return report.share_drifted
     column = next((c for c in report.result.get("columns", []) if c["name"] == rule.feature), None)
@@ -67,11 +73,12 @@ def _traffic_value(rule: AlertRule, since: Any) -> float | None:
 
 
 def rule_value(rule: AlertRule, *, now: Any = None) -> float | None:
-    """The rule's figure over its window: drift share, one feature drifted (1/0), quality (accuracy or MAE from
-    feedback), latency p95 (ms), error rate, or traffic (requests). None when there is nothing to judge yet."""
+    """The rule's figure over its window: the latest drift report's status (0 ok, 1 warning, 2 drift), drift share,
+    one feature drifted (1/0), quality (accuracy or MAE from feedback), latency p95 (ms), error rate, or traffic
+    (requests). None when there is nothing to judge yet."""
     now = now or timezone.now()
     since = now - timedelta(minutes=rule.window_minutes)
-    if rule.metric in (AlertRule.Metric.DRIFT_SHARE, AlertRule.Metric.FEATURE_DRIFT):
+    if rule.metric in DRIFT_METRICS:
         return _drift_value(rule, since)
     return _traffic_value(rule, since)
 
@@ -98,6 +105,8 @@ def _fire(rule: AlertRule, value: float | None, now: Any) -> Alert | None:
     if recent:
         return None  # cooldown: a new episode may not start yet
     message = f"{rule.metric} is {value:.4g}, {rule.op} {rule.threshold:g} over the last {rule.window_minutes} min"
+    if rule.metric in DRIFT_METRICS and (report := _latest_report(rule, now - timedelta(minutes=rule.window_minutes))):
+        message += f" (latest drift report: {report.status}, {report.summary})"
     try:
         with transaction.atomic():
             alert = Alert.objects.create(

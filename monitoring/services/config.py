@@ -12,7 +12,7 @@ from core.models import Project, User
 from core.webhooks.models import WebhookSubscription
 from core.webhooks.services import validate_webhook_url
 from monitoring.models import AlertRule, ChannelKind, DriftConfig, NotificationChannel, RetrainingPolicy
-from monitoring.services.drift import drift_options
+from monitoring.services.drift import default_config, drift_options
 from monitoring.services.notify import channel_config
 from serving.models import Deployment
 from serving.selectors import deployment_find
@@ -34,7 +34,10 @@ def _unique(name: str) -> Conflict:
 
 @transaction.atomic
 def drift_config_set(*, deployment: Deployment, user: User, **values: Any) -> DriftConfig:
-    config, _ = DriftConfig.objects.select_for_update().get_or_create(deployment=deployment)
+    """Store the deployment's drift config; values not given keep the stored (or else the default) ones. Audited."""
+    base = default_config(deployment)
+    defaults = {"enabled": base.enabled, "window_minutes": base.window_minutes, "cadence_minutes": base.cadence_minutes}
+    config, _ = DriftConfig.objects.select_for_update().get_or_create(deployment=deployment, defaults=defaults)
     for key, value in values.items():
         setattr(config, key, value)
     drift_options(config)  # validates the options (methods, thresholds, corrections)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -22,13 +23,15 @@ from core.errors import ValidationFailed
 from core.models import User
 from core.storage import blob_read_verified
 from monitoring.drift import DriftOptions, bin_current, compute_report, merge_current_bins, prediction_drift
+from monitoring.drift.status import report_status
 from monitoring.models import DriftConfig, DriftReport, ReportStatus
 from registry.models import ModelVersion, RunArtifact
-from serving.models import Deployment, PredictionLog, PredictionRollup
+from serving.models import Deployment, PredictionLog, PredictionRollup, Variant
 from serving.traffic import watermark
 
 logger = logging.getLogger(__name__)
 MAX_ROWS = 1_000_000
+LIVE_ROLES = ("primary", "canary", "challenger")  # variants that answer live traffic (not shadow or standby)
 
 
 def drift_options(config: DriftConfig | None) -> DriftOptions:
@@ -42,9 +45,29 @@ def drift_options(config: DriftConfig | None) -> DriftOptions:
         raise ValidationFailed.field("options", str(exc)) from None
 
 
+def has_reference(deployment: Deployment) -> bool:
+    """Whether a live variant of the current revision serves a version with a training-data profile."""
+    return Variant.objects.filter(
+        revision_id=deployment.current_revision_id or 0,
+        role__in=LIVE_ROLES,
+        model_version__reference_profile_sha256__gt="",
+    ).exists()
+
+
+def default_config(deployment: Deployment, *, enabled: bool | None = None) -> DriftConfig:
+    """The schedule a deployment has while nothing is stored (unsaved): every ``KEEL_DRIFT_CADENCE_MINUTES`` over
+    the last ``KEEL_DRIFT_WINDOW_MINUTES``, enabled when the serving version has a reference profile."""
+    return DriftConfig(
+        deployment=deployment,
+        enabled=has_reference(deployment) if enabled is None else enabled,
+        window_minutes=settings.KEEL_DRIFT_WINDOW_MINUTES,
+        cadence_minutes=settings.KEEL_DRIFT_CADENCE_MINUTES,
+    )
+
+
 def config_for(deployment: Deployment) -> DriftConfig:
-    config, _ = DriftConfig.objects.get_or_create(deployment=deployment)
-    return config
+    """The stored config, else the default one (not saved: reading writes nothing)."""
+    return DriftConfig.objects.filter(deployment=deployment).first() or default_config(deployment)
 
 
 def aligned_window(now: datetime, cadence_minutes: int, window_minutes: int) -> tuple[datetime, datetime]:
@@ -222,7 +245,6 @@ def drift_report_create(
         deployment=deployment, window_start=window_start, window_end=window_end, variant=variant, config=config
     )
     result = outcome.get("result", {})
-    dataset = result.get("dataset", {})
     report = DriftReport(
         deployment=deployment,
         variant=variant,
@@ -232,12 +254,11 @@ def drift_report_create(
         status=outcome["status"],
         trigger=trigger,
         n_rows=outcome["n_rows"],
-        dataset_drift=dataset.get("drifted") if result else None,
-        share_drifted=dataset.get("share_drifted"),
-        prediction_drift=(result.get("prediction") or {}).get("drifted") if result else None,
         result=result,
         detail=outcome.get("detail", ""),
     )
+    if result:
+        report_apply_status(report)
     try:
         with transaction.atomic():
             report.save()
@@ -250,11 +271,34 @@ def drift_report_create(
     return report, True
 
 
+def report_apply_status(report: DriftReport) -> None:
+    """Set a computed report's status and counts from its result by the one rule (``monitoring.drift.status``)."""
+    verdict = report_status(report.result)
+    report.status = verdict.status
+    report.dataset_drift = verdict.dataset_drift
+    report.prediction_drift = verdict.prediction_drift
+    report.share_drifted = (report.result.get("dataset") or {}).get("share_drifted")
+    report.n_features, report.n_drifted = verdict.n_features, verdict.n_drifted
+
+
+def scheduled_configs() -> list[DriftConfig]:
+    """The enabled stored configs, and the default schedule of every deployment with none stored whose current
+    revision serves a version with a reference profile."""
+    configs = list(DriftConfig.objects.filter(enabled=True).select_related("deployment"))
+    unconfigured = Deployment.objects.filter(
+        drift_config__isnull=True,
+        current_revision__variants__role__in=LIVE_ROLES,
+        current_revision__variants__model_version__reference_profile_sha256__gt="",
+    ).distinct()
+    return configs + [default_config(d, enabled=True) for d in unconfigured]
+
+
 def drift_reports_due(*, now: datetime | None = None) -> list[tuple[int, str, str]]:
-    """(deployment id, window start, window end) of every enabled config whose last aligned window has no report."""
+    """(deployment id, window start, window end) of every scheduled deployment (``scheduled_configs``) whose last
+    aligned window has no report."""
     now = now or timezone.now()
     due = []
-    for config in DriftConfig.objects.filter(enabled=True).select_related("deployment"):
+    for config in scheduled_configs():
         start, end = aligned_window(now, config.cadence_minutes, config.window_minutes)
         if not DriftReport.objects.filter(
             deployment_id=config.deployment_id, variant="", window_start=start, window_end=end
@@ -263,14 +307,9 @@ def drift_reports_due(*, now: datetime | None = None) -> list[tuple[int, str, st
     return due
 
 
-LIVE_ROLES = ("primary", "canary", "challenger")  # variants that answer live traffic (not shadow or standby)
-
-
 def drift_variant_reports_due(*, now: datetime | None = None) -> list[tuple[int, str, str, str]]:
     """(deployment id, window start, window end, variant) for each live variant of the current revision of every
     enabled ``per_variant`` config whose last aligned window has no report for that variant yet."""
-    from serving.models import Variant
-
     now = now or timezone.now()
     due: list[tuple[int, str, str, str]] = []
     for config in DriftConfig.objects.filter(enabled=True, per_variant=True).select_related("deployment"):

@@ -92,6 +92,8 @@
       text("c-errors", fmtPct(d.health.error_rate));
       text("c-p95", d.health.p95_ms === null ? "—" : d.health.p95_ms.toFixed(1) + " ms");
       text("c-drift", d.drift.verdict);
+      text("c-drift-summary", d.drift.summary);
+      heatmap(d.drift.report);
       text("c-firing", d.firing_alerts);
       text("revision-number", d.revision === null ? "—" : d.revision);
       text("strategy", d.strategy || "");
@@ -107,6 +109,22 @@
         chart.setData(cols);
       }
       renderVariants(d);
+    }
+    // A new drift report redraws the heatmap from the server's own template (fetched only when the report changes).
+    var heatmapBusy = false;
+    function heatmap(report) {
+      var section = $("drift-heatmap");
+      var wanted = report === null || report === undefined ? "" : String(report);
+      if (!section || heatmapBusy || section.getAttribute("data-report") === wanted) return;
+      heatmapBusy = true;
+      fetch(url + "?heatmap=1", { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(function (d) {
+          section.innerHTML = d.heatmap_html;
+          section.setAttribute("data-report", d.drift.report === null ? "" : String(d.drift.report));
+        })
+        .catch(function () {})
+        .finally(function () { heatmapBusy = false; });
     }
     function poll() {
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })

@@ -78,10 +78,12 @@ def build_served(team) -> Served:
             deployment=deployment,
             window_start=end - timedelta(hours=1),
             window_end=end,
-            status="ok",
+            status="drift" if i == 2 else "ok",
             n_rows=100,
             dataset_drift=i == 2,
-            share_drifted=0.6 if i == 2 else 0.0,
+            share_drifted=0.5 if i == 2 else 0.0,
+            n_features=2,
+            n_drifted=1 if i == 2 else 0,
             result={
                 "columns": [
                     {

@@ -72,7 +72,7 @@ def test_a_variant_window_is_stored_once(team, canaried):
         deployment=deployment, window_start=start, window_end=end, variant="canary"
     )
     again = tasks.drift_report.delay(deployment.pk, start.isoformat(), end.isoformat(), "canary").get()
-    assert created and again == {"report": first.pk, "created": False, "status": "ok", "variant": "canary"}
+    assert created and again == {"report": first.pk, "created": False, "status": "drift", "variant": "canary"}
     assert [v for *_, v in drift.drift_variant_reports_due()] == ["primary"]
     assert DriftReport.objects.filter(variant="canary").count() == 1
 

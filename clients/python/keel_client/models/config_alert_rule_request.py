@@ -20,7 +20,8 @@ class ConfigAlertRuleRequest:
     Attributes:
         name (str):
         deployment (str):
-        metric (MetricEnum): * `drift_share` - Drift Share
+        metric (MetricEnum): * `drift_status` - Drift Status
+            * `drift_share` - Drift Share
             * `feature_drift` - Feature Drift
             * `quality` - Quality
             * `latency_p95` - Latency P95

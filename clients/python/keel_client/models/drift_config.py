@@ -16,6 +16,8 @@ T = TypeVar("T", bound="DriftConfig")
 class DriftConfig:
     """
     Attributes:
+        is_default (bool): true: nothing is stored for this deployment and this is its default schedule (enabled when
+            the serving version has a reference profile); a PUT stores a config.
         updated_at (datetime.datetime):
         enabled (bool | Unset):
         window_minutes (int | Unset):
@@ -24,6 +26,7 @@ class DriftConfig:
         per_variant (bool | Unset): Also report each live variant separately.
     """
 
+    is_default: bool
     updated_at: datetime.datetime
     enabled: bool | Unset = UNSET
     window_minutes: int | Unset = UNSET
@@ -33,6 +36,8 @@ class DriftConfig:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        is_default = self.is_default
+
         updated_at = self.updated_at.isoformat()
 
         enabled = self.enabled
@@ -49,6 +54,7 @@ class DriftConfig:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "is_default": is_default,
                 "updated_at": updated_at,
             }
         )
@@ -68,6 +74,8 @@ class DriftConfig:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        is_default = d.pop("is_default")
+
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
         enabled = d.pop("enabled", UNSET)
@@ -81,6 +89,7 @@ class DriftConfig:
         per_variant = d.pop("per_variant", UNSET)
 
         drift_config = cls(
+            is_default=is_default,
             updated_at=updated_at,
             enabled=enabled,
             window_minutes=window_minutes,

@@ -21,12 +21,17 @@ class DriftReport:
         window_start (datetime.datetime):
         window_end (datetime.datetime):
         status (DriftReportStatusEnum): * `ok` - Ok
+            * `warning` - Warning
+            * `drift` - Drift
             * `insufficient_data` - Insufficient Data
             * `failed` - Failed
+        summary (str): "10 of 30 features drifted", or why not computed.
         variant (str | Unset): Empty: all live traffic.
         model_version (int | None | Unset):
         trigger (str | Unset):
         n_rows (int | Unset):
+        n_features (int | None | Unset): Evaluated feature columns.
+        n_drifted (int | None | Unset): Feature columns that drifted.
         dataset_drift (bool | None | Unset):
         share_drifted (float | None | Unset):
         prediction_drift (bool | None | Unset):
@@ -39,10 +44,13 @@ class DriftReport:
     window_start: datetime.datetime
     window_end: datetime.datetime
     status: DriftReportStatusEnum
+    summary: str
     variant: str | Unset = UNSET
     model_version: int | None | Unset = UNSET
     trigger: str | Unset = UNSET
     n_rows: int | Unset = UNSET
+    n_features: int | None | Unset = UNSET
+    n_drifted: int | None | Unset = UNSET
     dataset_drift: bool | None | Unset = UNSET
     share_drifted: float | None | Unset = UNSET
     prediction_drift: bool | None | Unset = UNSET
@@ -60,6 +68,8 @@ class DriftReport:
 
         status = self.status.value
 
+        summary = self.summary
+
         variant = self.variant
 
         model_version: int | None | Unset
@@ -71,6 +81,18 @@ class DriftReport:
         trigger = self.trigger
 
         n_rows = self.n_rows
+
+        n_features: int | None | Unset
+        if isinstance(self.n_features, Unset):
+            n_features = UNSET
+        else:
+            n_features = self.n_features
+
+        n_drifted: int | None | Unset
+        if isinstance(self.n_drifted, Unset):
+            n_drifted = UNSET
+        else:
+            n_drifted = self.n_drifted
 
         dataset_drift: bool | None | Unset
         if isinstance(self.dataset_drift, Unset):
@@ -106,6 +128,7 @@ class DriftReport:
                 "window_start": window_start,
                 "window_end": window_end,
                 "status": status,
+                "summary": summary,
             }
         )
         if variant is not UNSET:
@@ -116,6 +139,10 @@ class DriftReport:
             field_dict["trigger"] = trigger
         if n_rows is not UNSET:
             field_dict["n_rows"] = n_rows
+        if n_features is not UNSET:
+            field_dict["n_features"] = n_features
+        if n_drifted is not UNSET:
+            field_dict["n_drifted"] = n_drifted
         if dataset_drift is not UNSET:
             field_dict["dataset_drift"] = dataset_drift
         if share_drifted is not UNSET:
@@ -142,6 +169,8 @@ class DriftReport:
 
         status = DriftReportStatusEnum(d.pop("status"))
 
+        summary = d.pop("summary")
+
         variant = d.pop("variant", UNSET)
 
         def _parse_model_version(data: object) -> int | None | Unset:
@@ -156,6 +185,24 @@ class DriftReport:
         trigger = d.pop("trigger", UNSET)
 
         n_rows = d.pop("n_rows", UNSET)
+
+        def _parse_n_features(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        n_features = _parse_n_features(d.pop("n_features", UNSET))
+
+        def _parse_n_drifted(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        n_drifted = _parse_n_drifted(d.pop("n_drifted", UNSET))
 
         def _parse_dataset_drift(data: object) -> bool | None | Unset:
             if data is None:
@@ -200,10 +247,13 @@ class DriftReport:
             window_start=window_start,
             window_end=window_end,
             status=status,
+            summary=summary,
             variant=variant,
             model_version=model_version,
             trigger=trigger,
             n_rows=n_rows,
+            n_features=n_features,
+            n_drifted=n_drifted,
             dataset_drift=dataset_drift,
             share_drifted=share_drifted,
             prediction_drift=prediction_drift,

@@ -3,6 +3,7 @@ from enum import StrEnum
 
 class MetricEnum(StrEnum):
     DRIFT_SHARE = "drift_share"
+    DRIFT_STATUS = "drift_status"
     ERROR_RATE = "error_rate"
     FEATURE_DRIFT = "feature_drift"
     LATENCY_P95 = "latency_p95"

@@ -81,7 +81,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[DriftConfig | Problem]:
-    """
+    """The stored drift config, or (``is_default: true``) the default schedule; reading stores nothing.
+
     Args:
         project (str):
         deployment (str):
@@ -112,7 +113,8 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> DriftConfig | Problem | None:
-    """
+    """The stored drift config, or (``is_default: true``) the default schedule; reading stores nothing.
+
     Args:
         project (str):
         deployment (str):
@@ -138,7 +140,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[DriftConfig | Problem]:
-    """
+    """The stored drift config, or (``is_default: true``) the default schedule; reading stores nothing.
+
     Args:
         project (str):
         deployment (str):
@@ -167,7 +170,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> DriftConfig | Problem | None:
-    """
+    """The stored drift config, or (``is_default: true``) the default schedule; reading stores nothing.
+
     Args:
         project (str):
         deployment (str):
