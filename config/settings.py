@@ -310,6 +310,7 @@ SPECTACULAR_SETTINGS = {
         "core.schema.add_problem_responses",
         "core.schema.prefer_json_request_bodies",
         "core.schema.name_free_form_responses",
+        "config.schema_examples.add_request_examples",
     ],
 }
 

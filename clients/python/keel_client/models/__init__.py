@@ -35,7 +35,6 @@ from .change_kind_enum import ChangeKindEnum
 from .channel import Channel
 from .channel_config_out import ChannelConfigOut
 from .channel_create_request import ChannelCreateRequest
-from .channel_create_request_config import ChannelCreateRequestConfig
 from .channel_kind_enum import ChannelKindEnum
 from .check import Check
 from .check_evidence import CheckEvidence
@@ -49,10 +48,8 @@ from .config_alert_rule_request import ConfigAlertRuleRequest
 from .config_channel import ConfigChannel
 from .config_channel_config import ConfigChannelConfig
 from .config_channel_request import ConfigChannelRequest
-from .config_channel_request_config import ConfigChannelRequestConfig
 from .config_dataset import ConfigDataset
 from .config_dataset_request import ConfigDatasetRequest
-from .config_dataset_request_tags import ConfigDatasetRequestTags
 from .config_dataset_tags import ConfigDatasetTags
 from .config_deployment import ConfigDeployment
 from .config_deployment_request import ConfigDeploymentRequest
@@ -61,7 +58,6 @@ from .config_document_request import ConfigDocumentRequest
 from .config_drift import ConfigDrift
 from .config_drift_options import ConfigDriftOptions
 from .config_drift_request import ConfigDriftRequest
-from .config_drift_request_options import ConfigDriftRequestOptions
 from .config_member import ConfigMember
 from .config_member_request import ConfigMemberRequest
 from .config_policy import ConfigPolicy
@@ -70,19 +66,15 @@ from .config_project import ConfigProject
 from .config_project_request import ConfigProjectRequest
 from .config_retraining_policy import ConfigRetrainingPolicy
 from .config_retraining_policy_request import ConfigRetrainingPolicyRequest
-from .config_retraining_policy_request_rollout import ConfigRetrainingPolicyRequestRollout
-from .config_retraining_policy_request_spec import ConfigRetrainingPolicyRequestSpec
 from .config_retraining_policy_rollout import ConfigRetrainingPolicyRollout
 from .config_retraining_policy_spec import ConfigRetrainingPolicySpec
 from .config_rule import ConfigRule
 from .config_rule_params import ConfigRuleParams
 from .config_rule_request import ConfigRuleRequest
-from .config_rule_request_params import ConfigRuleRequestParams
 from .config_variant import ConfigVariant
 from .config_variant_request import ConfigVariantRequest
 from .dataset import Dataset
 from .dataset_create_request import DatasetCreateRequest
-from .dataset_create_request_tags import DatasetCreateRequestTags
 from .dataset_diff import DatasetDiff
 from .dataset_ref import DatasetRef
 from .dataset_upload_format_enum import DatasetUploadFormatEnum
@@ -112,7 +104,6 @@ from .evaluation_metrics import EvaluationMetrics
 from .event_types_enum import EventTypesEnum
 from .experiment import Experiment
 from .experiment_create_request import ExperimentCreateRequest
-from .experiment_create_request_tags import ExperimentCreateRequestTags
 from .experiment_tags import ExperimentTags
 from .export import Export
 from .feedback_batch_request import FeedbackBatchRequest
@@ -196,28 +187,21 @@ from .paginated_validation_rule_list import PaginatedValidationRuleList
 from .paginated_webhook_delivery_list import PaginatedWebhookDeliveryList
 from .paginated_webhook_list import PaginatedWebhookList
 from .patched_dataset_update_request import PatchedDatasetUpdateRequest
-from .patched_dataset_update_request_tags import PatchedDatasetUpdateRequestTags
 from .patched_deployment_update_request import PatchedDeploymentUpdateRequest
 from .patched_experiment_update_request import PatchedExperimentUpdateRequest
-from .patched_experiment_update_request_tags import PatchedExperimentUpdateRequestTags
 from .patched_membership_role_request import PatchedMembershipRoleRequest
 from .patched_model_card_sections_request import PatchedModelCardSectionsRequest
 from .patched_model_version_update_request import PatchedModelVersionUpdateRequest
 from .patched_project_update_request import PatchedProjectUpdateRequest
 from .patched_registered_model_update_request import PatchedRegisteredModelUpdateRequest
-from .patched_registered_model_update_request_tags import PatchedRegisteredModelUpdateRequestTags
 from .patched_roles_update_request import PatchedRolesUpdateRequest
-from .patched_roles_update_request_roles import PatchedRolesUpdateRequestRoles
-from .patched_roles_update_request_roles_additional_property import PatchedRolesUpdateRequestRolesAdditionalProperty
 from .patched_run_update_request import PatchedRunUpdateRequest
 from .patched_validation_rule_update_request import PatchedValidationRuleUpdateRequest
-from .patched_validation_rule_update_request_params import PatchedValidationRuleUpdateRequestParams
 from .patched_webhook_update_request import PatchedWebhookUpdateRequest
 from .plan import Plan
 from .policy import Policy
 from .policy_request import PolicyRequest
 from .predict_request import PredictRequest
-from .predict_request_inputs_item import PredictRequestInputsItem
 from .predict_response import PredictResponse
 from .predict_response_explanations_item import PredictResponseExplanationsItem
 from .prediction_export import PredictionExport
@@ -243,12 +227,9 @@ from .ready import Ready
 from .registered_model import RegisteredModel
 from .registered_model_aliases import RegisteredModelAliases
 from .registered_model_create_request import RegisteredModelCreateRequest
-from .registered_model_create_request_tags import RegisteredModelCreateRequestTags
 from .registered_model_validation_gate import RegisteredModelValidationGate
 from .retraining_policy import RetrainingPolicy
 from .retraining_policy_write_request import RetrainingPolicyWriteRequest
-from .retraining_policy_write_request_rollout import RetrainingPolicyWriteRequestRollout
-from .retraining_policy_write_request_spec import RetrainingPolicyWriteRequestSpec
 from .retraining_run import RetrainingRun
 from .retraining_run_status_enum import RetrainingRunStatusEnum
 from .retraining_runs_list_status import RetrainingRunsListStatus
@@ -270,7 +251,6 @@ from .run_compare_param import RunCompareParam
 from .run_compare_param_values import RunCompareParamValues
 from .run_compare_run import RunCompareRun
 from .run_create_request import RunCreateRequest
-from .run_create_request_tags import RunCreateRequestTags
 from .run_detail import RunDetail
 from .run_detail_metrics import RunDetailMetrics
 from .run_detail_params import RunDetailParams
@@ -313,7 +293,6 @@ from .task_type_enum import TaskTypeEnum
 from .training_job import TrainingJob
 from .training_job_status_enum import TrainingJobStatusEnum
 from .training_job_submit_request import TrainingJobSubmitRequest
-from .training_job_submit_request_spec import TrainingJobSubmitRequestSpec
 from .training_jobs_list_status import TrainingJobsListStatus
 from .trigger_enum import TriggerEnum
 from .unknown_features_enum import UnknownFeaturesEnum
@@ -321,7 +300,6 @@ from .validation_gate_request import ValidationGateRequest
 from .validation_report import ValidationReport
 from .validation_rule import ValidationRule
 from .validation_rule_create_request import ValidationRuleCreateRequest
-from .validation_rule_create_request_params import ValidationRuleCreateRequestParams
 from .variant import Variant
 from .variant_readiness import VariantReadiness
 from .variant_role_enum import VariantRoleEnum
@@ -368,7 +346,6 @@ __all__ = (
     "Channel",
     "ChannelConfigOut",
     "ChannelCreateRequest",
-    "ChannelCreateRequestConfig",
     "ChannelKindEnum",
     "Check",
     "CheckEvidence",
@@ -382,10 +359,8 @@ __all__ = (
     "ConfigChannel",
     "ConfigChannelConfig",
     "ConfigChannelRequest",
-    "ConfigChannelRequestConfig",
     "ConfigDataset",
     "ConfigDatasetRequest",
-    "ConfigDatasetRequestTags",
     "ConfigDatasetTags",
     "ConfigDeployment",
     "ConfigDeploymentRequest",
@@ -394,7 +369,6 @@ __all__ = (
     "ConfigDrift",
     "ConfigDriftOptions",
     "ConfigDriftRequest",
-    "ConfigDriftRequestOptions",
     "ConfigMember",
     "ConfigMemberRequest",
     "ConfigPolicy",
@@ -403,19 +377,15 @@ __all__ = (
     "ConfigProjectRequest",
     "ConfigRetrainingPolicy",
     "ConfigRetrainingPolicyRequest",
-    "ConfigRetrainingPolicyRequestRollout",
-    "ConfigRetrainingPolicyRequestSpec",
     "ConfigRetrainingPolicyRollout",
     "ConfigRetrainingPolicySpec",
     "ConfigRule",
     "ConfigRuleParams",
     "ConfigRuleRequest",
-    "ConfigRuleRequestParams",
     "ConfigVariant",
     "ConfigVariantRequest",
     "Dataset",
     "DatasetCreateRequest",
-    "DatasetCreateRequestTags",
     "DatasetDiff",
     "DatasetRef",
     "DatasetUploadFormatEnum",
@@ -445,7 +415,6 @@ __all__ = (
     "EventTypesEnum",
     "Experiment",
     "ExperimentCreateRequest",
-    "ExperimentCreateRequestTags",
     "ExperimentTags",
     "Export",
     "FeedbackBatchRequest",
@@ -529,22 +498,16 @@ __all__ = (
     "PaginatedWebhookDeliveryList",
     "PaginatedWebhookList",
     "PatchedDatasetUpdateRequest",
-    "PatchedDatasetUpdateRequestTags",
     "PatchedDeploymentUpdateRequest",
     "PatchedExperimentUpdateRequest",
-    "PatchedExperimentUpdateRequestTags",
     "PatchedMembershipRoleRequest",
     "PatchedModelCardSectionsRequest",
     "PatchedModelVersionUpdateRequest",
     "PatchedProjectUpdateRequest",
     "PatchedRegisteredModelUpdateRequest",
-    "PatchedRegisteredModelUpdateRequestTags",
     "PatchedRolesUpdateRequest",
-    "PatchedRolesUpdateRequestRoles",
-    "PatchedRolesUpdateRequestRolesAdditionalProperty",
     "PatchedRunUpdateRequest",
     "PatchedValidationRuleUpdateRequest",
-    "PatchedValidationRuleUpdateRequestParams",
     "PatchedWebhookUpdateRequest",
     "Plan",
     "Policy",
@@ -554,7 +517,6 @@ __all__ = (
     "PredictionLogPolicy",
     "PredictionLogPolicyRequest",
     "PredictRequest",
-    "PredictRequestInputsItem",
     "PredictResponse",
     "PredictResponseExplanationsItem",
     "Preview",
@@ -576,12 +538,9 @@ __all__ = (
     "RegisteredModel",
     "RegisteredModelAliases",
     "RegisteredModelCreateRequest",
-    "RegisteredModelCreateRequestTags",
     "RegisteredModelValidationGate",
     "RetrainingPolicy",
     "RetrainingPolicyWriteRequest",
-    "RetrainingPolicyWriteRequestRollout",
-    "RetrainingPolicyWriteRequestSpec",
     "RetrainingRun",
     "RetrainingRunsListStatus",
     "RetrainingRunStatusEnum",
@@ -603,7 +562,6 @@ __all__ = (
     "RunCompareParamValues",
     "RunCompareRun",
     "RunCreateRequest",
-    "RunCreateRequestTags",
     "RunDetail",
     "RunDetailMetrics",
     "RunDetailParams",
@@ -647,14 +605,12 @@ __all__ = (
     "TrainingJobsListStatus",
     "TrainingJobStatusEnum",
     "TrainingJobSubmitRequest",
-    "TrainingJobSubmitRequestSpec",
     "TriggerEnum",
     "UnknownFeaturesEnum",
     "ValidationGateRequest",
     "ValidationReport",
     "ValidationRule",
     "ValidationRuleCreateRequest",
-    "ValidationRuleCreateRequestParams",
     "Variant",
     "VariantReadiness",
     "VariantRoleEnum",

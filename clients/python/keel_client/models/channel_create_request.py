@@ -1,17 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.channel_kind_enum import ChannelKindEnum
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.channel_create_request_config import ChannelCreateRequestConfig
-
 
 T = TypeVar("T", bound="ChannelCreateRequest")
 
@@ -24,13 +20,13 @@ class ChannelCreateRequest:
         kind (ChannelKindEnum): * `webhook` - Webhook
             * `email` - Email
             * `slack` - Slack
-        config (ChannelCreateRequestConfig): webhook/slack: {url, secret?}; email: {to: [addresses]}
+        config (Any): webhook/slack: {url, secret?}; email: {to: [addresses]}
         enabled (bool | Unset):  Default: True.
     """
 
     name: str
     kind: ChannelKindEnum
-    config: ChannelCreateRequestConfig
+    config: Any
     enabled: bool | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -39,7 +35,7 @@ class ChannelCreateRequest:
 
         kind = self.kind.value
 
-        config = self.config.to_dict()
+        config = self.config
 
         enabled = self.enabled
 
@@ -59,14 +55,12 @@ class ChannelCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.channel_create_request_config import ChannelCreateRequestConfig  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name")
 
         kind = ChannelKindEnum(d.pop("kind"))
 
-        config = ChannelCreateRequestConfig.from_dict(d.pop("config"))
+        config = d.pop("config")
 
         enabled = d.pop("enabled", UNSET)
 

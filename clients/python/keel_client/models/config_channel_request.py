@@ -1,17 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.channel_kind_enum import ChannelKindEnum
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.config_channel_request_config import ConfigChannelRequestConfig
-
 
 T = TypeVar("T", bound="ConfigChannelRequest")
 
@@ -24,14 +20,13 @@ class ConfigChannelRequest:
         kind (ChannelKindEnum): * `webhook` - Webhook
             * `email` - Email
             * `slack` - Slack
-        config (ConfigChannelRequestConfig): webhook: {url, secret?}; slack: {url}; email: {to: [...]}. '<redacted>'
-            keeps a secret.
+        config (Any): webhook: {url, secret?}; slack: {url}; email: {to: [...]}. '<redacted>' keeps a secret.
         enabled (bool | Unset):  Default: True.
     """
 
     name: str
     kind: ChannelKindEnum
-    config: ConfigChannelRequestConfig
+    config: Any
     enabled: bool | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -40,7 +35,7 @@ class ConfigChannelRequest:
 
         kind = self.kind.value
 
-        config = self.config.to_dict()
+        config = self.config
 
         enabled = self.enabled
 
@@ -60,14 +55,12 @@ class ConfigChannelRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.config_channel_request_config import ConfigChannelRequestConfig  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name")
 
         kind = ChannelKindEnum(d.pop("kind"))
 
-        config = ConfigChannelRequestConfig.from_dict(d.pop("config"))
+        config = d.pop("config")
 
         enabled = d.pop("enabled", UNSET)
 

@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.config_dataset_request_tags import ConfigDatasetRequestTags
     from ..models.config_rule_request import ConfigRuleRequest
 
 
@@ -22,13 +21,13 @@ class ConfigDatasetRequest:
     Attributes:
         name (str):
         description (str | Unset):  Default: ''.
-        tags (ConfigDatasetRequestTags | Unset):
+        tags (Any | Unset):
         rules (list[ConfigRuleRequest] | Unset):
     """
 
     name: str
     description: str | Unset = ""
-    tags: ConfigDatasetRequestTags | Unset = UNSET
+    tags: Any | Unset = UNSET
     rules: list[ConfigRuleRequest] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -37,9 +36,7 @@ class ConfigDatasetRequest:
 
         description = self.description
 
-        tags: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.tags, Unset):
-            tags = self.tags.to_dict()
+        tags = self.tags
 
         rules: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.rules, Unset):
@@ -66,7 +63,6 @@ class ConfigDatasetRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.config_dataset_request_tags import ConfigDatasetRequestTags  # noqa: PLC0415
         from ..models.config_rule_request import ConfigRuleRequest  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -74,12 +70,7 @@ class ConfigDatasetRequest:
 
         description = d.pop("description", UNSET)
 
-        _tags = d.pop("tags", UNSET)
-        tags: ConfigDatasetRequestTags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = ConfigDatasetRequestTags.from_dict(_tags)
+        tags = d.pop("tags", UNSET)
 
         _rules = d.pop("rules", UNSET)
         rules: list[ConfigRuleRequest] | Unset = UNSET

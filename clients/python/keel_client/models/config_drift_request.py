@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.config_drift_request_options import ConfigDriftRequestOptions
-
 
 T = TypeVar("T", bound="ConfigDriftRequest")
 
@@ -23,7 +19,7 @@ class ConfigDriftRequest:
         enabled (bool | Unset):  Default: True.
         window (int | str | Unset): Report window (minutes, or 6h). Default: 60.
         cadence (int | str | Unset): How often a report runs (minutes, or 30m, 6h, 1d). Default: 60.
-        options (ConfigDriftRequestOptions | Unset):
+        options (Any | Unset):
         per_variant (bool | Unset):  Default: False.
     """
 
@@ -31,7 +27,7 @@ class ConfigDriftRequest:
     enabled: bool | Unset = True
     window: int | str | Unset = 60
     cadence: int | str | Unset = 60
-    options: ConfigDriftRequestOptions | Unset = UNSET
+    options: Any | Unset = UNSET
     per_variant: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -52,9 +48,7 @@ class ConfigDriftRequest:
         else:
             cadence = self.cadence
 
-        options: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.options, Unset):
-            options = self.options.to_dict()
+        options = self.options
 
         per_variant = self.per_variant
 
@@ -80,8 +74,6 @@ class ConfigDriftRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.config_drift_request_options import ConfigDriftRequestOptions  # noqa: PLC0415
-
         d = dict(src_dict)
         deployment = d.pop("deployment")
 
@@ -101,12 +93,7 @@ class ConfigDriftRequest:
 
         cadence = _parse_cadence(d.pop("cadence", UNSET))
 
-        _options = d.pop("options", UNSET)
-        options: ConfigDriftRequestOptions | Unset
-        if isinstance(_options, Unset):
-            options = UNSET
-        else:
-            options = ConfigDriftRequestOptions.from_dict(_options)
+        options = d.pop("options", UNSET)
 
         per_variant = d.pop("per_variant", UNSET)
 

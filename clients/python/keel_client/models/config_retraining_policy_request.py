@@ -1,18 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.trigger_enum import TriggerEnum
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.config_retraining_policy_request_rollout import ConfigRetrainingPolicyRequestRollout
-    from ..models.config_retraining_policy_request_spec import ConfigRetrainingPolicyRequestSpec
-
 
 T = TypeVar("T", bound="ConfigRetrainingPolicyRequest")
 
@@ -24,7 +19,7 @@ class ConfigRetrainingPolicyRequest:
         name (str):
         deployment (str):
         dataset (str):
-        spec (ConfigRetrainingPolicyRequestSpec):
+        spec (Any):
         model_name (str):
         enabled (bool | Unset):  Default: True.
         trigger (TriggerEnum | Unset): * `alert` - Alert
@@ -33,21 +28,21 @@ class ConfigRetrainingPolicyRequest:
         alert_rules (list[str] | Unset):
         schedule_minutes (int | None | Unset):
         include_feedback (bool | Unset):  Default: False.
-        rollout (ConfigRetrainingPolicyRequestRollout | Unset):
+        rollout (Any | Unset):
         min_interval_minutes (int | Unset):  Default: 60.
     """
 
     name: str
     deployment: str
     dataset: str
-    spec: ConfigRetrainingPolicyRequestSpec
+    spec: Any
     model_name: str
     enabled: bool | Unset = True
     trigger: TriggerEnum | Unset = TriggerEnum.ALERT
     alert_rules: list[str] | Unset = UNSET
     schedule_minutes: int | None | Unset = UNSET
     include_feedback: bool | Unset = False
-    rollout: ConfigRetrainingPolicyRequestRollout | Unset = UNSET
+    rollout: Any | Unset = UNSET
     min_interval_minutes: int | Unset = 60
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -58,7 +53,7 @@ class ConfigRetrainingPolicyRequest:
 
         dataset = self.dataset
 
-        spec = self.spec.to_dict()
+        spec = self.spec
 
         model_name = self.model_name
 
@@ -80,9 +75,7 @@ class ConfigRetrainingPolicyRequest:
 
         include_feedback = self.include_feedback
 
-        rollout: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.rollout, Unset):
-            rollout = self.rollout.to_dict()
+        rollout = self.rollout
 
         min_interval_minutes = self.min_interval_minutes
 
@@ -116,9 +109,6 @@ class ConfigRetrainingPolicyRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.config_retraining_policy_request_rollout import ConfigRetrainingPolicyRequestRollout  # noqa: PLC0415
-        from ..models.config_retraining_policy_request_spec import ConfigRetrainingPolicyRequestSpec  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -126,7 +116,7 @@ class ConfigRetrainingPolicyRequest:
 
         dataset = d.pop("dataset")
 
-        spec = ConfigRetrainingPolicyRequestSpec.from_dict(d.pop("spec"))
+        spec = d.pop("spec")
 
         model_name = d.pop("model_name")
 
@@ -152,12 +142,7 @@ class ConfigRetrainingPolicyRequest:
 
         include_feedback = d.pop("include_feedback", UNSET)
 
-        _rollout = d.pop("rollout", UNSET)
-        rollout: ConfigRetrainingPolicyRequestRollout | Unset
-        if isinstance(_rollout, Unset):
-            rollout = UNSET
-        else:
-            rollout = ConfigRetrainingPolicyRequestRollout.from_dict(_rollout)
+        rollout = d.pop("rollout", UNSET)
 
         min_interval_minutes = d.pop("min_interval_minutes", UNSET)
 

@@ -1,17 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.rule_kind_enum import RuleKindEnum
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.config_rule_request_params import ConfigRuleRequestParams
-
 
 T = TypeVar("T", bound="ConfigRuleRequest")
 
@@ -31,14 +27,14 @@ class ConfigRuleRequest:
             * `no_duplicate_rows` - No Duplicate Rows
             * `statistic` - Statistic
         column (str | Unset):  Default: ''.
-        params (ConfigRuleRequestParams | Unset):
+        params (Any | Unset):
         description (str | Unset):  Default: ''.
         enabled (bool | Unset):  Default: True.
     """
 
     kind: RuleKindEnum
     column: str | Unset = ""
-    params: ConfigRuleRequestParams | Unset = UNSET
+    params: Any | Unset = UNSET
     description: str | Unset = ""
     enabled: bool | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -48,9 +44,7 @@ class ConfigRuleRequest:
 
         column = self.column
 
-        params: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.params, Unset):
-            params = self.params.to_dict()
+        params = self.params
 
         description = self.description
 
@@ -76,19 +70,12 @@ class ConfigRuleRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.config_rule_request_params import ConfigRuleRequestParams  # noqa: PLC0415
-
         d = dict(src_dict)
         kind = RuleKindEnum(d.pop("kind"))
 
         column = d.pop("column", UNSET)
 
-        _params = d.pop("params", UNSET)
-        params: ConfigRuleRequestParams | Unset
-        if isinstance(_params, Unset):
-            params = UNSET
-        else:
-            params = ConfigRuleRequestParams.from_dict(_params)
+        params = d.pop("params", UNSET)
 
         description = d.pop("description", UNSET)
 

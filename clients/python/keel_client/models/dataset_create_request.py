@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.dataset_create_request_tags import DatasetCreateRequestTags
-
 
 T = TypeVar("T", bound="DatasetCreateRequest")
 
@@ -21,12 +17,12 @@ class DatasetCreateRequest:
     Attributes:
         name (str):
         description (str | Unset):  Default: ''.
-        tags (DatasetCreateRequestTags | Unset):
+        tags (Any | Unset):
     """
 
     name: str
     description: str | Unset = ""
-    tags: DatasetCreateRequestTags | Unset = UNSET
+    tags: Any | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -34,9 +30,7 @@ class DatasetCreateRequest:
 
         description = self.description
 
-        tags: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.tags, Unset):
-            tags = self.tags.to_dict()
+        tags = self.tags
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -54,19 +48,12 @@ class DatasetCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.dataset_create_request_tags import DatasetCreateRequestTags  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name")
 
         description = d.pop("description", UNSET)
 
-        _tags = d.pop("tags", UNSET)
-        tags: DatasetCreateRequestTags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = DatasetCreateRequestTags.from_dict(_tags)
+        tags = d.pop("tags", UNSET)
 
         dataset_create_request = cls(
             name=name,

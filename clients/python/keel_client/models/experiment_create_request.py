@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.experiment_create_request_tags import ExperimentCreateRequestTags
-
 
 T = TypeVar("T", bound="ExperimentCreateRequest")
 
@@ -21,12 +17,12 @@ class ExperimentCreateRequest:
     Attributes:
         name (str):
         description (str | Unset):  Default: ''.
-        tags (ExperimentCreateRequestTags | Unset):
+        tags (Any | Unset):
     """
 
     name: str
     description: str | Unset = ""
-    tags: ExperimentCreateRequestTags | Unset = UNSET
+    tags: Any | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -34,9 +30,7 @@ class ExperimentCreateRequest:
 
         description = self.description
 
-        tags: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.tags, Unset):
-            tags = self.tags.to_dict()
+        tags = self.tags
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -54,19 +48,12 @@ class ExperimentCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.experiment_create_request_tags import ExperimentCreateRequestTags  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name")
 
         description = d.pop("description", UNSET)
 
-        _tags = d.pop("tags", UNSET)
-        tags: ExperimentCreateRequestTags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = ExperimentCreateRequestTags.from_dict(_tags)
+        tags = d.pop("tags", UNSET)
 
         experiment_create_request = cls(
             name=name,

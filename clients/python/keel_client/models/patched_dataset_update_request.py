@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.patched_dataset_update_request_tags import PatchedDatasetUpdateRequestTags
-
 
 T = TypeVar("T", bound="PatchedDatasetUpdateRequest")
 
@@ -20,19 +16,17 @@ class PatchedDatasetUpdateRequest:
     """
     Attributes:
         description (str | Unset):
-        tags (PatchedDatasetUpdateRequestTags | Unset):
+        tags (Any | Unset):
     """
 
     description: str | Unset = UNSET
-    tags: PatchedDatasetUpdateRequestTags | Unset = UNSET
+    tags: Any | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         description = self.description
 
-        tags: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.tags, Unset):
-            tags = self.tags.to_dict()
+        tags = self.tags
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -46,17 +40,10 @@ class PatchedDatasetUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patched_dataset_update_request_tags import PatchedDatasetUpdateRequestTags  # noqa: PLC0415
-
         d = dict(src_dict)
         description = d.pop("description", UNSET)
 
-        _tags = d.pop("tags", UNSET)
-        tags: PatchedDatasetUpdateRequestTags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = PatchedDatasetUpdateRequestTags.from_dict(_tags)
+        tags = d.pop("tags", UNSET)
 
         patched_dataset_update_request = cls(
             description=description,

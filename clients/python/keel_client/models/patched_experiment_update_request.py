@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.patched_experiment_update_request_tags import PatchedExperimentUpdateRequestTags
-
 
 T = TypeVar("T", bound="PatchedExperimentUpdateRequest")
 
@@ -21,12 +17,12 @@ class PatchedExperimentUpdateRequest:
     Attributes:
         name (str | Unset):
         description (str | Unset):
-        tags (PatchedExperimentUpdateRequestTags | Unset): Replaces the whole tag set.
+        tags (Any | Unset): Replaces the whole tag set.
     """
 
     name: str | Unset = UNSET
     description: str | Unset = UNSET
-    tags: PatchedExperimentUpdateRequestTags | Unset = UNSET
+    tags: Any | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -34,9 +30,7 @@ class PatchedExperimentUpdateRequest:
 
         description = self.description
 
-        tags: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.tags, Unset):
-            tags = self.tags.to_dict()
+        tags = self.tags
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -52,19 +46,12 @@ class PatchedExperimentUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patched_experiment_update_request_tags import PatchedExperimentUpdateRequestTags  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name", UNSET)
 
         description = d.pop("description", UNSET)
 
-        _tags = d.pop("tags", UNSET)
-        tags: PatchedExperimentUpdateRequestTags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = PatchedExperimentUpdateRequestTags.from_dict(_tags)
+        tags = d.pop("tags", UNSET)
 
         patched_experiment_update_request = cls(
             name=name,

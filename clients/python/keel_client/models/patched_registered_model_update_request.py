@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.patched_registered_model_update_request_tags import PatchedRegisteredModelUpdateRequestTags
     from ..models.validation_gate_request import ValidationGateRequest
 
 
@@ -21,13 +20,13 @@ class PatchedRegisteredModelUpdateRequest:
     """
     Attributes:
         description (str | Unset):
-        tags (PatchedRegisteredModelUpdateRequestTags | Unset):
+        tags (Any | Unset):
         protected_aliases (list[str] | Unset):
         validation_gate (None | Unset | ValidationGateRequest):
     """
 
     description: str | Unset = UNSET
-    tags: PatchedRegisteredModelUpdateRequestTags | Unset = UNSET
+    tags: Any | Unset = UNSET
     protected_aliases: list[str] | Unset = UNSET
     validation_gate: None | Unset | ValidationGateRequest = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -37,9 +36,7 @@ class PatchedRegisteredModelUpdateRequest:
 
         description = self.description
 
-        tags: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.tags, Unset):
-            tags = self.tags.to_dict()
+        tags = self.tags
 
         protected_aliases: list[str] | Unset = UNSET
         if not isinstance(self.protected_aliases, Unset):
@@ -69,18 +66,12 @@ class PatchedRegisteredModelUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patched_registered_model_update_request_tags import PatchedRegisteredModelUpdateRequestTags  # noqa: PLC0415
         from ..models.validation_gate_request import ValidationGateRequest  # noqa: PLC0415
 
         d = dict(src_dict)
         description = d.pop("description", UNSET)
 
-        _tags = d.pop("tags", UNSET)
-        tags: PatchedRegisteredModelUpdateRequestTags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = PatchedRegisteredModelUpdateRequestTags.from_dict(_tags)
+        tags = d.pop("tags", UNSET)
 
         protected_aliases = cast(list[str], d.pop("protected_aliases", UNSET))
 

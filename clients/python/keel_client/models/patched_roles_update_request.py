@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.patched_roles_update_request_roles import PatchedRolesUpdateRequestRoles
-
 
 T = TypeVar("T", bound="PatchedRolesUpdateRequest")
 
@@ -19,16 +15,14 @@ T = TypeVar("T", bound="PatchedRolesUpdateRequest")
 class PatchedRolesUpdateRequest:
     """
     Attributes:
-        roles (PatchedRolesUpdateRequestRoles | Unset): Column name -> role.
+        roles (Any | Unset): Column name -> role.
     """
 
-    roles: PatchedRolesUpdateRequestRoles | Unset = UNSET
+    roles: Any | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        roles: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.roles, Unset):
-            roles = self.roles.to_dict()
+        roles = self.roles
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -40,15 +34,8 @@ class PatchedRolesUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patched_roles_update_request_roles import PatchedRolesUpdateRequestRoles  # noqa: PLC0415
-
         d = dict(src_dict)
-        _roles = d.pop("roles", UNSET)
-        roles: PatchedRolesUpdateRequestRoles | Unset
-        if isinstance(_roles, Unset):
-            roles = UNSET
-        else:
-            roles = PatchedRolesUpdateRequestRoles.from_dict(_roles)
+        roles = d.pop("roles", UNSET)
 
         patched_roles_update_request = cls(
             roles=roles,

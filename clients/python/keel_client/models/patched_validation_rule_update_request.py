@@ -1,17 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.rule_kind_enum import RuleKindEnum
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.patched_validation_rule_update_request_params import PatchedValidationRuleUpdateRequestParams
-
 
 T = TypeVar("T", bound="PatchedValidationRuleUpdateRequest")
 
@@ -31,14 +27,14 @@ class PatchedValidationRuleUpdateRequest:
             * `no_duplicate_rows` - No Duplicate Rows
             * `statistic` - Statistic
         column (str | Unset):
-        params (PatchedValidationRuleUpdateRequestParams | Unset):
+        params (Any | Unset):
         description (str | Unset):
         enabled (bool | Unset):
     """
 
     kind: RuleKindEnum | Unset = UNSET
     column: str | Unset = UNSET
-    params: PatchedValidationRuleUpdateRequestParams | Unset = UNSET
+    params: Any | Unset = UNSET
     description: str | Unset = UNSET
     enabled: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -50,9 +46,7 @@ class PatchedValidationRuleUpdateRequest:
 
         column = self.column
 
-        params: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.params, Unset):
-            params = self.params.to_dict()
+        params = self.params
 
         description = self.description
 
@@ -76,8 +70,6 @@ class PatchedValidationRuleUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patched_validation_rule_update_request_params import PatchedValidationRuleUpdateRequestParams  # noqa: PLC0415
-
         d = dict(src_dict)
         _kind = d.pop("kind", UNSET)
         kind: RuleKindEnum | Unset
@@ -88,12 +80,7 @@ class PatchedValidationRuleUpdateRequest:
 
         column = d.pop("column", UNSET)
 
-        _params = d.pop("params", UNSET)
-        params: PatchedValidationRuleUpdateRequestParams | Unset
-        if isinstance(_params, Unset):
-            params = UNSET
-        else:
-            params = PatchedValidationRuleUpdateRequestParams.from_dict(_params)
+        params = d.pop("params", UNSET)
 
         description = d.pop("description", UNSET)
 

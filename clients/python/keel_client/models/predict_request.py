@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.predict_request_inputs_item import PredictRequestInputsItem
-
 
 T = TypeVar("T", bound="PredictRequest")
 
@@ -19,7 +15,7 @@ T = TypeVar("T", bound="PredictRequest")
 class PredictRequest:
     """
     Attributes:
-        inputs (list[PredictRequestInputsItem] | Unset): Rows as objects of feature values.
+        inputs (list[Any] | Unset): Rows as objects of feature values.
         columns (list[str] | Unset):
         data (list[list[Any]] | Unset):
         routing_key (str | Unset): Sticky routing: the same key always gets the same variant.
@@ -28,7 +24,7 @@ class PredictRequest:
         explain (bool | Unset):  Default: False.
     """
 
-    inputs: list[PredictRequestInputsItem] | Unset = UNSET
+    inputs: list[Any] | Unset = UNSET
     columns: list[str] | Unset = UNSET
     data: list[list[Any]] | Unset = UNSET
     routing_key: str | Unset = UNSET
@@ -37,12 +33,9 @@ class PredictRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        inputs: list[dict[str, Any]] | Unset = UNSET
+        inputs: list[Any] | Unset = UNSET
         if not isinstance(self.inputs, Unset):
-            inputs = []
-            for inputs_item_data in self.inputs:
-                inputs_item = inputs_item_data.to_dict()
-                inputs.append(inputs_item)
+            inputs = self.inputs
 
         columns: list[str] | Unset = UNSET
         if not isinstance(self.columns, Unset):
@@ -86,17 +79,8 @@ class PredictRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.predict_request_inputs_item import PredictRequestInputsItem  # noqa: PLC0415
-
         d = dict(src_dict)
-        _inputs = d.pop("inputs", UNSET)
-        inputs: list[PredictRequestInputsItem] | Unset = UNSET
-        if _inputs is not UNSET:
-            inputs = []
-            for inputs_item_data in _inputs:
-                inputs_item = PredictRequestInputsItem.from_dict(inputs_item_data)
-
-                inputs.append(inputs_item)
+        inputs = cast(list[Any], d.pop("inputs", UNSET))
 
         columns = cast(list[str], d.pop("columns", UNSET))
 

@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.registered_model_create_request_tags import RegisteredModelCreateRequestTags
     from ..models.validation_gate_request import ValidationGateRequest
 
 
@@ -22,14 +21,14 @@ class RegisteredModelCreateRequest:
     Attributes:
         name (str):
         description (str | Unset):  Default: ''.
-        tags (RegisteredModelCreateRequestTags | Unset):
+        tags (Any | Unset):
         protected_aliases (list[str] | Unset):
         validation_gate (ValidationGateRequest | Unset):
     """
 
     name: str
     description: str | Unset = ""
-    tags: RegisteredModelCreateRequestTags | Unset = UNSET
+    tags: Any | Unset = UNSET
     protected_aliases: list[str] | Unset = UNSET
     validation_gate: ValidationGateRequest | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -39,9 +38,7 @@ class RegisteredModelCreateRequest:
 
         description = self.description
 
-        tags: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.tags, Unset):
-            tags = self.tags.to_dict()
+        tags = self.tags
 
         protected_aliases: list[str] | Unset = UNSET
         if not isinstance(self.protected_aliases, Unset):
@@ -71,7 +68,6 @@ class RegisteredModelCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.registered_model_create_request_tags import RegisteredModelCreateRequestTags  # noqa: PLC0415
         from ..models.validation_gate_request import ValidationGateRequest  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -79,12 +75,7 @@ class RegisteredModelCreateRequest:
 
         description = d.pop("description", UNSET)
 
-        _tags = d.pop("tags", UNSET)
-        tags: RegisteredModelCreateRequestTags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = RegisteredModelCreateRequestTags.from_dict(_tags)
+        tags = d.pop("tags", UNSET)
 
         protected_aliases = cast(list[str], d.pop("protected_aliases", UNSET))
 

@@ -2,17 +2,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.run_source_enum import RunSourceEnum
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.run_create_request_tags import RunCreateRequestTags
-
 
 T = TypeVar("T", bound="RunCreateRequest")
 
@@ -24,7 +20,7 @@ class RunCreateRequest:
         experiment (str): The experiment's name.
         name (str | Unset):  Default: ''.
         description (str | Unset):  Default: ''.
-        tags (RunCreateRequestTags | Unset):
+        tags (Any | Unset):
         code_version (str | Unset):  Default: ''.
         source (RunSourceEnum | Unset):  Default: RunSourceEnum.MANUAL.
         start_time (datetime.datetime | None | Unset):
@@ -33,7 +29,7 @@ class RunCreateRequest:
     experiment: str
     name: str | Unset = ""
     description: str | Unset = ""
-    tags: RunCreateRequestTags | Unset = UNSET
+    tags: Any | Unset = UNSET
     code_version: str | Unset = ""
     source: RunSourceEnum | Unset = RunSourceEnum.MANUAL
     start_time: datetime.datetime | None | Unset = UNSET
@@ -46,9 +42,7 @@ class RunCreateRequest:
 
         description = self.description
 
-        tags: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.tags, Unset):
-            tags = self.tags.to_dict()
+        tags = self.tags
 
         code_version = self.code_version
 
@@ -88,8 +82,6 @@ class RunCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.run_create_request_tags import RunCreateRequestTags  # noqa: PLC0415
-
         d = dict(src_dict)
         experiment = d.pop("experiment")
 
@@ -97,12 +89,7 @@ class RunCreateRequest:
 
         description = d.pop("description", UNSET)
 
-        _tags = d.pop("tags", UNSET)
-        tags: RunCreateRequestTags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = RunCreateRequestTags.from_dict(_tags)
+        tags = d.pop("tags", UNSET)
 
         code_version = d.pop("code_version", UNSET)
 

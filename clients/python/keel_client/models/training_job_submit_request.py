@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.training_job_submit_request_spec import TrainingJobSubmitRequestSpec
-
 
 T = TypeVar("T", bound="TrainingJobSubmitRequest")
 
@@ -20,9 +16,8 @@ class TrainingJobSubmitRequest:
     """
     Attributes:
         dataset (str): Dataset name in this project.
-        spec (TrainingJobSubmitRequestSpec): target, features (default: the schema's feature columns), estimator,
-            params, search {kind: none|grid|random|halving, space, n_iter}, preprocessing, cv_folds, scoring,
-            holdout_fraction, seed, n_jobs.
+        spec (Any): target, features (default: the schema's feature columns), estimator, params, search {kind:
+            none|grid|random|halving, space, n_iter}, preprocessing, cv_folds, scoring, holdout_fraction, seed, n_jobs.
         dataset_version (int | None | Unset): Version number; default: the latest version.
         experiment (str | Unset):  Default: 'default'.
         run_name (str | Unset):  Default: ''.
@@ -34,7 +29,7 @@ class TrainingJobSubmitRequest:
     """
 
     dataset: str
-    spec: TrainingJobSubmitRequestSpec
+    spec: Any
     dataset_version: int | None | Unset = UNSET
     experiment: str | Unset = "default"
     run_name: str | Unset = ""
@@ -47,7 +42,7 @@ class TrainingJobSubmitRequest:
     def to_dict(self) -> dict[str, Any]:
         dataset = self.dataset
 
-        spec = self.spec.to_dict()
+        spec = self.spec
 
         dataset_version: int | None | Unset
         if isinstance(self.dataset_version, Unset):
@@ -102,12 +97,10 @@ class TrainingJobSubmitRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.training_job_submit_request_spec import TrainingJobSubmitRequestSpec  # noqa: PLC0415
-
         d = dict(src_dict)
         dataset = d.pop("dataset")
 
-        spec = TrainingJobSubmitRequestSpec.from_dict(d.pop("spec"))
+        spec = d.pop("spec")
 
         def _parse_dataset_version(data: object) -> int | None | Unset:
             if data is None:
