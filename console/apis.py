@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -18,20 +16,13 @@ from console.serializers import (
     ReadinessSerializer,
     SimulateRequestSerializer,
 )
-from core.api import ProjectAPIView
 from core.roles import Action
-from serving.models import Deployment
-from serving.selectors import deployment_get
+from serving.apis import DeploymentAPIView
 
 TAG = ["monitoring"]
 
 
-class _Api(ProjectAPIView):
-    def deployment(self) -> Deployment:
-        return deployment_get(project=self.project, name=self.kwargs["deployment"])
-
-
-class SimulateApi(_Api):
+class SimulateApi(DeploymentAPIView):
     access = {"POST": Action.OPERATE}
     serializer_class = SimulateRequestSerializer
 
@@ -44,24 +35,17 @@ class SimulateApi(_Api):
         "in-process only) with a drift scenario and delayed feedback; runs on the monitoring queue.",
     )
     def post(self, request: Request, project: str, deployment: str) -> Response:
-        from celery import current_app as celery_app
-
-        from console.services.simulation import simulation_build
-        from console.tasks import simulate
+        from console.services.simulation import simulation_start
 
         serializer = SimulateRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        params = {**serializer.validated_data, "deployment": self.deployment().name}
-        simulation_build(project=self.project, **params)  # validate now: 400 before anything is queued
-        result = simulate.apply_async(args=[self.project.pk, self.user.pk, params])
-        eager = bool(celery_app.conf.task_always_eager)
-        body: dict[str, Any] = {"task_id": result.id, "queued": not eager}
-        if eager:
-            body["result"] = result.get()
+        body = simulation_start(
+            project=self.project, user=self.user, deployment=self.deployment(), **serializer.validated_data
+        )
         return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
-class ReadinessApi(_Api):
+class ReadinessApi(DeploymentAPIView):
     access = {"GET": Action.READ}
     serializer_class = ReadinessSerializer
 
@@ -79,7 +63,7 @@ class ReadinessApi(_Api):
         return Response(ReadinessSerializer(deployment_readiness(deployment=self.deployment())).data)
 
 
-class LoadTestListApi(_Api):
+class LoadTestListApi(DeploymentAPIView):
     access = {"GET": Action.READ, "POST": Action.OPERATE}
     serializer_class = LoadTestSerializer
     queryset = LoadTest.objects.none()

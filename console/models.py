@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
-from core.models import Project
+from core.models import ProjectScoped
 
 
-class LoadTest(models.Model):
+class LoadTest(ProjectScoped):
     """A bounded in-process load test of a deployment's serving revision, run by a Celery task."""
+
+    project_reverse_name = "load_tests"
 
     class Status(models.TextChoices):
         QUEUED = "queued"
@@ -18,7 +19,6 @@ class LoadTest(models.Model):
         SUCCEEDED = "succeeded"
         FAILED = "failed"
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="load_tests")
     deployment = models.ForeignKey("serving.Deployment", on_delete=models.CASCADE, related_name="load_tests")
     revision_number = models.PositiveIntegerField(help_text="The deployment revision that was serving.")
     model_versions = models.JSONField(default=list, blank=True, help_text="Model version ids of that revision.")
@@ -38,7 +38,6 @@ class LoadTest(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core import selectors, services
-from core.api import KeelAPIView, ProjectAPIView
+from core.base_views import KeelAPIView, ProjectAPIView
 from core.errors import ValidationFailed
 from core.models import ApiToken, AuditEvent, Membership, Project, User
 from core.pagination import CursorPagination

@@ -75,12 +75,6 @@ class PayloadTooLarge(DomainError):
     title = "Payload too large"
 
 
-class UnsupportedMediaType(DomainError):
-    status_code = 415
-    code = "unsupported_media_type"
-    title = "Unsupported media type"
-
-
 class ServiceUnavailable(DomainError):
     status_code = 503
     code = "unavailable"

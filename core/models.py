@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -60,11 +61,43 @@ class Project(models.Model):
         return self.slug
 
 
-class Membership(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+class ProjectKey(models.ForeignKey):
+    """The ``project`` key of a ``ProjectScoped`` model. Its reverse name is the model's ``project_reverse_name``
+    (``project.datasets``, ``project.deployments``; "+" for none), which a field inherited from an abstract base
+    cannot spell by itself (Django's ``%(class)s`` gives ``registeredmodels``, not ``registered_models``).
+    Migrations see a plain ForeignKey, so the schema is that of the key each model declared before."""
+
+    def contribute_to_class(
+        self, cls: type[models.Model], name: str, private_only: bool = False, **kwargs: Any
+    ) -> None:
+        if not cls._meta.abstract:
+            self.remote_field.related_name = getattr(cls, "project_reverse_name", "+")
+        super().contribute_to_class(cls, name, private_only=private_only, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, _, args, kwargs = super().deconstruct()
+        if self.remote_field.related_name:
+            kwargs["related_name"] = self.remote_field.related_name
+        return name, "django.db.models.ForeignKey", args, kwargs
+
+
+class ProjectScoped(models.Model):
+    """Abstract base of a row that belongs to one project (deleted with it) and records when it was created."""
+
+    project_reverse_name: ClassVar[str] = "+"
+
+    project = ProjectKey(Project, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class Membership(ProjectScoped):
+    project_reverse_name = "memberships"
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "user"], name="uniq_membership")]

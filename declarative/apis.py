@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import KeelAPIView, ProjectAPIView
+from core.base_views import KeelAPIView, ProjectAPIView
 from core.permissions import HUMAN
 from core.roles import Action
 from declarative import services

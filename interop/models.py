@@ -12,7 +12,7 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
-from core.models import Project
+from core.models import ProjectScoped
 from registry.models import Experiment, ModelVersion, Run
 
 
@@ -26,9 +26,8 @@ class LoggedModelStatus(models.TextChoices):
     FAILED = "LOGGED_MODEL_UPLOAD_FAILED"
 
 
-class MlflowLoggedModel(models.Model):
+class MlflowLoggedModel(ProjectScoped):
     model_id = models.CharField(max_length=40, unique=True, default=new_model_id, editable=False)
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="+")
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=250)
@@ -36,7 +35,6 @@ class MlflowLoggedModel(models.Model):
     status = models.CharField(max_length=30, choices=LoggedModelStatus.choices, default=LoggedModelStatus.PENDING)
     params = models.JSONField(default=dict, blank=True)
     tags = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

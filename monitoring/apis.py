@@ -18,7 +18,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import ProjectAPIView
+from core.base_views import ProjectAPIView
 from core.errors import ValidationFailed
 from core.roles import Action
 from monitoring import selectors
@@ -47,19 +47,13 @@ from monitoring.serializers import (
 )
 from monitoring.services import alerts, config, drift, retraining
 from serving import runtime
-from serving.models import Deployment
-from serving.selectors import deployment_get
+from serving.apis import DeploymentAPIView
 from serving.traffic import traffic_windows
 
 TAG = ["monitoring"]
 
 
-class _Api(ProjectAPIView):
-    def deployment(self) -> Deployment:
-        return deployment_get(project=self.project, name=self.kwargs["deployment"])
-
-
-class DriftConfigApi(_Api):
+class DriftConfigApi(DeploymentAPIView):
     access = {"GET": Action.READ, "PUT": Action.OPERATE}
     serializer_class = DriftConfigSerializer
 
@@ -102,7 +96,7 @@ class DriftReportFilter(django_filters.FilterSet):
         return selectors.drift_reports_per_variant(queryset, value)
 
 
-class DriftReportListApi(_Api):
+class DriftReportListApi(DeploymentAPIView):
     access = {"GET": Action.READ, "POST": Action.WRITE}
     serializer_class = DriftReportSerializer
     queryset = DriftReport.objects.none()
@@ -162,7 +156,7 @@ class DriftReportListApi(_Api):
         return Response(DriftReportSerializer(report).data, status=201 if created else 200)
 
 
-class DriftReportDetailApi(_Api):
+class DriftReportDetailApi(DeploymentAPIView):
     access = {"GET": Action.READ}
     serializer_class = DriftReportSerializer
 
@@ -185,7 +179,7 @@ def _process_usage() -> dict[str, Any]:
     }
 
 
-class PerformanceApi(_Api):
+class PerformanceApi(DeploymentAPIView):
     access = {"GET": Action.READ}
     serializer_class = DriftReportSerializer
 
@@ -234,7 +228,7 @@ def _figures(window: Any, task_type: str, minutes: int) -> dict[str, Any]:
     return out
 
 
-class ChannelListApi(_Api):
+class ChannelListApi(ProjectAPIView):
     access = {"GET": Action.READ, "POST": Action.OPERATE}
     serializer_class = ChannelSerializer
     queryset = NotificationChannel.objects.none()
@@ -256,7 +250,7 @@ class ChannelListApi(_Api):
         return Response(ChannelSerializer(channel).data, status=status.HTTP_201_CREATED)
 
 
-class ChannelDetailApi(_Api):
+class ChannelDetailApi(ProjectAPIView):
     access = {"GET": Action.READ, "DELETE": Action.OPERATE}
     serializer_class = ChannelSerializer
 
@@ -271,7 +265,7 @@ class ChannelDetailApi(_Api):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class AlertRuleListApi(_Api):
+class AlertRuleListApi(ProjectAPIView):
     access = {"GET": Action.READ, "POST": Action.OPERATE}
     serializer_class = AlertRuleSerializer
     queryset = AlertRule.objects.none()
@@ -293,7 +287,7 @@ class AlertRuleListApi(_Api):
         return Response(AlertRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
 
 
-class AlertRuleDetailApi(_Api):
+class AlertRuleDetailApi(ProjectAPIView):
     access = {"GET": Action.READ, "PUT": Action.OPERATE, "DELETE": Action.OPERATE, "POST": Action.OPERATE}
     serializer_class = AlertRuleSerializer
 
@@ -332,7 +326,7 @@ class AlertRuleDetailApi(_Api):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class AlertListApi(_Api):
+class AlertListApi(ProjectAPIView):
     access = {"GET": Action.READ}
     serializer_class = AlertSerializer
     queryset = Alert.objects.none()
@@ -344,7 +338,7 @@ class AlertListApi(_Api):
         return self.listing(selectors.alert_list(project=self.project), AlertSerializer)
 
 
-class AlertAcknowledgeApi(_Api):
+class AlertAcknowledgeApi(ProjectAPIView):
     access = {"POST": Action.OPERATE}
     serializer_class = AlertSerializer
 
@@ -354,7 +348,7 @@ class AlertAcknowledgeApi(_Api):
         return Response(AlertSerializer(alerts.alert_acknowledge(alert=alert, user=self.user)).data)
 
 
-class RetrainingPolicyListApi(_Api):
+class RetrainingPolicyListApi(ProjectAPIView):
     access = {"GET": Action.READ, "POST": Action.OPERATE}
     serializer_class = RetrainingPolicySerializer
     queryset = RetrainingPolicy.objects.none()
@@ -376,7 +370,7 @@ class RetrainingPolicyListApi(_Api):
         return Response(RetrainingPolicySerializer(policy).data, status=status.HTTP_201_CREATED)
 
 
-class RetrainingPolicyDetailApi(_Api):
+class RetrainingPolicyDetailApi(ProjectAPIView):
     access = {"GET": Action.READ, "PUT": Action.OPERATE, "DELETE": Action.OPERATE}
     serializer_class = RetrainingPolicySerializer
 
@@ -407,7 +401,7 @@ class RetrainingPolicyDetailApi(_Api):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class RetrainingTriggerApi(_Api):
+class RetrainingTriggerApi(ProjectAPIView):
     access = {"POST": Action.OPERATE}
     serializer_class = RetrainingRunSerializer
 
@@ -426,7 +420,7 @@ class RetrainingTriggerApi(_Api):
         return Response(RetrainingRunSerializer(run).data, status=status.HTTP_201_CREATED)
 
 
-class RetrainingRunListApi(_Api):
+class RetrainingRunListApi(ProjectAPIView):
     access = {"GET": Action.READ}
     serializer_class = RetrainingRunSerializer
     queryset = RetrainingRun.objects.none()
@@ -446,7 +440,7 @@ class RetrainingRunListApi(_Api):
         return self.listing(selectors.retraining_run_list(project=self.project), RetrainingRunSerializer)
 
 
-class RetrainingRunDetailApi(_Api):
+class RetrainingRunDetailApi(ProjectAPIView):
     access = {"GET": Action.READ, "POST": Action.OPERATE}
     serializer_class = RetrainingRunSerializer
 

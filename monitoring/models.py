@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from core.models import Project, name_validator
+from core.models import ProjectScoped, name_validator
 from monitoring.drift.status import summary_text
 
 
@@ -93,14 +93,14 @@ class ChannelKind(models.TextChoices):
     SLACK = "slack"
 
 
-class NotificationChannel(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="notification_channels")
+class NotificationChannel(ProjectScoped):
+    project_reverse_name = "notification_channels"
+
     name = models.CharField(max_length=128, validators=[name_validator])
     kind = models.CharField(max_length=10, choices=ChannelKind.choices)
     # webhook: {"url", "secret"}; email: {"to": [...]}; slack: {"url"}
     config = models.JSONField(default=dict)
     enabled = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["name"]
@@ -110,10 +110,12 @@ class NotificationChannel(models.Model):
         return f"{self.kind}:{self.name}"
 
 
-class AlertRule(models.Model):
+class AlertRule(ProjectScoped):
     """A condition on a monitored figure. Metrics: drift_status (the latest report's status: 0 ok, 1 warning,
     2 drift; "drift_status >= 1" fires when any feature drifted), drift_share, feature_drift, quality, latency_p95,
     error_rate, traffic (requests in the window; "traffic < 1" catches a drop to zero)."""
+
+    project_reverse_name = "alert_rules"
 
     class Metric(models.TextChoices):
         DRIFT_STATUS = "drift_status"
@@ -124,7 +126,6 @@ class AlertRule(models.Model):
         ERROR_RATE = "error_rate"
         TRAFFIC = "traffic"
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="alert_rules")
     deployment = models.ForeignKey("serving.Deployment", on_delete=models.CASCADE, related_name="alert_rules")
     name = models.CharField(max_length=128, validators=[name_validator])
     metric = models.CharField(max_length=20, choices=Metric.choices)
@@ -136,7 +137,6 @@ class AlertRule(models.Model):
     cooldown_minutes = models.PositiveIntegerField(default=60, help_text="Minimum time between two firings.")
     enabled = models.BooleanField(default=True)
     channels = models.ManyToManyField(NotificationChannel, blank=True, related_name="rules")
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["name"]
@@ -183,16 +183,17 @@ class Alert(models.Model):
         return f"{self.rule.name} {self.status} since {self.started_at:%c}"
 
 
-class RetrainingPolicy(models.Model):
+class RetrainingPolicy(ProjectScoped):
     """What starts a retraining: a firing alert of one of ``alert_rules``, every ``schedule_minutes`` (windows aligned
     to the epoch, checked by the 30 s retraining task), or a new valid version of ``dataset``; and a manual trigger."""
+
+    project_reverse_name = "retraining_policies"
 
     class Trigger(models.TextChoices):
         ALERT = "alert"
         SCHEDULE = "schedule"
         NEW_DATASET = "new_dataset"
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="retraining_policies")
     deployment = models.ForeignKey("serving.Deployment", on_delete=models.CASCADE, related_name="retraining_policies")
     name = models.CharField(max_length=128, validators=[name_validator])
     enabled = models.BooleanField(default=True)
@@ -212,7 +213,6 @@ class RetrainingPolicy(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["name"]

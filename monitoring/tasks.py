@@ -3,10 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from celery import shared_task
-from django.core.mail import send_mail
 from django.utils.dateparse import parse_datetime
 
-from monitoring.services import alerts, drift, retraining
+from monitoring.services import alerts, drift, notify, retraining
 from serving.models import Deployment
 
 
@@ -67,15 +66,8 @@ def retrain_on_new_dataset_version(version_id: int) -> list[int]:
     name="monitoring.send_alert_email", bind=True, acks_late=True, max_retries=5, soft_time_limit=60, time_limit=90
 )
 def send_alert_email(self: Any, alert_id: int, state: str, recipients: list[str]) -> int:
-    from monitoring.models import Alert
-    from monitoring.services.notify import email_subject_and_body
-
-    alert = Alert.objects.select_related("rule__deployment", "rule__project").filter(pk=alert_id).first()
-    if alert is None:
-        return 0
-    subject, body = email_subject_and_body(alert, state)
     try:
-        return send_mail(subject, body, None, recipients)
+        return notify.alert_email_send(alert_id=alert_id, state=state, recipients=recipients)
     except OSError as exc:
         raise self.retry(exc=exc, countdown=min(600, 30 * 2**self.request.retries)) from None
 

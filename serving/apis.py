@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core import context
-from core.api import ProjectAPIView, caller_label
+from core.base_views import ProjectAPIView, caller_label
 from core.errors import NotFound, ValidationFailed
 from core.pagination import CursorPagination
 from core.parsers import JSONParser
@@ -53,7 +53,10 @@ from serving.serializers import (
 TAG = ["serving"]
 
 
-class _DeploymentView(ProjectAPIView):
+# A view under /projects/{project}/deployments/{deployment}/ (serving's, monitoring's, the console's): ``deployment()``
+# is the deployment the URL names, with what its representation reads, or 404; ``out()`` that representation.
+# (Comments, not a docstring: drf-spectacular would copy it into every operation's description.)
+class DeploymentAPIView(ProjectAPIView):
     def deployment(self) -> Deployment:
         return deployment_detail_get(project=self.project, name=self.kwargs["deployment"])
 
@@ -61,7 +64,7 @@ class _DeploymentView(ProjectAPIView):
         return DeploymentSerializer(self.deployment()).data
 
 
-class DeploymentListApi(_DeploymentView):
+class DeploymentListApi(DeploymentAPIView):
     access = {"GET": Action.READ, "POST": Action.OPERATE}
     serializer_class = DeploymentSerializer
     queryset = Deployment.objects.none()
@@ -102,7 +105,7 @@ class DeploymentListApi(_DeploymentView):
         return Response(self.out(), status=status.HTTP_201_CREATED)
 
 
-class DeploymentDetailApi(_DeploymentView):
+class DeploymentDetailApi(DeploymentAPIView):
     access = {"GET": Action.READ, "PATCH": Action.OPERATE, "DELETE": Action.OPERATE}
     serializer_class = DeploymentSerializer
 
@@ -125,7 +128,7 @@ class DeploymentDetailApi(_DeploymentView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class DeployApi(_DeploymentView):
+class DeployApi(DeploymentAPIView):
     access = {"POST": Action.OPERATE}
     serializer_class = DeploymentSerializer
 
@@ -153,7 +156,7 @@ class DeployApi(_DeploymentView):
         return Response(self.out())
 
 
-class RollbackApi(_DeploymentView):
+class RollbackApi(DeploymentAPIView):
     access = {"POST": Action.OPERATE}
     serializer_class = DeploymentSerializer
 
@@ -176,7 +179,7 @@ class RollbackApi(_DeploymentView):
         return Response(self.out())
 
 
-class PromoteApi(_DeploymentView):
+class PromoteApi(DeploymentAPIView):
     access = {"POST": Action.OPERATE}
     serializer_class = DeploymentSerializer
 
@@ -194,7 +197,7 @@ class PromoteApi(_DeploymentView):
         return Response(self.out())
 
 
-class RevisionListApi(_DeploymentView):
+class RevisionListApi(DeploymentAPIView):
     access = {"GET": Action.READ}
     serializer_class = RevisionSerializer
     queryset = Revision.objects.none()
@@ -258,7 +261,7 @@ class PredictApi(ProjectAPIView):
         return Response(inference.predict(table, call))
 
 
-class FeedbackApi(_DeploymentView):
+class FeedbackApi(DeploymentAPIView):
     access = {"POST": Action.PREDICT}
     audit_exempt = True
     cache_access = True
@@ -304,7 +307,7 @@ class PredictionFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class PredictionLogApi(_DeploymentView):
+class PredictionLogApi(DeploymentAPIView):
     access = {"GET": Action.READ}
     serializer_class = PredictionLogSerializer
     pagination_class = CursorPagination
@@ -356,7 +359,7 @@ def _csv(rows: Any) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-class ReadyApi(_DeploymentView):
+class ReadyApi(DeploymentAPIView):
     access = {"GET": Action.READ}
     serializer_class = ReadySerializer
 
@@ -400,7 +403,7 @@ class ReadyApi(_DeploymentView):
         return Response(body, status=200 if body["ready"] else 503)
 
 
-class AbAnalysisApi(_DeploymentView):
+class AbAnalysisApi(DeploymentAPIView):
     access = {"GET": Action.READ}
     serializer_class = DeploymentSerializer
 
@@ -438,7 +441,7 @@ class AbAnalysisApi(_DeploymentView):
         )
 
 
-class ShadowReportApi(_DeploymentView):
+class ShadowReportApi(DeploymentAPIView):
     access = {"GET": Action.READ}
     serializer_class = DeploymentSerializer
 

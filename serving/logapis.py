@@ -11,8 +11,8 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import ProjectAPIView
 from core.audit import audit_record
+from core.base_views import ProjectAPIView
 from core.pagination import CursorPagination
 from core.roles import Action
 from core.storage import blob_iter

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from core.models import Project, name_validator
+from core.models import Project, ProjectScoped, name_validator
 
 
 class Strategy(models.TextChoices):
@@ -37,8 +37,9 @@ def default_policy() -> dict[str, object]:
     return {"unknown_features": "error", "flag_out_of_range": True, "max_batch": 1000}
 
 
-class Deployment(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="deployments")
+class Deployment(ProjectScoped):
+    project_reverse_name = "deployments"
+
     name = models.CharField(max_length=128, validators=[name_validator])
     description = models.TextField(blank=True)
     # {"unknown_features": "error"|"ignore", "flag_out_of_range": bool, "max_batch": int,
@@ -53,7 +54,6 @@ class Deployment(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -185,10 +185,11 @@ class PredictionLogPolicy(models.Model):
         return f"{self.project.slug}: raw {self.raw_retention_days} d, rollups {self.rollup_retention_days} d"
 
 
-class PredictionExport(models.Model):
+class PredictionExport(ProjectScoped):
     """One project's rows of one dropped partition, as a Parquet blob in artifact storage (stored by sha256)."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="prediction_exports")
+    project_reverse_name = "prediction_exports"
+
     partition = models.CharField(max_length=128)
     range_start = models.DateTimeField()
     range_end = models.DateTimeField()
@@ -196,7 +197,6 @@ class PredictionExport(models.Model):
     size = models.BigIntegerField()
     row_count = models.BigIntegerField()
     erased_rows = models.BigIntegerField(default=0, help_text="Rows removed by erasure requests since the export.")
-    created_at = models.DateTimeField(default=timezone.now)
     rewritten_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

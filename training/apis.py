@@ -10,7 +10,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import ProjectAPIView
+from core.base_views import ProjectAPIView
 from core.errors import NotFound
 from core.roles import Action
 from registry.selectors.datasets import dataset_get, dataset_latest_version, dataset_version_get

@@ -6,9 +6,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
-from core.models import Project
+from core.models import ProjectScoped
 
 
 class JobStatus(models.TextChoices):
@@ -22,9 +21,10 @@ class JobStatus(models.TextChoices):
 TERMINAL = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
 
 
-class TrainingJob(models.Model):
+class TrainingJob(ProjectScoped):
+    project_reverse_name = "training_jobs"
+
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="training_jobs")
     dataset_version = models.ForeignKey(
         "registry.DatasetVersion", on_delete=models.PROTECT, related_name="training_jobs"
     )
@@ -57,7 +57,6 @@ class TrainingJob(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

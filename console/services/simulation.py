@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from celery import current_app, signature
+
 from console.simulator import InProcessSender, Sender, Simulation, run
 from core import services as core_services
 from core.audit import audit_record
@@ -11,7 +13,10 @@ from core.errors import ValidationFailed
 from core.models import Project, User
 from registry.models import Dataset
 from registry.selectors.datasets import dataset_version_frame
+from serving.models import Deployment
 from serving.selectors import deployment_find
+
+SIMULATE_TASK = "monitoring.simulate"
 
 
 def simulation_build(
@@ -36,6 +41,20 @@ def simulation_build(
     if errors:
         raise ValidationFailed(errors[0]["message"], errors=errors)
     return sim
+
+
+def simulation_start(*, project: Project, user: User, deployment: Deployment, **params: Any) -> dict[str, Any]:
+    """Check the simulation now (a 400 before anything is queued), then queue it on the monitoring queue; in eager
+    mode (the embedded default) it has run already and its result is in ``result``."""
+    params = {**params, "deployment": deployment.name}
+    simulation_build(project=project, **params)
+    # By name: console.tasks imports this module to run the simulation.
+    result = signature(SIMULATE_TASK, args=(project.pk, user.pk, params)).apply_async()
+    eager = bool(current_app.conf.task_always_eager)
+    body: dict[str, Any] = {"task_id": result.id, "queued": not eager}
+    if eager:
+        body["result"] = result.get()
+    return body
 
 
 def simulation_run(*, sim: Simulation, user: User, sender: Sender | None = None) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import ProjectAPIView
+from core.base_views import ProjectAPIView
 from core.pagination import CursorPagination
 from core.roles import Action
 from core.webhooks import selectors, services

@@ -7,17 +7,18 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 
+from core.models import ProjectScoped
 from core.webhooks import events, ssrf
 
 __all__ = ["DeliveryStatus", "WebhookDelivery", "WebhookSubscription"]
 
 
-class WebhookSubscription(models.Model):
+class WebhookSubscription(ProjectScoped):
     """A project's endpoint for events. The secret is a shared HMAC key: stored as is because it must sign."""
 
-    project = models.ForeignKey("core.Project", on_delete=models.CASCADE, related_name="webhook_subscriptions")
+    project_reverse_name = "webhook_subscriptions"
+
     url = models.CharField(max_length=2000)
     secret = models.CharField(max_length=200)
     # event type names, or ["*"] for all; [] receives only direct sends (monitoring's notification channels)
@@ -27,7 +28,6 @@ class WebhookSubscription(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -68,13 +68,12 @@ class WebhookDeliveryQuerySet(models.QuerySet["WebhookDelivery"]):
         return self.filter(status__in=OPEN_STATUSES)
 
 
-class WebhookDelivery(models.Model):
+class WebhookDelivery(ProjectScoped):
     """One event sent to one subscription, with its retries. The body is stored exactly as signed and sent."""
 
     id = models.BigAutoField(primary_key=True)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
-    project = models.ForeignKey("core.Project", on_delete=models.CASCADE, related_name="+")
     event_type = models.CharField(max_length=100)
     request_body = models.TextField()
     status = models.CharField(max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
@@ -90,7 +89,6 @@ class WebhookDelivery(models.Model):
     redelivery_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="redeliveries"
     )
-    created_at = models.DateTimeField(default=timezone.now)
 
     objects = WebhookDeliveryQuerySet.as_manager()
 

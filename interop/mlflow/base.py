@@ -15,7 +15,7 @@ from rest_framework import exceptions as drf_exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import ProjectAPIView
+from core.base_views import ProjectAPIView
 from core.models import User
 from core.selectors import project_slugs_for_user
 from interop.mlflow import errors

@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import context
-from core.api import ProjectAPIView, caller_label
+from core.base_views import ProjectAPIView, caller_label
 from core.errors import NotFound, ServiceUnavailable, ValidationFailed
 from core.health import check_cache, check_database
 from core.parsers import nesting_message, nesting_over

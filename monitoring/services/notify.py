@@ -8,6 +8,8 @@ import logging
 import uuid
 from typing import Any
 
+from celery import signature
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +18,8 @@ from core.models import Project, User
 from core.webhooks.models import WebhookDelivery, WebhookSubscription
 from core.webhooks.services import validate_webhook_url, webhook_send
 from monitoring.models import Alert, ChannelKind, NotificationChannel
+
+EMAIL_TASK = "monitoring.send_alert_email"
 
 logger = logging.getLogger(__name__)
 
@@ -80,25 +84,34 @@ def _webhook(channel: NotificationChannel, alert: Alert, state: str) -> WebhookD
 
 def notify(alert: Alert, state: str) -> list[dict[str, Any]]:
     """Queue one notification per enabled channel of the rule; returns what was queued (stored on the alert)."""
-    from monitoring.tasks import send_alert_email
-
     sent = []
     for channel in alert.rule.channels.filter(enabled=True):
         record = {"channel": channel.name, "kind": channel.kind, "state": state, "at": timezone.now().isoformat()}
         if channel.kind == ChannelKind.EMAIL:
             recipients: list[str] = list(channel.config["to"])
-            transaction.on_commit(_email_sender(send_alert_email, alert.pk, state, recipients), robust=True)
+            transaction.on_commit(_email_sender(alert.pk, state, recipients), robust=True)
         else:
             record["delivery"] = str(_webhook(channel, alert, state).uid)
         sent.append(record)
     return sent
 
 
-def _email_sender(task: Any, alert_id: int, state: str, recipients: list[str]) -> Any:
-    return lambda: task.delay(alert_id, state, recipients)
+def _email_sender(alert_id: int, state: str, recipients: list[str]) -> Any:
+    """Queue the e-mail task by its name (``monitoring.tasks`` imports this module, so this one names it)."""
+    return lambda: signature(EMAIL_TASK, args=(alert_id, state, recipients)).delay()
 
 
 def email_subject_and_body(alert: Alert, state: str) -> tuple[str, str]:
     return f"[Keel] {alert.rule.name} {state}", _text(alert, state) + "\n\n" + json.dumps(
         _payload(alert, state), indent=2
     )
+
+
+def alert_email_send(*, alert_id: int, state: str, recipients: list[str]) -> int:
+    """Send the alert's e-mail now; 0 when the alert is gone. A mail server's OSError propagates (the task
+    retries it)."""
+    alert = Alert.objects.select_related("rule__deployment", "rule__project").filter(pk=alert_id).first()
+    if alert is None:
+        return 0
+    subject, body = email_subject_and_body(alert, state)
+    return send_mail(subject, body, None, recipients)

@@ -20,7 +20,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import ProjectAPIView
+from core.base_views import ProjectAPIView
 from core.roles import Action
 from registry.models import Experiment, Run
 from registry.selectors import experiments as selectors

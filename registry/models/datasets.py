@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from core.models import Project, name_validator
+from core.models import ProjectScoped, name_validator
 
 __all__ = [
     "ColumnKind",
@@ -55,15 +55,15 @@ class ProfileStatus(models.TextChoices):
     FAILED = "failed"
 
 
-class Dataset(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="datasets")
+class Dataset(ProjectScoped):
+    project_reverse_name = "datasets"
+
     name = models.CharField(max_length=128, validators=[name_validator])
     description = models.TextField(blank=True)
     tags = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

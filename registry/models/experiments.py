@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from core.datetimes import utc_datetime
-from core.models import Project
+from core.models import Project, ProjectScoped
 from registry.models.datasets import DatasetVersion
 
 __all__ = [
@@ -212,10 +212,11 @@ experiment_name_validator = RegexValidator(
 )
 
 
-class Experiment(models.Model):
+class Experiment(ProjectScoped):
     """A named group of runs in a project. Deleting is soft (and takes the runs with it); restore undoes it."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="experiments")
+    project_reverse_name = "experiments"
+
     name = models.CharField(max_length=128, validators=[experiment_name_validator])
     description = models.TextField(blank=True)
     tags = models.JSONField(default=dict, blank=True)
@@ -224,7 +225,6 @@ class Experiment(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

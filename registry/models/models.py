@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from core.models import Project, name_validator
+from core.models import ProjectScoped, name_validator
 from registry.models.datasets import DatasetVersion
 from registry.models.experiments import Run
 
@@ -28,8 +28,9 @@ def default_protected_aliases() -> list[str]:
     return ["champion"]
 
 
-class RegisteredModel(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="registered_models")
+class RegisteredModel(ProjectScoped):
+    project_reverse_name = "registered_models"
+
     name = models.CharField(max_length=128, validators=[name_validator])
     description = models.TextField(blank=True)
     tags = models.JSONField(default=dict, blank=True)
@@ -40,7 +41,6 @@ class RegisteredModel(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

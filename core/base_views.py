@@ -1,4 +1,5 @@
-"""Base classes for every API view: they carry the authorization decision (see core/permissions.py)."""
+"""Base classes for every API view (account-level and project-scoped): they carry the authorization decision
+(see core/permissions.py), the caller and the listing helper."""
 
 from __future__ import annotations
 
