@@ -43,16 +43,16 @@ class LocalCounters:
         self._counts: dict[str, tuple[int, float]] = {}  # key -> (count, monotonic time the window ends)
         self._lock = threading.Lock()
 
-    def increment(self, key: str, window: int) -> int:
+    def increment(self, key: str, window: int, by: int = 1) -> int:
         now = time.monotonic()
         with self._lock:
             count, ends = self._counts.get(key, (0, 0.0))
             if ends <= now:
                 count, ends = 0, now + window + 1
-            self._counts[key] = (count + 1, ends)
+            self._counts[key] = (count + by, ends)
             if len(self._counts) > self.MAX_KEYS:
                 self._counts = {k: v for k, v in self._counts.items() if v[1] > now}
-        return count + 1
+        return count + by
 
     def read(self, key: str) -> tuple[int, float]:
         """(count, seconds until the window ends); (0, 0) for no live window."""
@@ -64,25 +64,60 @@ class LocalCounters:
 local_counters = LocalCounters()
 
 
-def _increment(key: str, window: int) -> int:
-    """Add one to the window's counter and return it; the counter expires with its window. Counted in this
+def _increment(key: str, window: int, by: int = 1) -> int:
+    """Add ``by`` to the window's counter and return it; the counter expires with its window. Counted in this
     process alone while the shared cache is down."""
     try:
-        return shared.attempt(_shared_increment, key, window)
+        return shared.attempt(_shared_increment, key, window, by)
     except Unavailable:
-        return local_counters.increment(key, window)
+        return local_counters.increment(key, window, by)
 
 
-def _shared_increment(key: str, window: int) -> int:
+def _shared_increment(key: str, window: int, by: int) -> int:
     client = redis_client()
     if client is None:  # local-memory cache (the embedded default)
         cache.add(key, 0, timeout=window + 1)
-        return int(cache.incr(key))
+        return int(cache.incr(key, by))
     full = cache.make_key(key)
-    count = int(client.incr(full))
-    if count == 1:  # the window's first request sets its expiry (a second round trip once per window)
+    count = int(client.incrby(full, by))
+    if count == by:  # the window's first claim sets its expiry (a second round trip once per window)
         client.expire(full, window + 1)
     return count
+
+
+class Leases:
+    """Counts claimed from a window's shared counter in blocks and handed out in this process: one round trip per
+    block instead of one per request (the round trip was a tenth of a prediction's CPU).
+
+    A block is 1 % of the limit, and 1 (every request counted in the shared cache, as before) for limits under
+    200. Counts are claimed before they are used, so the limit is never exceeded; a process holds at most one
+    partly used block per caller, so across P processes a caller may be refused up to P blocks (P % of the limit)
+    before reaching it."""
+
+    MAX_KEYS = 10000
+
+    def __init__(self) -> None:
+        self._leases: dict[str, list[float]] = {}  # key -> [next count, last count, monotonic time it expires]
+        self._lock = threading.Lock()
+
+    def count(self, key: str, window: int, limit: int) -> int:
+        """The request's count in the window (compare it with the limit)."""
+        block = max(1, limit // 100) if limit >= 200 else 1
+        with self._lock:
+            lease = self._leases.get(key)
+            if lease is not None and lease[0] <= lease[1]:
+                lease[0] += 1
+                return int(lease[0] - 1)
+        last = _increment(key, window, block)
+        now = time.monotonic()
+        with self._lock:
+            if len(self._leases) >= self.MAX_KEYS:
+                self._leases = {k: v for k, v in self._leases.items() if v[2] > now}
+            self._leases[key] = [last - block + 2, last, now + window + 1]
+        return last - block + 1
+
+
+leases = Leases()
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -194,7 +229,7 @@ class CounterThrottle(throttling.SimpleRateThrottle):
         window = int(self.duration)
         start = int(now // window) * window
         self._wait = start + window - now
-        return _increment(f"{key}:{start}", window) <= self.num_requests
+        return leases.count(f"{key}:{start}", window, self.num_requests) <= self.num_requests
 
     def wait(self) -> float | None:
         return max(0.0, getattr(self, "_wait", 0.0))

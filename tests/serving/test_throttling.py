@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from rest_framework.settings import api_settings
 
@@ -48,3 +50,18 @@ def test_predict_has_its_own_scope(team, v1, rates):
     url = f"/api/v1/projects/{team.project.slug}/deployments/api/predict/"
     codes = [client.post(url, {"inputs": rows(1)}, format="json").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]  # 3 predictions although the API scope allows 2
+
+
+def test_large_limits_are_claimed_in_blocks_and_never_exceeded():
+    from django.core.cache import cache
+
+    from core.throttling import Leases
+
+    key = f"throttle:test:{uuid.uuid4().hex}:0"
+    one, two = Leases(), Leases()  # two processes sharing the counter in Redis
+    counts = [lease.count(key, 60, 300) for _ in range(160) for lease in (one, two)]
+    assert len(set(counts)) == len(counts) == 320  # no count handed out twice
+    assert sum(c <= 300 for c in counts) == 300  # exactly the limit admitted
+    assert cache.get(key) == 321  # 107 claims of 3 counts: one round trip per 3 requests
+    small = [Leases().count(f"{key}:small", 60, 100) for _ in range(3)]
+    assert small == [1, 2, 3]  # limits under 200 count every request in Redis
