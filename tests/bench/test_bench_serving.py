@@ -201,3 +201,17 @@ def test_arguments_name_the_model_kinds_and_refuse_unknown_ones(bench, capsys):
     with pytest.raises(SystemExit):
         bench.parse_args(["--db-url", "postgres://db.example.com/keel_bench"])
     assert bench.artifact_name("/tmp/My Model_v2.skops") == "my-model-v2"
+
+
+def test_gunicorn_variants_are_tabled_with_their_rounds_and_splits(bench):
+    variant = {"gunicorn_args": "--reuse-port", "model": "forest"} | bench.summarize(
+        [_round(bench, 150.0, 50.0, 10.0, 0.2, (5, 3)), _round(bench, 60.0, 130.0, 18.0, 0.2, (8, 0))]
+    )
+    configured = {"gunicorn_args": "", "model": "forest"} | bench.summarize([_round(bench, 100.0, 80.0, 12.0)])
+    text = bench.variants_markdown([configured, variant])
+    assert "| `as configured` | 100.0 |" in text
+    assert (
+        "| `--reuse-port` | 105.0 | 90.00 / 360.0 | 14.00 + 0.20 pg | 150 / 60 | 5/3 (62/38 %); 8/0 (100/0 %) |" in text
+    )
+    with pytest.raises(SystemExit):
+        bench.parse_args(["--only-extras"])  # nothing left to measure
