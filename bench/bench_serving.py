@@ -432,8 +432,8 @@ def per_request(measured: Measured, requests: int) -> dict[str, float]:
 
 
 def worker_split(measured: Measured) -> list[dict[str, Any]]:
-    """Each worker's share of the server's worker CPU and its connections, busiest first; workers that did nothing
-    and held nothing (a helper process with no children, say) are left out."""
+    """Each worker's share of the server's worker CPU and its connections, busiest first (an idle worker too: a
+    worker left with no connection is the point)."""
     total = sum(measured.worker_seconds.values()) or 1.0
     rows = [
         {
@@ -443,7 +443,6 @@ def worker_split(measured: Measured) -> list[dict[str, Any]]:
         }
         for pid, seconds in measured.worker_seconds.items()
     ]
-    rows = [r for r in rows if r["cpu_share"] >= 0.01 or r["connections"]]
     return sorted(rows, key=lambda r: (-r["connections"], -r["cpu_share"]))
 
 

@@ -101,13 +101,13 @@ def test_process_tree_and_its_workers(bench):
     assert bench.leaves({}, 10) == []
 
 
-def test_worker_split_puts_the_busiest_first_and_drops_idle_helpers(bench):
+def test_worker_split_puts_the_busiest_first_and_keeps_an_idle_worker(bench):
     measured = bench.Measured(
         group_seconds={"server": 4.1}, worker_seconds={11: 0.9, 12: 3.1, 99: 0.0}, worker_connections={11: 2, 12: 6}
     )
     split = bench.worker_split(measured)
-    assert [w["pid"] for w in split] == [12, 11]
-    assert bench.split_label(split) == "6/2 (78/22 %)"
+    assert [w["pid"] for w in split] == [12, 11, 99]
+    assert bench.split_label(split) == "6/2/0 (78/22/0 %)"
     assert bench.split_label([]) == "-"
 
 
