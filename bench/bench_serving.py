@@ -117,7 +117,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--log-overhead", type=int, default=0, help="alternating rounds of Keel with and without the audit-log write"
     )
     parser.add_argument(
-        "--only-log-overhead", action="store_true", help="measure the audit-log cost alone (needs --log-overhead N)"
+        "--only-extras",
+        "--only-log-overhead",
+        dest="only_extras",
+        action="store_true",
+        help="skip the Keel/MLflow comparison: only --log-overhead, --gunicorn-variants, --switches, --profile",
+    )
+    parser.add_argument(
+        "--gunicorn-variants",
+        default="",
+        help="';'-separated gunicorn option sets (an empty one: as configured) served in turn for the first model, "
+        "Keel only, alternating rounds: e.g. ';--reuse-port;--keep-alive 0;-w 4 --threads 2'",
     )
     parser.add_argument("--switches", type=int, default=0, help="deploy + rollback pairs timed across workers")
     parser.add_argument("--profile", type=int, default=0, help="py-spy seconds per Keel worker (0: no profile)")
@@ -147,8 +157,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--data goes with --artifact (the model kinds use the breast-cancer data)")
     if args.seconds < 1 or args.rounds < 1:
         parser.error("--seconds and --rounds must be at least 1")
-    if args.only_log_overhead and not args.log_overhead:
-        parser.error("--only-log-overhead needs --log-overhead N")
+    if args.only_extras and not (args.log_overhead or args.gunicorn_variants or args.switches or args.profile):
+        parser.error("--only-extras needs --log-overhead, --gunicorn-variants, --switches or --profile")
     kind, _, threads = args.worker_class.partition(":")
     if kind not in ("sync", "gthread") or (threads and not threads.isdigit()):
         parser.error("--worker-class: sync or gthread:N")
@@ -422,8 +432,8 @@ def per_request(measured: Measured, requests: int) -> dict[str, float]:
 
 
 def worker_split(measured: Measured) -> list[dict[str, Any]]:
-    """Each worker's share of the server's worker CPU and its connections, busiest first; workers that did nothing
-    and held nothing (a helper process with no children, say) are left out."""
+    """Each worker's share of the server's worker CPU and its connections, busiest first (an idle worker too: a
+    worker left with no connection is the point)."""
     total = sum(measured.worker_seconds.values()) or 1.0
     rows = [
         {
@@ -433,7 +443,6 @@ def worker_split(measured: Measured) -> list[dict[str, Any]]:
         }
         for pid, seconds in measured.worker_seconds.items()
     ]
-    rows = [r for r in rows if r["cpu_share"] >= 0.01 or r["connections"]]
     return sorted(rows, key=lambda r: (-r["connections"], -r["cpu_share"]))
 
 
@@ -460,7 +469,7 @@ class Server:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 180) -> Server:
+    def start(self, timeout: float = 600) -> Server:
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
                 self.cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -1162,6 +1171,61 @@ def log_overhead(ctx: Context, deployed: Deployed) -> dict[str, Any]:
     }
 
 
+def gunicorn_variants(ctx: Context, deployed: Deployed) -> list[dict[str, Any]]:
+    """The first model on Keel under several gunicorn option sets (each added to the configured ones; later options
+    win), one server each, in alternating rounds: how each spreads keep-alive connections over its workers."""
+    args = ctx.args
+    variants = [v.strip() for v in args.gunicorn_variants.split(";")]
+    print(f"gunicorn variants: {variants}, {args.rounds} alternating rounds", flush=True)
+    servers = []
+    try:
+        for variant in variants:
+            options = argparse.Namespace(**{**vars(args), "gunicorn_args": f"{args.gunicorn_args} {variant}"})
+            servers.append(keel_server(options, ctx.env, args.worker_class, None).start())
+            warm(servers[-1].base + deployed.predict_url, deployed.bodies["keel_one"], ctx.auth, 2 * args.workers)
+        runs: list[list[WrkResult]] = [[] for _ in variants]
+        for index in range(args.rounds):
+            for variant, server, results in zip(variants, servers, runs, strict=True):
+                url = server.base + deployed.predict_url
+                label = f"keel [{variant or 'as configured'}], round {index + 1}"
+                meter = ctx.keel_meter(server)
+                results.append(
+                    wrk(
+                        url,
+                        deployed.bodies["keel_one"],
+                        ctx.auth,
+                        args.seconds,
+                        args.connections,
+                        args.wrk_threads,
+                        label,
+                        meter,
+                    )
+                )
+    finally:
+        for server in servers:
+            server.stop()
+    return [
+        {"gunicorn_args": v, "model": deployed.artifact.name} | summarize(r)
+        for v, r in zip(variants, runs, strict=True)
+    ]
+
+
+def variants_markdown(variants: list[dict[str, Any]]) -> str:
+    """One row per gunicorn option set: medians, every round's req/s and how its connections split."""
+    lines = [
+        "| gunicorn options (added) | req/s | p50 / p99 ms | Keel CPU ms/req | req/s per round "
+        "| connections (CPU %) per worker, per round |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    for v in variants:
+        lines.append(
+            f"| `{v['gunicorn_args'] or 'as configured'}` | {_num(v['rps'])} | {_num(v['p50_ms'], 2)} / "
+            f"{_num(v['p99_ms'], 1)} | {keel_cpu_label(v)} | {' / '.join(f'{r:.0f}' for r in v['rounds_rps'])} "
+            f"| {'; '.join(v['splits'])} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 @dataclass
 class Answer:
     request_id: str
@@ -1370,10 +1434,13 @@ def run(args: argparse.Namespace) -> None:
         ctx = Context(args, env, keel, celery, api, f"Bearer {account['token']['token']}")
         for artifact in artifacts:
             deployed.append(deploy(ctx, artifact))
-            if not args.only_log_overhead:
+            if not args.only_extras:
                 figures["models"].append(measure(ctx, deployed[-1]))
                 write_out(figures, started, args)  # a partial record survives a failure further on
         keel.stop()
+        if args.gunicorn_variants:
+            figures["gunicorn_variants"] = gunicorn_variants(ctx, deployed[0])
+            write_out(figures, started, args)
         if args.log_overhead:
             figures["log_overhead"] = log_overhead(ctx, deployed[0])
         if args.switches:
@@ -1408,7 +1475,10 @@ def write_out(figures: dict[str, Any], started: float, args: argparse.Namespace)
     if args.out:
         Path(args.out).write_text(json.dumps(figures, indent=2))
     if args.markdown:
-        Path(args.markdown).write_text(markdown(figures))
+        text = markdown(figures) if figures["models"] else ""
+        if "gunicorn_variants" in figures:
+            text += "\n" + variants_markdown(figures["gunicorn_variants"])
+        Path(args.markdown).write_text(text)
 
 
 def machine() -> dict[str, Any]:
@@ -1440,6 +1510,8 @@ def report(figures: dict[str, Any]) -> None:
     print()
     if figures["models"]:
         print(markdown(figures))
+    if "gunicorn_variants" in figures:
+        print(variants_markdown(figures["gunicorn_variants"]))
     if "log_overhead" in figures:
         overhead = figures["log_overhead"]
         print(

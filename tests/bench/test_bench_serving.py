@@ -101,13 +101,13 @@ def test_process_tree_and_its_workers(bench):
     assert bench.leaves({}, 10) == []
 
 
-def test_worker_split_puts_the_busiest_first_and_drops_idle_helpers(bench):
+def test_worker_split_puts_the_busiest_first_and_keeps_an_idle_worker(bench):
     measured = bench.Measured(
         group_seconds={"server": 4.1}, worker_seconds={11: 0.9, 12: 3.1, 99: 0.0}, worker_connections={11: 2, 12: 6}
     )
     split = bench.worker_split(measured)
-    assert [w["pid"] for w in split] == [12, 11]
-    assert bench.split_label(split) == "6/2 (78/22 %)"
+    assert [w["pid"] for w in split] == [12, 11, 99]
+    assert bench.split_label(split) == "6/2/0 (78/22/0 %)"
     assert bench.split_label([]) == "-"
 
 
@@ -201,3 +201,17 @@ def test_arguments_name_the_model_kinds_and_refuse_unknown_ones(bench, capsys):
     with pytest.raises(SystemExit):
         bench.parse_args(["--db-url", "postgres://db.example.com/keel_bench"])
     assert bench.artifact_name("/tmp/My Model_v2.skops") == "my-model-v2"
+
+
+def test_gunicorn_variants_are_tabled_with_their_rounds_and_splits(bench):
+    variant = {"gunicorn_args": "--reuse-port", "model": "forest"} | bench.summarize(
+        [_round(bench, 150.0, 50.0, 10.0, 0.2, (5, 3)), _round(bench, 60.0, 130.0, 18.0, 0.2, (8, 0))]
+    )
+    configured = {"gunicorn_args": "", "model": "forest"} | bench.summarize([_round(bench, 100.0, 80.0, 12.0)])
+    text = bench.variants_markdown([configured, variant])
+    assert "| `as configured` | 100.0 |" in text
+    assert (
+        "| `--reuse-port` | 105.0 | 90.00 / 360.0 | 14.00 + 0.20 pg | 150 / 60 | 5/3 (62/38 %); 8/0 (100/0 %) |" in text
+    )
+    with pytest.raises(SystemExit):
+        bench.parse_args(["--only-extras"])  # nothing left to measure
