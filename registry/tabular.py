@@ -1,7 +1,8 @@
 """Reading tabular files, inferring schemas, profiling columns and diffing versions. Pure: no Django imports.
 
-The profile is the drift reference used by monitoring, so it stores what drift tests need (histogram edges and
-counts, category frequencies, quantiles and a seeded sample of values), not only display figures.
+The profile is the drift reference used by monitoring, so it stores what drift tests need (a KLL sketch of every
+numeric value with exact counts of up to 100 distinct values, histogram edges and counts, up to 1000 category
+frequencies, quantiles), not only display figures; a seeded sample of values is kept for ``include_sample``.
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from registry import sketches
+
 HISTOGRAM_BINS = 20
 SAMPLE_SIZE = 5000
-TOP_FREQUENCIES = 100
+TOP_FREQUENCIES = 1000
+SUMMARY_FREQUENCIES = 100
 QUANTILES = {"p01": 0.01, "p05": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p95": 0.95, "p99": 0.99}
 _TARGET_NAMES = {"target", "label", "labels", "y", "class", "outcome"}
 _ID_PATTERN = re.compile(r"(^id$|_id$|^uuid$)", re.IGNORECASE)
@@ -313,6 +317,7 @@ def _numeric_profile(values: np.ndarray, seed: int) -> dict[str, Any]:
             "histogram": None,
             "sample": [],
             "distinct": 0,
+            **sketches.profile_sketch(values),
         }
     ordered = np.sort(values)  # one vectorised sort serves min/max, distinct, quantiles and the histogram
     counts, edges = _sorted_histogram(ordered)
@@ -329,6 +334,7 @@ def _numeric_profile(values: np.ndarray, seed: int) -> dict[str, Any]:
         "quantiles": dict(zip(QUANTILES, _sorted_quantiles(ordered), strict=True)),
         "histogram": {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts]},
         "sample": [float(v) for v in sample],
+        **sketches.profile_sketch(values),
     }
 
 
@@ -365,9 +371,20 @@ def profile_frame(frame: pd.DataFrame, schema: list[dict[str, Any]], *, seed: in
 
 
 def profile_summary(profile: dict[str, Any]) -> dict[str, Any]:
-    """The profile without reference samples: what list and detail views show."""
-    columns = [{k: v for k, v in column.items() if k != "sample"} for column in profile["columns"]]
+    """The profile without reference samples and sketches, 100 frequencies a column: what list and detail views show."""
+    columns = [_column_summary(column) for column in profile["columns"]]
     return {**profile, "columns": columns}
+
+
+def _column_summary(column: dict[str, Any]) -> dict[str, Any]:
+    summary = {k: v for k, v in column.items() if k not in ("sample", "sketch", "value_counts")}
+    if len(column.get("frequencies") or []) > SUMMARY_FREQUENCIES:
+        shown = column["frequencies"][:SUMMARY_FREQUENCIES]
+        summary["frequencies"] = shown
+        summary["other_count"] = int(column.get("other_count") or 0) + sum(
+            f["count"] for f in column["frequencies"][SUMMARY_FREQUENCIES:]
+        )
+    return summary
 
 
 _DIFF_STATS = ("count", "nulls", "distinct", "min", "max", "mean", "std")

@@ -239,10 +239,12 @@ class PredictionRollup(models.Model):
     """Per-minute aggregates of the prediction log, by deployment, variant, shadow flag and model version.
 
     ``latency_ok``/``latency_error`` count latencies per bucket of ``serving.latency.BOUNDS`` (successful and
-    failed predictions); ``feature_bins`` holds, per input feature, the successful rows' counts binned against the
-    reference profile of ``model_version_id`` in ``monitoring.drift.buckets``' format, and ``output_bins`` the same
-    for the model output (empty when the version has no profile). Computed from raw rows by an idempotent task:
-    recomputing a minute writes the same row (upsert on the unique key).
+    failed predictions); ``feature_sketches`` holds, per input feature of the reference profile of
+    ``model_version_id``, the successful rows' current sketch (``monitoring.drift.sketched``: a KLL quantile sketch
+    of numbers, exact counts of categories; packed with its ``pack``), and ``output_sketch`` the same for the model
+    output (no columns when the version has no profile; null for minutes rolled up before sketches, which drift
+    reports read from raw rows instead). Computed from raw rows by an idempotent task: recomputing a minute writes
+    the same row (upsert on the unique key).
     """
 
     project_id = models.BigIntegerField()
@@ -256,8 +258,8 @@ class PredictionRollup(models.Model):
     latency_sum_ms = models.FloatField(default=0.0)
     latency_ok = models.JSONField(default=list)
     latency_error = models.JSONField(default=list)
-    feature_bins = models.JSONField(default=dict, blank=True)
-    output_bins = models.JSONField(default=dict, blank=True)
+    feature_sketches = models.BinaryField(null=True, blank=True)
+    output_sketch = models.BinaryField(null=True, blank=True)
     computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

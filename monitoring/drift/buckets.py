@@ -1,17 +1,7 @@
-"""Turning a profile column and the current data into comparable samples or bucket counts.
+"""Turning a profile column and the current data into comparable bucket counts.
 
-Raw current values are cleaned here (missing = None, NaN, +-inf or, for numeric columns, anything unparsable), and
-pre-binned current data (the scale path) has its format defined here:
-
-- numeric: ``{"counts": [int per reference histogram bin], "below": int, "above": int, "missing": int,
-  "below_mean": float | None, "above_mean": float | None}``; values equal to an edge fall in the bin numpy puts them
-  in, ``below``/``above`` count values outside the first/last edge, the two means are optional (used by the
-  approximate Wasserstein).
-- categorical/boolean/text: ``{"counts": {reference value: int}, "other": int, "missing": int,
-  "other_distinct": int}``; ``other`` counts values outside the listed reference frequencies and
-  ``other_distinct`` (optional) how many distinct values those were.
-
-``bin_current`` produces both from raw values and ``merge_current_bins`` adds bins of several chunks together.
+Raw current values are cleaned here (missing = None, NaN, +-inf or, for numeric columns, anything unparsable) and
+categorical values mapped to the reference's spelling of them.
 """
 
 from __future__ import annotations
@@ -24,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from monitoring.drift.methods import FloatArray
-from monitoring.drift.selection import is_numeric
 
 _TRUE = frozenset({"true", "t", "yes", "y", "1", "1.0"})
 _FALSE = frozenset({"false", "f", "no", "n", "0", "0.0"})
@@ -147,15 +136,15 @@ def categorical_buckets(
     return Buckets(np.asarray(ref, dtype=np.float64), np.asarray(cur, dtype=np.float64))
 
 
-def value_buckets(reference: FloatArray, current: FloatArray) -> Buckets:
+def keyed_buckets(
+    ref_keys: FloatArray, ref_counts: FloatArray, cur_keys: FloatArray, cur_counts: FloatArray
+) -> Buckets:
     """One bucket per distinct value of either side, in ascending order (Evidently's path for few values)."""
-    ref_values, ref_counts = np.unique(reference, return_counts=True)
-    cur_values, cur_counts = np.unique(current, return_counts=True)
-    keys = np.union1d(ref_values, cur_values)
+    keys = np.union1d(ref_keys, cur_keys)
     ref = np.zeros(keys.size)
     cur = np.zeros(keys.size)
-    ref[np.searchsorted(keys, ref_values)] = ref_counts
-    cur[np.searchsorted(keys, cur_values)] = cur_counts
+    ref[np.searchsorted(keys, ref_keys)] = ref_counts
+    cur[np.searchsorted(keys, cur_keys)] = cur_counts
     return Buckets(ref, cur)
 
 
@@ -167,83 +156,17 @@ def sturges_bins(low: float, high: float, size: int) -> tuple[int, tuple[float, 
     return int(np.ceil((high - low) / width)), (low, high)
 
 
-def sturges_buckets(reference: FloatArray, current: FloatArray, low: float, high: float, size: int) -> Buckets:
+def sturges_buckets(
+    reference: FloatArray,
+    current: FloatArray,
+    low: float,
+    high: float,
+    size: int,
+    reference_weights: FloatArray | None = None,
+    current_weights: FloatArray | None = None,
+) -> Buckets:
     """Equal-width Sturges bins over [low, high] sized for ``size`` values (Evidently's path for many values)."""
     n_bins, span = sturges_bins(low, high, size)
-    ref = np.histogram(reference, bins=n_bins, range=span)[0]
-    cur = np.histogram(current, bins=n_bins, range=span)[0]
+    ref = np.histogram(reference, bins=n_bins, range=span, weights=reference_weights)[0]
+    cur = np.histogram(current, bins=n_bins, range=span, weights=current_weights)[0]
     return Buckets(ref.astype(np.float64), cur.astype(np.float64))
-
-
-def histogram_buckets(column: Mapping[str, Any], bins: Mapping[str, Any]) -> Buckets:
-    """The reference histogram against pre-binned current counts, with below/above-range buckets on both ends."""
-    ref_counts = list(column["histogram"]["counts"])
-    cur_counts = list(bins["counts"])
-    if len(cur_counts) != len(ref_counts):
-        raise ValueError(f"{len(cur_counts)} current bins for a reference histogram of {len(ref_counts)} bins")
-    ref = [0, *ref_counts, 0]
-    cur = [int(bins.get("below", 0)), *cur_counts, int(bins.get("above", 0))]
-    return Buckets(np.asarray(ref, dtype=np.float64), np.asarray(cur, dtype=np.float64))
-
-
-# --- pre-binning --------------------------------------------------------------------------------------------------
-
-
-def _mean_or_none(values: FloatArray) -> float | None:
-    return float(values.mean()) if values.size else None
-
-
-def _bin_numeric(column: Mapping[str, Any], values: Any) -> dict[str, Any]:
-    x, missing = numeric_values(values)
-    edges = np.asarray(column["histogram"]["edges"], dtype=np.float64)
-    below, above = x[x < edges[0]], x[x > edges[-1]]
-    counts = np.histogram(x, bins=edges)[0]  # values outside the edges are not counted by numpy
-    return {
-        "counts": [int(c) for c in counts],
-        "below": int(below.size),
-        "above": int(above.size),
-        "missing": missing,
-        "below_mean": _mean_or_none(below),
-        "above_mean": _mean_or_none(above),
-    }
-
-
-def _bin_categorical(column: Mapping[str, Any], values: Any) -> dict[str, Any]:
-    counts, missing = category_counts(values, matcher_for(column))
-    listed = reference_frequencies(column)
-    other = {key: n for key, n in counts.items() if key not in listed}
-    return {
-        "counts": {key: n for key, n in counts.items() if key in listed},
-        "other": sum(other.values()),
-        "missing": missing,
-        "other_distinct": len(other),
-    }
-
-
-def bin_current(column: Mapping[str, Any], values: Any) -> dict[str, Any]:
-    """Pre-bin raw current values against a reference profile column (the format in the module docstring)."""
-    return _bin_numeric(column, values) if is_numeric(column["kind"]) else _bin_categorical(column, values)
-
-
-def _weighted_mean(parts: list[Mapping[str, Any]], mean_key: str, count_key: str) -> float | None:
-    pairs = [(p[mean_key], p.get(count_key, 0)) for p in parts if p.get(mean_key) is not None]
-    total = sum(n for _, n in pairs)
-    return sum(m * n for m, n in pairs) / total if total else None
-
-
-def merge_current_bins(*parts: Mapping[str, Any]) -> dict[str, Any]:
-    """Add pre-binned counts of several chunks of the same column (``other_distinct`` becomes an upper bound)."""
-    if not parts:
-        raise ValueError("nothing to merge")
-    merged: dict[str, Any] = {key: sum(int(p.get(key, 0)) for p in parts) for key in ("missing",)}
-    if isinstance(parts[0]["counts"], Mapping):
-        counts: dict[str, int] = {}
-        for part in parts:
-            for key, n in part["counts"].items():
-                counts[key] = counts.get(key, 0) + int(n)
-        extra = {key: sum(int(p.get(key, 0)) for p in parts) for key in ("other", "other_distinct")}
-        return {**merged, **extra, "counts": counts}
-    extra = {key: sum(int(p.get(key, 0)) for p in parts) for key in ("below", "above")}
-    means = {f"{side}_mean": _weighted_mean(list(parts), f"{side}_mean", side) for side in ("below", "above")}
-    counts_sum = np.sum([np.asarray(p["counts"], dtype=np.int64) for p in parts], axis=0)
-    return {**merged, **extra, **means, "counts": [int(c) for c in counts_sum]}

@@ -1,9 +1,9 @@
 """Building a reference profile column from raw values (tests, notebooks, model-output profiles).
 
-Mirrors the dataset profiler's format: 20 equal-width histogram bins over [min, max] (+-0.5 for a constant
-column), sample std (ddof=1), a sample of up to 5000 values drawn without replacement by
-``numpy.random.default_rng(seed)`` (all values when there are no more), and the 100 most frequent ``str(value)``
-with the rest counted in ``other_count``.
+Mirrors the dataset profiler's drift fields (``registry.tabular``): 20 equal-width histogram bins over [min, max]
+(+-0.5 for a constant column), sample std (ddof=1), a KLL sketch of every value (``registry.sketches``, k = 2000)
+with exact value counts up to 100 distinct values, and the 1000 most frequent ``str(value)`` with the rest counted
+in ``other_count``.
 """
 
 from __future__ import annotations
@@ -16,22 +16,24 @@ import pandas as pd
 from monitoring.drift.buckets import numeric_values
 from monitoring.drift.methods import FloatArray
 from monitoring.drift.selection import is_numeric
+from registry import sketches
 
 HISTOGRAM_BINS = 20
-SAMPLE_SIZE = 5000
-TOP_FREQUENCIES = 100
+TOP_FREQUENCIES = 1000
 QUANTILES = {"p01": 0.01, "p05": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p95": 0.95, "p99": 0.99}
 
 
-def _sample(values: FloatArray, size: int, seed: int) -> FloatArray:
-    if values.size <= size:
-        return values
-    return np.random.default_rng(seed).choice(values, size=size, replace=False)
-
-
-def _numeric_stats(values: FloatArray, bins: int, sample_size: int, seed: int) -> dict[str, Any]:
+def _numeric_stats(values: FloatArray, bins: int, k: int) -> dict[str, Any]:
     if values.size == 0:
-        return {"min": None, "max": None, "mean": None, "std": None, "quantiles": {}, "histogram": None, "sample": []}
+        empty: dict[str, Any] = {
+            "min": None,
+            "max": None,
+            "mean": None,
+            "std": None,
+            "quantiles": {},
+            "histogram": None,
+        }
+        return {**empty, **sketches.profile_sketch(values, k)}
     low, high = float(values.min()), float(values.max())
     counts, edges = np.histogram(values, bins=bins, range=(low, high) if high > low else (low - 0.5, high + 0.5))
     quantiles = np.quantile(values, list(QUANTILES.values()))
@@ -42,14 +44,14 @@ def _numeric_stats(values: FloatArray, bins: int, sample_size: int, seed: int) -
         "std": float(values.std(ddof=1)) if values.size > 1 else 0.0,
         "quantiles": {key: float(q) for key, q in zip(QUANTILES, quantiles, strict=True)},
         "histogram": {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts]},
-        "sample": [float(v) for v in _sample(values, sample_size, seed)],
+        **sketches.profile_sketch(values, k),
     }
 
 
-def _numeric_column(values: Any, bins: int, sample_size: int, seed: int) -> dict[str, Any]:
+def _numeric_column(values: Any, bins: int, k: int) -> dict[str, Any]:
     finite, missing = numeric_values(values)
     head = {"count": int(finite.size), "nulls": missing, "distinct": int(np.unique(finite).size)}
-    return {**head, **_numeric_stats(finite, bins, sample_size, seed)}
+    return {**head, **_numeric_stats(finite, bins, k)}
 
 
 def _categorical_column(values: Any, top: int) -> dict[str, Any]:
@@ -82,13 +84,12 @@ def profile_column_from_values(
     kind: str,
     *,
     bins: int = HISTOGRAM_BINS,
-    sample_size: int = SAMPLE_SIZE,
-    seed: int = 0,
     top: int = TOP_FREQUENCIES,
+    k: int = sketches.REFERENCE_K,
 ) -> dict[str, Any]:
     """A reference profile column in the dataset profile format from raw values (None/NaN are nulls)."""
     if is_numeric(kind):
-        body = _numeric_column(values, bins, sample_size, seed)
+        body = _numeric_column(values, bins, k)
     elif kind == "datetime":
         body = _datetime_column(values)
     elif kind in ("categorical", "boolean", "text"):

@@ -92,7 +92,7 @@ def compute_report(
 ) -> dict[str, Any]:
     """Drift of every profile column (minus ``options.exclude``) and the dataset verdict, JSON-safe.
 
-    ``current`` maps column names to raw values or to pre-binned counts (a mapping, see ``column_drift_binned``);
+    ``current`` maps column names to raw values or to current sketches (a mapping, see ``column_drift_sketched``);
     a profile column absent from ``current`` is reported as skipped with insufficient data.
     """
     options = options or DriftOptions()

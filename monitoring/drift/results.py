@@ -48,6 +48,7 @@ class ColumnDrift:
     insufficient_data: bool = False
     reason: str | None = None
     note: str | None = None
+    rank_error: float | None = None  # bound (99 %) on the error of the CDFs a numeric result was computed from
 
     @property
     def evaluated(self) -> bool:

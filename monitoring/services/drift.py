@@ -22,7 +22,7 @@ from core.audit import audit_record
 from core.errors import ValidationFailed
 from core.models import User
 from core.storage import blob_read_verified
-from monitoring.drift import DriftOptions, bin_current, compute_report, merge_current_bins, prediction_drift
+from monitoring.drift import DriftOptions, compute_report, merge_current, prediction_drift, sketch_current, unpack
 from monitoring.drift.status import report_status
 from monitoring.models import DriftConfig, DriftReport, ReportStatus
 from registry.models import ModelVersion, RunArtifact
@@ -147,9 +147,10 @@ def _rollup_split(window_start: datetime, window_end: datetime) -> datetime | No
 
 def _rollup_current(
     deployment: Deployment, window_start: datetime, window_end: datetime, variant: str, split: datetime
-) -> tuple[int, ModelVersion | None, Builder]:
-    """The same from per-minute rollups before ``split`` (the serving version's binned counts, merged) and the raw
-    rows after it (the minute or two past the watermark), binned on the fly against the same reference."""
+) -> tuple[int, ModelVersion | None, Builder] | None:
+    """The same from per-minute rollups before ``split`` (the serving version's current sketches, merged) and the
+    raw rows after it (the minute or two past the watermark), sketched on the fly the same way. None when a minute
+    of the window was rolled up before rollups kept sketches (the raw rows serve instead)."""
     rollups = PredictionRollup.objects.filter(
         deployment_id=deployment.pk, shadow=False, minute__gte=window_start, minute__lt=split
     )
@@ -162,20 +163,26 @@ def _rollup_current(
         return 0, None, lambda columns, _: ({}, [])
     version_id = by_version.most_common(1)[0][0]
     version = ModelVersion.objects.select_related("registered_model").filter(pk=version_id).first()
-    bins = list(rollups.filter(model_version_id=version_id).values_list("feature_bins", "output_bins"))
+    stored = list(rollups.filter(model_version_id=version_id).values_list("feature_sketches", "output_sketch"))
+    if any(features is None or output is None for features, output in stored):
+        return None
+    minutes = [(unpack(features or b""), unpack(output or b"")) for features, output in stored]
     tail = [r for r in _live_rows(deployment, split, window_end, variant) if r[0] == version_id]
 
     def build(columns: list[dict[str, Any]], target: dict[str, Any] | None) -> tuple[dict[str, Any], Any]:
         raw, raw_outputs = _current(tail, [c["name"] for c in columns])
         current = {}
         for column in columns:
-            parts = [f[column["name"]] for f, _ in bins if column["name"] in f]
+            parts = [f[column["name"]] for f, _ in minutes if column["name"] in f]
             if tail:
-                parts.append(bin_current(column, raw[column["name"]]))
+                parts.append(sketch_current(column, raw[column["name"]]))
             if parts:
-                current[column["name"]] = merge_current_bins(*parts)
-        outputs = [o for _, o in bins if o] + ([bin_current(target, raw_outputs)] if tail and target else [])
-        return current, merge_current_bins(*outputs) if outputs else []
+                current[column["name"]] = merge_current(*parts)
+        if target is None:
+            return current, []
+        outputs = [o[target["name"]] for _, o in minutes if target["name"] in o]
+        outputs += [sketch_current(target, raw_outputs)] if tail else []
+        return current, merge_current(*outputs) if outputs else []
 
     return by_version[version_id] + len(tail), version, build
 
@@ -188,14 +195,13 @@ def compute(
     variant: str = "",
     config: DriftConfig | None = None,
 ) -> dict[str, Any]:
-    """The report of a window: the current side from per-minute rollup bins when rollups cover the window's start
-    (plus the raw rows after the watermark, binned the same way), else from the raw rows (up to ``MAX_ROWS``)."""
+    """The report of a window: the current side from per-minute rollup sketches when rollups cover the window's
+    start (plus the raw rows after the watermark, sketched the same way), else from the raw rows (up to
+    ``MAX_ROWS``)."""
     split = _rollup_split(window_start, window_end)
-    from_rollups = split is not None
-    if split is not None:
-        n_rows, version, build = _rollup_current(deployment, window_start, window_end, variant, split)
-    else:
-        n_rows, version, build = _raw_current(deployment, window_start, window_end, variant)
+    found = _rollup_current(deployment, window_start, window_end, variant, split) if split is not None else None
+    from_rollups = found is not None
+    n_rows, version, build = found or _raw_current(deployment, window_start, window_end, variant)
     base = {"n_rows": n_rows, "model_version": version, "source": "rollups" if from_rollups else "rows"}
     if version is None:
         return {**base, "status": ReportStatus.INSUFFICIENT_DATA, "detail": "no predictions in the window"}

@@ -7,9 +7,9 @@ and the last closed minute (``KEEL_ROLLUP_LAG_SECONDS`` after its end, so slow c
 two workers racing write the same rows. Nothing is added to the inference path.
 
 Per group: request and error counts, latency histograms over ``serving.latency.BOUNDS`` (successful and failed
-predictions apart) and the latency sum; for successful rows, every input feature and the model output binned
-against the serving version's reference profile with ``monitoring.drift.bin_current`` (so drift can be computed
-from summed counts with ``merge_current_bins`` and the binned path of ``compute_report``).
+predictions apart) and the latency sum; for successful rows, every input feature and the model output of the
+serving version's reference profile sketched with ``monitoring.drift.sketch_current`` (a KLL sketch per number,
+exact category counts; stored with ``pack``), so a drift report merges a window's minutes with ``merge_current``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from core.models import Project
 from core.storage import blob_read_verified
-from monitoring.drift import bin_current
+from monitoring.drift import pack, sketch_current
 from registry.models import ModelVersion
 from serving.latency import Histogram
 from serving.models import PredictionLog, PredictionRollup, PredictionTotal, RollupWatermark
@@ -53,7 +53,7 @@ class _Group:
 
 @dataclass(frozen=True)
 class VersionProfile:
-    """The columns a version's rows are binned against: its input features and its output."""
+    """The columns of a version's rows that are sketched: its input features and its output."""
 
     features: list[dict[str, Any]]
     output: dict[str, Any] | None
@@ -128,20 +128,20 @@ def _collect(start: datetime, end: datetime) -> dict[GroupKey, _Group]:
     return groups
 
 
-def _bins(group: _Group, profile: VersionProfile | None) -> tuple[dict[str, Any], dict[str, Any]]:
+def _sketches(group: _Group, profile: VersionProfile | None) -> tuple[bytes, bytes]:
     if profile is None or not group.inputs:
-        return {}, {}
+        return pack({}), pack({})
     features = {
-        column["name"]: bin_current(column, [row.get(column["name"]) for row in group.inputs])
+        column["name"]: sketch_current(column, [row.get(column["name"]) for row in group.inputs])
         for column in profile.features
     }
-    output = bin_current(profile.output, group.outputs) if profile.output else {}
-    return features, output
+    output = {profile.output["name"]: sketch_current(profile.output, group.outputs)} if profile.output else {}
+    return pack(features), pack(output)
 
 
 def _rollup(key: GroupKey, group: _Group, profiles: Profiles, now: datetime) -> PredictionRollup:
     deployment_id, variant, shadow, version_id, minute = key
-    features, output = _bins(group, profiles.get(version_id))
+    features, output = _sketches(group, profiles.get(version_id))
     return PredictionRollup(
         project_id=group.project_id,
         deployment_id=deployment_id,
@@ -154,8 +154,8 @@ def _rollup(key: GroupKey, group: _Group, profiles: Profiles, now: datetime) -> 
         latency_sum_ms=group.latency_sum,
         latency_ok=Histogram.from_values(group.ok_latencies).to_list(),
         latency_error=Histogram.from_values(group.error_latencies).to_list(),
-        feature_bins=features,
-        output_bins=output,
+        feature_sketches=features,
+        output_sketch=output,
         computed_at=now,
     )
 
@@ -187,13 +187,13 @@ def _compute_slice(start: datetime, end: datetime, profiles: Profiles) -> list[P
             "latency_sum_ms",
             "latency_ok",
             "latency_error",
-            "feature_bins",
-            "output_bins",
+            "feature_sketches",
+            "output_sketch",
             "computed_at",
         ],
     )
-    for obj in objs:  # only the totals need them afterwards: free the bins
-        obj.feature_bins, obj.output_bins = {}, {}
+    for obj in objs:  # only the totals need them afterwards: free the sketches
+        obj.feature_sketches, obj.output_sketch = None, None
     return objs
 
 

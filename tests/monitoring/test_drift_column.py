@@ -1,4 +1,4 @@
-"""column_drift and column_drift_binned: Evidently parity, shift detection, small samples, rates, binned inputs."""
+"""column_drift and column_drift_sketched: Evidently parity, shift detection, small samples, rates, sketched inputs."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from scipy import stats
 from scipy.spatial.distance import jensenshannon
 
 from monitoring.drift import (
-    bin_current,
     column_drift,
-    column_drift_binned,
-    merge_current_bins,
+    column_drift_sketched,
+    merge_current,
+    pack,
     prediction_drift,
     profile_column_from_values,
+    sketch_current,
+    unpack,
 )
 from monitoring.drift.methods import fill_zeroes
 
@@ -31,7 +33,7 @@ def _evidently_binned(ref: np.ndarray, cur: np.ndarray) -> tuple[np.ndarray, np.
 
 
 def test_raw_numeric_jensenshannon_and_psi_match_evidently_binning():
-    ref, cur = _normal(1, 3000), _normal(2, 800, 0.3)
+    ref, cur = _normal(1, 1900), _normal(2, 800, 0.3)  # the reference sketch holds every value up to 2000
     column = profile_column_from_values("x", ref, "numeric")
     r, c = _evidently_binned(ref, cur)
     js = column_drift(column, cur, method="jensenshannon")
@@ -183,83 +185,133 @@ def test_unknown_or_inapplicable_methods_raise():
         column_drift(column, ["a"] * 50, method="kl")
 
 
-# --- binned inputs ------------------------------------------------------------------------------------------------
+# --- sketched inputs (the scheduled path) -------------------------------------------------------------------------
+
+
+def _sketched(column, values, minutes=10):
+    return merge_current(*(sketch_current(column, chunk) for chunk in np.array_split(np.asarray(values), minutes)))
 
 
 @pytest.mark.parametrize("shift", [0.0, 0.25, 1.0])
-def test_binned_numeric_agrees_with_raw_on_jensenshannon_and_psi(shift):
+def test_sketched_numeric_agrees_with_raw_on_jensenshannon_and_psi(shift):
     column = profile_column_from_values("x", _normal(30, 5000), "numeric")
     current = _normal(31, 20_000, shift)
-    bins = bin_current(column, current)
+    sketch = _sketched(column, current)
     for method, tolerance in (("jensenshannon", 0.02), ("psi", 0.02)):
         raw = column_drift(column, current, method=method).distance
-        binned = column_drift_binned(column, bins, method=method).distance
-        assert binned == pytest.approx(raw, abs=tolerance + 0.05 * raw)
+        sketched = column_drift_sketched(column, sketch, method=method).distance
+        assert sketched == pytest.approx(raw, abs=tolerance + 0.05 * raw)
 
 
 @pytest.mark.parametrize("shift", [0.0, 0.3, 1.0])
-def test_binned_wasserstein_on_midpoints_approximates_raw(shift):
+def test_sketched_wasserstein_approximates_raw_within_the_rank_error(shift):
     column = profile_column_from_values("x", _normal(32, 5000), "numeric")
     current = _normal(33, 5000, shift)
     raw = column_drift(column, current)
-    binned = column_drift_binned(column, bin_current(column, current))
-    assert raw.method == binned.method == "wasserstein"
-    assert binned.distance == pytest.approx(raw.distance, abs=0.03)
-    assert binned.drifted is raw.drifted
+    sketched = column_drift_sketched(column, _sketched(column, current))
+    assert raw.method == sketched.method == "wasserstein"
+    assert sketched.rank_error == pytest.approx(0.0019 + 0.0086, abs=2e-4)
+    assert sketched.distance == pytest.approx(raw.distance, abs=0.01)
+    assert sketched.drifted is raw.drifted
 
 
-def test_binned_categorical_equals_raw():
+def test_sketched_categorical_equals_raw():
     rng = np.random.default_rng(34)
     column = profile_column_from_values("c", rng.choice(list("abcde"), 3000), "categorical")
     current = rng.choice(list("abcdefg"), 900, p=[0.2, 0.2, 0.2, 0.1, 0.1, 0.1, 0.1])
-    bins = bin_current(column, current)
-    assert bins["other"] == np.isin(current, ["f", "g"]).sum() and bins["other_distinct"] == 2
+    sketch = _sketched(column, current)
+    assert sketch["counts"]["f"] + sketch["counts"]["g"] == np.isin(current, ["f", "g"]).sum()
     for method in ("jensenshannon", "hellinger", "chisquare", "z"):
-        raw, binned = column_drift(column, current, method=method), column_drift_binned(column, bins, method=method)
-        assert binned.statistic == pytest.approx(raw.statistic)
-    assert column_drift_binned(column, bins).out_of_range_rate == column_drift(column, current).out_of_range_rate
+        raw, sketched = (
+            column_drift(column, current, method=method),
+            column_drift_sketched(column, sketch, method=method),
+        )
+        assert sketched.statistic == pytest.approx(raw.statistic)
+    assert column_drift_sketched(column, sketch).out_of_range_rate == column_drift(column, current).out_of_range_rate
 
 
-def test_binned_ks_falls_back_to_wasserstein_with_a_note():
+def test_ks_on_sketches_is_ks_never_another_method():
     column = profile_column_from_values("x", _normal(35, 800), "numeric")
-    bins = bin_current(column, _normal(36, 400, 1.0))
+    current = _normal(36, 20_000, 0.05)
+    sketch = _sketched(column, current, minutes=20)
     for method in (None, "ks"):
-        result = column_drift_binned(column, bins, method=method, threshold=0.01)
-        assert (result.method, result.threshold, result.drifted) == ("wasserstein", 0.1, True)
-        assert "ks needs raw values" in result.note
+        result = column_drift_sketched(column, sketch, method=method, threshold=0.01)
+        assert (result.method, result.threshold, result.note) == ("ks", 0.01, None)
+        raw = column_drift(column, current, method="ks", threshold=0.01)
+        assert abs(result.statistic - raw.statistic) <= result.rank_error
+        assert result.drifted is raw.drifted
 
 
-def test_column_drift_takes_a_mapping_as_binned_data():
+def test_ks_on_exact_sketches_equals_scipy():
+    ref, cur = _normal(45, 900), _normal(46, 390, 0.12)
+    column = profile_column_from_values("x", ref, "numeric")
+    sketched = column_drift_sketched(column, _sketched(column, cur, minutes=3))
+    expected = stats.ks_2samp(ref, cur)
+    assert (sketched.method, sketched.rank_error) == ("ks", 0.0)
+    assert sketched.statistic == pytest.approx(expected.statistic) and sketched.p_value == pytest.approx(
+        expected.pvalue
+    )
+
+
+def test_column_drift_takes_a_mapping_as_a_current_sketch():
     column = profile_column_from_values("x", _normal(37, 3000), "numeric")
-    bins = bin_current(column, _normal(38, 1000))
-    assert column_drift(column, bins) == column_drift_binned(column, bins)
+    sketch = _sketched(column, _normal(38, 1000))
+    assert column_drift(column, sketch) == column_drift_sketched(column, sketch)
 
 
-def test_binned_rates_and_too_few_rows():
+def test_sketched_rates_and_too_few_rows():
     column = profile_column_from_values("x", np.linspace(0, 10, 2000), "numeric")
-    bins = bin_current(column, [*np.full(18, 5.0), -3.0, 12.0, None, None])
-    result = column_drift_binned(column, bins)
+    sketch = sketch_current(column, [*np.full(18, 5.0), -3.0, 12.0, None, None])
+    result = column_drift_sketched(column, sketch)
     assert (result.current_count, result.insufficient_data) == (20, True)
     assert result.missing_rate == pytest.approx(2 / 22) and result.out_of_range_rate == pytest.approx(0.1)
 
 
-def test_merge_current_bins_equals_binning_everything_at_once():
+def test_merge_current_equals_sketching_everything_at_once_while_exact():
     column = profile_column_from_values("x", _normal(39, 2000), "numeric")
-    values = _normal(40, 3000, 0.5)
-    merged = merge_current_bins(*(bin_current(column, chunk) for chunk in np.array_split(values, 3)))
-    whole = bin_current(column, values)
-    assert merged["counts"] == whole["counts"]
-    assert (merged["below"], merged["above"]) == (whole["below"], whole["above"])
-    assert merged["above_mean"] == pytest.approx(whole["above_mean"])
+    values = np.round(_normal(40, 300, 0.5), 2)
+    merged = merge_current(*(sketch_current(column, chunk) for chunk in np.array_split(values, 3)))
+    whole = sketch_current(column, values)
+    assert merged["n"] == whole["n"] == 300 and merged["value_counts"] is None  # more than 100 distinct values
+    assert column_drift_sketched(column, merged) == column_drift_sketched(column, whole)
     cat = profile_column_from_values("c", list("aabbc") * 40, "categorical")
-    parts = [bin_current(cat, list("abz")), bin_current(cat, list("aby"))]
-    assert merge_current_bins(*parts) == {"counts": {"a": 2, "b": 2}, "other": 2, "other_distinct": 2, "missing": 0}
+    parts = [sketch_current(cat, list("abz")), sketch_current(cat, list("aby"))]
+    merged_cat = merge_current(*parts)
+    assert merged_cat["counts"] == {"a": 2, "b": 2, "z": 1, "y": 1} and merged_cat["missing"] == 0
 
 
-def test_binned_numeric_rejects_a_different_bin_count():
+def test_pack_round_trips_column_sketches():
+    column = profile_column_from_values("x", _normal(43, 500), "numeric")
+    cat = profile_column_from_values("c", list("abc") * 20, "categorical")
+    sketches = {"x": sketch_current(column, _normal(44, 50)), "c": sketch_current(cat, list("abd"))}
+    assert unpack(pack(sketches)) == sketches
+
+
+def test_a_sketch_of_the_wrong_kind_is_refused():
     column = profile_column_from_values("x", _normal(41, 2000), "numeric")
-    with pytest.raises(ValueError, match="bins"):
-        column_drift_binned(column, {"counts": [1, 2, 3], "below": 0, "above": 0})
+    cat = profile_column_from_values("c", list("abc") * 20, "categorical")
+    with pytest.raises(ValueError, match="numeric"):
+        column_drift_sketched(column, sketch_current(cat, list("abc") * 20))
+
+
+def test_a_profile_stored_before_sketches_is_still_evaluated_from_its_sample():
+    ref = _normal(47, 8000)
+    column = {k: v for k, v in profile_column_from_values("x", ref, "numeric").items() if k != "sketch"}
+    column["sample"] = list(np.random.default_rng(0).choice(ref, 5000, replace=False))
+    current = _normal(48, 2000, 0.5)
+    for result in (column_drift(column, current), column_drift_sketched(column, _sketched(column, current))):
+        assert (result.method, result.drifted) == ("wasserstein", True)
+        assert "predates sketches" in result.note and result.rank_error > 0.02
+
+
+def test_a_large_reference_is_represented_by_all_its_rows():
+    ref = np.random.default_rng(49).lognormal(0.0, 1.0, 20_000)
+    cur = np.random.default_rng(50).lognormal(0.05, 1.0, 3000)
+    column = profile_column_from_values("x", ref, "numeric")
+    result = column_drift(column, cur)
+    expected = stats.wasserstein_distance(ref, cur) / np.std(ref)
+    assert result.method == "wasserstein" and "sample" not in column
+    assert result.distance == pytest.approx(expected, abs=0.005)
 
 
 # --- prediction drift ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from console.dashboard.selectors import health, request_series
+from monitoring.drift import unpack
 from monitoring.services import drift
 from monitoring.services.rollups import rollups_compute, rollups_compute_range
 from serving.latency import Histogram, bucket_index
@@ -47,10 +48,11 @@ def traffic(deployment, version, start, *, minutes: int = 3, per_minute: int = 5
     return rows
 
 
-def binned(bins: dict) -> int:
-    counts = bins["counts"]
-    inside = sum(counts.values()) if isinstance(counts, dict) else sum(counts)
-    return inside + bins.get("below", 0) + bins.get("above", 0) + bins.get("other", 0)
+def sketched(sketch: dict) -> int:
+    """How many non-missing values a current sketch has seen."""
+    if sketch["type"] == "numeric":
+        return sketch["n"]
+    return sum(sketch["counts"].values()) + sketch["other"]
 
 
 def test_rollup_counts_equal_raw_counts(team, served):
@@ -76,7 +78,8 @@ def test_rollup_counts_equal_raw_counts(team, served):
         for r in rows
         if not r.shadow and not r.is_error and r.variant == "blue" and floor_minute(r.created_at) == one.minute
     ]
-    assert binned(one.feature_bins["mean_radius"]) == binned(one.output_bins) == len(ok)
+    features, (output,) = unpack(one.feature_sketches), unpack(one.output_sketch).values()
+    assert sketched(features["mean_radius"]) == sketched(output) == len(ok)
 
 
 def test_percentile_from_the_histogram_is_within_one_bucket(team, served):
@@ -98,14 +101,14 @@ def test_rollups_are_idempotent(team, served):
     traffic(deployment, version, start)
     rollups_compute(now=now)
     first = {
-        (r.variant, r.shadow, r.minute): (r.requests, r.errors, r.latency_ok, r.feature_bins)
+        (r.variant, r.shadow, r.minute): (r.requests, r.errors, r.latency_ok, bytes(r.feature_sketches))
         for r in PredictionRollup.objects.all()
     }
     mark = watermark()
     rollups_compute_range(start=start - timedelta(minutes=5), end=mark)  # a second worker / a re-run
     assert rollups_compute(now=now)["rollups"] == 0  # nothing new past the watermark
     again = {
-        (r.variant, r.shadow, r.minute): (r.requests, r.errors, r.latency_ok, r.feature_bins)
+        (r.variant, r.shadow, r.minute): (r.requests, r.errors, r.latency_ok, bytes(r.feature_sketches))
         for r in PredictionRollup.objects.all()
     }
     assert again == first and watermark() == mark and RollupWatermark.objects.count() == 1
