@@ -13,11 +13,16 @@ from rich.markup import escape
 
 from keel_cli import config
 from keel_cli.api import KeelError
-from keel_cli.output import errors
+from keel_cli.output import View, errors
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+CsvFlag = Annotated[bool, typer.Option("--csv", help="Print CSV (the table's columns) instead of a table.")]
+ColumnsOpt = Annotated[
+    str, typer.Option("--columns", help="Comma-separated columns to show, e.g. id,status (--wide lists them all).")
+]
+WideFlag = Annotated[bool, typer.Option("--wide", help="Show every column.")]
 ProjectOpt = Annotated[str, typer.Option("--project", "-p", help="Project slug (default: KEEL_PROJECT or config).")]
 
 
@@ -63,3 +68,9 @@ def project_slug(value: str) -> str:
     if not slug:
         raise KeelError("No project given: pass -p/--project or set KEEL_PROJECT.", exit_code=2)
     return slug
+
+
+def view(as_json: bool, as_csv: bool, columns: str, wide: bool) -> View:
+    if as_json and as_csv:
+        raise KeelError("Choose one of --json and --csv.", exit_code=2)
+    return View(as_json=as_json, as_csv=as_csv, columns=columns, wide=wide)

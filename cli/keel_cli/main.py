@@ -7,12 +7,12 @@ from typing import Annotated
 import typer
 
 from keel_cli import config
-from keel_cli.commands import alerts, deployments, projects, registry, training
+from keel_cli.commands import alerts, deployments, drift, projects, registry, training
 from keel_cli.declarative import apply_command, config_app, export_command
 
 app = typer.Typer(
     name="keel",
-    help="Work with a Keel server: projects, datasets, training, runs, models, deployments and alerts.",
+    help="Work with a Keel server: projects, datasets, training, runs, models, deployments, drift and alerts.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
@@ -22,6 +22,7 @@ app.add_typer(training.app, name="train")
 app.add_typer(training.runs, name="runs")
 app.add_typer(registry.app, name="models")
 app.add_typer(deployments.app, name="deployments")
+app.add_typer(drift.app, name="drift")
 app.add_typer(alerts.app, name="alerts")
 app.command("apply")(apply_command)
 app.command("export")(export_command)

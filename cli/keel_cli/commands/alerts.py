@@ -11,7 +11,7 @@ from keel_client.types import UNSET
 
 from keel_cli import output
 from keel_cli.api import call
-from keel_cli.cliutil import JsonFlag, ProjectOpt, command, project_slug
+from keel_cli.cliutil import ColumnsOpt, CsvFlag, JsonFlag, ProjectOpt, WideFlag, command, project_slug, view
 
 app = typer.Typer(help="Alerts raised by alert rules.", no_args_is_help=True)
 
@@ -22,11 +22,14 @@ ALERT_COLUMNS = ["id", "status", "severity", "deployment", "rule", "message", "s
 def list_alerts(
     project: ProjectOpt = "",
     status: Annotated[AlertsListStatus | None, typer.Option(help="Only alerts in this status")] = None,
+    columns: ColumnsOpt = "",
+    wide: WideFlag = False,
+    as_csv: CsvFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Alerts of a project, newest first."""
     page = call(alerts_list.sync_detailed, project=project_slug(project), page_size=500, status=status or UNSET)
-    output.show(page.results, ALERT_COLUMNS, as_json=as_json)
+    output.listing(page.results, ALERT_COLUMNS, view(as_json, as_csv, columns, wide))
 
 
 @command(app, "ack")

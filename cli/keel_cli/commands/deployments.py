@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from keel_client.api.monitoring import deployments_performance
 from keel_client.api.serving import (
     deployments_create,
     deployments_deploy,
@@ -25,10 +27,24 @@ from keel_client.models import (
     RollbackRequest,
     StrategyEnum,
 )
+from rich.console import Group
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
 
 from keel_cli import output
 from keel_cli.api import KeelError, call
-from keel_cli.cliutil import JsonFlag, ProjectOpt, command, project_slug, read_json_file
+from keel_cli.cliutil import (
+    ColumnsOpt,
+    CsvFlag,
+    JsonFlag,
+    ProjectOpt,
+    WideFlag,
+    command,
+    project_slug,
+    read_json_file,
+    view,
+)
 
 app = typer.Typer(help="Deployments: deploy, status, rollback, predict, feedback.", no_args_is_help=True)
 
@@ -56,13 +72,17 @@ def _show(deployment: Any, as_json: bool) -> None:
 
 
 @command(app, "list")
-def list_deployments(project: ProjectOpt = "", as_json: JsonFlag = False) -> None:
+def list_deployments(
+    project: ProjectOpt = "",
+    columns: ColumnsOpt = "",
+    wide: WideFlag = False,
+    as_csv: CsvFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
     """Deployments of a project."""
     page = call(deployments_list.sync_detailed, project=project_slug(project), page_size=1000)
-    if as_json:
-        output.emit_json(page.results)
-        return
-    output.table([_row(d) for d in page.results], DEPLOYMENT_COLUMNS)
+    rows = [_row(d) for d in page.results]
+    output.listing(page.results, DEPLOYMENT_COLUMNS, view(as_json, as_csv, columns, wide), rows=rows)
 
 
 @command(app, "status")
@@ -201,3 +221,85 @@ def feedback(
         error.errors = [line.replace("pass overwrite=true", "pass --overwrite") for line in error.errors]
         raise
     output.pairs(found, as_json=as_json)
+
+
+WATCH_COLUMNS = ["variant", "serves", "weight", "requests", "per_min", "error_rate", "p50_ms", "p95_ms", "p99_ms"]
+
+
+def watch_rows(deployment: dict[str, Any], performance: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per variant: what it serves and its counters over the window."""
+    variants = {v["name"]: v for v in (deployment.get("revision") or {}).get("variants", [])}
+    figures = performance.get("variants") or {}
+    rows = []
+    for name in [*variants, *(n for n in figures if n not in variants)]:
+        served, numbers = variants.get(name, {}), figures.get(name, {})
+        latency = numbers.get("latency_ms") or {}
+        row = {
+            "variant": name,
+            "serves": f"{served['model']} v{served['version']}" if served else "(no longer live)",
+            "weight": served.get("weight"),
+            "requests": numbers.get("requests", 0),
+            "per_min": numbers.get("throughput_per_min", 0.0),
+            "error_rate": numbers.get("error_rate"),
+            "p50_ms": latency.get("p50"),
+            "p95_ms": latency.get("p95"),
+            "p99_ms": latency.get("p99"),
+            "labelled": numbers.get("labelled", 0),
+        }
+        for metric in ("accuracy", "mae", "rmse"):
+            if metric in numbers:
+                row[metric] = numbers[metric]
+        rows.append(row)
+    return rows
+
+
+def _watch_view(name: str, rows: list[dict[str, Any]], window: int, revision: Any) -> Group:
+    extra = [c for c in ("labelled", "accuracy", "mae", "rmse") if any(c in row for row in rows)]
+    grid = Table(title=f"{name} · revision {revision} · last {window} min · {time.strftime('%H:%M:%S')}")
+    for column in [*WATCH_COLUMNS, *extra]:
+        grid.add_column(column, no_wrap=output.is_identifier(column) or column == "serves")
+    for row in rows:
+        grid.add_row(*(output.cell(row.get(column)) for column in [*WATCH_COLUMNS, *extra]))
+    note = Text("" if rows else "no traffic in the window yet", style="dim")
+    return Group(grid, note)
+
+
+@command(app, "watch")
+def watch(
+    name: str,
+    project: ProjectOpt = "",
+    window: Annotated[int, typer.Option("--window", help="Minutes the counters cover")] = 5,
+    interval: Annotated[float, typer.Option(help="Seconds between refreshes")] = 2.0,
+    once: Annotated[bool, typer.Option("--once", help="Print the counters once and exit")] = False,
+    iterations: Annotated[int, typer.Option(help="Refresh this many times, then exit (0: until Ctrl-C)")] = 0,
+    as_json: JsonFlag = False,
+) -> None:
+    """Live per-variant counters of a deployment (requests, rate, errors, latency, accuracy from feedback)."""
+    slug = project_slug(project)
+
+    def sample() -> tuple[list[dict[str, Any]], Any]:
+        found = output.plain(call(deployments_retrieve.sync_detailed, project=slug, deployment=name))
+        figures = output.plain(
+            call(deployments_performance.sync_detailed, project=slug, deployment=name, window_minutes=window)
+        )
+        return watch_rows(found, figures), (found.get("revision") or {}).get("number")
+
+    if once or as_json:
+        rows, revision = sample()
+        if as_json:
+            output.emit_json(rows)
+        else:
+            output.console.print(_watch_view(name, rows, window, revision))
+        return
+    done = 0
+    try:
+        with Live(console=output.console, auto_refresh=False) as live:
+            while True:
+                rows, revision = sample()
+                live.update(_watch_view(name, rows, window, revision), refresh=True)
+                done += 1
+                if iterations and done >= iterations:
+                    break
+                time.sleep(interval)
+    except KeyboardInterrupt:
+        pass

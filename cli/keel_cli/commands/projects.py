@@ -21,7 +21,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColu
 
 from keel_cli import output
 from keel_cli.api import KeelError, call
-from keel_cli.cliutil import JsonFlag, ProjectOpt, command, project_slug
+from keel_cli.cliutil import ColumnsOpt, CsvFlag, JsonFlag, ProjectOpt, WideFlag, command, project_slug, view
 
 app = typer.Typer(help="Projects (the tenant: members, roles, datasets, models, deployments).", no_args_is_help=True)
 datasets = typer.Typer(help="Datasets and their versions.", no_args_is_help=True)
@@ -30,10 +30,15 @@ PROJECT_COLUMNS = ["slug", "name", "task_type", "role", "updated_at"]
 
 
 @command(app, "list")
-def list_projects(as_json: JsonFlag = False) -> None:
+def list_projects(
+    columns: ColumnsOpt = "",
+    wide: WideFlag = False,
+    as_csv: CsvFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
     """Projects you are a member of."""
     page = call(projects_list.sync_detailed, page_size=1000)
-    output.show(page.results, PROJECT_COLUMNS, as_json=as_json)
+    output.listing(page.results, PROJECT_COLUMNS, view(as_json, as_csv, columns, wide))
 
 
 @command(app, "create")
@@ -71,17 +76,30 @@ VERSION_COLUMNS = ["dataset", "number", "format", "row_count", "column_count", "
 
 
 @command(datasets, "list")
-def list_datasets(project: ProjectOpt = "", as_json: JsonFlag = False) -> None:
+def list_datasets(
+    project: ProjectOpt = "",
+    columns: ColumnsOpt = "",
+    wide: WideFlag = False,
+    as_csv: CsvFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
     """Datasets of a project."""
     page = call(datasets_list.sync_detailed, project=project_slug(project), page_size=1000)
-    output.show(page.results, DATASET_COLUMNS, as_json=as_json)
+    output.listing(page.results, DATASET_COLUMNS, view(as_json, as_csv, columns, wide))
 
 
 @command(datasets, "versions")
-def list_versions(name: str, project: ProjectOpt = "", as_json: JsonFlag = False) -> None:
+def list_versions(
+    name: str,
+    project: ProjectOpt = "",
+    columns: ColumnsOpt = "",
+    wide: WideFlag = False,
+    as_csv: CsvFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
     """Versions of one dataset."""
     page = call(dataset_versions_list.sync_detailed, project=project_slug(project), dataset=name, page_size=1000)
-    output.show(page.results, VERSION_COLUMNS, as_json=as_json)
+    output.listing(page.results, VERSION_COLUMNS, view(as_json, as_csv, columns, wide))
 
 
 class _ProgressReader(io.RawIOBase):

@@ -33,27 +33,40 @@ from keel_client.types import File
 
 from keel_cli import modelfiles, output
 from keel_cli.api import KeelError, call
-from keel_cli.cliutil import JsonFlag, ProjectOpt, command, project_slug
+from keel_cli.cliutil import ColumnsOpt, CsvFlag, JsonFlag, ProjectOpt, WideFlag, command, project_slug, view
 
 app = typer.Typer(help="Registered models: versions, aliases, approvals.", no_args_is_help=True)
 
-MODEL_COLUMNS = ["name", "latest_version", "version_count", "aliases", "updated_at"]
+MODEL_COLUMNS = ["name", "aliases", "latest_version", "version_count", "updated_at"]
 VERSION_COLUMNS = ["model", "version", "approval", "health", "aliases", "source", "run_id", "created_at"]
 APPROVAL_COLUMNS = ["id", "version", "status", "requested_by", "decided_by", "comment"]
 
 
 @command(app, "list")
-def list_models(project: ProjectOpt = "", as_json: JsonFlag = False) -> None:
-    """Registered models of a project."""
+def list_models(
+    project: ProjectOpt = "",
+    columns: ColumnsOpt = "",
+    wide: WideFlag = False,
+    as_csv: CsvFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Registered models of a project (aliases as alias: version)."""
     page = call(models_list.sync_detailed, project=project_slug(project), page_size=1000)
-    output.show(page.results, MODEL_COLUMNS, as_json=as_json)
+    output.listing(page.results, MODEL_COLUMNS, view(as_json, as_csv, columns, wide))
 
 
 @command(app, "versions")
-def versions(model: str, project: ProjectOpt = "", as_json: JsonFlag = False) -> None:
+def versions(
+    model: str,
+    project: ProjectOpt = "",
+    columns: ColumnsOpt = "",
+    wide: WideFlag = False,
+    as_csv: CsvFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
     """Versions of a registered model."""
     page = call(model_versions_list.sync_detailed, project=project_slug(project), model=model, page_size=1000)
-    output.show(page.results, VERSION_COLUMNS, as_json=as_json)
+    output.listing(page.results, VERSION_COLUMNS, view(as_json, as_csv, columns, wide))
 
 
 def _ensure_model(project: str, model: str) -> None:

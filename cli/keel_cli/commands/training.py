@@ -15,7 +15,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from keel_cli import output
 from keel_cli.api import KeelError, call
-from keel_cli.cliutil import JsonFlag, ProjectOpt, command, project_slug, read_json_file
+from keel_cli.cliutil import (
+    ColumnsOpt,
+    CsvFlag,
+    JsonFlag,
+    ProjectOpt,
+    WideFlag,
+    command,
+    project_slug,
+    read_json_file,
+    view,
+)
 
 app = typer.Typer(help="Training jobs: submit, follow, list.", no_args_is_help=True)
 runs = typer.Typer(help="Runs: search and compare.", no_args_is_help=True)
@@ -121,16 +131,39 @@ def status(job_id: str, project: ProjectOpt = "", as_json: JsonFlag = False) -> 
 
 
 @command(app, "list")
-def list_jobs(project: ProjectOpt = "", as_json: JsonFlag = False) -> None:
+def list_jobs(
+    project: ProjectOpt = "",
+    columns: ColumnsOpt = "",
+    wide: WideFlag = False,
+    as_csv: CsvFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
     """Training jobs of a project, newest first."""
     page = call(training_jobs_list.sync_detailed, project=project_slug(project), page_size=200)
-    output.show([_job_row(job) for job in page.results], ["id", "status", "progress", "run_name"], as_json=as_json)
+    rows = [_job_row(job) for job in page.results]
+    output.listing(
+        page.results, ["id", "status", "progress", "run_name"], view(as_json, as_csv, columns, wide), rows=rows
+    )
 
 
 def _run_row(run: Any) -> dict[str, Any]:
-    row = {key: value for key, value in run.to_dict().items() if key in {"run_id", "name", "experiment", "status"}}
+    """A run as one flat row: its fields, then `metrics.<key>` and `params.<key>` columns."""
+    data = run.to_dict()
+    row = {key: value for key, value in data.items() if key not in {"metrics", "params", "tags"}}
     row.update({f"metrics.{key}": value for key, value in run.metrics.to_dict().items()})
+    row.update({f"params.{key}": value for key, value in run.params.to_dict().items()})
+    row["tags"] = run.tags.to_dict()
     return row
+
+
+COMMON_METRICS = ("f1_macro", "accuracy", "roc_auc", "r2", "rmse", "mae")
+
+
+def _metric_columns(rows: list[dict[str, Any]], expressions: list[str]) -> list[str]:
+    """The metrics a search names in its filter or order, else up to three common ones the runs have."""
+    present = {key for row in rows for key in row if key.startswith("metrics.")}
+    named = [key for key in sorted(present) if any(key in text for text in expressions)]
+    return named or [f"metrics.{name}" for name in COMMON_METRICS if f"metrics.{name}" in present][:3]
 
 
 @command(runs, "search")
@@ -140,9 +173,13 @@ def search(
     order_by: Annotated[list[str] | None, typer.Option("--order-by", help='e.g. "metrics.f1_macro DESC"')] = None,
     experiment: Annotated[list[str] | None, typer.Option("--experiment", help="Experiment name (repeat)")] = None,
     limit: int = 50,
+    columns: ColumnsOpt = "",
+    wide: WideFlag = False,
+    as_csv: CsvFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Search runs with the filter grammar of the API (`runs_search`)."""
+    """Search runs with the filter grammar of the API (`runs_search`); the table shows the metrics named in
+    --filter and --order-by (or the common ones), --wide every metric and param."""
     body: dict[str, Any] = {"filter": filter_, "order_by": order_by or [], "experiments": experiment or []}
     page = call(
         runs_search.sync_detailed,
@@ -150,12 +187,9 @@ def search(
         body=RunSearchRequest.from_dict(body),
         page_size=limit,
     )
-    if as_json:
-        output.emit_json(page.results)
-        return
     rows = [_run_row(run) for run in page.results]
-    metrics = sorted({key for row in rows for key in row if key.startswith("metrics.")})
-    output.table(rows, ["run_id", "name", "experiment", "status", *metrics], title=f"{page.count} run(s)")
+    default = ["run_id", "name", *_metric_columns(rows, [filter_, *(order_by or [])]), "status", "experiment"]
+    output.listing(page.results, default, view(as_json, as_csv, columns, wide), rows=rows, title=f"{page.count} run(s)")
 
 
 @command(runs, "compare")
