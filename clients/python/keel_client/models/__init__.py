@@ -140,6 +140,7 @@ from .membership_set_request import MembershipSetRequest
 from .metric_enum import MetricEnum
 from .model_card import ModelCard
 from .model_card_approval_type_0 import ModelCardApprovalType0
+from .model_card_evaluations_item import ModelCardEvaluationsItem
 from .model_card_feature_importance_item import ModelCardFeatureImportanceItem
 from .model_card_inputs_item import ModelCardInputsItem
 from .model_card_lineage import ModelCardLineage
@@ -472,6 +473,7 @@ __all__ = (
     "MetricEnum",
     "ModelCard",
     "ModelCardApprovalType0",
+    "ModelCardEvaluationsItem",
     "ModelCardFeatureImportanceItem",
     "ModelCardInputsItem",
     "ModelCardLineage",
