@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin_display import ReadableAdmin
 from monitoring.models import (
     Alert,
     AlertRule,
@@ -12,13 +13,13 @@ from monitoring.models import (
 
 
 @admin.register(DriftConfig)
-class DriftConfigAdmin(admin.ModelAdmin):
+class DriftConfigAdmin(ReadableAdmin):
     list_display = ("deployment", "enabled", "window_minutes", "cadence_minutes", "per_variant", "updated_at")
     list_filter = ("enabled",)
 
 
 @admin.register(DriftReport)
-class DriftReportAdmin(admin.ModelAdmin):
+class DriftReportAdmin(ReadableAdmin):
     list_display = (
         "deployment",
         "variant",
@@ -37,14 +38,14 @@ class DriftReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(NotificationChannel)
-class NotificationChannelAdmin(admin.ModelAdmin):
+class NotificationChannelAdmin(ReadableAdmin):
     list_display = ("name", "project", "kind", "enabled", "created_at")
     list_filter = ("kind", "enabled")
     search_fields = ("name", "project__slug")
 
 
 @admin.register(AlertRule)
-class AlertRuleAdmin(admin.ModelAdmin):
+class AlertRuleAdmin(ReadableAdmin):
     list_display = (
         "name",
         "project",
@@ -61,7 +62,7 @@ class AlertRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
+class AlertAdmin(ReadableAdmin):
     list_display = ("rule", "status", "severity", "last_value", "started_at", "resolved_at", "acknowledged_by")
     list_filter = ("status", "severity")
     search_fields = ("rule__name", "message")
@@ -69,7 +70,7 @@ class AlertAdmin(admin.ModelAdmin):
 
 
 @admin.register(RetrainingPolicy)
-class RetrainingPolicyAdmin(admin.ModelAdmin):
+class RetrainingPolicyAdmin(ReadableAdmin):
     list_display = (
         "name",
         "project",
@@ -86,7 +87,7 @@ class RetrainingPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(RetrainingRun)
-class RetrainingRunAdmin(admin.ModelAdmin):
+class RetrainingRunAdmin(ReadableAdmin):
     list_display = ("policy", "status", "model_version", "champion_version", "created_at", "finished_at")
     list_filter = ("status",)
     readonly_fields = (

@@ -196,6 +196,7 @@ class RetrainingPolicy(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name_plural = "retraining policies"
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["project", "name"], name="uniq_retraining_policy_name"),
