@@ -79,16 +79,16 @@ class ReadableAdmin(admin.ModelAdmin):
         show.admin_order_field = field_name  # type: ignore[attr-defined]
         return show
 
-    def get_list_display(self, request: HttpRequest) -> Sequence[Any]:
+    def get_list_display(self, request: HttpRequest) -> Any:
         kinds = self._kinds()
         shown = super().get_list_display(request)
-        return [f"{n}{FLOAT_SUFFIX}" if kinds.get(n) == FLOAT_SUFFIX else n for n in shown]  # type: ignore[operator]
+        return [f"{n}{FLOAT_SUFFIX}" if isinstance(n, str) and kinds.get(n) == FLOAT_SUFFIX else n for n in shown]
 
-    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
         json_fields = [n for n, kind in self._kinds().items() if kind == JSON_SUFFIX]
         return [*(super().get_exclude(request, obj) or ()), *json_fields]
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[Any]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         """JSON fields always show formatted; a float field only where it is not edited."""
         kinds = self._kinds()
         editable = self.has_change_permission(request, obj)
@@ -112,7 +112,7 @@ class ReadableAdmin(admin.ModelAdmin):
         ]
         return not required and super().has_add_permission(request)
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[Any]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         shown = self._shown(super().get_readonly_fields(request, obj))
         json_fields = [f"{n}{JSON_SUFFIX}" for n, kind in self._kinds().items() if kind == JSON_SUFFIX]
         return [*shown, *(n for n in json_fields if n not in shown)]
