@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from core.admin_display import ReadableAdmin
 from core.models import ApiToken, AuditEvent, Heartbeat, Membership, Project, User
 
 
@@ -18,7 +19,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ReadableAdmin):
     list_display = (
         "slug",
         "name",
@@ -32,7 +33,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadableAdmin):
     list_display = ("project", "user", "role", "created_at")
     list_filter = ("role", "project")
     search_fields = ("project__slug", "user__username")
@@ -40,7 +41,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadableAdmin):
     list_display = (
         "name",
         "prefix",
@@ -61,7 +62,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadableAdmin):
     list_display = (
         "created_at",
         "project_slug",
@@ -88,7 +89,7 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Heartbeat)
-class HeartbeatAdmin(admin.ModelAdmin):
+class HeartbeatAdmin(ReadableAdmin):
     list_display = ("token", "worker", "created_at")
     search_fields = ("token", "worker")
 
@@ -98,7 +99,7 @@ from core.webhooks import admin as webhooks_admin  # noqa: E402,F401
 
 
 @admin.register(Backup)
-class BackupAdmin(admin.ModelAdmin):
+class BackupAdmin(ReadableAdmin):
     list_display = ("created_at", "location", "size_bytes", "blob_count", "row_count", "verified", "keel_version")
     list_filter = ("verified",)
     readonly_fields = [f.name for f in Backup._meta.fields]

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
+from core.admin_display import ReadableAdmin
 from core.audit import audit_record
 from core.models import User
 from monitoring.models import (
@@ -18,7 +19,7 @@ from monitoring.models import (
 
 
 @admin.register(DriftConfig)
-class DriftConfigAdmin(admin.ModelAdmin):
+class DriftConfigAdmin(ReadableAdmin):
     """Edits here are audited like the API's (``drift_config.set`` / ``drift_config.delete``)."""
 
     list_display = ("deployment", "enabled", "window_minutes", "cadence_minutes", "per_variant", "updated_at")
@@ -44,7 +45,7 @@ class DriftConfigAdmin(admin.ModelAdmin):
 
 
 @admin.register(DriftReport)
-class DriftReportAdmin(admin.ModelAdmin):
+class DriftReportAdmin(ReadableAdmin):
     list_display = (
         "deployment",
         "variant",
@@ -63,14 +64,14 @@ class DriftReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(NotificationChannel)
-class NotificationChannelAdmin(admin.ModelAdmin):
+class NotificationChannelAdmin(ReadableAdmin):
     list_display = ("name", "project", "kind", "enabled", "created_at")
     list_filter = ("kind", "enabled")
     search_fields = ("name", "project__slug")
 
 
 @admin.register(AlertRule)
-class AlertRuleAdmin(admin.ModelAdmin):
+class AlertRuleAdmin(ReadableAdmin):
     list_display = (
         "name",
         "project",
@@ -87,7 +88,7 @@ class AlertRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
+class AlertAdmin(ReadableAdmin):
     list_display = ("rule", "status", "severity", "last_value", "started_at", "resolved_at", "acknowledged_by")
     list_filter = ("status", "severity")
     search_fields = ("rule__name", "message")
@@ -95,7 +96,7 @@ class AlertAdmin(admin.ModelAdmin):
 
 
 @admin.register(RetrainingPolicy)
-class RetrainingPolicyAdmin(admin.ModelAdmin):
+class RetrainingPolicyAdmin(ReadableAdmin):
     list_display = (
         "name",
         "project",
@@ -112,7 +113,7 @@ class RetrainingPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(RetrainingRun)
-class RetrainingRunAdmin(admin.ModelAdmin):
+class RetrainingRunAdmin(ReadableAdmin):
     list_display = ("policy", "status", "model_version", "champion_version", "created_at", "finished_at")
     list_filter = ("status",)
     readonly_fields = (

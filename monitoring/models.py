@@ -215,6 +215,7 @@ class RetrainingPolicy(ProjectScoped):
     )
 
     class Meta:
+        verbose_name_plural = "retraining policies"
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["project", "name"], name="uniq_retraining_policy_name"),

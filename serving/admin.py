@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin_display import ReadableAdmin
 from serving.models import (
     Deployment,
     Feedback,
@@ -24,7 +25,7 @@ class VariantInline(admin.TabularInline):
 
 
 @admin.register(Deployment)
-class DeploymentAdmin(admin.ModelAdmin):
+class DeploymentAdmin(ReadableAdmin):
     list_display = ("name", "project", "current_revision", "created_by", "updated_at")
     list_filter = ("project",)
     search_fields = ("name", "description")
@@ -32,7 +33,7 @@ class DeploymentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
+class RevisionAdmin(ReadableAdmin):
     list_display = ("deployment", "number", "strategy", "reason", "created_by", "created_at")
     list_filter = ("strategy",)
     search_fields = ("deployment__name", "reason")
@@ -41,7 +42,9 @@ class RevisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PredictionLog)
-class PredictionLogAdmin(admin.ModelAdmin):
+class PredictionLogAdmin(ReadableAdmin):
+    float_places = 2
+    float_units = {"latency_ms": "ms"}
     list_display = (
         "created_at",
         "prediction_id",
@@ -68,21 +71,27 @@ class PredictionLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(ReadableAdmin):
     list_display = ("prediction_id", "deployment_id", "value", "is_current", "caller", "created_at")
     list_filter = ("is_current",)
     search_fields = ("prediction_id",)
 
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False  # feedback arrives through the API; a correction is a new row that supersedes the old
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
 
 @admin.register(PredictionLogPolicy)
-class PredictionLogPolicyAdmin(admin.ModelAdmin):
+class PredictionLogPolicyAdmin(ReadableAdmin):
     list_display = ("project", "raw_retention_days", "rollup_retention_days", "export_before_drop", "updated_at")
     list_filter = ("export_before_drop",)
     search_fields = ("project__slug",)
 
 
 @admin.register(PredictionExport)
-class PredictionExportAdmin(admin.ModelAdmin):
+class PredictionExportAdmin(ReadableAdmin):
     list_display = ("project", "partition", "range_start", "range_end", "row_count", "erased_rows", "size", "sha256")
     list_filter = ("project",)
     search_fields = ("partition", "sha256")
@@ -96,7 +105,7 @@ class PredictionExportAdmin(admin.ModelAdmin):
 
 
 @admin.register(PredictionRollup)
-class PredictionRollupAdmin(admin.ModelAdmin):
+class PredictionRollupAdmin(ReadableAdmin):
     list_display = ("minute", "deployment_id", "variant", "shadow", "model_version_id", "requests", "errors")
     list_filter = ("shadow",)
     show_full_result_count = False
@@ -109,5 +118,5 @@ class PredictionRollupAdmin(admin.ModelAdmin):
 
 
 @admin.register(RollupWatermark)
-class RollupWatermarkAdmin(admin.ModelAdmin):
+class RollupWatermarkAdmin(ReadableAdmin):
     list_display = ("name", "until", "updated_at")

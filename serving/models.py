@@ -221,6 +221,7 @@ class Feedback(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name_plural = "feedback"
         ordering = ["-id"]
         indexes = [models.Index(fields=["deployment_id", "created_at"], name="feedback_deployment_time")]
         constraints = [

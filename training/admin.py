@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from core.admin_display import ReadableAdmin
 from training.models import TrainingJob
 
 
 @admin.register(TrainingJob)
-class TrainingJobAdmin(admin.ModelAdmin):
+class TrainingJobAdmin(ReadableAdmin):
     list_display = (
         "uid",
         "project",

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from core.admin_display import ReadableAdmin
 from core.errors import ValidationFailed
 from core.models import User
 from core.webhooks import services
@@ -38,7 +39,7 @@ class WebhookSubscriptionForm(forms.ModelForm):
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(admin.ModelAdmin):
+class WebhookSubscriptionAdmin(admin.ModelAdmin):  # event_types is edited here, through the form
     form = WebhookSubscriptionForm
     list_display = ("id", "project", "url", "is_active", "event_types", "created_by", "created_at")
     list_filter = ("is_active", "project")
@@ -72,7 +73,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(ReadableAdmin):
     list_display = (
         "uid",
         "project",

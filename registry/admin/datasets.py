@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin_display import ReadableAdmin
 from registry.models import Dataset, DatasetVersion, ValidationReport, ValidationRule
 
 
@@ -10,7 +11,7 @@ class ValidationRuleInline(admin.TabularInline):
 
 
 @admin.register(Dataset)
-class DatasetAdmin(admin.ModelAdmin):
+class DatasetAdmin(ReadableAdmin):
     list_display = ("name", "project", "created_by", "created_at", "updated_at")
     list_filter = ("project",)
     search_fields = ("name", "description", "project__slug")
@@ -18,7 +19,7 @@ class DatasetAdmin(admin.ModelAdmin):
 
 
 @admin.register(DatasetVersion)
-class DatasetVersionAdmin(admin.ModelAdmin):
+class DatasetVersionAdmin(ReadableAdmin):
     list_display = (
         "dataset",
         "number",
@@ -39,14 +40,14 @@ class DatasetVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ValidationRule)
-class ValidationRuleAdmin(admin.ModelAdmin):
+class ValidationRuleAdmin(ReadableAdmin):
     list_display = ("dataset", "kind", "column", "enabled", "generated_from", "created_at")
     list_filter = ("kind", "enabled", "dataset__project")
     search_fields = ("dataset__name", "column", "description")
 
 
 @admin.register(ValidationReport)
-class ValidationReportAdmin(admin.ModelAdmin):
+class ValidationReportAdmin(ReadableAdmin):
     list_display = ("version", "trigger", "passed", "n_rules", "n_failed", "created_at")
     list_filter = ("passed", "trigger")
     search_fields = ("version__dataset__name",)

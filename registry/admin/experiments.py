@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+from core.admin_display import ReadableAdmin
 from registry.models import (
     Experiment,
     Run,
@@ -22,7 +23,7 @@ from registry.models import (
 from registry.services import experiments as services
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
+class _ReadOnlyAdmin(ReadableAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

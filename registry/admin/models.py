@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin_display import ReadableAdmin
 from registry.models import AliasEvent, ApprovalRequest, ModelAlias, ModelEvaluation, ModelVersion, RegisteredModel
 
 
@@ -14,7 +15,7 @@ class ModelAliasInline(admin.TabularInline):
 
 
 @admin.register(RegisteredModel)
-class RegisteredModelAdmin(admin.ModelAdmin):
+class RegisteredModelAdmin(ReadableAdmin):
     list_display = ("name", "project", "protected_aliases", "created_by", "created_at", "updated_at")
     list_filter = ("project",)
     search_fields = ("name", "description", "project__slug")
@@ -22,7 +23,7 @@ class RegisteredModelAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModelVersion)
-class ModelVersionAdmin(admin.ModelAdmin):
+class ModelVersionAdmin(ReadableAdmin):
     list_display = (
         "registered_model",
         "number",
@@ -49,6 +50,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
         "input_example",
         "metrics",
         "run",
+        "dataset_versions",
         "training_job_uid",
         "code_version",
         "reference_profile_sha256",
@@ -65,7 +67,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AliasEvent)
-class AliasEventAdmin(admin.ModelAdmin):
+class AliasEventAdmin(ReadableAdmin):
     list_display = (
         "created_at",
         "registered_model",
@@ -90,7 +92,7 @@ class AliasEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApprovalRequest)
-class ApprovalRequestAdmin(admin.ModelAdmin):
+class ApprovalRequestAdmin(ReadableAdmin):
     list_display = ("version", "status", "requested_by", "decided_by", "override", "created_at", "decided_at")
     list_filter = ("status", "override")
     search_fields = ("version__registered_model__name", "comment", "decision_comment", "override_reason")
@@ -108,6 +110,6 @@ class ApprovalRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModelEvaluation)
-class ModelEvaluationAdmin(admin.ModelAdmin):
+class ModelEvaluationAdmin(ReadableAdmin):
     list_display = ("version", "evaluation_key", "n_rows", "created_at")
     search_fields = ("version__registered_model__name", "evaluation_key")

@@ -138,6 +138,7 @@ class ModelAlias(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name_plural = "model aliases"
         ordering = ["registered_model_id", "name"]
         constraints = [models.UniqueConstraint(fields=["registered_model", "name"], name="uniq_model_alias")]
 

@@ -91,8 +91,14 @@ def _evaluations(version: ModelVersion) -> list[dict[str, Any]]:
     ]
 
 
-def _metric_text(metrics: dict[str, Any], top: int = 3) -> str:
-    shown = [(k, v) for k, v in sorted(metrics.items()) if isinstance(v, int | float)][:top]
+HEADLINE_METRICS = ("f1_macro", "accuracy", "roc_auc", "r2", "rmse", "mae")
+
+
+def _metric_text(version: ModelVersion, top: int = 3) -> str:
+    """The metrics the project's acceptance criteria name, then the usual headline ones."""
+    criteria = [c.get("metric") for c in version.registered_model.project.acceptance_criteria]
+    names = list(dict.fromkeys([*criteria, *HEADLINE_METRICS]))
+    shown = [(k, version.metrics[k]) for k in names if isinstance(version.metrics.get(k), int | float)][:top]
     return ", ".join(f"{k} {_fmt(v)}" for k, v in shown)
 
 
@@ -104,7 +110,7 @@ def _generated(version: ModelVersion, lineage: dict[str, Any]) -> tuple[str, dic
     estimator = _estimator(version)
     how = f"{estimator} " if estimator else ""
     trained = f" trained by Keel on {data_names}" if version.run_id and data_names else f" ({version.source})"
-    metrics = _metric_text(version.metrics)
+    metrics = _metric_text(version)
     description = f"A {project.task_type} model ({how.strip() or version.flavor}){trained}." + (
         f" Holdout: {metrics}." if metrics else ""
     )

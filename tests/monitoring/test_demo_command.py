@@ -4,9 +4,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
-from core.models import ApiToken, Project
-from registry.models import DatasetVersion
+from core.models import ApiToken, Project, User
+from registry.models import DatasetVersion, ModelVersion
+from registry.services.cards import model_card
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,3 +38,20 @@ def test_demo_runs_twice_and_reports_where_to_look():
     # one token per purpose (printed, traffic, canary), replaced rather than accumulated on a second run
     assert ApiToken.objects.active().filter(user__username="demo").count() == 3
     assert ApiToken.objects.active().filter(user__username="demo", name="demo").count() == 1
+    _after_the_demo_the_card_and_the_dashboard_explain_v2()
+
+
+def _after_the_demo_the_card_and_the_dashboard_explain_v2() -> None:
+    v2 = ModelVersion.objects.get(registered_model__name="diagnosis", number=2)
+    card = model_card(v2)
+    assert "breast-cancer v2" in card["description"] and "f1_macro" in card["description"]
+    assert "breast cancer" in card["sections"]["intended_use"]
+    assert "breast-cancer v2" in card["sections"]["training_data_notes"]
+    assert "fails its validation rules" in card["sections"]["caveats"]
+    assert card["acceptance"]["passed"] and card["evaluations"] and card["checks"]
+    client = Client()
+    client.force_login(User.objects.get(username="demo"))
+    project = "/dashboard/demo-breast-cancer"
+    for url in (f"{project}/models/diagnosis/?version=2", f"{project}/datasets/breast-cancer/?version=2"):
+        body = client.get(url).content.decode()
+        assert 'data-testid="invalid-why"' in body and "retrain-on-drift" in body, url

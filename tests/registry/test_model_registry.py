@@ -243,7 +243,8 @@ def test_model_card_json_and_markdown(team):
     make_version(team.project, team.users["editor"])
     base = _url(team, "cancer/versions/1/card/")
     card = team.client("viewer").get(base).json()
-    assert card["complete"] is False and "intended_use" in card["missing_sections"]
+    assert card["complete"] is False and card["missing_sections"] == ["limitations", "ethical_considerations"]
+    assert card["generated_sections"] == ["intended_use"] and team.project.name in card["sections"]["intended_use"]
     assert card["metrics"]["f1_macro"] > 0.9
     updated = team.client("editor").patch(
         base,

@@ -132,6 +132,7 @@ from .metric_enum import MetricEnum
 from .missing_values_enum import MissingValuesEnum
 from .model_card import ModelCard
 from .model_card_approval_type_0 import ModelCardApprovalType0
+from .model_card_evaluations_item import ModelCardEvaluationsItem
 from .model_card_feature_importance_item import ModelCardFeatureImportanceItem
 from .model_card_inputs_item import ModelCardInputsItem
 from .model_card_lineage import ModelCardLineage
@@ -443,6 +444,7 @@ __all__ = (
     "MissingValuesEnum",
     "ModelCard",
     "ModelCardApprovalType0",
+    "ModelCardEvaluationsItem",
     "ModelCardFeatureImportanceItem",
     "ModelCardInputsItem",
     "ModelCardLineage",

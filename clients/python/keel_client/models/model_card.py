@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 if TYPE_CHECKING:
     from ..models.check import Check
     from ..models.model_card_approval_type_0 import ModelCardApprovalType0
+    from ..models.model_card_evaluations_item import ModelCardEvaluationsItem
     from ..models.model_card_feature_importance_item import ModelCardFeatureImportanceItem
     from ..models.model_card_inputs_item import ModelCardInputsItem
     from ..models.model_card_lineage import ModelCardLineage
@@ -38,9 +39,12 @@ class ModelCard:
         output (ModelCardOutput):
         metrics (ModelCardMetrics):
         feature_importance (list[ModelCardFeatureImportanceItem]):
+        evaluations (list[ModelCardEvaluationsItem]): The version's metrics on each evaluation set, newest first.
+        acceptance (Check):
         checks (list[Check]):
         approval (ModelCardApprovalType0 | None):
         sections (ModelCardSections):
+        generated_sections (list[str]): Sections filled by Keel because no one has written them yet.
         complete (bool):
         missing_sections (list[str]):
     """
@@ -58,9 +62,12 @@ class ModelCard:
     output: ModelCardOutput
     metrics: ModelCardMetrics
     feature_importance: list[ModelCardFeatureImportanceItem]
+    evaluations: list[ModelCardEvaluationsItem]
+    acceptance: Check
     checks: list[Check]
     approval: ModelCardApprovalType0 | None
     sections: ModelCardSections
+    generated_sections: list[str]
     complete: bool
     missing_sections: list[str]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -101,6 +108,13 @@ class ModelCard:
             feature_importance_item = feature_importance_item_data.to_dict()
             feature_importance.append(feature_importance_item)
 
+        evaluations = []
+        for evaluations_item_data in self.evaluations:
+            evaluations_item = evaluations_item_data.to_dict()
+            evaluations.append(evaluations_item)
+
+        acceptance = self.acceptance.to_dict()
+
         checks = []
         for checks_item_data in self.checks:
             checks_item = checks_item_data.to_dict()
@@ -113,6 +127,8 @@ class ModelCard:
             approval = self.approval
 
         sections = self.sections.to_dict()
+
+        generated_sections = self.generated_sections
 
         complete = self.complete
 
@@ -135,9 +151,12 @@ class ModelCard:
                 "output": output,
                 "metrics": metrics,
                 "feature_importance": feature_importance,
+                "evaluations": evaluations,
+                "acceptance": acceptance,
                 "checks": checks,
                 "approval": approval,
                 "sections": sections,
+                "generated_sections": generated_sections,
                 "complete": complete,
                 "missing_sections": missing_sections,
             }
@@ -149,6 +168,7 @@ class ModelCard:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.check import Check  # noqa: PLC0415
         from ..models.model_card_approval_type_0 import ModelCardApprovalType0  # noqa: PLC0415
+        from ..models.model_card_evaluations_item import ModelCardEvaluationsItem  # noqa: PLC0415
         from ..models.model_card_feature_importance_item import ModelCardFeatureImportanceItem  # noqa: PLC0415
         from ..models.model_card_inputs_item import ModelCardInputsItem  # noqa: PLC0415
         from ..models.model_card_lineage import ModelCardLineage  # noqa: PLC0415
@@ -199,6 +219,15 @@ class ModelCard:
 
             feature_importance.append(feature_importance_item)
 
+        evaluations = []
+        _evaluations = d.pop("evaluations")
+        for evaluations_item_data in _evaluations:
+            evaluations_item = ModelCardEvaluationsItem.from_dict(evaluations_item_data)
+
+            evaluations.append(evaluations_item)
+
+        acceptance = Check.from_dict(d.pop("acceptance"))
+
         checks = []
         _checks = d.pop("checks")
         for checks_item_data in _checks:
@@ -223,6 +252,8 @@ class ModelCard:
 
         sections = ModelCardSections.from_dict(d.pop("sections"))
 
+        generated_sections = cast(list[str], d.pop("generated_sections"))
+
         complete = d.pop("complete")
 
         missing_sections = cast(list[str], d.pop("missing_sections"))
@@ -241,9 +272,12 @@ class ModelCard:
             output=output,
             metrics=metrics,
             feature_importance=feature_importance,
+            evaluations=evaluations,
+            acceptance=acceptance,
             checks=checks,
             approval=approval,
             sections=sections,
+            generated_sections=generated_sections,
             complete=complete,
             missing_sections=missing_sections,
         )
