@@ -37,11 +37,8 @@ class SimulateApi(DeploymentAPIView):
     def post(self, request: Request, project: str, deployment: str) -> Response:
         from console.services.simulation import simulation_start
 
-        serializer = SimulateRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        body = simulation_start(
-            project=self.project, user=self.user, deployment=self.deployment(), **serializer.validated_data
-        )
+        data = self.validated_body(SimulateRequestSerializer)
+        body = simulation_start(project=self.project, user=self.user, deployment=self.deployment(), **data)
         return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
@@ -90,8 +87,7 @@ class LoadTestListApi(DeploymentAPIView):
     def post(self, request: Request, project: str, deployment: str) -> Response:
         from console.services.loadtest import load_test_start
 
-        serializer = LoadTestRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        test = load_test_start(deployment=self.deployment(), user=self.user, **serializer.validated_data)
+        values = self.validated_body(LoadTestRequestSerializer)
+        test = load_test_start(deployment=self.deployment(), user=self.user, **values)
         test.refresh_from_db()  # eager mode (the embedded default) has run it already
         return Response(LoadTestSerializer(test).data, status=status.HTTP_202_ACCEPTED)

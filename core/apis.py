@@ -51,9 +51,8 @@ class ProjectListApi(KeelAPIView):
 
     @extend_schema(operation_id="projects_create", request=ProjectCreateSerializer, responses={201: ProjectSerializer})
     def post(self, request: Request) -> Response:
-        serializer = ProjectCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        project = services.project_create(user=self.user, **serializer.validated_data)
+        values = self.validated_body(ProjectCreateSerializer)
+        project = services.project_create(user=self.user, **values)
         data = ProjectSerializer(project, context={"roles": {project.pk: "owner"}}).data
         return Response(data, status=status.HTTP_201_CREATED)
 
@@ -101,9 +100,8 @@ class MemberListApi(ProjectAPIView):
         description="Add a member, or change the role of an existing member.",
     )
     def post(self, request: Request, project: str) -> Response:
-        serializer = MembershipSetSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        membership = services.membership_set(project=self.project, actor=self.user, **serializer.validated_data)
+        values = self.validated_body(MembershipSetSerializer)
+        membership = services.membership_set(project=self.project, actor=self.user, **values)
         return Response(MembershipSerializer(membership).data, status=status.HTTP_200_OK)
 
 
@@ -113,15 +111,14 @@ class MemberDetailApi(ProjectAPIView):
 
     @extend_schema(operation_id="members_update", request=MembershipRoleSerializer, responses=MembershipSerializer)
     def patch(self, request: Request, project: str, username: str) -> Response:
-        serializer = MembershipRoleSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        values = self.validated_body(MembershipRoleSerializer)
         if not selectors.membership_exists(project=self.project, username=username):
             raise ValidationFailed.field("username", f"{username!r} is not a member")
         membership = services.membership_set(
             project=self.project,
             actor=self.user,
             username=username,
-            role=serializer.validated_data["role"],
+            role=values["role"],
         )
         return Response(MembershipSerializer(membership).data)
 
@@ -149,9 +146,8 @@ class TokenListApi(KeelAPIView):
         responses={201: ApiTokenIssuedSerializer},
     )
     def post(self, request: Request) -> Response:
-        serializer = ApiTokenCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        values = self.validated_body(ApiTokenCreateSerializer)
+        data = dict(values)
         slug = data.pop("default_project", None)
         project = None
         if slug:
@@ -191,9 +187,8 @@ class ServiceAccountListApi(ProjectAPIView):
         responses={201: ServiceAccountCreatedSerializer},
     )
     def post(self, request: Request, project: str) -> Response:
-        serializer = ServiceAccountCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        issued = services.service_account_create(project=self.project, actor=self.user, **serializer.validated_data)
+        values = self.validated_body(ServiceAccountCreateSerializer)
+        issued = services.service_account_create(project=self.project, actor=self.user, **values)
         body = {
             "account": ServiceAccountSerializer(issued.token.user).data,
             "token": ApiTokenSerializer(issued.token).data | {"token": issued.secret},
@@ -225,10 +220,9 @@ class ServiceAccountTokenApi(ProjectAPIView):
         responses={201: ApiTokenIssuedSerializer},
     )
     def post(self, request: Request, project: str, account_id: int) -> Response:
-        serializer = ServiceAccountTokenCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        values = self.validated_body(ServiceAccountTokenCreateSerializer)
         issued = services.service_account_token_create(
-            project=self.project, actor=self.user, account_id=account_id, **serializer.validated_data
+            project=self.project, actor=self.user, account_id=account_id, **values
         )
         body = ApiTokenSerializer(issued.token).data | {"token": issued.secret}
         return Response(body, status=status.HTTP_201_CREATED)

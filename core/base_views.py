@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rest_framework import generics
+from rest_framework import generics, serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -24,6 +24,20 @@ class _Base(generics.GenericAPIView):
         user = self.request.user
         assert isinstance(user, User)
         return user
+
+    def valid(self, serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+        """``data`` checked by ``serializer_class`` (a 400 naming the fields otherwise): its validated data."""
+        serializer = serializer_class(data=data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def validated_body(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
+        """The request body, checked by ``serializer_class``."""
+        return self.valid(serializer_class, self.request.data)
+
+    def validated_query(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
+        """The query parameters, checked by ``serializer_class``."""
+        return self.valid(serializer_class, self.request.query_params)
 
     def listing(self, queryset: Any, serializer: Any, *, filtered: bool = True) -> Response:
         """One page of ``queryset`` (through the view's filters and ordering unless ``filtered`` is False),

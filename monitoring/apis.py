@@ -75,9 +75,8 @@ class DriftConfigApi(DeploymentAPIView):
         "importance_weighted, min_rows, exclude.",
     )
     def put(self, request: Request, project: str, deployment: str) -> Response:
-        serializer = DriftConfigSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        saved = config.drift_config_set(deployment=self.deployment(), user=self.user, **serializer.validated_data)
+        values = self.validated_body(DriftConfigSerializer)
+        saved = config.drift_config_set(deployment=self.deployment(), user=self.user, **values)
         return Response(DriftConfigSerializer(saved).data)
 
 
@@ -135,9 +134,7 @@ class DriftReportListApi(DeploymentAPIView):
         description="Compute a report now (the same window twice returns the stored report).",
     )
     def post(self, request: Request, project: str, deployment: str) -> Response:
-        serializer = DriftReportRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.validated_body(DriftReportRequestSerializer)
         target = self.deployment()
         if "window_start" in data:
             start, end = data["window_start"], data["window_end"]
@@ -244,9 +241,8 @@ class ChannelListApi(ProjectAPIView):
         operation_id="channels_create", tags=TAG, request=ChannelCreateSerializer, responses={201: ChannelSerializer}
     )
     def post(self, request: Request, project: str) -> Response:
-        serializer = ChannelCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        channel = config.channel_create(project=self.project, user=self.user, **serializer.validated_data)
+        values = self.validated_body(ChannelCreateSerializer)
+        channel = config.channel_create(project=self.project, user=self.user, **values)
         return Response(ChannelSerializer(channel).data, status=status.HTTP_201_CREATED)
 
 
@@ -281,9 +277,8 @@ class AlertRuleListApi(ProjectAPIView):
         responses={201: AlertRuleSerializer},
     )
     def post(self, request: Request, project: str) -> Response:
-        serializer = AlertRuleWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        rule = config.alert_rule_save(project=self.project, user=self.user, **serializer.validated_data)
+        values = self.validated_body(AlertRuleWriteSerializer)
+        rule = config.alert_rule_save(project=self.project, user=self.user, **values)
         return Response(AlertRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
 
 
@@ -302,11 +297,8 @@ class AlertRuleDetailApi(ProjectAPIView):
         operation_id="alert_rules_replace", tags=TAG, request=AlertRuleWriteSerializer, responses=AlertRuleSerializer
     )
     def put(self, request: Request, project: str, rule_id: int) -> Response:
-        serializer = AlertRuleWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        rule = config.alert_rule_save(
-            project=self.project, user=self.user, rule=self.rule(), **serializer.validated_data
-        )
+        values = self.validated_body(AlertRuleWriteSerializer)
+        rule = config.alert_rule_save(project=self.project, user=self.user, rule=self.rule(), **values)
         return Response(AlertRuleSerializer(rule).data)
 
     @extend_schema(
@@ -364,9 +356,8 @@ class RetrainingPolicyListApi(ProjectAPIView):
         responses={201: RetrainingPolicySerializer},
     )
     def post(self, request: Request, project: str) -> Response:
-        serializer = RetrainingPolicyWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        policy = config.retraining_policy_save(project=self.project, user=self.user, **serializer.validated_data)
+        values = self.validated_body(RetrainingPolicyWriteSerializer)
+        policy = config.retraining_policy_save(project=self.project, user=self.user, **values)
         return Response(RetrainingPolicySerializer(policy).data, status=status.HTTP_201_CREATED)
 
 
@@ -388,11 +379,8 @@ class RetrainingPolicyDetailApi(ProjectAPIView):
         responses=RetrainingPolicySerializer,
     )
     def put(self, request: Request, project: str, policy_id: int) -> Response:
-        serializer = RetrainingPolicyWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        policy = config.retraining_policy_save(
-            project=self.project, user=self.user, policy=self.policy(), **serializer.validated_data
-        )
+        values = self.validated_body(RetrainingPolicyWriteSerializer)
+        policy = config.retraining_policy_save(project=self.project, user=self.user, policy=self.policy(), **values)
         return Response(RetrainingPolicySerializer(policy).data)
 
     @extend_schema(operation_id="retraining_policies_delete", tags=TAG, responses={204: None})

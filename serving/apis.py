@@ -86,9 +86,7 @@ class DeploymentListApi(DeploymentAPIView):
         description="Create a deployment serving one approved, healthy version (by number or alias).",
     )
     def post(self, request: Request, project: str) -> Response:
-        serializer = DeploymentCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.validated_body(DeploymentCreateSerializer)
         version, alias = services.resolve_version(
             project=self.project, model=data["model"], version=data["version"], alias=data["alias"]
         )
@@ -117,9 +115,8 @@ class DeploymentDetailApi(DeploymentAPIView):
         operation_id="deployments_update", tags=TAG, request=DeploymentUpdateSerializer, responses=DeploymentSerializer
     )
     def patch(self, request: Request, project: str, deployment: str) -> Response:
-        serializer = DeploymentUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.deployment_update(deployment=self.deployment(), user=self.user, **serializer.validated_data)
+        data = self.validated_body(DeploymentUpdateSerializer)
+        services.deployment_update(deployment=self.deployment(), user=self.user, **data)
         return Response(self.out())
 
     @extend_schema(operation_id="deployments_delete", tags=TAG, responses={204: None})
@@ -150,9 +147,8 @@ class DeployApi(DeploymentAPIView):
         ),
     )
     def post(self, request: Request, project: str, deployment: str) -> Response:
-        serializer = DeploySerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        deployment_deploy(deployment=self.deployment(), user=self.user, data=serializer.validated_data)
+        values = self.validated_body(DeploySerializer)
+        deployment_deploy(deployment=self.deployment(), user=self.user, data=values)
         return Response(self.out())
 
 
@@ -168,13 +164,12 @@ class RollbackApi(DeploymentAPIView):
         description="Return to the previous revision (or a named one) in one call.",
     )
     def post(self, request: Request, project: str, deployment: str) -> Response:
-        serializer = RollbackSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = self.validated_body(RollbackSerializer)
         services.deployment_rollback(
             deployment=self.deployment(),
             user=self.user,
-            to_revision=serializer.validated_data["revision"],
-            reason=serializer.validated_data["reason"],
+            to_revision=data["revision"],
+            reason=data["reason"],
         )
         return Response(self.out())
 
@@ -191,9 +186,8 @@ class PromoteApi(DeploymentAPIView):
         description="Make one variant the only primary (e.g. the A/B winner).",
     )
     def post(self, request: Request, project: str, deployment: str) -> Response:
-        serializer = PromoteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.deployment_promote(deployment=self.deployment(), user=self.user, **serializer.validated_data)
+        data = self.validated_body(PromoteSerializer)
+        services.deployment_promote(deployment=self.deployment(), user=self.user, **data)
         return Response(self.out())
 
 
@@ -278,9 +272,7 @@ class FeedbackApi(DeploymentAPIView):
         "is a 409 unless overwrite is set (the history is kept).",
     )
     def post(self, request: Request, project: str, deployment: str) -> Response:
-        serializer = FeedbackRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.validated_body(FeedbackRequestSerializer)
         items = data.get("items") or [{"prediction_id": data["prediction_id"], "value": data["value"]}]
         rows = services.feedback_record(
             deployment=self.deployment(),

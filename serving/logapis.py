@@ -86,9 +86,8 @@ class ErasureApi(ProjectAPIView):
         "recorded in the audit log. Owners and maintainers only.",
     )
     def post(self, request: Request, project: str) -> Response:
-        serializer = ErasureRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        receipt = erasure_execute(project=self.project, user=request.user, **serializer.validated_data)  # type: ignore[arg-type]
+        values = self.validated_body(ErasureRequestSerializer)
+        receipt = erasure_execute(project=self.project, user=request.user, **values)  # type: ignore[arg-type]
         return Response(ErasureReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
 
 

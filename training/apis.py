@@ -52,9 +52,8 @@ class TrainingJobListApi(ProjectAPIView):
         description="Validate the spec against the dataset version, then queue the job.",
     )
     def post(self, request: Request, project: str) -> Response:
-        serializer = TrainingJobSubmitSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        values = self.validated_body(TrainingJobSubmitSerializer)
+        data = dict(values)
         dataset = dataset_get(project=self.project, name=data.pop("dataset"))
         number = data.pop("dataset_version")
         version = (
@@ -123,14 +122,13 @@ class ModelVersionEvaluateApi(ProjectAPIView):
         "training holdout by default, or all rows of a dataset version), for the approval gate.",
     )
     def post(self, request: Request, project: str, model: str, number: int) -> Response:
-        serializer = ModelVersionEvaluateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = self.validated_body(ModelVersionEvaluateSerializer)
         registered = registered_model_get(project=self.project, name=model)
         version = model_version_get(model=registered, number=number)
         dataset_version = None
-        if serializer.validated_data.get("dataset"):
-            dataset = dataset_get(project=self.project, name=serializer.validated_data["dataset"])
-            dataset_version = dataset_version_get(dataset=dataset, number=serializer.validated_data["dataset_version"])
+        if data.get("dataset"):
+            dataset = dataset_get(project=self.project, name=data["dataset"])
+            dataset_version = dataset_version_get(dataset=dataset, number=data["dataset_version"])
         keys = model_version_evaluate(version=version, dataset_version=dataset_version)
         rows = model_evaluation_list(model=registered, keys=keys)
         return Response(

@@ -6,11 +6,9 @@ show payloads. Subscriptions and deliveries of other projects answer 404.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -31,11 +29,6 @@ from core.webhooks.serializers import (
 
 class _Api(ProjectAPIView):
     filter_backends: list[type] = []
-
-    def valid(self, serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-        serializer = serializer_class(data=data)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
 
     def subscription(self, webhook_id: int) -> WebhookSubscription:
         return selectors.webhook_subscription_get(project=self.project, subscription_id=webhook_id)

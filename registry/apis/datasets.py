@@ -72,9 +72,8 @@ class DatasetListApi(_DatasetView):
         operation_id="datasets_create", tags=TAG, request=DatasetCreateSerializer, responses={201: DatasetSerializer}
     )
     def post(self, request: Request, project: str) -> Response:
-        serializer = DatasetCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        dataset = services.dataset_create(project=self.project, user=self.user, **serializer.validated_data)
+        values = self.validated_body(DatasetCreateSerializer)
+        dataset = services.dataset_create(project=self.project, user=self.user, **values)
         return Response(DatasetSerializer(dataset).data, status=status.HTTP_201_CREATED)
 
 
@@ -95,9 +94,8 @@ class DatasetDetailApi(_DatasetView):
         operation_id="datasets_update", tags=TAG, request=DatasetUpdateSerializer, responses=DatasetSerializer
     )
     def patch(self, request: Request, project: str, dataset: str) -> Response:
-        serializer = DatasetUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.dataset_update(dataset=self.dataset(), user=self.user, **serializer.validated_data)
+        data = self.validated_body(DatasetUpdateSerializer)
+        services.dataset_update(dataset=self.dataset(), user=self.user, **data)
         return Response(self._out())
 
     @extend_schema(operation_id="datasets_delete", tags=TAG, responses={204: None})
@@ -135,9 +133,7 @@ class DatasetVersionListApi(_DatasetView):
     )
     def post(self, request: Request, project: str, dataset: str) -> Response:
         _refuse_oversized(request)
-        serializer = DatasetUploadSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.validated_body(DatasetUploadSerializer)
         upload = data["file"]
         result = services.dataset_version_upload(
             project=self.project,
@@ -190,11 +186,8 @@ class DatasetVersionSchemaApi(_DatasetView):
         responses=SchemaColumnSerializer(many=True),
     )
     def patch(self, request: Request, project: str, dataset: str, number: int) -> Response:
-        serializer = RolesUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        version = services.dataset_version_set_roles(
-            version=self.version(), user=self.user, roles=serializer.validated_data["roles"]
-        )
+        values = self.validated_body(RolesUpdateSerializer)
+        version = services.dataset_version_set_roles(version=self.version(), user=self.user, roles=values["roles"])
         return Response(SchemaColumnSerializer(version.schema, many=True).data)
 
 
@@ -343,9 +336,8 @@ class ValidationRuleListApi(_DatasetView):
         responses={201: ValidationRuleSerializer},
     )
     def post(self, request: Request, project: str, dataset: str) -> Response:
-        serializer = ValidationRuleCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        rule = services.validation_rule_create(dataset=self.dataset(), user=self.user, **serializer.validated_data)
+        values = self.validated_body(ValidationRuleCreateSerializer)
+        rule = services.validation_rule_create(dataset=self.dataset(), user=self.user, **values)
         return Response(ValidationRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
 
 
@@ -367,9 +359,8 @@ class ValidationRuleDetailApi(_DatasetView):
         responses=ValidationRuleSerializer,
     )
     def patch(self, request: Request, project: str, dataset: str, rule_id: int) -> Response:
-        serializer = ValidationRuleUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        rule = services.validation_rule_update(rule=self.rule(), user=self.user, **serializer.validated_data)
+        values = self.validated_body(ValidationRuleUpdateSerializer)
+        rule = services.validation_rule_update(rule=self.rule(), user=self.user, **values)
         return Response(ValidationRuleSerializer(rule).data)
 
     @extend_schema(operation_id="dataset_rules_delete", tags=TAG, responses={204: None})
@@ -390,10 +381,9 @@ class ValidationRulesGenerateApi(_DatasetView):
         description="Generate rules from a reference version: each statistic within a tolerance.",
     )
     def post(self, request: Request, project: str, dataset: str) -> Response:
-        serializer = RulesGenerateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        values = self.validated_body(RulesGenerateSerializer)
         ds = self.dataset()
-        data = serializer.validated_data
+        data = values
         reference = selectors.dataset_version_get(dataset=ds, number=data["reference_version"])
         rules = services.validation_rules_generate(
             dataset=ds, user=self.user, reference=reference, tolerance=data["tolerance"], replace=data["replace"]

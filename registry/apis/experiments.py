@@ -15,7 +15,7 @@ from django.urls import URLPattern, path
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -59,17 +59,6 @@ RUN_ID = OpenApiParameter("run_id", OpenApiTypes.STR, OpenApiParameter.PATH, des
 class _Api(ProjectAPIView):
     filter_backends: list[type] = []
 
-    def valid(self, serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-        serializer = serializer_class(data=data)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-    def query(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
-        return self.valid(serializer_class, self.request.query_params)
-
-    def body(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
-        return self.valid(serializer_class, self.request.data)
-
     def experiment(self, name: str) -> Experiment:
         return selectors.experiment_get(project=self.project, name=name)
 
@@ -93,14 +82,16 @@ class ExperimentListApi(_Api):
         responses=ExperimentSerializer(many=True),
     )
     def get(self, request: Request, project: str) -> Response:
-        experiments = selectors.experiment_list(project=self.project, **self.query(ExperimentListQuerySerializer))
+        experiments = selectors.experiment_list(
+            project=self.project, **self.validated_query(ExperimentListQuerySerializer)
+        )
         return self.listing(experiments, ExperimentSerializer, filtered=False)
 
     @extend_schema(
         operation_id="experiments_create", request=ExperimentCreateSerializer, responses={201: ExperimentSerializer}
     )
     def post(self, request: Request, project: str) -> Response:
-        data = self.body(ExperimentCreateSerializer)
+        data = self.validated_body(ExperimentCreateSerializer)
         experiment = services.experiment_create(project=self.project, user=self.user, **data)
         return Response(ExperimentSerializer(experiment).data, status=status.HTTP_201_CREATED)
 
@@ -117,7 +108,7 @@ class ExperimentDetailApi(_Api):
         operation_id="experiments_update", request=ExperimentUpdateSerializer, responses=ExperimentSerializer
     )
     def patch(self, request: Request, project: str, name: str) -> Response:
-        data = self.body(ExperimentUpdateSerializer)
+        data = self.validated_body(ExperimentUpdateSerializer)
         updated = services.experiment_update(experiment=self.experiment(name), user=self.user, **data)
         return Response(ExperimentSerializer(self.experiment(updated.name)).data)
 
@@ -160,7 +151,7 @@ class RunListApi(_Api):
         description="Search runs with `filter` and `order_by` (see `runs_search` for the grammar).",
     )
     def get(self, request: Request, project: str) -> Response:
-        query = self.query(RunListQuerySerializer)
+        query = self.validated_query(RunListQuerySerializer)
         runs = selectors.run_search(
             project=self.project,
             filter_expression=query["filter"],
@@ -172,7 +163,7 @@ class RunListApi(_Api):
 
     @extend_schema(operation_id="runs_create", request=RunCreateSerializer, responses={201: RunDetailSerializer})
     def post(self, request: Request, project: str) -> Response:
-        data = self.body(RunCreateSerializer)
+        data = self.validated_body(RunCreateSerializer)
         experiment = self.experiment(data.pop("experiment"))
         run = services.run_create(experiment=experiment, user=self.user, **data)
         return Response(self.run_out(run.run_id), status=status.HTTP_201_CREATED)
@@ -207,7 +198,7 @@ class RunSearchApi(_Api):
         description=_SEARCH_HELP,
     )
     def post(self, request: Request, project: str) -> Response:
-        body = self.body(RunSearchSerializer)
+        body = self.validated_body(RunSearchSerializer)
         runs = selectors.run_search(
             project=self.project,
             filter_expression=body["filter"],
@@ -224,7 +215,7 @@ class RunCompareApi(_Api):
 
     @extend_schema(operation_id="runs_compare", parameters=[RunCompareQuerySerializer], responses=RunCompareSerializer)
     def get(self, request: Request, project: str) -> Response:
-        comparison = selectors.run_compare(project=self.project, **self.query(RunCompareQuerySerializer))
+        comparison = selectors.run_compare(project=self.project, **self.validated_query(RunCompareQuerySerializer))
         return Response(RunCompareSerializer(comparison).data)
 
 
@@ -240,7 +231,7 @@ class RunDetailApi(_Api):
         operation_id="runs_update", parameters=[RUN_ID], request=RunUpdateSerializer, responses=RunDetailSerializer
     )
     def patch(self, request: Request, project: str, run_id: str) -> Response:
-        data = self.body(RunUpdateSerializer)
+        data = self.validated_body(RunUpdateSerializer)
         services.run_update(run=self.run(run_id), user=self.user, **data)
         return Response(self.run_out(run_id))
 
@@ -277,7 +268,7 @@ class RunStatusApi(_Api):
         description="running -> finished, failed or killed (409 otherwise); repeating the current status is a no-op.",
     )
     def post(self, request: Request, project: str, run_id: str) -> Response:
-        data = self.body(RunStatusSerializer)
+        data = self.validated_body(RunStatusSerializer)
         services.run_set_status(run=self.run(run_id), user=self.user, **data)
         return Response(self.run_out(run_id))
 
@@ -314,7 +305,7 @@ class RunMetricHistoryApi(_Api):
         responses=RunMetricPointSerializer(many=True),
     )
     def get(self, request: Request, project: str, run_id: str) -> Response:
-        query = self.query(RunMetricHistoryQuerySerializer)
+        query = self.validated_query(RunMetricHistoryQuerySerializer)
         points = self.paginate_queryset(selectors.run_metric_history(run=self.run(run_id), key=query["key"]))
         return self.get_paginated_response(RunMetricPointSerializer(points, many=True).data)
 
@@ -327,7 +318,7 @@ class RunTagApi(_Api):
         operation_id="runs_tags_set", parameters=[RUN_ID], request=RunTagSerializer, responses=RunTagSerializer
     )
     def post(self, request: Request, project: str, run_id: str) -> Response:
-        data = self.body(RunTagSerializer)
+        data = self.validated_body(RunTagSerializer)
         tag = services.run_tag_set(run=self.run(run_id), user=self.user, **data)
         return Response(RunTagSerializer(tag).data)
 
@@ -335,7 +326,7 @@ class RunTagApi(_Api):
         operation_id="runs_tags_delete", parameters=[RUN_ID, RunTagKeyQuerySerializer], responses={204: None}
     )
     def delete(self, request: Request, project: str, run_id: str) -> Response:
-        query = self.query(RunTagKeyQuerySerializer)
+        query = self.validated_query(RunTagKeyQuerySerializer)
         services.run_tag_delete(run=self.run(run_id), user=self.user, key=query["key"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -356,7 +347,7 @@ class RunInputApi(_Api):
         description="Record a dataset version of this project that the run used (idempotent per version and role).",
     )
     def post(self, request: Request, project: str, run_id: str) -> Response:
-        data = self.body(RunInputCreateSerializer)
+        data = self.validated_body(RunInputCreateSerializer)
         version = selectors.dataset_version_get_for_input(
             project=self.project, dataset=data["dataset"], version=data["version"]
         )
@@ -377,7 +368,7 @@ class RunArtifactListApi(_Api):
         responses=RunArtifactSerializer(many=True),
     )
     def get(self, request: Request, project: str, run_id: str) -> Response:
-        query = self.query(RunArtifactListQuerySerializer)
+        query = self.validated_query(RunArtifactListQuerySerializer)
         artifacts = selectors.run_artifact_list(run=self.run(run_id), path=query["path"])
         return self.get_paginated_response(RunArtifactSerializer(self.paginate_queryset(artifacts), many=True).data)
 
@@ -393,7 +384,7 @@ class RunArtifactListApi(_Api):
         ),
     )
     def post(self, request: Request, project: str, run_id: str) -> Response:
-        data = self.body(RunArtifactUploadSerializer)
+        data = self.validated_body(RunArtifactUploadSerializer)
         upload = data["file"]
         artifact = services.run_artifact_put(
             run=self.run(run_id),
@@ -416,7 +407,7 @@ class RunArtifactDownloadApi(_Api):
         description="The file's bytes, streamed and checked against its sha256 (sent as the ETag).",
     )
     def get(self, request: Request, project: str, run_id: str) -> StreamingHttpResponse:
-        query = self.query(RunArtifactPathQuerySerializer)
+        query = self.validated_query(RunArtifactPathQuerySerializer)
         artifact = selectors.run_artifact_get(run=self.run(run_id), path=query["path"])
         response = StreamingHttpResponse(
             selectors.run_artifact_content(artifact=artifact), content_type="application/octet-stream"

@@ -84,9 +84,8 @@ class ModelListApi(_ModelView):
         responses={201: RegisteredModelSerializer},
     )
     def post(self, request: Request, project: str) -> Response:
-        serializer = RegisteredModelCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        model = services.registered_model_create(project=self.project, user=self.user, **serializer.validated_data)
+        data = self.validated_body(RegisteredModelCreateSerializer)
+        model = services.registered_model_create(project=self.project, user=self.user, **data)
         self.kwargs["model"] = model.name
         return Response(self.model_out(), status=status.HTTP_201_CREATED)
 
@@ -140,9 +139,7 @@ class ModelVersionListApi(_ModelView):
         description="Register a run's model artifact as the next version (the model is created if new).",
     )
     def post(self, request: Request, project: str, model: str) -> Response:
-        serializer = ModelVersionFromRunSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.validated_body(ModelVersionFromRunSerializer)
         run = run_selectors.run_find(project=self.project, run_id=data["run_id"])
         if run is None:
             raise ValidationFailed.field("run_id", f"no run {data['run_id']!r} in this project")
@@ -172,9 +169,7 @@ class ModelVersionUploadApi(_ModelView):
         "whatever their name): convert them on your own machine with `keel models upload model.pkl`.",
     )
     def post(self, request: Request, project: str, model: str) -> Response:
-        serializer = ModelVersionUploadSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.validated_body(ModelVersionUploadSerializer)
         version = uploads.model_version_upload(
             project=self.project,
             user=self.user,
@@ -202,9 +197,8 @@ class ModelVersionDetailApi(_ModelView):
         responses=ModelVersionSerializer,
     )
     def patch(self, request: Request, project: str, model: str, number: int) -> Response:
-        serializer = ModelVersionUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        version = services.model_version_update(version=self.version(), user=self.user, **serializer.validated_data)
+        values = self.validated_body(ModelVersionUpdateSerializer)
+        version = services.model_version_update(version=self.version(), user=self.user, **values)
         return Response(ModelVersionSerializer(version).data)
 
     @extend_schema(operation_id="model_versions_delete", tags=TAG, responses={204: None, 409: None})
@@ -295,9 +289,8 @@ class ApprovalRequestListApi(_ModelView):
         responses={201: ApprovalRequestSerializer},
     )
     def post(self, request: Request, project: str, model: str, number: int) -> Response:
-        serializer = ApprovalRequestCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        created = approvals.approval_request_create(version=self.version(), user=self.user, **serializer.validated_data)
+        values = self.validated_body(ApprovalRequestCreateSerializer)
+        created = approvals.approval_request_create(version=self.version(), user=self.user, **values)
         return Response(ApprovalRequestSerializer(created).data, status=status.HTTP_201_CREATED)
 
 
@@ -314,9 +307,7 @@ class ApprovalDecisionApi(_ModelView):
         "override=true with an override_reason, recorded in the audit log.",
     )
     def post(self, request: Request, project: str, model: str, number: int, request_id: int) -> Response:
-        serializer = ApprovalDecisionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.validated_body(ApprovalDecisionSerializer)
         target = selectors.approval_request_get(version=self.version(), request_id=request_id)
         decided = approvals.approval_decide(
             request=target,
@@ -354,9 +345,8 @@ class ModelCardApi(_ModelView):
         responses=ModelCardSerializer,
     )
     def patch(self, request: Request, project: str, model: str, number: int) -> Response:
-        serializer = ModelCardSectionsSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        version = cards.model_card_update(version=self.version(), user=self.user, sections=serializer.validated_data)
+        data = self.validated_body(ModelCardSectionsSerializer)
+        version = cards.model_card_update(version=self.version(), user=self.user, sections=data)
         return Response(cards.model_card(version))
 
 
@@ -393,17 +383,16 @@ class AliasDetailApi(_ModelView):
         "and an approved, healthy version.",
     )
     def put(self, request: Request, project: str, model: str, alias: str) -> Response:
-        serializer = AliasSetSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        values = self.validated_body(AliasSetSerializer)
         registered = self.model()
-        version = selectors.model_version_get(model=registered, number=serializer.validated_data["version"])
+        version = selectors.model_version_get(model=registered, number=values["version"])
         services.model_alias_set(
             model=registered,
             user=self.user,
             role=self.role,
             alias=_alias_name(alias),
             version=version,
-            reason=serializer.validated_data["reason"],
+            reason=values["reason"],
         )
         return Response(ModelVersionSerializer(selectors.model_version_by_alias(model=registered, alias=alias)).data)
 
