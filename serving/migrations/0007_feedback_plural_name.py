@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('serving', '0005_rollups_from_monitoring'),
+        ('serving', '0006_rollup_sketches'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('monitoring', '0006_rollups_to_serving'),
+        ('monitoring', '0007_drift_report_status_rule'),
     ]
 
     operations = [
