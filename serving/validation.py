@@ -14,6 +14,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _NUMERIC = ("numeric", "integer")
+_ABSENT = object()
+_INT_BOUND = 2**53  # integers a float represents exactly; larger ones take the checked path
+
+
+def _plain_number(value: Any) -> bool:
+    """A finite float or a moderate int (not a bool): valid for any numeric feature."""
+    kind = type(value)
+    if kind is float:
+        return value - value == 0.0  # false for inf and nan
+    return kind is int and -_INT_BOUND < value < _INT_BOUND
+
+
 MISSING_HINT = "missing value; set the deployment policy missing_values=allow to predict anyway"
 
 
@@ -135,15 +147,21 @@ def _check_row(
     clean: dict[str, Any] = {}
     flags: list[str] = []
     missing: list[str] = []
-    for name in sorted(set(row) - set(features)):
-        if unknown == "error":
+    if unknown == "error":
+        for name in sorted(row.keys() - features.keys()):
             errors.append(_err(f"inputs[{index}].{name}", "unknown feature", "unknown_feature"))
     for name, spec in features.items():
+        value = row.get(name, _ABSENT)
+        if _plain_number(value) and spec.get("kind") in _NUMERIC:  # the common case, without building a path
+            clean[name] = value
+            low, high = spec.get("min"), spec.get("max")
+            if (low is not None and value < low) or (high is not None and value > high):
+                flags.append(f"{name} outside training range [{low}, {high}]")
+            continue
         path = f"inputs[{index}].{name}"
-        if name not in row:
+        if value is _ABSENT:
             errors.append(_err(path, "missing feature", "missing_feature"))
             continue
-        value = row[name]
         if value is None:  # the pipeline imputes it, if the policy lets the row through
             clean[name] = None
             if name in allowed:
