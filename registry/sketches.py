@@ -23,6 +23,7 @@ REFERENCE_K = 2000
 ROLLUP_K = 400
 VALUE_COUNT_LIMIT = 100
 SKETCH_TYPE = "kll_doubles"
+_PAIR = np.dtype([("value", np.float64), ("weight", np.float64)])
 
 
 def kll_from_values(values: NDArray[np.float64], k: int) -> kll_doubles_sketch:
@@ -54,9 +55,9 @@ def kll_from_text(text: str) -> kll_doubles_sketch:
 
 def kll_weighted(sketch: kll_doubles_sketch) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """The sketch's retained values (sorted) and their weights: a weighted sample standing for every value seen."""
-    pairs = np.asarray(list(sketch), dtype=np.float64).reshape(-1, 2)
-    order = np.argsort(pairs[:, 0], kind="stable")
-    return pairs[order, 0], pairs[order, 1]
+    pairs = np.fromiter(sketch, dtype=_PAIR, count=sketch.num_retained)
+    order = np.argsort(pairs["value"], kind="stable")
+    return pairs["value"][order], pairs["weight"][order]
 
 
 def rank_error(k: int) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -101,6 +102,17 @@ def _sketch_distribution(sketch: Any, value_counts: list[list[float]] | None) ->
     return Distribution(values, weights, int(sketch.n), error, value_counts)
 
 
+def _as_key(value_counts: list[list[float]] | None) -> tuple[tuple[float, float], ...] | None:
+    return None if value_counts is None else tuple((float(v), float(n)) for v, n in value_counts)
+
+
+@functools.lru_cache(maxsize=256)
+def _stored_distribution(data: str, value_counts: tuple[tuple[float, float], ...] | None) -> Distribution:
+    """A profile's sketch as a distribution, kept for reuse: every report against a reference reads the same one."""
+    counts = None if value_counts is None else [list(pair) for pair in value_counts]
+    return _sketch_distribution(sketches.kll_from_text(data), counts)
+
+
 OLD_PROFILE_NOTE = (
     "the reference profile predates sketches: its {size}-value sample stands for its {count} values "
     "(re-profile the dataset for statistics on every row)"
@@ -110,9 +122,9 @@ OLD_PROFILE_NOTE = (
 def reference_distribution(column: Mapping[str, Any]) -> tuple[Distribution, str | None] | None:
     """The reference values of a numeric profile column: its KLL sketch, or for a profile stored before sketches its
     sample (weighted to the row count, with a note when it does not hold every value); None when it has neither."""
-    sketch = sketches.sketch_of_profile(column)
-    if sketch is not None:
-        return _sketch_distribution(sketch, column.get("value_counts")), None
+    stored = column.get("sketch")
+    if stored and stored.get("type") == sketches.SKETCH_TYPE:
+        return _stored_distribution(stored["data"], _as_key(column.get("value_counts"))), None
     sample = bk.reference_sample(column)
     if not sample.size:
         return None
