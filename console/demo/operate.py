@@ -19,7 +19,7 @@ from console.demo.training import bar, progress
 from console.simulator import InProcessSender
 from core import services as core_services
 from core.models import Membership, Project, User
-from monitoring.models import Alert, DriftReport, RetrainingPolicy, RetrainingRun
+from monitoring.models import Alert, DriftConfig, DriftReport, RetrainingPolicy, RetrainingRun
 from monitoring.services import alerts, config, drift, retraining
 from registry.models import ApprovalState, ModelAlias, ModelVersion
 from registry.services import approvals
@@ -30,6 +30,8 @@ from serving.selectors import deployment_find
 from serving.services import deployment_create
 
 MODEL, DEPLOYMENT, REVIEWER = "diagnosis", "diagnosis-api", "demo-reviewer"
+# A live drift view: a report every minute over the last ten, so `manage.py simulate` traffic shows within a minute.
+DRIFT_SCHEDULE = {"window_minutes": 10, "cadence_minutes": 1}
 SHIFTED = [
     "mean_radius",
     "mean_texture",
@@ -102,6 +104,12 @@ def approve_and_deploy(*, user: User, project: Project, out: Any) -> dict[str, A
     else:
         revision = deployment.current_revision.number if deployment.current_revision else "-"
         out.write(f"    deployment {DEPLOYMENT!r} exists (revision {revision})\n")
+    if not DriftConfig.objects.filter(deployment=deployment).exists():
+        config.drift_config_set(deployment=deployment, user=user, **DRIFT_SCHEDULE)
+        out.write(
+            f"    drift schedule: a report every {DRIFT_SCHEDULE['cadence_minutes']} min over the last "
+            f"{DRIFT_SCHEDULE['window_minutes']} min (the dashboard's heatmap follows it)\n"
+        )
     return {"Deployment": f"{DEPLOYMENT} serving {MODEL} v{version.number}"}
 
 
@@ -166,8 +174,8 @@ def serve_and_drift(*, user: User, project: Project, out: Any) -> dict[str, Any]
     )
     drifted = [c["name"] for c in report.result["columns"] if c["drifted"]]
     out.write(
-        f"    drift report over {report.n_rows} predictions: {len(drifted)}/{len(report.result['columns'])}"
-        f" features drifted ({report.share_drifted:.0%}), dataset drift: {report.dataset_drift}\n"
+        f"    drift report over {report.n_rows} predictions: {report.status}, {report.summary}"
+        f" ({len(drifted)}/{len(report.result['columns'])} = {report.share_drifted:.0%})\n"
     )
     return {"Drift": f"{report.share_drifted:.0%} of features drifted over {report.n_rows} predictions"}
 

@@ -11,6 +11,8 @@ from console.services.simulation import simulation_build, simulation_run
 from console.simulator import SCENARIOS, HttpSender
 from core.errors import ValidationFailed
 from core.models import Membership, Project
+from monitoring.services.drift import config_for
+from serving.selectors import deployment_find
 
 
 class Command(BaseCommand):
@@ -68,3 +70,16 @@ class Command(BaseCommand):
         except (ValidationFailed, ValueError) as exc:
             raise CommandError(str(getattr(exc, "detail", exc))) from None
         self.stdout.write(json.dumps(result, indent=2))
+        self.stderr.write(_drift_note(project, opts["deployment"]))
+
+
+def _drift_note(project: Project, name: str) -> str:
+    """When the traffic shows up on the drift heatmap (the deployment's drift schedule)."""
+    deployment = deployment_find(project=project, name=name)
+    schedule = config_for(deployment) if deployment is not None else None
+    if schedule is None or not schedule.enabled:
+        return "no drift schedule: PUT .../drift-config/ to enable one, or POST .../drift-reports/ for a report now"
+    return (
+        f"drift: a report every {schedule.cadence_minutes} min over the last {schedule.window_minutes} min "
+        "(the dashboard's heatmap shows it when the next one is stored)"
+    )
