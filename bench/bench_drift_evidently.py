@@ -9,8 +9,8 @@ some clearly drift, some clearly do not and some sit near the 0.1 threshold). Bo
   a deployment; N prediction-log rows inserted with COPY inside one window; then the report is computed through
   ``monitoring.services.drift.drift_report_create`` (what the scheduled ``monitoring.drift_report`` task calls)
   in a fresh child process: wall time of that call, peak RSS of the process.
-- Evidently: its pinned version (``bench/requirements-evidently.txt``; it needs pandas < 3, so it lives in a
-  throwaway venv ``bench/.venv-evidently`` created here with uv) runs in a child process that loads the two
+- Evidently: its pinned version (``bench/requirements-evidently.txt``; it needs pandas < 3, so it lives in a venv
+  of its own created with uv in the user cache, ``ensure_evidently_venv``) runs in a child process that loads the two
   Parquet files first, warms up on 1,000 rows, and then times only ``Report([DataDriftPreset()]).run(...)``;
   peak RSS of that process.
 
@@ -23,8 +23,10 @@ Usage: uv run python bench/bench_drift_evidently.py [--sizes 10000 100000 100000
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import re
 import resource
 import secrets
 import subprocess
@@ -35,7 +37,6 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-VENV = ROOT / "bench" / ".venv-evidently"
 REQUIREMENTS = ROOT / "bench" / "requirements-evidently.txt"
 REFERENCE_ROWS = 50_000
 SHIFTS = (0.0, 0.05, 0.2, 0.5)
@@ -75,6 +76,69 @@ def evidently_child(reference_path: str, current_path: str) -> dict[str, Any]:
             method, value, threshold = config.get("method", ""), metric["value"], config["threshold"]
             verdicts[config["column"]] = bool(value < threshold if "p_value" in method else value >= threshold)
     return {"seconds": seconds, "rss_loaded_mb": loaded, "peak_rss_mb": _rss_mb(), "drifted": verdicts}
+
+
+EVIDENTLY_METHODS = {"K-S": "ks", "chi-square": "chisquare", "Z-test": "z", "Wasserstein": "wasserstein"}
+EVIDENTLY_METHODS |= {"Jensen-Shannon": "jensenshannon", "PSI": "psi", "Hellinger": "hellinger"}
+INCLUSIVE_P = {"ks"}  # Evidently's KS drifts at p <= threshold, chi-square and Z at p < threshold
+
+
+def _evidently_method(name: str) -> str:
+    return next((ours for prefix, ours in EVIDENTLY_METHODS.items() if name.startswith(prefix)), name)
+
+
+def agreement_child(cases_file: str) -> dict[str, Any]:
+    """Evidently's column verdicts for every case of a cases file (JSON list of {"id", "reference", "current",
+    "numerical", "categorical", "answer"}: two Parquet paths, the column types and where to write the case's answer
+    as soon as it is known); a column Evidently refuses as empty is reported without a verdict, with its error."""
+    import pandas as pd
+    from evidently import DataDefinition, Dataset, Report
+    from evidently.presets import DataDriftPreset
+
+    out: dict[str, Any] = {}
+    for case in json.loads(Path(cases_file).read_text()):
+        frames = pd.read_parquet(case["reference"]), pd.read_parquet(case["current"])
+        numerical, categorical = list(case["numerical"]), list(case["categorical"])
+        empty: dict[str, Any] = {}
+        while True:  # Evidently refuses a whole report over one empty column: leave such columns out, unjudged
+            definition = DataDefinition(numerical_columns=numerical, categorical_columns=categorical)
+            reference, current = (
+                Dataset.from_pandas(f.drop(columns=list(empty)), data_definition=definition) for f in frames
+            )
+            try:
+                snapshot = Report([DataDriftPreset()]).run(current_data=current, reference_data=reference)
+                break
+            except ValueError as exc:
+                match = re.search(r"empty column '([^']+)'", str(exc))
+                if match is None:
+                    raise
+                name = match.group(1)
+                empty[name] = {"method": "-", "value": None, "drifted": None, "error": str(exc)[:200]}
+                numerical, categorical = [n for n in numerical if n != name], [n for n in categorical if n != name]
+        columns = {}
+        for metric in snapshot.dict()["metrics"]:
+            config = metric["config"]
+            if not config.get("type", "").endswith("ValueDrift"):
+                continue
+            method, value, threshold = _evidently_method(config.get("method", "")), metric["value"], config["threshold"]
+            if value is None or value != value:  # NaN: not computed
+                columns[config["column"]] = {"method": method, "value": None, "drifted": None}
+                continue
+            value = float(value)
+            if method in ("ks", "chisquare", "z"):
+                drifted = value <= threshold if method in INCLUSIVE_P else value < threshold
+            else:
+                drifted = value >= threshold
+            columns[config["column"]] = {
+                "method": method,
+                "value": value,
+                "threshold": threshold,
+                "drifted": bool(drifted),
+            }
+        out[case["id"]] = {"columns": {**columns, **empty}}
+        if case.get("answer"):
+            Path(case["answer"]).write_text(json.dumps(out[case["id"]]))
+    return out
 
 
 # --- the Keel child (Keel's environment, the scratch database) ---------------------------------------------------
@@ -149,15 +213,32 @@ def parse_args() -> argparse.Namespace:
         help="where Keel's report reads the current window: per-minute rollups (production), raw rows, or both",
     )
     parser.add_argument("--evidently-child", nargs=2, metavar=("REFERENCE", "CURRENT"), help=argparse.SUPPRESS)
+    parser.add_argument("--agreement-child", metavar="CASES", help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
+def evidently_venv_dir() -> Path:
+    """Where the pinned Evidently environment lives: the user cache, one directory per requirements file content."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()[:12]
+    return cache / "keel" / f"evidently-{digest}"
+
+
 def ensure_evidently_venv() -> Path:
-    python = VENV / "bin" / "python"
-    if not python.exists():
-        subprocess.run(["uv", "venv", "--quiet", "--python", "3.11", str(VENV)], check=True)
-    env = {**os.environ, "VIRTUAL_ENV": str(VENV)}
+    """The Evidently environment's python, created with ``uv venv`` + ``uv pip install -r`` the first time (in a
+    temporary directory renamed when complete, so an interrupted install is never reused)."""
+    venv = evidently_venv_dir()
+    python = venv / "bin" / "python"
+    if python.exists():
+        return python
+    building = venv.with_name(f"{venv.name}.{os.getpid()}.tmp")
+    subprocess.run(["uv", "venv", "--quiet", "--python", "3.11", str(building)], check=True)
+    env = {**os.environ, "VIRTUAL_ENV": str(building)}
     subprocess.run(["uv", "pip", "install", "--quiet", "-r", str(REQUIREMENTS)], check=True, env=env)
+    try:
+        building.rename(venv)
+    except OSError:  # another process finished first: use its environment
+        subprocess.run(["rm", "-rf", str(building)], check=False)
     return python
 
 
@@ -395,6 +476,9 @@ def main() -> None:
     args = parse_args()
     if args.evidently_child:
         print(json.dumps(evidently_child(*args.evidently_child)))
+        return
+    if args.agreement_child:
+        print(json.dumps(agreement_child(args.agreement_child)))
         return
     sys.path.insert(0, str(ROOT))
     if args.rollup_child:
