@@ -34,7 +34,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(port: int, log: Path, timeout: float = 60) -> subprocess.Popen[bytes]:
+def start_server(port: int, log: Path, timeout: float = 180) -> subprocess.Popen[bytes]:
     env = worker_env() | {
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "KEEL_THROTTLE_USER": "1000000/s",

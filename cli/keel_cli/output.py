@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +58,15 @@ def is_identifier(column: str) -> bool:
     return column in IDENTIFIERS or column.endswith("_id")
 
 
+TIMESTAMP = re.compile(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]00:00)$")
+
+
+def shown(text: str) -> str:
+    """A table cell as people read it: UTC timestamps to the second (CSV and JSON keep them whole)."""
+    match = TIMESTAMP.match(text)
+    return f"{match[1]} {match[2]}Z" if match else text
+
+
 WRAP_AT = 30  # a text column narrower than its longest value wraps at about this width rather than hide others
 
 
@@ -88,7 +98,7 @@ def table(
     "fit": columns that would not fit the terminal are left out (and named in a note) instead of being squeezed to
     "…"; "whole": every column at its full width, lines may run past the terminal (`--wide`, `--columns`)."""
     fit = layout == "fit"
-    cells = [[cell(row.get(column)) for column in columns] for row in rows]
+    cells = [[shown(cell(row.get(column))) for column in columns] for row in rows]
     hidden: list[str] = []
     if fit and cells:
         kept = fitting(columns, cells, console.width)

@@ -35,7 +35,7 @@ app = typer.Typer(
 config_app = typer.Typer(help="When drift reports run and how columns are judged.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 
-REPORT_COLUMNS = ["id", "window_end", "variant", "status", "n_rows", "dataset_drift", "share_drifted", "detail"]
+REPORT_COLUMNS = ["id", "window_end", "dataset_drift", "share_drifted", "n_rows", "status", "variant", "detail"]
 FEATURE_COLUMNS = ["name", "kind", "method", "score", "threshold", "drifted", "severity", "current_count", "reason"]
 VariantOpt = Annotated[str, typer.Option(help="Only this variant's reports (default: all live traffic)")]
 
