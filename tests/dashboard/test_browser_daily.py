@@ -65,7 +65,7 @@ def test_sign_out_404_favicon_card_and_invalid_data(base, team):  # noqa: F811
         assert page.get_by_test_id("logout").is_visible()
         page.screenshot(path=str(ARTIFACTS / "dashboard-model-card-why.png"), full_page=True)
 
-        why.get_by_role("link", name="cancer v2").click()
+        why.locator("h3 a").click()  # the dataset version named in the heading
         page.wait_for_url(f"{base}/dashboard/alpha/datasets/cancer/?version=2")
         assert "v1 plus labelled feedback" in page.get_by_test_id("invalid-why").inner_text()
         page.screenshot(path=str(ARTIFACTS / "dashboard-dataset-invalid.png"), full_page=True)
