@@ -36,9 +36,12 @@ class SimulateApi(DeploymentAPIView):
     )
     def post(self, request: Request, project: str, deployment: str) -> Response:
         from console.services.simulation import simulation_start
+        from console.tasks import simulate
 
         data = self.validated_body(SimulateRequestSerializer)
-        body = simulation_start(project=self.project, user=self.user, deployment=self.deployment(), **data)
+        body = simulation_start(
+            task=simulate, project=self.project, user=self.user, deployment=self.deployment(), **data
+        )
         return Response(body, status=status.HTTP_202_ACCEPTED)
 
 

@@ -5,7 +5,8 @@ from typing import Any
 from celery import shared_task
 from django.utils.dateparse import parse_datetime
 
-from monitoring.services import alerts, drift, notify, retraining
+from monitoring.services import alerts, drift, retraining
+from monitoring.services.notify import send_alert_email  # noqa: F401  (the alert e-mail task, defined beside its sender)
 from serving.models import Deployment
 
 
@@ -60,16 +61,6 @@ def advance_retraining_runs() -> dict[int, str]:
 @shared_task(name="monitoring.retrain_on_new_dataset_version", acks_late=True, soft_time_limit=600, time_limit=660)
 def retrain_on_new_dataset_version(version_id: int) -> list[int]:
     return retraining.on_dataset_version_created(version_id)
-
-
-@shared_task(
-    name="monitoring.send_alert_email", bind=True, acks_late=True, max_retries=5, soft_time_limit=60, time_limit=90
-)
-def send_alert_email(self: Any, alert_id: int, state: str, recipients: list[str]) -> int:
-    try:
-        return notify.alert_email_send(alert_id=alert_id, state=state, recipients=recipients)
-    except OSError as exc:
-        raise self.retry(exc=exc, countdown=min(600, 30 * 2**self.request.retries)) from None
 
 
 @shared_task(name="monitoring.compute_rollups", acks_late=True, soft_time_limit=240, time_limit=300)

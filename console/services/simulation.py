@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import current_app, signature
+from celery import current_app
 
 from console.simulator import InProcessSender, Sender, Simulation, run
 from core import services as core_services
@@ -15,8 +15,6 @@ from registry.models import Dataset
 from registry.selectors.datasets import dataset_version_frame
 from serving.models import Deployment
 from serving.selectors import deployment_find
-
-SIMULATE_TASK = "monitoring.simulate"
 
 
 def simulation_build(
@@ -43,13 +41,15 @@ def simulation_build(
     return sim
 
 
-def simulation_start(*, project: Project, user: User, deployment: Deployment, **params: Any) -> dict[str, Any]:
-    """Check the simulation now (a 400 before anything is queued), then queue it on the monitoring queue; in eager
-    mode (the embedded default) it has run already and its result is in ``result``."""
+def simulation_start(
+    *, task: Any, project: Project, user: User, deployment: Deployment, **params: Any
+) -> dict[str, Any]:
+    """Check the simulation now (a 400 before anything is queued), then queue it with ``task`` (the Celery task
+    ``console.tasks.simulate``, which imports this module to run it); in eager mode (the embedded default) it has
+    run already and its result is in ``result``."""
     params = {**params, "deployment": deployment.name}
     simulation_build(project=project, **params)
-    # By name: console.tasks imports this module to run the simulation.
-    result = signature(SIMULATE_TASK, args=(project.pk, user.pk, params)).apply_async()
+    result = task.apply_async(args=[project.pk, user.pk, params])
     eager = bool(current_app.conf.task_always_eager)
     body: dict[str, Any] = {"task_id": result.id, "queued": not eager}
     if eager:

@@ -8,7 +8,7 @@ import logging
 import uuid
 from typing import Any
 
-from celery import signature
+from celery import shared_task
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -18,8 +18,6 @@ from core.models import Project, User
 from core.webhooks.models import WebhookDelivery, WebhookSubscription
 from core.webhooks.services import validate_webhook_url, webhook_send
 from monitoring.models import Alert, ChannelKind, NotificationChannel
-
-EMAIL_TASK = "monitoring.send_alert_email"
 
 logger = logging.getLogger(__name__)
 
@@ -89,16 +87,15 @@ def notify(alert: Alert, state: str) -> list[dict[str, Any]]:
         record = {"channel": channel.name, "kind": channel.kind, "state": state, "at": timezone.now().isoformat()}
         if channel.kind == ChannelKind.EMAIL:
             recipients: list[str] = list(channel.config["to"])
-            transaction.on_commit(_email_sender(alert.pk, state, recipients), robust=True)
+            transaction.on_commit(_email_sender(send_alert_email, alert.pk, state, recipients), robust=True)
         else:
             record["delivery"] = str(_webhook(channel, alert, state).uid)
         sent.append(record)
     return sent
 
 
-def _email_sender(alert_id: int, state: str, recipients: list[str]) -> Any:
-    """Queue the e-mail task by its name (``monitoring.tasks`` imports this module, so this one names it)."""
-    return lambda: signature(EMAIL_TASK, args=(alert_id, state, recipients)).delay()
+def _email_sender(task: Any, alert_id: int, state: str, recipients: list[str]) -> Any:
+    return lambda: task.delay(alert_id, state, recipients)
 
 
 def email_subject_and_body(alert: Alert, state: str) -> tuple[str, str]:
@@ -115,3 +112,16 @@ def alert_email_send(*, alert_id: int, state: str, recipients: list[str]) -> int
         return 0
     subject, body = email_subject_and_body(alert, state)
     return send_mail(subject, body, None, recipients)
+
+
+# The Celery task lives beside the notifier that queues it: monitoring.tasks imports the alert services (and so this
+# module), so the task there could only be queued through an import cycle. The worker registers it on importing
+# monitoring.tasks.
+@shared_task(
+    name="monitoring.send_alert_email", bind=True, acks_late=True, max_retries=5, soft_time_limit=60, time_limit=90
+)
+def send_alert_email(self: Any, alert_id: int, state: str, recipients: list[str]) -> int:
+    try:
+        return alert_email_send(alert_id=alert_id, state=state, recipients=recipients)
+    except OSError as exc:
+        raise self.retry(exc=exc, countdown=min(600, 30 * 2**self.request.retries)) from None
