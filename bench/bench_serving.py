@@ -622,7 +622,7 @@ def in_process(setup: Setup) -> dict[str, float]:
     result = inference.run_model(loaded, setup.rows[:1], signature)
     what_if = {
         "keel_model_step_us": best(lambda: inference.run_model(loaded, setup.rows[:1], signature), 2000),
-        "keel_model_step_compiled": float(loaded.compiled is not None),
+        "keel_model_step_compiled": float(loaded.onnx is not None),
         "pipeline_predict_proba_only_us": best(lambda: pipeline.predict_proba(frame), 300),
         "pipeline_predict_proba_object_column_index_us": best(lambda: pipeline.predict_proba(object_frame), 300),
     }
