@@ -6,19 +6,22 @@ Any fitted scikit-learn estimator or Pipeline is a model; the extras degrade ins
 - ``explanations``: ``explain=true`` on predict perturbs each feature to a baseline, so it needs a baseline for every
   feature (a training profile, or ``min``/``max`` in the signature) and, for classifiers, ``predict_proba``.
 - ``onnx_export``: the pipeline actually converts with skl2onnx in Keel's one-input-per-feature layout.
-- ``fast_path``: the compiled numeric path (serving/compiled.py) compiles and agrees with the plain pipeline; serving
-  answers that through ``extra_checks`` (the registry may not import serving), see ``registry.hooks``.
+- ``fast_path``: ONNX Runtime serves the version: its ONNX graph agreed with scikit-learn at registration
+  (registry/engine.py). ``engine`` says which engine serves it (``onnxruntime`` or ``sklearn``), ``parity`` the
+  figures of the comparison (rows, label mismatches and the largest probability difference, or for regressors the
+  largest absolute and relative differences), ``missing_values`` which engine answers rows with a missing number.
 
-``reasons`` says, for each extra a version lacks, why. Computing this loads the model and tries an ONNX conversion,
-so it is stored on the version at registration rather than computed per request.
+``reasons`` says, for each extra a version lacks, why. Computing this loads the model, converts it to ONNX and
+compares the two on a few thousand generated rows, so it is stored on the version at registration rather than
+computed per request; :func:`assess` also returns the ONNX graph, which the registry stores beside the model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from registry.exports.onnx import OnnxExportError, convert_to_onnx
+from registry import engine
 
 EXTRAS = ("signature", "explanations", "onnx_export", "fast_path")
 
@@ -53,20 +56,38 @@ def _explanations_reason(pipeline: Any, signature: dict[str, Any], has_profile: 
     return None
 
 
-def _onnx_reason(pipeline: Any, signature: dict[str, Any]) -> str | None:
+def _onnx_reason(pipeline: Any, signature: dict[str, Any], choice: engine.EngineChoice) -> str | None:
     first = pipeline.steps[0][1] if getattr(pipeline, "steps", None) else pipeline
-    if not hasattr(first, "transformers_"):
+    numeric = all(s.get("kind") in ("numeric", "integer") for s in signature.get("inputs", []))
+    if not hasattr(first, "transformers_") and not numeric:
         return (
-            f"ONNX export feeds one input per feature, which needs a ColumnTransformer as the first step; "
-            f"{describe(pipeline)} has none"
+            f"ONNX export feeds one input per feature, which needs a ColumnTransformer as the first step when some "
+            f"features are not numeric; {describe(pipeline)} has none"
         )
-    try:
-        convert_to_onnx(pipeline, signature)
-    except OnnxExportError as exc:
-        return exc.reason
-    except Exception as exc:  # skl2onnx and onnxruntime raise their own types for gaps
-        return f"{type(exc).__name__}: {exc}"[:300]
-    return None
+    return choice.export_reason
+
+
+def assess(
+    pipeline: Any,
+    signature: dict[str, Any],
+    *,
+    has_profile: bool = False,
+    example: Sequence[Mapping[str, Any]] = (),
+) -> tuple[dict[str, Any], bytes | None]:
+    """The capabilities (see :func:`version_capabilities`) and the ONNX graph ONNX Runtime serves, or None."""
+    signature_reason = _signature_reason(signature)
+    if signature_reason:
+        return unknown_capabilities(signature_reason), None
+    choice = engine.choose_engine(pipeline, signature, example)
+    checks = {
+        "explanations": lambda: _explanations_reason(pipeline, signature, has_profile),
+        "onnx_export": lambda: _onnx_reason(pipeline, signature, choice),
+        "fast_path": lambda: choice.capabilities.get("reason"),
+    }
+    reasons = {extra: reason for extra, check in checks.items() if (reason := check())}
+    served = {k: v for k, v in choice.capabilities.items() if k != "reason"}
+    capabilities = {**{extra: extra not in reasons for extra in EXTRAS}, "reasons": reasons, **served}
+    return capabilities, choice.onnx
 
 
 def version_capabilities(
@@ -74,30 +95,13 @@ def version_capabilities(
     signature: dict[str, Any],
     *,
     has_profile: bool = False,
-    extra_checks: dict[str, Callable[[], str | None]] | None = None,
+    example: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
-    """``{"signature": bool, "explanations": bool, "onnx_export": bool, "fast_path": bool, "reasons": {...}}``.
-
-    ``extra_checks`` maps an extra that a higher layer judges (``fast_path``) to a call returning why the version
-    lacks it, or None; an extra with no check is reported as lacking, with that as its reason."""
-    reasons: dict[str, str] = {}
-    signature_reason = _signature_reason(signature)
-    if signature_reason:
-        reasons = {extra: signature_reason for extra in EXTRAS}
-    else:
-        checks = {
-            "explanations": lambda: _explanations_reason(pipeline, signature, has_profile),
-            "onnx_export": lambda: _onnx_reason(pipeline, signature),
-            "fast_path": lambda: "no check for the compiled path is installed (the serving app is not loaded)",
-            **(extra_checks or {}),
-        }
-        for extra, check in checks.items():
-            reason = check()
-            if reason:
-                reasons[extra] = reason
-    return {**{extra: extra not in reasons for extra in EXTRAS}, "reasons": reasons}
+    """``{"signature": bool, "explanations": bool, "onnx_export": bool, "fast_path": bool, "reasons": {...},
+    "engine": "onnxruntime" | "sklearn", "parity": {...}, "missing_values": ...}``."""
+    return assess(pipeline, signature, has_profile=has_profile, example=example)[0]
 
 
 def unknown_capabilities(reason: str) -> dict[str, Any]:
     """Every extra off, for a version whose model could not be loaded to find out."""
-    return {**dict.fromkeys(EXTRAS, False), "reasons": dict.fromkeys(EXTRAS, reason)}
+    return {**dict.fromkeys(EXTRAS, False), "reasons": dict.fromkeys(EXTRAS, reason), "engine": "sklearn"}

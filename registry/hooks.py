@@ -8,9 +8,6 @@ blockers such as ``"deployment 'fraud-api'"``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.dispatch import Signal
 
 # sender=ModelVersion class; kwargs: version_id, health
@@ -40,17 +37,3 @@ def blob_used_elsewhere(sha: str) -> bool:
 # commit, unlike the others) so that references by name elsewhere (training jobs that register into a model,
 # retraining policies) move in the same transaction, or not at all.
 model_renamed = Signal()
-
-
-# sender=None; kwargs: pipeline, signature -> each receiver returns {extra: call} for the version capabilities its
-# app judges (serving: ``fast_path``), each call returning why the version lacks that extra, or None. Asked
-# synchronously when a version's capabilities are recorded (registry/capabilities.py).
-capability_checks = Signal()
-
-
-def extra_capability_checks(pipeline: object, signature: dict[str, Any]) -> dict[str, Callable[[], str | None]]:
-    checks: dict[str, Callable[[], str | None]] = {}
-    for _receiver, response in capability_checks.send(sender=None, pipeline=pipeline, signature=signature):
-        if isinstance(response, dict):
-            checks.update(response)
-    return checks

@@ -16,7 +16,6 @@ class ServingConfig(AppConfig):
         hooks.version_references.connect(_deployments_using, dispatch_uid="serving.version_references")
         hooks.version_health_changed.connect(_health_changed, dispatch_uid="serving.version_health")
         hooks.blob_references.connect(_blob_in_exports, dispatch_uid="serving.blob_references")
-        hooks.capability_checks.connect(_fast_path_check, dispatch_uid="serving.capability_checks")
         from core import backup
 
         backup.restore_loading.connect(_restore_loading, dispatch_uid="serving.restore_loading")
@@ -57,23 +56,6 @@ def _blob_in_exports(sender: Any, sha: str, **kwargs: Any) -> bool:
     from serving.models import PredictionExport
 
     return PredictionExport.objects.filter(sha256=sha).exists()
-
-
-def _fast_path_check(sender: Any, pipeline: Any, signature: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """Registry records a new version's capabilities: serving judges ``fast_path`` (the compiled numeric path)."""
-
-    def reason() -> str | None:
-        from registry.capabilities import describe
-        from serving import compiled
-
-        if compiled.compile_checked(pipeline, signature) is not None:
-            return None
-        return (
-            f"{describe(pipeline)} is served through scikit-learn: the compiled path needs a ColumnTransformer over "
-            "numeric features followed by steps it can evaluate exactly"
-        )
-
-    return {"fast_path": reason}
 
 
 def _restore_loading(sender: Any, database: Any, **kwargs: Any) -> None:

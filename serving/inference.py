@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from core.errors import DomainError, ServiceUnavailable, ValidationFailed
 from core.storage import blob_read_verified
-from serving import compiled as compiled_pipeline
+from registry import engine
 from serving import prediction_log, runtime, validation
 from serving.runtime import DeploymentTable, VariantInfo
 
@@ -57,12 +57,9 @@ def _json_value(value: Any) -> Any:
 
 
 def run_model(loaded: runtime.LoadedModel, rows: list[dict[str, Any]], signature: dict[str, Any]) -> dict[str, Any]:
-    """Predictions (and class probabilities for classifiers) for a batch: through the compiled numeric path when the
-    model has one (serving/compiled.py), else through the pipeline on a DataFrame; one model call where exact."""
-    if loaded.compiled is not None:
-        labels, probabilities = loaded.compiled.predict(rows)
-    else:
-        labels, probabilities = compiled_pipeline.predict(loaded.pipeline, compiled_pipeline.frame(rows, signature))
+    """Predictions (and class probabilities for classifiers) for a batch, from the version's engine (ONNX Runtime or
+    scikit-learn, serving/runtime.py)."""
+    labels, probabilities = loaded.predict(rows, signature)
     out: dict[str, Any] = {"predictions": [_json_value(v) for v in labels.tolist()]}
     if probabilities is not None:
         out["classes"] = [_json_value(c) for c in loaded.pipeline.classes_]
@@ -107,7 +104,7 @@ def _answer(
         _log(table, variant, checked, request, {"error": str(exc)[:500]}, latency, error=str(exc)[:500])
         raise ModelFailure(f"{type(exc).__name__}: {exc}") from exc
     if request.explain:
-        frame = compiled_pipeline.frame(checked.rows, variant.version.signature)
+        frame = engine.frame(checked.rows, variant.version.signature)
         result["explanations"] = explain(loaded.pipeline, frame, variant.version, result)
     latency = (time.perf_counter() - started) * 1000
     ids = _log(table, variant, checked, request, result, latency)
@@ -233,7 +230,7 @@ def explain(pipeline: Any, frame: pd.DataFrame, version: Any, result: dict[str, 
     reference = baseline(version)
     columns = list(frame.columns)
     perturbed = pd.concat([frame.assign(**{c: reference.get(c)}) for c in columns], ignore_index=True)
-    if compiled_pipeline.is_classifier(pipeline):
+    if engine.is_classifier(pipeline):
         classes = list(pipeline.classes_)
         picked = [classes.index(p) for p in pipeline.predict(frame)]
         base = pipeline.predict_proba(frame)[np.arange(len(frame)), picked]

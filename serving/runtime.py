@@ -1,5 +1,9 @@
 """Per-process serving state: loaded models (an LRU with idle eviction) and routing tables.
 
+A loaded model answers through one ONNX Runtime session per process when its capabilities say ``engine:
+onnxruntime`` (its ONNX graph agreed with scikit-learn at registration, registry/engine.py), through scikit-learn
+otherwise; ``KEEL_SERVING_FAST_PATH=false`` sends every model through scikit-learn.
+
 Routing tables are cached per process and keyed by the deployment's current revision. The revision id is read
 from the shared cache (Redis in production) at most every ``KEEL_STAMP_TTL`` (core/hotcache.py), with no database
 query, so a traffic change or rollback is seen by every process within that time (and at once by the process that
@@ -21,9 +25,10 @@ from django.core.cache import cache
 from core import hotcache
 from core.audit import audit_record
 from core.errors import NotFound, ServiceUnavailable
+from core.storage import blob_read_verified
+from registry.engine import OnnxEngine, frame, sklearn_predict
 from registry.models import ModelVersion
 from registry.services.models import model_version_load
-from serving import compiled as compiled_pipeline
 from serving.models import Deployment, Revision, VariantRole
 from serving.routing import Route, RoutingTable, rebalance
 
@@ -51,7 +56,31 @@ class LoadedModel:
     size: int
     last_used: float = 0.0
     hits: int = 0
-    compiled: compiled_pipeline.Compiled | None = None  # the numeric fast path, when it matched the plain one at load
+    onnx: OnnxEngine | None = None  # the ONNX Runtime session, when the version is served by it
+
+    @property
+    def engine(self) -> str:
+        return "onnxruntime" if self.onnx is not None else "sklearn"
+
+    def predict(self, rows: list[dict[str, Any]], signature: dict[str, Any]) -> tuple[Any, Any]:
+        """(labels or values, class probabilities or None) for a batch, from the version's engine."""
+        if self.onnx is not None:
+            return self.onnx.predict(rows)
+        return sklearn_predict(self.pipeline, frame(rows, signature))
+
+
+def _onnx_engine(version: ModelVersion, pipeline: Any) -> OnnxEngine | None:
+    capabilities = version.capabilities or {}
+    sha256 = capabilities.get("onnx_sha256")
+    if not settings.KEEL_SERVING_FAST_PATH or capabilities.get("engine") != "onnxruntime" or not sha256:
+        return None
+    missing_to_sklearn = capabilities.get("missing_values") != "onnxruntime"
+    try:
+        graph = blob_read_verified(sha256)
+        return OnnxEngine(graph, pipeline, version.signature, missing_to_sklearn=missing_to_sklearn)
+    except Exception:  # a graph that no longer loads: scikit-learn still answers, and the log says why
+        logger.exception("ONNX graph of model version %s did not load; serving it with scikit-learn", version.pk)
+        return None
 
 
 class ModelCache:
@@ -79,15 +108,14 @@ class ModelCache:
     def _load(self, version: ModelVersion) -> LoadedModel:
         started = time.perf_counter()
         pipeline = model_version_load(version)
-        compiled = (
-            compiled_pipeline.compile_checked(pipeline, version.signature) if settings.KEEL_SERVING_FAST_PATH else None
-        )
+        onnx = _onnx_engine(version, pipeline)
         load_ms = (time.perf_counter() - started) * 1000
         self.cold_starts.append((version.pk, load_ms))
         self.cold_starts = self.cold_starts[-100:]
-        logger.info("loaded model version %s in %.1f ms (fast path: %s)", version.pk, load_ms, compiled is not None)
+        engine = "onnxruntime" if onnx is not None else "sklearn"
+        logger.info("loaded model version %s in %.1f ms (engine: %s)", version.pk, load_ms, engine)
         now = time.monotonic()
-        return LoadedModel(version.pk, pipeline, now, load_ms, version.artifact_size, last_used=now, compiled=compiled)
+        return LoadedModel(version.pk, pipeline, now, load_ms, version.artifact_size, last_used=now, onnx=onnx)
 
     def _evict(self, now: float) -> None:
         idle = settings.KEEL_MODEL_IDLE_SECONDS

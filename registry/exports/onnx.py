@@ -1,10 +1,18 @@
-"""ONNX export of Keel's fitted pipelines, a parity check against scikit-learn, and ONNX prediction (pure: no Django).
+"""ONNX export of fitted pipelines, a parity check against scikit-learn, and ONNX prediction (pure: no Django).
 
-The ONNX graph has one named input per feature, in signature order, each of shape ``[None, 1]``: ``float32`` for
+The ONNX graph has one named input per feature, in signature order, each of shape ``[None, 1]``: ``double`` for
 ``numeric`` and ``integer`` features, ``string`` for ``categorical``, ``boolean`` and ``text`` features (the pipeline
 one-hot encodes booleans as the strings ``"True"``/``"False"``, so they are strings here too). Classifiers output
 ``label`` and ``probabilities`` (a tensor, no ZipMap, columns in ``signature["output"]["classes"]`` order);
 regressors output ``variable``. The signature travels inside the file as the metadata property ``keel.signature``.
+A pipeline whose first step is not a ``ColumnTransformer`` (a bare estimator, ``StandardScaler`` -> model) converts
+when every feature is numeric: the copy converted gets a pass-through ``ColumnTransformer`` in front.
+
+Precision follows scikit-learn's: scalers, linear models, neural networks and neighbours compute in double, so the
+graph does. Decision trees, random forests, extra trees and gradient boosting cast their input to float32 and compare
+it with double thresholds, so the converted copy casts to float32 in front of them (``CastTransformer``) and each
+threshold ``t`` is stored as the largest float32 not above ``t`` (:func:`float32_threshold`): for a float32 ``x``,
+``x <= t`` exactly when ``x <= float32_threshold(t)``, so every split decides as scikit-learn's does.
 
 Why the pipeline is rebuilt for conversion rather than given a custom converter: the categorical branch is
 ``to_category_strings`` -> ``SimpleImputer(missing_values=nan)`` -> encoder. An identity converter for the function
@@ -14,12 +22,11 @@ of the pipeline drops the function step and gives the imputer the marker ``""``;
 function's work on the way in (values as text, ``1.0`` -> ``"1"``, ``True`` -> ``"True"``, missing -> ``""``).
 A consequence: an empty string sent as a category is treated as missing.
 
-What converts (skl2onnx 1.20): every Keel estimator except hist_gradient_boosting (skl2onnx emits a boolean in an
-integer attribute), with default preprocessing, ordinal encoding and any scaler; knn only with the metrics skl2onnx
-implements (not chebyshev, for instance); not ``max_categories`` (infrequent categories) and not datetime features.
-Converting is not the same as agreeing: float32 inputs move values that sit within a rounding of a split threshold
-to the other side, so forests can differ by a tree's vote (or, for regressors, by a leaf value) on some rows, and
-knn with ``weights="distance"`` differs on rows at distance zero. Run :func:`onnx_parity` before trusting a file.
+What converts (skl2onnx 1.20): most estimators with their default options, not hist_gradient_boosting (skl2onnx
+emits a boolean in an integer attribute), knn only with the metrics skl2onnx implements (not chebyshev, for
+instance), not ``max_categories`` (infrequent categories) and not datetime features. Converting is not the same as
+agreeing (class probabilities of a forest are summed in float32, a regression tree's value is a float32): run
+:func:`onnx_parity` before trusting a file.
 
 Prediction needs only numpy and onnxruntime (skl2onnx and sklearn are imported inside the conversion functions), so
 an edge client can copy this file on its own::
@@ -50,12 +57,28 @@ TARGET_OPSET = {"": 17, "ai.onnx.ml": 3}
 MISSING_TEXT = ""
 SIGNATURE_KEY = "keel.signature"
 CATEGORY_TEXT_FUNCTION = "training.trainers.pipeline.to_category_strings"
+# estimators whose predict casts X to float32 and compares it with double thresholds
+FLOAT32_TREES = frozenset(
+    {
+        "DecisionTreeClassifier",
+        "DecisionTreeRegressor",
+        "ExtraTreeClassifier",
+        "ExtraTreeRegressor",
+        "RandomForestClassifier",
+        "RandomForestRegressor",
+        "ExtraTreesClassifier",
+        "ExtraTreesRegressor",
+        "GradientBoostingClassifier",
+        "GradientBoostingRegressor",
+    }
+)
 
 __all__ = [
     "OnnxExportError",
     "OnnxInputError",
     "category_text",
     "convert_to_onnx",
+    "float32_threshold",
     "onnx_feeds",
     "onnx_parity",
     "onnx_predict",
@@ -82,7 +105,9 @@ def convert_to_onnx(pipeline: Pipeline, signature: Mapping[str, Any]) -> bytes:
     """The fitted pipeline as a serialized ONNX model; raises ``OnnxExportError`` if it does not convert."""
     initial_types = _initial_types(signature)
     _check_estimator(pipeline)
-    model = _convert(_for_conversion(pipeline), initial_types, _is_classifier(signature))
+    model = _convert(_for_conversion(pipeline, signature), initial_types, _is_classifier(signature))
+    _round_thresholds_down(model, pipeline)
+    _impute_in_double(model, pipeline)
     _restore_input_names(model, [name for name, _ in initial_types])
     model.metadata_props.add(key=SIGNATURE_KEY, value=json.dumps(signature, sort_keys=True))
     data: bytes = model.SerializeToString()
@@ -91,13 +116,13 @@ def convert_to_onnx(pipeline: Pipeline, signature: Mapping[str, Any]) -> bytes:
 
 
 def _initial_types(signature: Mapping[str, Any]) -> list[tuple[str, Any]]:
-    from skl2onnx.common.data_types import FloatTensorType, StringTensorType
+    from skl2onnx.common.data_types import DoubleTensorType, StringTensorType
 
     types: list[tuple[str, Any]] = []
     for feature in signature["inputs"]:
         name, kind = feature["name"], feature["kind"]
         if kind in FLOAT_KINDS:
-            types.append((name, FloatTensorType([None, 1])))
+            types.append((name, DoubleTensorType([None, 1])))
         elif kind in STRING_KINDS:
             types.append((name, StringTensorType([None, 1])))
         else:
@@ -127,17 +152,128 @@ def _qualified_name(func: Any) -> str:
     return f"{getattr(func, '__module__', '')}.{getattr(func, '__qualname__', repr(func))}"
 
 
-def _for_conversion(pipeline: Pipeline) -> Pipeline:
-    """A copy whose categorical branches start at the imputer, which treats ``""`` as missing."""
+def _for_conversion(pipeline: Pipeline, signature: Mapping[str, Any]) -> Pipeline:
+    """A copy whose categorical branches start at the imputer, which treats ``""`` as missing, with a pass-through
+    ``ColumnTransformer`` in front when it has none, and a float32 cast in front of a tree estimator."""
     converted = copy.deepcopy(pipeline)
-    preprocess = converted.steps[0][1]
-    if not hasattr(preprocess, "transformers_"):
-        return converted
-    preprocess.transformers_ = [
-        (name, _branch_for_conversion(name, transformer), columns)
-        for name, transformer, columns in preprocess.transformers_
-    ]
+    if not getattr(converted, "steps", None):
+        raise OnnxExportError(f"{type(pipeline).__name__} is not a Pipeline")
+    if hasattr(converted.steps[0][1], "transformers_"):
+        preprocess = converted.steps[0][1]
+        preprocess.transformers_ = [
+            (name, _branch_for_conversion(name, transformer), columns)
+            for name, transformer, columns in preprocess.transformers_
+        ]
+    else:
+        converted.steps.insert(0, ("keel_inputs", _passthrough(signature)))
+    if type(converted.steps[-1][1]).__name__ in FLOAT32_TREES:
+        from skl2onnx.sklapi import CastTransformer
+
+        converted.steps.insert(len(converted.steps) - 1, ("keel_float32", CastTransformer(dtype=np.float32)))
     return converted
+
+
+def _passthrough(signature: Mapping[str, Any]) -> Any:
+    """A fitted ``ColumnTransformer`` that stacks the numeric features in signature order."""
+    import pandas as pd
+    from sklearn.compose import ColumnTransformer
+
+    features = signature["inputs"]
+    not_numeric = [f["name"] for f in features if f["kind"] not in FLOAT_KINDS]
+    if not_numeric:
+        raise OnnxExportError(
+            f"feature {not_numeric[0]!r} is not numeric, and the pipeline has no ColumnTransformer to encode it; "
+            "ONNX export feeds one input per feature"
+        )
+    names = [f["name"] for f in features]
+    return ColumnTransformer([("features", "passthrough", names)]).fit(
+        pd.DataFrame([[0.0] * len(names)], columns=names)
+    )
+
+
+def float32_threshold(threshold: float) -> np.float32:
+    """The largest float32 not above ``threshold``: for any float32 ``x``, ``x <= threshold`` exactly when
+    ``x <= float32_threshold(threshold)``. Plain rounding to nearest can land above ``threshold`` and send an ``x``
+    equal to it to the wrong side."""
+    rounded = np.float32(threshold)
+    if float(rounded) > threshold:
+        rounded = np.nextafter(rounded, np.float32(-np.inf))
+    return rounded
+
+
+def _impute_in_double(model: Any, pipeline: Pipeline) -> None:
+    """ONNX's ``Imputer`` computes in float32 only (and onnxruntime has no double kernel for it): each one becomes
+    ``Where(IsNaN(x), statistics, x)`` with the double statistics of the ``SimpleImputer`` it came from (matched by
+    their float32 values, which skl2onnx stored)."""
+    from onnx import helper, numpy_helper
+
+    imputers = [
+        step
+        for step in _all_steps(pipeline)
+        if type(step).__name__ == "SimpleImputer" and np.asarray(step.statistics_).dtype.kind == "f"
+    ]
+    graph = model.graph
+    for node in list(graph.node):
+        if node.op_type != "Imputer":
+            continue
+        attributes = {a.name: a for a in node.attribute}
+        if "imputed_value_floats" not in attributes or not math.isnan(attributes["replaced_value_float"].f):
+            raise OnnxExportError("an imputer replaces a value other than NaN, which ONNX cannot do in double")
+        stored = np.asarray(attributes["imputed_value_floats"].floats, dtype=np.float32)
+        source = next((i for i in imputers if np.array_equal(np.asarray(i.statistics_, np.float32), stored)), None)
+        if source is None:
+            raise OnnxExportError("an ONNX imputer does not match any SimpleImputer of the pipeline")
+        statistics = np.asarray(source.statistics_, dtype=np.float64).reshape(1, -1)
+        name = f"{node.name}_statistics"
+        graph.initializer.append(numpy_helper.from_array(statistics, name))
+        missing = f"{node.name}_isnan"
+        replacement = [
+            helper.make_node("IsNaN", [node.input[0]], [missing], name=f"{node.name}_IsNaN"),
+            helper.make_node("Where", [missing, name, node.input[0]], [node.output[0]], name=f"{node.name}_Where"),
+        ]
+        position = list(graph.node).index(node)
+        graph.node.remove(node)
+        for offset, new in enumerate(replacement):
+            graph.node.insert(position + offset, new)
+
+
+def _all_steps(estimator: Any) -> list[Any]:
+    """Every estimator inside ``estimator``: pipeline steps and column transformer branches, recursively."""
+    found = [estimator]
+    for _, step in getattr(estimator, "steps", []):
+        found += _all_steps(step)
+    for _, branch, _ in getattr(estimator, "transformers_", []):
+        if not isinstance(branch, str):
+            found += _all_steps(branch)
+    return found
+
+
+def _round_thresholds_down(model: Any, pipeline: Pipeline) -> None:
+    """Store each split threshold of a float32 tree estimator as :func:`float32_threshold` of scikit-learn's double.
+
+    skl2onnx writes the nodes tree by tree (``estimators_`` in row-major order), node by node; the split nodes' features
+    are checked against scikit-learn's before any threshold is replaced, so a different layout is refused, not
+    mis-patched."""
+    estimator = pipeline.steps[-1][1]
+    if type(estimator).__name__ not in FLOAT32_TREES:
+        return
+    trees = [estimator.tree_] if hasattr(estimator, "tree_") else [e.tree_ for e in np.ravel(estimator.estimators_)]
+    split = [tree.children_left != tree.children_right for tree in trees]
+    features = np.concatenate([tree.feature[s] for tree, s in zip(trees, split, strict=True)])
+    thresholds = np.concatenate([tree.threshold[s] for tree, s in zip(trees, split, strict=True)])
+    nodes = [n for n in model.graph.node if n.op_type in ("TreeEnsembleClassifier", "TreeEnsembleRegressor")]
+    if len(nodes) != 1:
+        raise OnnxExportError(f"expected one tree ensemble in the converted graph, found {len(nodes)}")
+    attributes = {a.name: a for a in nodes[0].attribute}
+    modes = [m.decode() for m in attributes["nodes_modes"].strings]
+    branch = [i for i, mode in enumerate(modes) if mode != "LEAF"]
+    graph_features = np.asarray(attributes["nodes_featureids"].ints)[branch]
+    if any(modes[i] != "BRANCH_LEQ" for i in branch) or not np.array_equal(graph_features, features):
+        raise OnnxExportError("the converted tree ensemble's splits do not line up with scikit-learn's trees")
+    values = np.asarray(attributes["nodes_values"].floats, dtype=np.float32)
+    values[branch] = [float32_threshold(float(t)) for t in thresholds]
+    del attributes["nodes_values"].floats[:]
+    attributes["nodes_values"].floats.extend(values.tolist())
 
 
 def _branch_for_conversion(name: str, branch: Any) -> Any:
@@ -242,7 +378,7 @@ def _check_rows(rows: Sequence[Mapping[str, Any]], names: set[str]) -> None:
 def _column(values: list[Any], name: str, kind: str) -> np.ndarray:
     if kind in STRING_KINDS:
         return np.asarray([category_text(value) for value in values], dtype=object).reshape(-1, 1)
-    return np.asarray([_number(value, name) for value in values], dtype=np.float32).reshape(-1, 1)
+    return np.asarray([_number(value, name) for value in values], dtype=np.float64).reshape(-1, 1)
 
 
 def _is_missing(value: Any) -> bool:

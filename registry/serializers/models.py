@@ -69,13 +69,40 @@ class DatasetRefSerializer(serializers.Serializer):
     sha256 = serializers.CharField()
 
 
+class ParitySerializer(serializers.Serializer):
+    """ONNX Runtime against scikit-learn on generated rows, measured at registration."""
+
+    rows = serializers.IntegerField()
+    label_mismatches = serializers.IntegerField(required=False, help_text="Classifiers: rows whose labels differ.")
+    max_proba_diff = serializers.FloatField(
+        required=False, allow_null=True, help_text="Classifiers: the largest class probability difference."
+    )
+    max_abs_diff = serializers.FloatField(required=False, allow_null=True, help_text="Regressors.")
+    max_rel_diff = serializers.FloatField(
+        required=False, allow_null=True, help_text="Regressors: difference over max(1, |value|)."
+    )
+    seconds = serializers.FloatField(required=False, help_text="Time taken to convert and compare.")
+
+
 class CapabilitiesSerializer(serializers.Serializer):
     """Which of Keel's extras the version supports; a model lacking one is still served."""
 
     signature = serializers.BooleanField(help_text="Named, typed inputs: requests are validated, OIP tensors served.")
     explanations = serializers.BooleanField(help_text="`explain: true` on predict gives per-feature contributions.")
     onnx_export = serializers.BooleanField(help_text="The model converts to ONNX (`POST …/export/onnx/build/`).")
-    fast_path = serializers.BooleanField(help_text="Small batches go through the compiled numeric path.")
+    fast_path = serializers.BooleanField(
+        help_text="ONNX Runtime serves the version (its ONNX graph agreed with scikit-learn at registration)."
+    )
+    engine = serializers.ChoiceField(
+        choices=["onnxruntime", "sklearn"], required=False, help_text="What answers the version's predictions."
+    )
+    parity = ParitySerializer(required=False, help_text="The comparison that chose the engine, when one ran.")
+    onnx_sha256 = serializers.CharField(required=False, help_text="The stored ONNX graph ONNX Runtime serves.")
+    missing_values = serializers.CharField(
+        required=False,
+        help_text="Which engine (`onnxruntime` or `sklearn`) answers rows with a missing number: scikit-learn where "
+        "ONNX's trees would send them elsewhere, or the estimator refuses them.",
+    )
     reasons = serializers.DictField(
         child=serializers.CharField(), help_text="For each extra the version lacks, why (and what would give it)."
     )

@@ -14,6 +14,7 @@ def blob_referenced(sha: str) -> bool:
         or RunArtifact.objects.filter(sha256=sha).exists()
         or ModelVersion.objects.filter(artifact_sha256=sha).exists()
         or ModelVersion.objects.filter(onnx_sha256=sha).exists()
+        or ModelVersion.objects.filter(capabilities__onnx_sha256=sha).exists()  # the graph ONNX Runtime serves
         or ModelVersion.objects.filter(reference_profile_sha256=sha).exists()
         or hooks.blob_used_elsewhere(sha)  # e.g. serving's prediction-log exports
     )

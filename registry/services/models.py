@@ -16,7 +16,7 @@ from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Project, User
 from core.roles import Action, role_allows
 from core.storage import IntegrityError as BlobIntegrityError
-from core.storage import blob_exists, blob_read_verified
+from core.storage import blob_exists, blob_put_bytes, blob_read_verified
 from core.validation import checked_name
 from registry import capabilities as version_capabilities
 from registry import events, hooks, model_io
@@ -149,12 +149,17 @@ def registered_model_rename(*, model: RegisteredModel, user: User, new_name: str
     return model
 
 
+def _version_blobs(version: ModelVersion) -> list[str]:
+    served = (version.capabilities or {}).get("onnx_sha256", "")
+    return [h for h in (version.artifact_sha256, version.onnx_sha256, served) if h]
+
+
 @transaction.atomic
 def registered_model_delete(*, model: RegisteredModel, user: User) -> None:
     versions = list(model.versions.all())
     for version in versions:
         _refuse_if_referenced(version)
-    hashes = [h for v in versions for h in (v.artifact_sha256, v.onnx_sha256) if h]
+    hashes = [h for v in versions for h in _version_blobs(v)]
     audit_record(
         action="model.delete",
         actor=user,
@@ -195,16 +200,22 @@ def model_version_create(
     library_versions: dict[str, str] | None = None,
     description: str = "",
     capabilities: dict[str, Any] | None = None,
+    onnx_model: bytes | None = None,
 ) -> ModelVersion:
     """The next numbered, immutable version. Numbers are allocated under a row lock on the registered model.
-    ``capabilities`` are computed from the artifact unless the caller, which has the model loaded, gives them.
+    ``capabilities`` (and ``onnx_model``, the ONNX graph that serves the version when it agreed with scikit-learn)
+    are computed from the artifact unless the caller, which has the model loaded, gives them.
 
     Every path that registers a version (training, upload, MLflow) comes here: where the project does not require
     a human approval, the version is approved now if its required checks pass (audited with the checks)."""
     if not blob_exists(artifact_sha256):
         raise ValidationFailed.field("artifact", "no stored artifact with that sha256")
     if capabilities is None:
-        capabilities = _capabilities(artifact_sha256, artifact_format, signature or {}, reference_profile_sha256)
+        capabilities, onnx_model = _capabilities(
+            artifact_sha256, artifact_format, signature or {}, reference_profile_sha256, input_example or []
+        )
+    if onnx_model is not None:
+        capabilities = capabilities | {"onnx_sha256": blob_put_bytes(onnx_model).sha256}
     version = ModelVersion.objects.create(
         registered_model=registered_model,
         number=_next_number(registered_model),
@@ -239,19 +250,17 @@ def model_version_create(
     return version
 
 
-def _capabilities(sha256: str, artifact_format: str, signature: dict[str, Any], profile: str) -> dict[str, Any]:
+def _capabilities(
+    sha256: str, artifact_format: str, signature: dict[str, Any], profile: str, example: list[dict[str, Any]]
+) -> tuple[dict[str, Any], bytes | None]:
     if artifact_format != ModelFormat.SKOPS:
-        return version_capabilities.unknown_capabilities(f"a {artifact_format} model does not load in-process")
+        return version_capabilities.unknown_capabilities(f"a {artifact_format} model does not load in-process"), None
     try:
         pipeline = model_io.load_pipeline(blob_read_verified(sha256))
     except Exception as exc:  # a model that does not load has no extras; serving reports the failure itself
-        return version_capabilities.unknown_capabilities(f"the model did not load: {type(exc).__name__}: {exc}"[:300])
-    return version_capabilities.version_capabilities(
-        pipeline,
-        signature,
-        has_profile=bool(profile),
-        extra_checks=hooks.extra_capability_checks(pipeline, signature),
-    )
+        reason = f"the model did not load: {type(exc).__name__}: {exc}"[:300]
+        return version_capabilities.unknown_capabilities(reason), None
+    return version_capabilities.assess(pipeline, signature, has_profile=bool(profile), example=example)
 
 
 def _run_json(run: Run, path: str, default: Any) -> Any:
@@ -496,7 +505,7 @@ def model_version_set_archived(*, version: ModelVersion, user: User, archived: b
 def model_version_delete(*, version: ModelVersion, user: User) -> None:
     locked = ModelVersion.objects.select_for_update().select_related("registered_model__project").get(pk=version.pk)
     _refuse_if_referenced(locked)
-    hashes = [h for h in (locked.artifact_sha256, locked.onnx_sha256) if h]
+    hashes = _version_blobs(locked)
     ModelAlias.objects.filter(version=locked).delete()
     audit_record(action="model_version.delete", actor=user, project=locked.registered_model.project, obj=locked)
     locked.delete()

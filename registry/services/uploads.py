@@ -16,7 +16,7 @@ from django.conf import settings
 from core.errors import PayloadTooLarge, ValidationFailed
 from core.models import Project, User
 from core.storage import blob_put_bytes
-from registry import capabilities, hooks, model_io
+from registry import capabilities, model_io
 from registry.models import ModelFormat, ModelVersion, VersionSource
 from registry.services.blobs import delete_unreferenced_blobs
 from registry.services.models import model_version_create, registered_model_get_or_create
@@ -109,6 +109,7 @@ def model_version_upload(
     servable, pipeline = _servable(data, example)
     signature = signature or signature_from_example(example, project.task_type, pipeline)
     blob = blob_put_bytes(servable)
+    assessed, onnx_model = capabilities.assess(pipeline, signature, example=example)
     try:
         model = registered_model_get_or_create(project=project, user=user, name=model_name)
         return model_version_create(
@@ -121,9 +122,8 @@ def model_version_upload(
             input_example=example,
             description=description,
             signature=signature,
-            capabilities=capabilities.version_capabilities(
-                pipeline, signature, extra_checks=hooks.extra_capability_checks(pipeline, signature)
-            ),
+            capabilities=assessed,
+            onnx_model=onnx_model,
         )
     except BaseException:
         if blob.created:

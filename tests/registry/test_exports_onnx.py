@@ -6,18 +6,25 @@ import json
 
 import numpy as np
 import onnx
+import onnxruntime
 import pandas as pd
 import pytest
+from skl2onnx import convert_sklearn
+from skl2onnx.common.data_types import DoubleTensorType
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 from registry.exports.onnx import (
     SIGNATURE_KEY,
     STRING_KINDS,
+    TARGET_OPSET,
     OnnxExportError,
     OnnxInputError,
     category_text,
     convert_to_onnx,
+    float32_threshold,
     onnx_parity,
     onnx_predict,
 )
@@ -99,13 +106,14 @@ def test_convert_decision_tree_multiclass_matches_sklearn():
     assert report["label_agreement"] == 1.0 and report["max_abs_diff"] == 0.0
 
 
-def test_convert_random_forest_labels_agree_and_probabilities_within_one_tree_vote():
-    """A few rows sit within a float32 rounding of a split, so one of the 20 trees may vote the other way there."""
+def test_convert_random_forest_matches_sklearn_split_for_split():
+    """Preprocessing in double, a float32 cast in front of the forest and thresholds rounded down: every tree decides
+    as scikit-learn's does, so probabilities differ only by float32 summation."""
     frame = _cancer()
     raw = {"estimator": "random_forest", "params": {"n_estimators": 20}}
     result = _train(frame, "classification", raw, CANCER_KINDS)
     onnx_bytes = convert_to_onnx(result.pipeline, result.signature)
-    report = onnx_parity(result.pipeline, onnx_bytes, frame, result.signature, atol=1 / 20 + 1e-6)
+    report = onnx_parity(result.pipeline, onnx_bytes, frame, result.signature, atol=1e-6)
     assert report["passed"], report["detail"]
     assert report["label_agreement"] == 1.0
 
@@ -120,13 +128,65 @@ def test_convert_ridge_with_one_hot_matches_sklearn():
     assert report["max_abs_diff"] < 1e-3 and report["max_rel_diff"] < 1e-5
 
 
-def test_parity_reports_float32_split_flips_of_a_forest_regressor():
-    """float32 inputs move some diabetes rows across split thresholds: the report says so instead of passing."""
+def test_forest_regressor_has_no_split_flips():
+    """Scaled diabetes features reach the forest as scikit-learn's float32 values: no row crosses a split (a flip
+    would move a prediction by whole units); what remains is float32 leaf arithmetic."""
     frame = _diabetes()
     result = _train(frame, "regression", {"estimator": "random_forest", "params": {"n_estimators": 20}})
     report = onnx_parity(result.pipeline, convert_to_onnx(result.pipeline, result.signature), frame, result.signature)
-    assert not report["passed"]
-    assert report["max_abs_diff"] > 1.0 and "max |difference|" in report["detail"]
+    assert report["passed"], report["detail"]
+    assert report["max_abs_diff"] < 1e-3 and report["max_rel_diff"] < 1e-6
+
+
+def _forest_at_its_thresholds() -> tuple[Pipeline, dict, list[dict]]:
+    """A bare 20-tree forest on the 30 breast cancer features, and rows at 300 of its split thresholds: exactly
+    there, one double either side, and at the threshold rounded to the nearest float32 (above it half the time)."""
+    X, y = load_breast_cancer(return_X_y=True, as_frame=True)
+    forest = Pipeline([("model", RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y))])
+    signature = {
+        "inputs": [{"name": c, "kind": "numeric"} for c in X.columns],
+        "output": {"task_type": "classification", "classes": [0, 1], "probabilities": True},
+    }
+    trees = [tree.tree_ for tree in forest[-1].estimators_]
+    splits = [(X.columns[f], t) for tree in trees for f, t in zip(tree.feature, tree.threshold, strict=True) if f >= 0]
+    base = X.mean().to_dict()
+    values = lambda t: (t, np.nextafter(t, -np.inf), np.nextafter(t, np.inf), float(np.float32(t)))  # noqa: E731
+    return forest, signature, [base | {column: float(v)} for column, t in splits[:300] for v in values(t)]
+
+
+def test_float32_threshold_is_the_largest_float32_not_above():
+    thresholds = [*np.random.default_rng(0).uniform(-1e3, 1e3, 5000).tolist(), 0.15000000223517418, 0.5, -0.0]
+    for t in thresholds:
+        rounded = float32_threshold(t)
+        assert rounded.dtype == np.float32 and float(rounded) <= t
+        assert float(np.nextafter(rounded, np.float32(np.inf))) > t
+    assert any(float(np.float32(t)) > t for t in thresholds)  # rounding to nearest would land above these
+
+
+def test_thresholds_rounded_down_decide_as_sklearn_and_rounded_to_nearest_do_not(monkeypatch):
+    from registry import engine as engine_module
+    from registry.exports import onnx as onnx_module
+
+    forest, signature, rows = _forest_at_its_thresholds()
+    ours = engine_module.parity(engine_module.OnnxEngine(convert_to_onnx(forest, signature), forest, signature), rows)
+    assert ours["label_mismatches"] == 0 and ours["max_proba_diff"] <= 1e-6, ours
+
+    monkeypatch.setattr(onnx_module, "float32_threshold", np.float32)  # round to nearest instead
+    nearest = convert_to_onnx(forest, signature)
+    report = engine_module.parity(engine_module.OnnxEngine(nearest, forest, signature), rows)
+    assert report["max_proba_diff"] >= 1 / 20 - 1e-6, report  # one tree of 20 voted the other way
+
+    stock = convert_sklearn(
+        forest[-1],
+        initial_types=[("X", DoubleTensorType([None, 30]))],
+        options={id(forest[-1]): {"zipmap": False}},
+        target_opset=TARGET_OPSET,
+    )
+    session = onnxruntime.InferenceSession(stock.SerializeToString(), providers=["CPUExecutionProvider"])
+    matrix = np.array([[row[c["name"]] for c in signature["inputs"]] for row in rows])
+    _labels, probabilities = session.run(None, {"X": matrix})
+    expected = forest.predict_proba(pd.DataFrame(rows))
+    assert np.abs(probabilities - expected).max() >= 1 / 20 - 1e-6  # stock skl2onnx in double: same flips
 
 
 @pytest.mark.parametrize(
@@ -160,8 +220,8 @@ def test_onnx_model_takes_one_input_per_feature_by_name(logistic, logistic_onnx)
     inputs = {item.name: item.type.tensor_type.elem_type for item in model.graph.input}
     names = [entry["name"] for entry in logistic.signature["inputs"]]
     assert list(inputs) == names  # "mean radius" keeps its space
-    assert inputs["mean radius"] == onnx.TensorProto.FLOAT
-    assert inputs["rooms"] == onnx.TensorProto.FLOAT
+    assert inputs["mean radius"] == onnx.TensorProto.DOUBLE  # scikit-learn scales and imputes in double
+    assert inputs["rooms"] == onnx.TensorProto.DOUBLE
     assert inputs["colour"] == inputs["store"] == inputs["member"] == inputs["note"] == onnx.TensorProto.STRING
     properties = {item.key: item.value for item in model.metadata_props}
     assert json.loads(properties[SIGNATURE_KEY]) == logistic.signature

@@ -1,7 +1,9 @@
 """Models trained elsewhere: a matrix of scikit-learn estimators and pipelines fitted in a plain notebook style, saved
 with ``skops.io.dump``, uploaded through the REST API by a single owner (``require_human_approval: false``),
 deployed, and served through Keel's ``…/predict`` and the Open Inference Protocol's ``/v2/models/{name}/infer``.
-Both must answer what the estimator itself answers on the same rows.
+Both must answer what the estimator itself answers on the same rows: the same labels, class probabilities and
+regression values within 1e-6 (ONNX Runtime sums a forest's votes in float32), also on rows placed exactly at the
+fitted trees' split thresholds and one double either side of them. Each kind is served by the engine expected of it.
 """
 
 from __future__ import annotations
@@ -42,6 +44,13 @@ from tests.serving.conftest import InlineExecutor
 pytestmark = pytest.mark.django_db
 
 ROWS = 6  # rows sent to the deployment
+THRESHOLDS = 60  # split thresholds of a tree model tried exactly and one double either side
+TOLERANCE = 1e-6
+SKLEARN_ONLY = {
+    "calibrated_classifier": "disagrees with scikit-learn",
+    "hist_gradient_boosting": "skl2onnx cannot convert",
+    "stacking_classifier": "RandomForestClassifier inside StackingClassifier",
+}
 
 
 def _safe(frame: pd.DataFrame) -> pd.DataFrame:
@@ -168,11 +177,35 @@ def _infer(client, name: str, X: pd.DataFrame, classifier: bool) -> dict[str, An
 def _assert_same(name: str, model: Any, X: pd.DataFrame, predictions: list[Any], probabilities: Any) -> None:
     expected = model.predict(X)
     if hasattr(model, "predict_proba") and probabilities is not None:
-        assert np.asarray(predictions).tolist() == expected.tolist(), name
+        mismatches = [i for i, (a, b) in enumerate(zip(predictions, expected.tolist(), strict=True)) if a != b]
+        assert mismatches == [], f"{name}: {len(mismatches)} of {len(X)} labels differ, first rows {mismatches[:5]}"
         got = np.asarray(probabilities, dtype=float).reshape(len(X), -1)
-        np.testing.assert_allclose(got, model.predict_proba(X), rtol=0, atol=1e-9, err_msg=name)
+        np.testing.assert_allclose(got, model.predict_proba(X), rtol=0, atol=TOLERANCE, err_msg=name)
     else:
-        np.testing.assert_allclose(np.asarray(predictions, dtype=float), expected, rtol=0, atol=1e-9, err_msg=name)
+        got = np.asarray(predictions, dtype=float)
+        np.testing.assert_allclose(got, expected, rtol=TOLERANCE, atol=TOLERANCE, err_msg=name)
+
+
+def _trees(model: Any) -> list[Any]:
+    """The fitted trees that read the model's raw features, if any."""
+    if hasattr(model, "tree_"):
+        return [model.tree_]
+    estimators = getattr(model, "estimators_", None)
+    flat = list(estimators.ravel()) if isinstance(estimators, np.ndarray) else list(estimators or [])
+    return [e.tree_ for e in flat] if flat and all(hasattr(e, "tree_") for e in flat) else []
+
+
+def _threshold_rows(model: Any, X: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``X`` with one feature set exactly at a split threshold, and at the doubles just below and above."""
+    splits = [(f, t) for tree in _trees(model) for f, t in zip(tree.feature, tree.threshold, strict=True) if f >= 0]
+    picked = [splits[i] for i in np.random.default_rng(5).permutation(len(splits))[:THRESHOLDS]]
+    rows = []
+    for n, (feature, threshold) in enumerate(picked):
+        for value in (threshold, np.nextafter(threshold, -np.inf), np.nextafter(threshold, np.inf)):
+            row = X.iloc[n % len(X)].copy()
+            row.iloc[feature] = value
+            rows.append(row)
+    return pd.DataFrame(rows).reset_index(drop=True)
 
 
 @pytest.mark.parametrize("kind", sorted(CASES))
@@ -192,7 +225,8 @@ def test_a_notebook_model_uploads_deploys_and_predicts_as_itself(kind, tmp_path:
         require_human_approval=False,
     )
     client = token_client(owner)
-    rows = X.sample(ROWS, random_state=3)
+    rows = pd.concat([X.sample(ROWS, random_state=3), _threshold_rows(model, X)], ignore_index=True)
+    assert len(rows) > ROWS or not _trees(model)
     body = {
         "file": io.BytesIO((tmp_path / "model.skops").read_bytes()),
         "format": "skops",
@@ -204,10 +238,21 @@ def test_a_notebook_model_uploads_deploys_and_predicts_as_itself(kind, tmp_path:
     assert version["approval"] == "approved", version
     capabilities = version["capabilities"]
     assert capabilities["signature"] is True
-    assert set(capabilities) == {"signature", "explanations", "onnx_export", "fast_path", "reasons"}
+    assert {"signature", "explanations", "onnx_export", "fast_path", "reasons", "engine"} <= set(capabilities)
     for extra in ("explanations", "onnx_export", "fast_path"):
         assert isinstance(capabilities[extra], bool)
         assert (extra in capabilities["reasons"]) is (not capabilities[extra]), capabilities
+    if kind in SKLEARN_ONLY:
+        assert capabilities["engine"] == "sklearn" and not capabilities["fast_path"], capabilities
+        assert SKLEARN_ONLY[kind] in capabilities["reasons"]["fast_path"], capabilities
+    else:
+        assert capabilities["engine"] == "onnxruntime" and capabilities["fast_path"], capabilities
+        parity = capabilities["parity"]
+        assert parity["rows"] >= 2000, parity
+        if regression:
+            assert parity["max_rel_diff"] <= TOLERANCE, parity
+        else:
+            assert parity["label_mismatches"] == 0 and parity["max_proba_diff"] <= TOLERANCE, parity
 
     alias = client.put(f"/api/v1/projects/{slug}/models/{kind}/aliases/champion/", {"version": 1}, format="json")
     assert alias.status_code == 200, alias.content
@@ -220,6 +265,7 @@ def test_a_notebook_model_uploads_deploys_and_predicts_as_itself(kind, tmp_path:
     )
     assert predicted.status_code == 200, predicted.content
     answer = predicted.json()
+    assert [m.engine for m in runtime.models.loaded().values()] == [capabilities["engine"]]
     _assert_same(kind, model, rows, answer["predictions"], answer.get("probabilities"))
     if hasattr(model, "predict_proba"):
         assert answer["classes"] == model.classes_.tolist()
@@ -245,11 +291,16 @@ def test_capabilities_say_what_a_version_lacks_and_why(tmp_path: Path):
         client, "caps", RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y), X, tmp_path / "forest.skops"
     )["capabilities"]
     assert forest["signature"] is True
-    assert forest["fast_path"] is False and "RandomForestClassifier" in forest["reasons"]["fast_path"]
-    assert forest["onnx_export"] is False and "ColumnTransformer" in forest["reasons"]["onnx_export"]
+    assert forest["fast_path"] is True and forest["engine"] == "onnxruntime" and forest["onnx_export"] is True
+    assert forest["parity"]["label_mismatches"] == 0 and "fast_path" not in forest["reasons"]
     assert forest["explanations"] is False and "baseline" in forest["reasons"]["explanations"]
     fetched = client.get("/api/v1/projects/caps/models/m/versions/1/")
     assert fetched.status_code == 200 and fetched.json()["capabilities"] == forest
+
+    boosted = HistGradientBoostingClassifier(max_iter=5).fit(X, y)
+    hist = _upload_only(client, "caps", boosted, X, tmp_path / "hist.skops")["capabilities"]
+    assert hist["fast_path"] is False and hist["engine"] == "sklearn" and "parity" not in hist
+    assert "skl2onnx cannot convert" in hist["reasons"]["fast_path"] and hist["onnx_export"] is False
 
     S, t = shop()
     mixed = _upload_only(client, "caps", _column_transformer().fit(S, t), S, tmp_path / "mixed.skops")

@@ -257,21 +257,30 @@ def test_group_commit_writer_reconnects_once_when_its_backend_was_killed(team, v
     assert PredictionLog.objects.filter(prediction_id__in=response.json()["prediction_ids"]).count() == 2
 
 
-def test_served_numeric_model_uses_the_checked_fast_path(team, v1):
-    """The trained cancer pipeline (all numeric) is served through the compiled path, with the plain answers."""
+def test_served_trained_model_runs_on_onnx_runtime_with_scikit_learn_answers(team, v1, settings):
+    """The trained cancer pipeline agreed with ONNX at registration, so ONNX Runtime serves it, with the plain
+    answers; with the engine switched off, scikit-learn serves it and answers the same."""
     import numpy as np
 
-    from serving import compiled as compiled_pipeline
+    from registry.engine import frame
     from serving import runtime
 
+    assert v1.capabilities["engine"] == "onnxruntime" and v1.capabilities["parity"]["label_mismatches"] == 0
     deploy(team)
     batch = rows(20, start=100)
     body = predict(team.client("predictor"), team, {"inputs": batch}).json()
     loaded = runtime.models.get(v1)
-    assert loaded.compiled is not None
-    plain = loaded.pipeline.predict_proba(compiled_pipeline.frame(batch, v1.signature))
-    np.testing.assert_allclose(body["probabilities"], plain.round(6), atol=1e-6)
-    assert body["predictions"] == loaded.pipeline.predict(compiled_pipeline.frame(batch, v1.signature)).tolist()
+    assert loaded.engine == "onnxruntime"
+    plain = loaded.pipeline.predict_proba(frame(batch, v1.signature))
+    np.testing.assert_allclose(body["probabilities"], plain, atol=1e-6)
+    assert body["predictions"] == loaded.pipeline.predict(frame(batch, v1.signature)).tolist()
+    assert body["classes"] == loaded.pipeline.classes_.tolist()
+    settings.KEEL_SERVING_FAST_PATH = False
+    runtime.models.clear()
+    plain_body = predict(team.client("predictor"), team, {"inputs": batch}).json()
+    assert runtime.models.get(v1).engine == "sklearn"
+    assert plain_body["predictions"] == body["predictions"]
+    np.testing.assert_allclose(plain_body["probabilities"], body["probabilities"], atol=1e-6)
 
 
 def test_skipping_the_prediction_log_is_refused_by_the_deploy_check(settings):

@@ -96,6 +96,7 @@ from .drift_report import DriftReport
 from .drift_report_create_request import DriftReportCreateRequest
 from .drift_report_status_enum import DriftReportStatusEnum
 from .drift_reports_list_status import DriftReportsListStatus
+from .engine_enum import EngineEnum
 from .erased_export import ErasedExport
 from .erasure_receipt import ErasureReceipt
 from .erasure_request_request import ErasureRequestRequest
@@ -187,6 +188,7 @@ from .paginated_validation_report_list import PaginatedValidationReportList
 from .paginated_validation_rule_list import PaginatedValidationRuleList
 from .paginated_webhook_delivery_list import PaginatedWebhookDeliveryList
 from .paginated_webhook_list import PaginatedWebhookList
+from .parity import Parity
 from .patched_dataset_update_request import PatchedDatasetUpdateRequest
 from .patched_deployment_update_request import PatchedDeploymentUpdateRequest
 from .patched_experiment_update_request import PatchedExperimentUpdateRequest
@@ -408,6 +410,7 @@ __all__ = (
     "DriftReportCreateRequest",
     "DriftReportsListStatus",
     "DriftReportStatusEnum",
+    "EngineEnum",
     "ErasedExport",
     "ErasureReceipt",
     "ErasureRequestRequest",
@@ -499,6 +502,7 @@ __all__ = (
     "PaginatedValidationRuleList",
     "PaginatedWebhookDeliveryList",
     "PaginatedWebhookList",
+    "Parity",
     "PatchedDatasetUpdateRequest",
     "PatchedDeploymentUpdateRequest",
     "PatchedExperimentUpdateRequest",
