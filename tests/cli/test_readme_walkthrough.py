@@ -1,6 +1,6 @@
-"""The README's CLI walkthrough ("Python SDK and CLI"), run verbatim with bash against a live Keel holding what
-`manage.py demo` creates: only the server URL and the token of its first line are replaced (by the live server's
-and the token the demo printed)."""
+"""The README's CLI walkthrough ("Python SDK and CLI"), run verbatim with bash against a live Keel (web server and
+Celery worker) holding what `manage.py demo` creates: only the server URL and the token of its first line are
+replaced (by the live server's and the token the demo printed)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ def _walkthrough() -> str:
     return "set -euo pipefail\n" + blocks[0]
 
 
-def test_the_cli_walkthrough_runs_verbatim_against_the_demo(live_keel, tmp_path):
+def test_the_cli_walkthrough_runs_verbatim_against_the_demo(live_keel_worker, tmp_path):
+    live_keel = live_keel_worker  # training jobs run on the worker
     script = _walkthrough()
     demo = StringIO()
     eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, True  # the demo's tasks run here
@@ -55,6 +56,7 @@ def test_the_cli_walkthrough_runs_verbatim_against_the_demo(live_keel, tmp_path)
     out = done.stdout
     assert done.returncode == 0, (out[-3000:], done.stderr[-3000:])
     assert "demo-breast-cancer" in out and "breast-cancer" in out and "diagnosis" in out
+    assert "3 run(s)" in out, out[-3000:]  # the demo's two and the walkthrough's
     assert "metrics.f1_macro" in out and "params.estimator" in out, out[-3000:]  # runs search, then compare
     assert re.search(r"\b(malignant|benign)\b.*diagnosis v\d", out), out[-3000:]  # the prediction table
     assert Feedback.objects.count() == feedback_before + 1
