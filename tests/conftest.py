@@ -3,6 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
@@ -27,6 +28,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from serving import prediction_log
 
     prediction_log.close()  # the prediction log's own connection, before the test database is dropped
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Creating a user hashed its password with a million PBKDF2 rounds: most of the suite's CPU went there."""
+    with override_settings(PASSWORD_HASHERS=["tests.hashers.FastPBKDF2PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
