@@ -28,11 +28,11 @@ class DriftConfigSerializer(serializers.ModelSerializer):
         help_text="true: nothing is stored for this deployment and this is its default schedule (enabled when the "
         "serving version has a reference profile); a PUT stores a config."
     )
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True, help_text="null for the default.")
 
     class Meta:
         model = DriftConfig
         fields = ["enabled", "window_minutes", "cadence_minutes", "options", "per_variant", "is_default", "updated_at"]
-        read_only_fields = ["updated_at"]
         extra_kwargs = {
             "window_minutes": {"min_value": 1, "max_value": 7 * 24 * 60},
             "cadence_minutes": {"min_value": 1, "max_value": 7 * 24 * 60},

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,7 +18,7 @@ class DriftConfig:
     Attributes:
         is_default (bool): true: nothing is stored for this deployment and this is its default schedule (enabled when
             the serving version has a reference profile); a PUT stores a config.
-        updated_at (datetime.datetime):
+        updated_at (datetime.datetime | None): null for the default.
         enabled (bool | Unset):
         window_minutes (int | Unset):
         cadence_minutes (int | Unset):
@@ -27,7 +27,7 @@ class DriftConfig:
     """
 
     is_default: bool
-    updated_at: datetime.datetime
+    updated_at: datetime.datetime | None
     enabled: bool | Unset = UNSET
     window_minutes: int | Unset = UNSET
     cadence_minutes: int | Unset = UNSET
@@ -38,7 +38,11 @@ class DriftConfig:
     def to_dict(self) -> dict[str, Any]:
         is_default = self.is_default
 
-        updated_at = self.updated_at.isoformat()
+        updated_at: None | str
+        if isinstance(self.updated_at, datetime.datetime):
+            updated_at = self.updated_at.isoformat()
+        else:
+            updated_at = self.updated_at
 
         enabled = self.enabled
 
@@ -76,7 +80,20 @@ class DriftConfig:
         d = dict(src_dict)
         is_default = d.pop("is_default")
 
-        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+        def _parse_updated_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                updated_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return updated_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        updated_at = _parse_updated_at(d.pop("updated_at"))
 
         enabled = d.pop("enabled", UNSET)
 
