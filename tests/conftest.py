@@ -30,9 +30,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     prediction_log.close()  # the prediction log's own connection, before the test database is dropped
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _fast_password_hashing():
-    """Creating a user hashed its password with a million PBKDF2 rounds: most of the suite's CPU went there."""
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request):
+    """Unit tests hash passwords with few rounds: the million-round default took most of their CPU. Integration
+    tests keep the default, because a live server re-hashes a weaker hash at sign-in, which signs out the user's
+    other sessions."""
+    if request.node.get_closest_marker("integration") is not None:
+        yield
+        return
     with override_settings(PASSWORD_HASHERS=["tests.hashers.FastPBKDF2PasswordHasher"]):
         yield
 
