@@ -3,10 +3,12 @@
 A numeric column is summarised by a KLL quantile sketch of its finite values (``kll_doubles_sketch``) and, while
 it has at most ``VALUE_COUNT_LIMIT`` distinct values, their exact counts. The dataset profile holds one built on
 every row with ``REFERENCE_K``; the per-minute rollups of the prediction log hold one per minute with
-``ROLLUP_K``, merged over a window. KLL keeps every value while a sketch has seen at most ``k`` of them (exact
-below that) and otherwise answers any rank query within the normalised rank error ``rank_error(k)`` (99 %
-confidence, PMF/CDF form: 0.0019 for 2000, 0.0086 for 400). The sketch is stored as its DataSketches binary
-serialisation (base64 in JSON documents such as the profile).
+``ROLLUP_K``, merged over a window into a sketch of ``WINDOW_K`` (a window is rarely much larger than ``ROLLUP_K``
+values a minute, so merging into a wider sketch adds almost no compaction of its own). KLL keeps every value while
+a sketch has seen at most ``k`` of them (exact below that) and otherwise answers any rank query within the
+normalised rank error ``rank_error(k)`` (99 % confidence, PMF/CDF form: 0.0019 for 2000, 0.0086 for 400); a merged
+sketch is bounded by its smallest part's ``k`` (``sketch_rank_error``). The sketch is stored as its DataSketches
+binary serialisation (base64 in JSON documents such as the profile).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from numpy.typing import NDArray
 
 REFERENCE_K = 2000
 ROLLUP_K = 400
+WINDOW_K = 4000
 VALUE_COUNT_LIMIT = 100
 SKETCH_TYPE = "kll_doubles"
 _PAIR = np.dtype([("value", np.float64), ("weight", np.float64)])
@@ -63,6 +66,11 @@ def kll_weighted(sketch: kll_doubles_sketch) -> tuple[NDArray[np.float64], NDArr
 def rank_error(k: int) -> float:
     """KLL's normalised rank error bound (99 % confidence) for a CDF read off a sketch of parameter ``k``."""
     return float(kll_doubles_sketch.get_normalized_rank_error(k, True))
+
+
+def sketch_rank_error(sketch: kll_doubles_sketch) -> float:
+    """The rank error bound of a sketch's CDF: 0 while it holds every value, else that of its smallest part's k."""
+    return float(sketch.normalized_rank_error(True)) if sketch.is_estimation_mode() else 0.0
 
 
 def value_counts(values: NDArray[np.float64], limit: int = VALUE_COUNT_LIMIT) -> list[list[float]] | None:

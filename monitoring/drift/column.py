@@ -97,9 +97,12 @@ def _raw_distribution(values: FloatArray) -> Distribution:
 
 
 def _sketch_distribution(sketch: Any, value_counts: list[list[float]] | None) -> Distribution:
+    """The sketch's weighted values; the exact counts instead when they are known (every value, weight = count)."""
+    if value_counts is not None:
+        pairs = np.asarray(value_counts, dtype=np.float64).reshape(-1, 2)
+        return Distribution(pairs[:, 0], pairs[:, 1], int(sketch.n), 0.0, value_counts)
     values, weights = sketches.kll_weighted(sketch)
-    error = sketches.rank_error(sketch.k) if sketch.is_estimation_mode() else 0.0
-    return Distribution(values, weights, int(sketch.n), error, value_counts)
+    return Distribution(values, weights, int(sketch.n), sketches.sketch_rank_error(sketch), value_counts)
 
 
 def _as_key(value_counts: list[list[float]] | None) -> tuple[tuple[float, float], ...] | None:

@@ -9,7 +9,8 @@ One column's current sketch (``sketch_current``) is a dict:
   "other_distinct": int, "missing": int}``: exact counts of up to ``CATEGORY_LIMIT`` values (the most frequent
   first), the rest in ``other``.
 
-``merge_current`` adds sketches of the same column (KLL merge, counts summed). ``pack``/``unpack`` turn a dict of
+``merge_current`` adds sketches of the same column (KLL merge into a sketch of at least ``WINDOW_K``, counts
+summed). ``pack``/``unpack`` turn a dict of
 column sketches into one byte string (a JSON header and the KLL bytes after it), the rollups' storage format.
 ``compute_report_scheduled`` is the scheduled path as a pure function: raw current values cut into minutes,
 sketched, packed, unpacked, merged and reported, so it can be checked against ``compute_report`` on the same values.
@@ -69,7 +70,7 @@ def merge_current(*parts: Mapping[str, Any]) -> dict[str, Any]:
         raise ValueError("nothing to merge")
     missing = sum(int(p.get("missing", 0)) for p in parts)
     if parts[0]["type"] == "numeric":
-        k = max(int(p["k"]) for p in parts)
+        k = max(sketches.WINDOW_K, *(int(p["k"]) for p in parts))
         merged = sketches.kll_merge((sketches.kll_from_bytes(p["kll"]) for p in parts), k)
         counts = sketches.merge_value_counts(p.get("value_counts") for p in parts)
         n = sum(int(p["n"]) for p in parts)
