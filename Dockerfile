@@ -20,4 +20,4 @@ RUN DJANGO_SECRET_KEY=collectstatic-only KEEL_AUDIT_SIGNING_KEY=collectstatic-on
 
 USER keel
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4"]
+CMD ["gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import runpy
 import shutil
 import subprocess
 from pathlib import Path
@@ -89,7 +90,10 @@ def test_the_proxy_runs_the_shipped_template_in_front_of_a_healthy_web(compose):
     ]  # replaces the image's own default.conf (its welcome page), rendered with envsubst at start
     assert (ROOT / nginx["volumes"][0].split(":")[0]).is_file()
     assert nginx["environment"]["KEEL_UPSTREAM"] == "web:8000"
-    assert "--bind 0.0.0.0:8000" in " ".join(compose["services"]["web"]["command"])
+    web = " ".join(compose["services"]["web"]["command"])
+    assert "gunicorn -c config/gunicorn.conf.py " in web  # which binds 0.0.0.0:8000 unless KEEL_BIND says otherwise
+    assert "KEEL_BIND" not in compose["x-keel"]["environment"]
+    assert runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))["bind"] == "0.0.0.0:8000"
     assert nginx["depends_on"] == {"web": {"condition": "service_healthy"}}
     # per-address limits read the address nginx writes (the web service is reachable only through it)
     assert compose["x-keel"]["environment"]["KEEL_CLIENT_IP_HEADER"] == "${KEEL_CLIENT_IP_HEADER:-X-Real-IP}"

@@ -69,7 +69,7 @@ def test_web_probes_livez_and_readyz_behind_a_service_and_a_cpu_autoscaler(resou
     web = _of(resources, "Deployment")["keel-web"]["spec"]["template"]["spec"]["containers"][0]
     assert web["livenessProbe"]["httpGet"]["path"] == "/livez"
     assert web["readinessProbe"]["httpGet"]["path"] == "/readyz"
-    assert "gunicorn" in web["command"]
+    assert "gunicorn" in web["command"] and "--config=config/gunicorn.conf.py" in web["command"]
     service = _of(resources, "Service")["keel-web"]
     labels = _of(resources, "Deployment")["keel-web"]["spec"]["template"]["metadata"]["labels"]
     assert service["spec"]["selector"].items() <= labels.items()
