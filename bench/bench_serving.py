@@ -514,10 +514,12 @@ class Server:
 
 
 def keel_server(args: argparse.Namespace, env: dict[str, str], worker_class: str, access_log: Path | None) -> Server:
-    """gunicorn as the Dockerfile runs it (gthread, 2 workers x 4 threads by default) on a free loopback port."""
+    """gunicorn as the image runs it (``config/gunicorn.conf.py``: gthread, 2 workers x 4 threads, keep-alive
+    connections closed after ``KEEL_KEEPALIVE_REQUESTS``) on a free loopback port; workers and threads as asked."""
     kind, _, threads = worker_class.partition(":")
     port = free_port()
-    cmd = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-w", str(args.workers)]
+    cmd = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"]
+    cmd += ["-w", str(args.workers)]
     cmd += ["-b", f"127.0.0.1:{port}", "-k", kind, "--threads", threads or "1", "--timeout", "60"]
     if args.balance and kind == "gthread":
         cmd += ["--worker-connections", str(-(-args.connections // args.workers))]
