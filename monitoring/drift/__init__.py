@@ -5,7 +5,9 @@ a KLL quantile sketch of every value (Apache DataSketches, ``registry.sketches``
 else within a normalised rank error of 0.0019) with exact counts of up to 100 distinct values; or up to 1000
 category frequencies with an ``other_count``. The current side is raw values (missing = None/NaN/+-inf, dropped
 before testing and reported as ``missing_rate``) or, for scheduled reports, a merged current sketch
-(``sketched``: the per-minute rollups keep a KLL sketch per numeric feature, k = 400, and exact category counts).
+(``sketched``: the per-minute rollups keep a KLL sketch per numeric feature, k = 400, and exact category counts;
+a window merges them into a sketch of k = 4000). A numeric side whose distinct values are counted exactly is
+evaluated on those counts (every value, weight = count) rather than on its sketch.
 
 Methods (``methods``), each returning a ``MethodResult``; they follow Evidently's stattests of the same names:
 
