@@ -15,8 +15,10 @@ from django.db.migrations.executor import MigrationExecutor
 from core.storage import blob_delete, blob_exists, blob_put_bytes, blob_read_verified
 from monitoring.drift import compute_report
 from registry.models import DatasetVersion, ModelVersion, RunArtifact
+from registry.services import reprofile
 from registry.services.datasets import dataset_version_upload
 from serving.services import deployment_create
+from tests.registry.models_helpers import make_version
 from tests.training.conftest import FAST_SPEC
 
 BEFORE = ("registry", "0007_model_alias_plural_name")
@@ -164,8 +166,9 @@ def test_migration_reprofiles_old_profiles_so_drift_reports_match_a_fresh_profil
 
 
 def test_reprofile_command_dry_run_then_reprofiles_reports_gone_data_and_does_nothing_twice(
-    team, django_capture_on_commit_callbacks
+    team, django_capture_on_commit_callbacks, monkeypatch
 ):
+    monkeypatch.setattr(reprofile, "CHUNK", 1)  # rows are read a chunk of keys at a time
     current = upload(team, "current", frame(300, seed=2))
     old = upload(team, "old", frame(5100, seed=4))
     gone = upload(team, "gone", frame(5200, seed=3))
@@ -175,6 +178,13 @@ def test_reprofile_command_dry_run_then_reprofiles_reports_gone_data_and_does_no
     blob_delete(gone.sha256)
     before = {v.pk: v.profile_sha256 for v in (current, old, gone)}
     slug = team.project.slug
+    scorer = _model_version(team, "scorer")  # a training profile of "old" without its name: found by lineage
+    scorer.dataset_versions.set([old])
+    cut = json.loads(blob_read_verified(old.profile_sha256))
+    cut["columns"] = [c for c in cut["columns"] if c["name"] in ("amount", "plan")]
+    ModelVersion.objects.filter(pk=scorer.pk).update(
+        reference_profile_sha256=blob_put_bytes(json.dumps(cut).encode()).sha256
+    )
 
     out = io.StringIO()
     call_command("reprofile", "--dry-run", stdout=out)
@@ -182,8 +192,9 @@ def test_reprofile_command_dry_run_then_reprofiles_reports_gone_data_and_does_no
     assert f"dataset version {slug}/old@v1: would re-profile (from its stored file)" in lines
     assert any(line.startswith(f"dataset version {slug}/gone@v1: kept (its file") for line in lines)
     assert not any("/current@" in line for line in lines)
+    assert f"model version {slug}/scorer v1: would re-profile (from {slug}/old@v1, once that is re-profiled)" in lines
     assert lines[-1] == (
-        "Dry run: would re-profile 1, kept 1 (data gone: drift reads their sample), failed 0, already current 1."
+        "Dry run: would re-profile 2, kept 1 (data gone: drift reads their sample), failed 0, already current 1."
     )
     assert {v.pk: v.profile_sha256 for v in DatasetVersion.objects.all()} == before
 
@@ -194,7 +205,8 @@ def test_reprofile_command_dry_run_then_reprofiles_reports_gone_data_and_does_no
     assert any(
         line.startswith(f"dataset version {slug}/old@v1: re-profiled (from its stored file; profile") for line in lines
     )
-    assert lines[-1] == "re-profiled 1, kept 1 (data gone: drift reads their sample), failed 0, already current 1."
+    assert any(line.startswith(f"model version {slug}/scorer v1: re-profiled (from {slug}/old@v1; ") for line in lines)
+    assert lines[-1] == "re-profiled 2, kept 1 (data gone: drift reads their sample), failed 0, already current 1."
     old.refresh_from_db()
     gone.refresh_from_db()
     assert old.profile_sha256 != before[old.pk] and not blob_exists(before[old.pk])
@@ -206,11 +218,13 @@ def test_reprofile_command_dry_run_then_reprofiles_reports_gone_data_and_does_no
         columns = [c for c in profile["columns"] if c["name"] == "amount"]
         result = compute_report({**profile, "columns": columns}, drift_current)["columns"][0]
         assert (OLD_NOTE in (result["note"] or "")) is note
+    scored = json.loads(blob_read_verified(ModelVersion.objects.get(pk=scorer.pk).reference_profile_sha256))
+    assert scored["columns"] == [c for c in reprofiled["columns"] if c["name"] in ("amount", "plan")]
 
     out = io.StringIO()
     call_command("reprofile", stdout=out)
     assert out.getvalue().splitlines()[-1] == (
-        "re-profiled 0, kept 1 (data gone: drift reads their sample), failed 0, already current 2."
+        "re-profiled 0, kept 1 (data gone: drift reads their sample), failed 0, already current 3."
     )
     assert DatasetVersion.objects.get(pk=old.pk).profile_sha256 == old.profile_sha256
 
@@ -223,7 +237,7 @@ def test_reprofile_reports_a_bad_row_and_goes_on_and_keeps_a_profile_whose_sourc
         version.profile_sha256 = old_blob(version.profile_sha256)[0]
         version.save(update_fields=["profile_sha256"])
     DatasetVersion.objects.filter(pk=broken.pk).update(profile_sha256=blob_put_bytes(b"not json").sha256)
-    orphan = ModelVersion.objects.filter(pk=_model_version(team).pk)
+    orphan = ModelVersion.objects.filter(pk=_model_version(team, "orphan").pk)
     orphan.update(reference_profile_sha256=old_blob(first.profile_sha256)[0])
 
     out = io.StringIO()
@@ -239,7 +253,5 @@ def test_reprofile_reports_a_bad_row_and_goes_on_and_keeps_a_profile_whose_sourc
         assert all(c["sketch"] for c in profile["columns"] if c["kind"] in ("numeric", "integer"))
 
 
-def _model_version(team) -> ModelVersion:
-    from tests.registry.models_helpers import make_version
-
-    return make_version(team.project, team.users["editor"], name="orphan")
+def _model_version(team, name: str) -> ModelVersion:
+    return make_version(team.project, team.users["editor"], name=name)
