@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from core.models import ProjectScoped, name_validator
+from core.models import ProjectNamed, user_ref
 
 __all__ = [
     "ColumnKind",
@@ -55,23 +54,13 @@ class ProfileStatus(models.TextChoices):
     FAILED = "failed"
 
 
-class Dataset(ProjectScoped):
+class Dataset(ProjectNamed):
     project_reverse_name = "datasets"
 
-    name = models.CharField(max_length=128, validators=[name_validator])
-    description = models.TextField(blank=True)
     tags = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(ProjectNamed.Meta):
         constraints = [models.UniqueConstraint(fields=["project", "name"], name="uniq_dataset_name")]
-
-    def __str__(self) -> str:
-        return f"{self.project.slug}/{self.name}"
 
 
 class DatasetVersion(models.Model):
@@ -94,9 +83,7 @@ class DatasetVersion(models.Model):
     status = models.CharField(max_length=10, choices=VersionStatus.choices, default=VersionStatus.VALID)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
     message = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -138,9 +125,7 @@ class ValidationRule(models.Model):
     generated_from = models.ForeignKey(
         DatasetVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -159,9 +144,7 @@ class ValidationReport(models.Model):
     n_failed = models.PositiveIntegerField(default=0)
     # [{"rule_id", "kind", "column", "params", "passed", "observed", "failing_examples", "message"}]
     results = models.JSONField(default=list)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
