@@ -74,6 +74,11 @@ class PayloadTooLarge(DomainError):
     code = "payload_too_large"
     title = "Payload too large"
 
+    @classmethod
+    def file(cls, detail: str) -> PayloadTooLarge:
+        """An uploaded file over a size limit (the ``file`` field)."""
+        return cls(detail, errors=[{"field": "file", "message": "too large", "code": "too_large"}])
+
 
 class ServiceUnavailable(DomainError):
     status_code = 503

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.audit import audit_record
+from core.audit import apply_changes, audit_record
 from core.auth import TOKEN_PREFIX, hash_token
 from core.criteria import OPERATORS
 from core.errors import Conflict, NotFound, ValidationFailed
@@ -117,18 +117,11 @@ def project_update(*, project: Project, user: User, **changes: Any) -> Project:
         raise ValidationFailed.field(sorted(unknown)[0], "cannot be changed")
     if "acceptance_criteria" in changes:
         changes["acceptance_criteria"] = validate_acceptance_criteria(changes["acceptance_criteria"])
-    before = {key: getattr(project, key) for key in changes}
-    for key, value in changes.items():
-        setattr(project, key, value)
+    before = apply_changes(project, changes)
     project.full_clean()
     project.save()
-    audit_record(
-        action="project.update",
-        actor=user,
-        project=project,
-        obj=project,
-        data={"before": before, "after": changes},
-    )
+    data = {"before": before, "after": changes}
+    audit_record(action="project.update", actor=user, project=project, obj=project, data=data)
     return project
 
 

@@ -23,10 +23,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from core.audit import audit_record
+from core.audit import apply_changes, audit_record
 from core.errors import Conflict, PayloadTooLarge, ValidationFailed
 from core.models import Project, User
-from core.storage import Blob, blob_put, blob_put_bytes, hash_file
+from core.storage import Blob, blob_put, blob_put_bytes, check_upload_size, hash_file
 from registry import expectations, hooks, tabular
 from registry.models import (
     ColumnRole,
@@ -85,9 +85,7 @@ def dataset_create(
 def dataset_update(*, dataset: Dataset, user: User, **changes: Any) -> Dataset:
     if "tags" in changes:
         changes["tags"] = _clean_tags(changes["tags"])
-    for key in ("description", "tags"):
-        if key in changes:
-            setattr(dataset, key, changes[key])
+    apply_changes(dataset, changes, ("description", "tags"))
     dataset.save()
     audit_record(action="dataset.update", actor=user, project=dataset.project, obj=dataset, data=changes)
     return dataset
@@ -132,12 +130,7 @@ def _local_path(fileobj: IO[bytes]) -> Iterator[str]:
 
 
 def _check_size(size: int) -> None:
-    limit = settings.KEEL_MAX_UPLOAD_BYTES
-    if size > limit:
-        raise PayloadTooLarge(
-            f"file: {size} bytes is over the limit of {limit} bytes.",
-            errors=[{"field": "file", "message": "too large", "code": "too_large"}],
-        )
+    check_upload_size(size)
     if size == 0:
         raise ValidationFailed.field("file", "the file is empty", "empty")
 

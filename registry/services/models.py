@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from core.audit import audit_record
+from core.audit import apply_changes, audit_record
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Project, User
 from core.roles import Action, role_allows
@@ -119,9 +119,7 @@ def registered_model_update(*, model: RegisteredModel, user: User, **changes: An
         changes["validation_gate"] = _clean_gate(changes["validation_gate"])
     if "protected_aliases" in changes:
         changes["protected_aliases"] = _clean_aliases(changes["protected_aliases"])
-    for key in ("description", "tags", "validation_gate", "protected_aliases"):
-        if key in changes:
-            setattr(model, key, changes[key])
+    apply_changes(model, changes, ("description", "tags", "validation_gate", "protected_aliases"))
     model.save()
     audit_record(action="model.update", actor=user, project=model.project, obj=model, data=changes)
     return model

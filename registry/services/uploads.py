@@ -101,9 +101,7 @@ def model_version_upload(
     stored wrapped in a one-step Pipeline), after a smoke prediction on ``input_example``."""
     data = fileobj.read(settings.KEEL_MAX_UPLOAD_BYTES + 1)
     if len(data) > settings.KEEL_MAX_UPLOAD_BYTES:
-        raise PayloadTooLarge(
-            "file: over the upload limit", errors=[{"field": "file", "message": "too large", "code": "too_large"}]
-        )
+        raise PayloadTooLarge.file("file: over the upload limit")
     _require_skops(data)
     example = _clean_example(input_example)
     servable, pipeline = _servable(data, example)
