@@ -15,6 +15,7 @@ from core.audit import apply_changes, audit_record
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Project, User
 from core.roles import Action, role_allows
+from core.selectors import first_or_not_found
 from core.storage import IntegrityError as BlobIntegrityError
 from core.storage import blob_exists, blob_put_bytes, blob_read_verified
 from core.validation import checked_name
@@ -452,9 +453,10 @@ def _record_move(
 
 @transaction.atomic
 def model_alias_delete(*, model: RegisteredModel, user: User, role: str, alias: str, reason: str = "") -> None:
-    locked = ModelAlias.objects.select_for_update().filter(registered_model=model, name=alias).first()
-    if locked is None:
-        raise NotFound(f"Model {model.name!r} has no alias {alias!r}.")
+    locked = first_or_not_found(
+        ModelAlias.objects.select_for_update().filter(registered_model=model, name=alias),
+        f"Model {model.name!r} has no alias {alias!r}.",
+    )
     if alias in model.protected_aliases and not role_allows(role, Action.OPERATE):
         raise Forbidden(f"Alias {alias!r} is protected: only maintainers and owners can delete it.")
     blockers = [b for b in hooks.references_to(locked.version) if alias in b]
