@@ -62,6 +62,11 @@ class Conflict(DomainError):
     code = "conflict"
     title = "Conflict"
 
+    @classmethod
+    def taken(cls, detail: str, field: str = "name") -> Conflict:
+        """A name (given in ``field``) that another object of its kind already has."""
+        return cls(detail, errors=[{"field": field, "message": "already exists", "code": "unique"}])
+
 
 class Forbidden(DomainError):
     status_code = 403

@@ -239,10 +239,7 @@ def service_account_create(
 ) -> IssuedToken:
     username = f"sa.{project.slug}.{name}"
     if User.objects.filter(username=username).exists():
-        raise Conflict(
-            f"Service account {name!r} already exists in this project.",
-            errors=[{"field": "name", "message": "already exists", "code": "unique"}],
-        )
+        raise Conflict.taken(f"Service account {name!r} already exists in this project.")
     user = User(username=username, is_service_account=True, service_project=project)
     user.set_unusable_password()
     user.save()

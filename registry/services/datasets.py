@@ -74,10 +74,7 @@ def dataset_create(
         project=project, user=user, name=name, description=description, tags=_clean_tags(tags)
     )
     if not created:
-        raise Conflict(
-            f"A dataset named {name!r} already exists.",
-            errors=[{"field": "name", "message": "already exists", "code": "unique"}],
-        )
+        raise Conflict.taken(f"A dataset named {name!r} already exists.")
     return dataset
 
 

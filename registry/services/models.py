@@ -107,10 +107,7 @@ def registered_model_create(
             model.save()
             audit_record(action="model.create", actor=user, project=project, obj=model)
     except IntegrityError:
-        raise Conflict(
-            f"A model named {name!r} already exists.",
-            errors=[{"field": "name", "message": "already exists", "code": "unique"}],
-        ) from None
+        raise Conflict.taken(f"A model named {name!r} already exists.") from None
     return model
 
 
@@ -134,10 +131,7 @@ def registered_model_rename(*, model: RegisteredModel, user: User, new_name: str
     if new_name == model.name:
         return model
     if RegisteredModel.objects.filter(project=model.project, name=new_name).exists():
-        raise Conflict(
-            f"A model named {new_name!r} already exists.",
-            errors=[{"field": "new_name", "message": "already exists", "code": "unique"}],
-        )
+        raise Conflict.taken(f"A model named {new_name!r} already exists.", "new_name")
     old_name = model.name
     model.name = new_name
     model.save(update_fields=["name", "updated_at"])
