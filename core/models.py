@@ -41,6 +41,16 @@ def user_ref() -> models.ForeignKey[User | None, User | None]:
     )
 
 
+class Created(models.Model):
+    """Abstract base of a row that records who created it (``user_ref``) and when."""
+
+    created_by = user_ref()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
 class TaskType(models.TextChoices):
     CLASSIFICATION = "classification"
     REGRESSION = "regression"

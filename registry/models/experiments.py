@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from core.datetimes import utc_datetime
-from core.models import Project, ProjectScoped, user_ref
+from core.models import Created, Project, ProjectScoped, user_ref
 from registry.models.datasets import DatasetVersion
 
 __all__ = [
@@ -398,7 +398,7 @@ class RunInput(models.Model):
         return f"{self.dataset_name}@v{self.version_number} ({self.role})"
 
 
-class RunArtifact(models.Model):
+class RunArtifact(Created):
     """A file of a run, listed under its logical path and stored under its sha256 (never under the path)."""
 
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="artifacts")
@@ -406,8 +406,6 @@ class RunArtifact(models.Model):
     sha256 = models.CharField(max_length=64)
     size = models.BigIntegerField()
     content_type = models.CharField(max_length=255, blank=True)
-    created_by = user_ref()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["run_id", "path"]

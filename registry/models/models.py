@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from core.models import ProjectNamed, name_validator, user_ref
+from core.models import Created, ProjectNamed, name_validator, user_ref
 from registry.models.datasets import DatasetVersion
 from registry.models.experiments import Run
 
@@ -67,7 +67,7 @@ class VersionSource(models.TextChoices):
     MLFLOW = "mlflow"
 
 
-class ModelVersion(models.Model):
+class ModelVersion(Created):
     """Immutable once created, except its approval state, health, lifecycle and model card sections."""
 
     registered_model = models.ForeignKey(RegisteredModel, on_delete=models.CASCADE, related_name="versions")
@@ -100,8 +100,6 @@ class ModelVersion(models.Model):
         blank=True,
         help_text="Which extras the version supports (registry/capabilities.py), recorded at registration.",
     )
-    created_by = user_ref()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["registered_model_id", "-number"]
