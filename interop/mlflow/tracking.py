@@ -11,9 +11,13 @@ from core.roles import Action
 from interop.mlflow import services, shapes
 from interop.mlflow.base import MlflowView, integer, ok, pairs, required, string
 from interop.mlflow.lookups import experiment_by_id, experiment_by_name, experiment_for_write, run_by_id
-from registry.models import Run
+from registry.models import Experiment, Run
 from registry.selectors import experiments as run_selectors
 from registry.services import experiments as run_services
+
+
+def _experiment(view: MlflowView, data: dict[str, Any]) -> Experiment:
+    return experiment_by_id(view.project, required(data, "experiment_id"))
 
 
 def _run(view: MlflowView, data: dict[str, Any]) -> Run:
@@ -41,7 +45,7 @@ class ExperimentGet(MlflowView):
     access = {"GET": Action.READ}
 
     def get(self, request: Request) -> Response:
-        exp = experiment_by_id(self.project, required(self.body(), "experiment_id"))
+        exp = _experiment(self, self.body())
         return ok({"experiment": shapes.experiment(exp)})
 
 
@@ -77,27 +81,24 @@ class ExperimentUpdate(MlflowView):
 
     def post(self, request: Request) -> Response:
         data = self.body()
-        exp = experiment_by_id(self.project, required(data, "experiment_id"))
+        exp = _experiment(self, data)
         run_services.experiment_update(experiment=exp, user=self.user, name=string(data, "new_name") or None)
         return ok()
 
 
 class ExperimentDelete(MlflowView):
+    """Delete an experiment (soft); ``ExperimentRestore`` undoes it."""
+
     access = {"POST": Action.WRITE}
+    service = staticmethod(run_services.experiment_delete)
 
     def post(self, request: Request) -> Response:
-        exp = experiment_by_id(self.project, required(self.body(), "experiment_id"))
-        run_services.experiment_delete(experiment=exp, user=self.user)
+        self.service(experiment=_experiment(self, self.body()), user=self.user)
         return ok()
 
 
-class ExperimentRestore(MlflowView):
-    access = {"POST": Action.WRITE}
-
-    def post(self, request: Request) -> Response:
-        exp = experiment_by_id(self.project, required(self.body(), "experiment_id"))
-        run_services.experiment_restore(experiment=exp, user=self.user)
-        return ok()
+class ExperimentRestore(ExperimentDelete):
+    service = staticmethod(run_services.experiment_restore)
 
 
 class ExperimentSetTag(MlflowView):
@@ -105,7 +106,7 @@ class ExperimentSetTag(MlflowView):
 
     def post(self, request: Request) -> Response:
         data = self.body()
-        exp = experiment_by_id(self.project, required(data, "experiment_id"))
+        exp = _experiment(self, data)
         services.experiment_set_tag(experiment=exp, user=self.user, key=required(data, "key"), value=data.get("value"))
         return ok()
 
@@ -115,7 +116,7 @@ class ExperimentDeleteTag(MlflowView):
 
     def post(self, request: Request) -> Response:
         data = self.body()
-        exp = experiment_by_id(self.project, required(data, "experiment_id"))
+        exp = _experiment(self, data)
         services.experiment_delete_tag(experiment=exp, user=self.user, key=required(data, "key"))
         return ok()
 
@@ -163,19 +164,18 @@ class RunUpdate(MlflowView):
 
 
 class RunDelete(MlflowView):
+    """Delete a run (soft); ``RunRestore`` undoes it."""
+
     access = {"POST": Action.WRITE}
+    service = staticmethod(run_services.run_delete)
 
     def post(self, request: Request) -> Response:
-        run_services.run_delete(run=run_by_id(self.project, self.body().get("run_id")), user=self.user)
+        self.service(run=run_by_id(self.project, self.body().get("run_id")), user=self.user)
         return ok()
 
 
-class RunRestore(MlflowView):
-    access = {"POST": Action.WRITE}
-
-    def post(self, request: Request) -> Response:
-        run_services.run_restore(run=run_by_id(self.project, self.body().get("run_id")), user=self.user)
-        return ok()
+class RunRestore(RunDelete):
+    service = staticmethod(run_services.run_restore)
 
 
 class RunSearch(MlflowView):
