@@ -293,7 +293,6 @@ def model_version_create_from_run(
             source=VersionSource.TRAINING if run.source == "training" else VersionSource.RUN,
             artifact_sha256=artifact.sha256,
             artifact_size=artifact.size,
-            artifact_format=ModelFormat.SKOPS,
             signature=_run_json(run, "model/signature.json", {}),
             input_example=_run_json(run, "model/input_example.json", []),
             metrics=_run_metrics(run),

@@ -17,7 +17,7 @@ from core.errors import PayloadTooLarge, ValidationFailed
 from core.models import Project, User
 from core.storage import blob_put_bytes
 from registry import capabilities, model_io
-from registry.models import ModelFormat, ModelVersion, VersionSource
+from registry.models import ModelVersion, VersionSource
 from registry.services.blobs import delete_unreferenced_blobs
 from registry.services.models import model_version_create, registered_model_get_or_create
 
@@ -116,7 +116,6 @@ def model_version_upload(
             source=VersionSource.UPLOAD,
             artifact_sha256=blob.sha256,
             artifact_size=blob.size,
-            artifact_format=ModelFormat.SKOPS,
             input_example=example,
             description=description,
             signature=signature,
