@@ -150,6 +150,18 @@ class _Prepared:
     results: list[expectations.RuleResult]
 
 
+@dataclass(frozen=True)
+class _Upload:
+    """An uploaded file as the new version records it."""
+
+    sha256: str
+    size: int
+    fmt: str
+    filename: str
+    message: str
+    parent: DatasetVersion | None
+
+
 def _prepare(dataset: Dataset, path: str, fmt: str) -> _Prepared:
     frame = _parse(path, fmt)
     latest = dataset_latest_version(dataset=dataset) if dataset.pk else None
@@ -194,19 +206,9 @@ def dataset_version_upload(
             raise ValidationFailed.field("format", "unknown file format; upload .csv or .parquet or set format")
         parent = _parent(dataset, parent_number)
         prepared = _prepare(dataset, path, fmt)
+        upload = _Upload(sha256=sha256, size=size, fmt=fmt, filename=filename, message=message, parent=parent)
         with open(path, "rb") as handle:
-            result = _store(
-                dataset=dataset,
-                user=user,
-                handle=handle,
-                sha256=sha256,
-                size=size,
-                fmt=fmt,
-                filename=filename,
-                message=message,
-                parent=parent,
-                prepared=prepared,
-            )
+            result = _store(dataset=dataset, user=user, handle=handle, upload=upload, prepared=prepared)
     if result.created and current_app.conf.task_always_eager:
         dataset_version_profile(version_id=result.version.pk, frame=prepared.frame)
         result.version.refresh_from_db()
@@ -222,55 +224,22 @@ def _parent(dataset: Dataset, number: int | None) -> DatasetVersion | None:
     return parent
 
 
-def _store(
-    *,
-    dataset: Dataset,
-    user: User,
-    handle: IO[bytes],
-    sha256: str,
-    size: int,
-    fmt: str,
-    filename: str,
-    message: str,
-    parent: DatasetVersion | None,
-    prepared: _Prepared,
-) -> UploadResult:
+def _store(*, dataset: Dataset, user: User, handle: IO[bytes], upload: _Upload, prepared: _Prepared) -> UploadResult:
     blobs: list[Blob] = []
     try:
-        blobs.append(blob_put(handle, sha256=sha256, size=size))
-        return _insert_version(
-            dataset=dataset,
-            user=user,
-            sha256=sha256,
-            size=size,
-            fmt=fmt,
-            filename=filename,
-            message=message,
-            parent=parent,
-            prepared=prepared,
-        )
+        blobs.append(blob_put(handle, sha256=upload.sha256, size=upload.size))
+        return _insert_version(dataset=dataset, user=user, upload=upload, prepared=prepared)
     except BaseException:
         delete_unreferenced_blobs([b.sha256 for b in blobs if b.created])
         raise
 
 
 @transaction.atomic
-def _insert_version(
-    *,
-    dataset: Dataset,
-    user: User,
-    sha256: str,
-    size: int,
-    fmt: str,
-    filename: str,
-    message: str,
-    parent: DatasetVersion | None,
-    prepared: _Prepared,
-) -> UploadResult:
+def _insert_version(*, dataset: Dataset, user: User, upload: _Upload, prepared: _Prepared) -> UploadResult:
     if dataset.pk is None:
         dataset, _ = _get_or_create_dataset(project=dataset.project, user=user, name=dataset.name)
     locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
-    existing = locked.versions.filter(sha256=sha256).first()
+    existing = locked.versions.filter(sha256=upload.sha256).first()
     if existing is not None:  # identical bytes uploaded concurrently
         return UploadResult(existing, False)
     number = (locked.versions.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -278,17 +247,17 @@ def _insert_version(
     version = DatasetVersion.objects.create(
         dataset=locked,
         number=number,
-        sha256=sha256,
-        size=size,
-        format=fmt,
-        original_filename=filename[:255],
+        sha256=upload.sha256,
+        size=upload.size,
+        format=upload.fmt,
+        original_filename=upload.filename[:255],
         row_count=len(prepared.frame),
         column_count=len(prepared.frame.columns),
         schema=prepared.schema,
         profile_status=ProfileStatus.PENDING,
         status=VersionStatus.VALID if passed else VersionStatus.INVALID,
-        parent=parent,
-        message=message,
+        parent=upload.parent,
+        message=upload.message,
         created_by=user,
     )
     _save_report(version=version, user=user, results=prepared.results, trigger="upload")
@@ -297,7 +266,7 @@ def _insert_version(
         actor=user,
         project=locked.project,
         obj=version,
-        data={"sha256": sha256, "rows": version.row_count, "status": version.status},
+        data={"sha256": upload.sha256, "rows": version.row_count, "status": version.status},
     )
     transaction.on_commit(
         lambda: hooks.dataset_version_created.send(
