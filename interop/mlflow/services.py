@@ -127,7 +127,7 @@ def run_search(
     return runs
 
 
-def _key_values(items: Any, name: str) -> list[dict[str, Any]]:
+def _key_values(items: Any, name: str) -> list[Any]:
     """MLflow's ``[{key, value}]`` list as sent (none: empty)."""
     if items is None:
         return []
