@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from core.audit import apply_changes, audit_record
+from core.audit import audit_record
 from core.errors import Conflict, ValidationFailed
 from core.models import Project, User
 from core.webhooks.models import WebhookSubscription
@@ -36,7 +36,8 @@ def drift_config_set(*, deployment: Deployment, user: User, **values: Any) -> Dr
     base = default_config(deployment)
     defaults = {"enabled": base.enabled, "window_minutes": base.window_minutes, "cadence_minutes": base.cadence_minutes}
     config, _ = DriftConfig.objects.select_for_update().get_or_create(deployment=deployment, defaults=defaults)
-    apply_changes(config, values)
+    for key, value in values.items():
+        setattr(config, key, value)
     drift_options(config)  # validates the options (methods, thresholds, corrections)
     config.save()
     audit_record(action="drift_config.set", actor=user, project=deployment.project, obj=config, data=values)
@@ -145,7 +146,8 @@ def alert_rule_save(*, project: Project, user: User, rule: AlertRule | None = No
         if AlertRule.objects.filter(project=project, name=values["name"]).exists():
             raise _unique(values["name"])
         rule = AlertRule(project=project)
-    apply_changes(rule, values)
+    for key, value in values.items():
+        setattr(rule, key, value)
     try:
         with transaction.atomic():
             rule.save()
@@ -170,7 +172,8 @@ def retraining_policy_save(
         if RetrainingPolicy.objects.filter(project=project, name=values["name"]).exists():
             raise _unique(values["name"])
         policy = RetrainingPolicy(project=project, created_by=user)
-    apply_changes(policy, values)
+    for key, value in values.items():
+        setattr(policy, key, value)
     policy.save()
     policy.alert_rules.set(rules)
     audit_record(action="retraining_policy.save", actor=user, project=project, obj=policy)
