@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
-from core.models import ProjectScoped
+from core.models import ProjectScoped, user_ref
 
 
 class LoadTest(ProjectScoped):
@@ -35,9 +34,7 @@ class LoadTest(ProjectScoped):
     p99_ms = models.FloatField(null=True, blank=True)
     error_rate = models.FloatField(null=True, blank=True)
     detail = models.CharField(max_length=500, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref()
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from core.admin_display import ReadableAdmin
+from core.admin_display import ReadableAdmin, ReadOnlyAdmin
 from core.models import ApiToken, AuditEvent, Heartbeat, Membership, Project, User
 
 
@@ -62,7 +62,7 @@ class ApiTokenAdmin(ReadableAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadableAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = (
         "created_at",
         "project_slug",
@@ -77,15 +77,6 @@ class AuditEventAdmin(ReadableAdmin):
     list_filter = ("action", "object_type", "project_slug")
     search_fields = ("action", "actor_label", "object_repr", "request_id", "object_id")
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(Heartbeat)

@@ -116,3 +116,19 @@ class ReadableAdmin(admin.ModelAdmin):
         shown = self._shown(super().get_readonly_fields(request, obj))
         json_fields = [f"{n}{JSON_SUFFIX}" for n, kind in self._kinds().items() if kind == JSON_SUFFIX]
         return [*shown, *(n for n in json_fields if n not in shown)]
+
+
+class ReadOnlyAdmin(ReadableAdmin):
+    """Rows that only Keel's services write (logs, ledgers, audit trails): browsed here, never added or changed,
+    and deleted only where ``allow_delete`` says so."""
+
+    allow_delete = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.allow_delete and super().has_delete_permission(request, obj)

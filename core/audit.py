@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -16,6 +17,18 @@ def _actor_label(user: User | None) -> str:
         return "system"
     prefix = "service:" if user.is_service_account else ""
     return f"{prefix}{user.get_username()}"
+
+
+def apply_changes(
+    obj: models.Model, changes: Mapping[str, Any], fields: Collection[str] | None = None
+) -> dict[str, Any]:
+    """Set ``changes`` on ``obj`` (only the fields named in ``fields``, when given) and return the values they
+    replace: the ``before`` of an audit record. Saving is the caller's."""
+    names = [key for key in changes if fields is None or key in fields]
+    before = {key: getattr(obj, key) for key in names}
+    for key in names:
+        setattr(obj, key, changes[key])
+    return before
 
 
 def audit_record(

@@ -62,6 +62,11 @@ class Conflict(DomainError):
     code = "conflict"
     title = "Conflict"
 
+    @classmethod
+    def taken(cls, detail: str, field: str = "name") -> Conflict:
+        """A name (given in ``field``) that another object of its kind already has."""
+        return cls(detail, errors=[{"field": field, "message": "already exists", "code": "unique"}])
+
 
 class Forbidden(DomainError):
     status_code = 403
@@ -73,6 +78,11 @@ class PayloadTooLarge(DomainError):
     status_code = 413
     code = "payload_too_large"
     title = "Payload too large"
+
+    @classmethod
+    def file(cls, detail: str) -> PayloadTooLarge:
+        """An uploaded file over a size limit (the ``file`` field)."""
+        return cls(detail, errors=[{"field": "file", "message": "too large", "code": "too_large"}])
 
 
 class ServiceUnavailable(DomainError):

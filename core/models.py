@@ -33,6 +33,24 @@ class User(AbstractUser):
         db_table = "core_user"
 
 
+def user_ref() -> models.ForeignKey[User | None, User | None]:
+    """A key to the user who created, changed or decided something: optional, kept as NULL when that user is
+    deleted, with no reverse accessor on the user."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+
+class Created(models.Model):
+    """Abstract base of a row that records who created it (``user_ref``) and when."""
+
+    created_by = user_ref()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
 class TaskType(models.TextChoices):
     CLASSIFICATION = "classification"
     REGRESSION = "regression"
@@ -48,9 +66,7 @@ class Project(models.Model):
     # [{"metric": "f1_macro", "op": ">=", "threshold": 0.9}, ...]
     acceptance_criteria = models.JSONField(default=list, blank=True)
     require_human_approval = models.BooleanField(default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref()
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -91,6 +107,24 @@ class ProjectScoped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ProjectNamed(ProjectScoped):
+    """Abstract base of what a project names and people manage (a dataset, a registered model, a deployment): a
+    name unique in the project (each model declares that constraint under its own name), a description, who
+    created it, when it last changed; listed by name, shown as ``<project>/<name>``."""
+
+    name = models.CharField(max_length=128, validators=[name_validator])
+    description = models.TextField(blank=True)
+    created_by = user_ref()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.project.slug}/{self.name}"
 
 
 class Membership(ProjectScoped):
@@ -150,9 +184,7 @@ class AuditEvent(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     project_slug = models.CharField(max_length=64, blank=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = user_ref()
     actor_label = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=100, db_index=True)
     object_type = models.CharField(max_length=100, blank=True)

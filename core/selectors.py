@@ -1,14 +1,27 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
 
 from core.errors import NotFound
 from core.models import ApiToken, AuditEvent, Membership, Project, User
 
+M = TypeVar("M", bound=Model)
+
+
+def first_or_not_found(queryset: QuerySet[M], detail: str) -> M:
+    """The first row of ``queryset``, or NotFound (404) with ``detail``: a domain error with Keel's message, where
+    Django's ``get_object_or_404`` would raise its bare Http404."""
+    found = queryset.first()
+    if found is None:
+        raise NotFound(detail)
+    return found
+
 
 def project_get_for_user(*, slug: str, user: User) -> tuple[Project, str]:
     """The project and the caller's role in it. Non-members get a 404, so a project's existence never leaks."""
-    membership = (
+    membership = first_or_not_found(
         Membership.objects.select_related("project")
         .filter(project__slug=slug, user=user)
         .only(
@@ -23,11 +36,9 @@ def project_get_for_user(*, slug: str, user: User) -> tuple[Project, str]:
             "project__created_at",
             "project__updated_at",
             "project__created_by_id",
-        )
-        .first()
+        ),
+        f"Project {slug!r} not found.",
     )
-    if membership is None:
-        raise NotFound(f"Project {slug!r} not found.")
     return membership.project, membership.role
 
 

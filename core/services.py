@@ -10,12 +10,13 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.audit import audit_record
+from core.audit import apply_changes, audit_record
 from core.auth import TOKEN_PREFIX, hash_token
 from core.criteria import OPERATORS
-from core.errors import Conflict, NotFound, ValidationFailed
+from core.errors import Conflict, ValidationFailed
 from core.models import ApiToken, Membership, Project, TaskType, User
 from core.roles import Role
+from core.selectors import first_or_not_found
 
 CRITERIA_OPS = tuple(OPERATORS)
 
@@ -117,18 +118,11 @@ def project_update(*, project: Project, user: User, **changes: Any) -> Project:
         raise ValidationFailed.field(sorted(unknown)[0], "cannot be changed")
     if "acceptance_criteria" in changes:
         changes["acceptance_criteria"] = validate_acceptance_criteria(changes["acceptance_criteria"])
-    before = {key: getattr(project, key) for key in changes}
-    for key, value in changes.items():
-        setattr(project, key, value)
+    before = apply_changes(project, changes)
     project.full_clean()
     project.save()
-    audit_record(
-        action="project.update",
-        actor=user,
-        project=project,
-        obj=project,
-        data={"before": before, "after": changes},
-    )
+    data = {"before": before, "after": changes}
+    audit_record(action="project.update", actor=user, project=project, obj=project, data=data)
     return project
 
 
@@ -181,13 +175,12 @@ def membership_set(*, project: Project, actor: User, username: str, role: str) -
 
 @transaction.atomic
 def membership_remove(*, project: Project, actor: User, username: str) -> None:
-    membership = (
-        Membership.objects.select_for_update()
-        .filter(project=project, user__username=username, user__is_service_account=False)
-        .first()
+    membership = first_or_not_found(
+        Membership.objects.select_for_update().filter(
+            project=project, user__username=username, user__is_service_account=False
+        ),
+        f"{username!r} is not a member of this project.",
     )
-    if membership is None:
-        raise NotFound(f"{username!r} is not a member of this project.")
     if membership.role == Role.OWNER and _owner_count(project) == 1:
         raise Conflict("A project must keep at least one owner.")
     audit_record(action="member.remove", actor=actor, project=project, obj=membership)
@@ -230,9 +223,9 @@ def api_token_create(
 
 @transaction.atomic
 def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
-    token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
-    if token is None:
-        raise NotFound(f"Token {token_id} not found.")
+    token = first_or_not_found(
+        ApiToken.objects.select_for_update().filter(pk=token_id, user=user), f"Token {token_id} not found."
+    )
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -246,10 +239,7 @@ def service_account_create(
 ) -> IssuedToken:
     username = f"sa.{project.slug}.{name}"
     if User.objects.filter(username=username).exists():
-        raise Conflict(
-            f"Service account {name!r} already exists in this project.",
-            errors=[{"field": "name", "message": "already exists", "code": "unique"}],
-        )
+        raise Conflict.taken(f"Service account {name!r} already exists in this project.")
     user = User(username=username, is_service_account=True, service_project=project)
     user.set_unusable_password()
     user.save()
@@ -260,10 +250,10 @@ def service_account_create(
 
 
 def service_account_get(*, project: Project, account_id: int) -> User:
-    user = User.objects.filter(pk=account_id, is_service_account=True, service_project=project).first()
-    if user is None:
-        raise NotFound(f"Service account {account_id} not found.")
-    return user
+    return first_or_not_found(
+        User.objects.filter(pk=account_id, is_service_account=True, service_project=project),
+        f"Service account {account_id} not found.",
+    )
 
 
 @transaction.atomic

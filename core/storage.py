@@ -12,8 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, storages
+
+from core.errors import PayloadTooLarge
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 CHUNK = 1024 * 1024
@@ -50,6 +53,13 @@ def hash_file(fileobj: IO[bytes]) -> tuple[str, int]:
         size += len(chunk)
     fileobj.seek(0)
     return digest.hexdigest(), size
+
+
+def check_upload_size(size: int) -> None:
+    """A 413 naming the ``file`` field for a file of ``size`` bytes over ``KEEL_MAX_UPLOAD_BYTES``."""
+    limit = settings.KEEL_MAX_UPLOAD_BYTES
+    if size > limit:
+        raise PayloadTooLarge.file(f"file: {size} bytes is over the limit of {limit} bytes.")
 
 
 def blob_put(fileobj: IO[bytes], *, sha256: str | None = None, size: int | None = None) -> Blob:

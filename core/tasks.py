@@ -1,11 +1,21 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Sequence
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from core.audit_checkpoints import audit_checkpoints_write
 from core.models import Heartbeat
+
+
+def fan_out(task: Task, ids: Sequence[Any]) -> int:
+    """A beat task's fan-out: enqueue ``task`` once per id, so each unit of work is its own small task; returns
+    how many were enqueued."""
+    for item in ids:
+        task.delay(item)
+    return len(ids)
 
 
 @shared_task(name="core.heartbeat", acks_late=True, reject_on_worker_lost=True, soft_time_limit=30, time_limit=60)

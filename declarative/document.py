@@ -12,9 +12,9 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.models import TaskType, name_validator, slug_validator
+from core.models import name_validator
 from core.roles import Role
-from core.serializers import MEMBER_ROLE_CHOICES, AcceptanceCriterionSerializer, refuse_platform_settings
+from core.serializers import MEMBER_ROLE_CHOICES, ProjectCreateSerializer
 from monitoring.models import AlertRule, ChannelKind, RetrainingPolicy, Severity
 from registry.models import RuleKind
 from serving.models import Strategy, VariantRole, default_policy
@@ -67,17 +67,9 @@ def _unique(items: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     return items
 
 
-class ConfigProjectSerializer(serializers.Serializer):
-    slug = serializers.CharField(max_length=64, validators=[slug_validator])
+class ConfigProjectSerializer(ProjectCreateSerializer):
+    # the fields of a project's creation, but the name defaults to the slug
     name = serializers.CharField(max_length=200, required=False)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    task_type = serializers.ChoiceField(choices=TaskType.choices, default=TaskType.CLASSIFICATION)
-    acceptance_criteria = AcceptanceCriterionSerializer(many=True, required=False, default=list)
-    require_human_approval = serializers.BooleanField(default=True)
-
-    def to_internal_value(self, data: Any) -> Any:
-        refuse_platform_settings(data)
-        return super().to_internal_value(data)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs.setdefault("name", attrs["slug"])

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
-from core.admin_display import ReadableAdmin
+from core.admin_display import ReadableAdmin, ReadOnlyAdmin
 from core.audit import audit_record
 from core.models import User
 from monitoring.models import (
@@ -113,20 +113,9 @@ class RetrainingPolicyAdmin(ReadableAdmin):
 
 
 @admin.register(RetrainingRun)
-class RetrainingRunAdmin(ReadableAdmin):
+class RetrainingRunAdmin(ReadOnlyAdmin):
+    """Runs are written by the retraining services; deleting one is allowed."""
+
     list_display = ("policy", "status", "model_version", "champion_version", "created_at", "finished_at")
     list_filter = ("status",)
-    readonly_fields = (
-        "policy",
-        "status",
-        "trigger",
-        "trigger_key",
-        "dataset_version",
-        "training_job",
-        "model_version",
-        "champion_version",
-        "checks",
-        "steps",
-        "created_at",
-        "finished_at",
-    )
+    allow_delete = True

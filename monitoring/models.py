@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from core.models import ProjectScoped, name_validator
+from core.models import ProjectScoped, name_validator, user_ref
 from monitoring.drift.status import summary_text
 
 
@@ -164,9 +163,7 @@ class Alert(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     last_evaluated_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    acknowledged_by = user_ref()
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     evaluations = models.PositiveIntegerField(default=1)
     notifications = models.JSONField(default=list, blank=True)  # [{"channel", "kind", "status", "at", "detail"}]
@@ -210,9 +207,7 @@ class RetrainingPolicy(ProjectScoped):
     rollout = models.JSONField(default=dict, blank=True)
     min_interval_minutes = models.PositiveIntegerField(default=60)
     last_triggered_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref()
 
     class Meta:
         verbose_name_plural = "retraining policies"

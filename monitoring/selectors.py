@@ -10,8 +10,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from core.errors import NotFound
 from core.models import Project
+from core.selectors import first_or_not_found
 from core.webhooks.models import WebhookSubscription
 from monitoring.models import Alert, AlertRule, DriftReport, NotificationChannel, RetrainingPolicy, RetrainingRun
 from registry.models import DatasetVersion
@@ -19,10 +19,7 @@ from serving.models import Deployment
 
 
 def _one(queryset: QuerySet[Any], **lookup: Any) -> Any:
-    found = queryset.filter(**lookup).first()
-    if found is None:
-        raise NotFound("Not found.")
-    return found
+    return first_or_not_found(queryset.filter(**lookup), "Not found.")
 
 
 def drift_report_list(*, deployment: Deployment) -> QuerySet[DriftReport]:

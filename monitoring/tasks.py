@@ -5,6 +5,7 @@ from typing import Any
 from celery import shared_task
 from django.utils.dateparse import parse_datetime
 
+from core.tasks import fan_out
 from monitoring.services import alerts, drift, retraining
 from monitoring.services.notify import send_alert_email  # noqa: F401  (the alert e-mail task, defined beside its sender)
 from serving.models import Deployment
@@ -37,10 +38,8 @@ def drift_report(deployment_id: int, window_start: str, window_end: str, variant
 
 @shared_task(name="monitoring.evaluate_alert_rules", acks_late=True, soft_time_limit=60, time_limit=90)
 def evaluate_alert_rules() -> int:
-    ids = alerts.rules_to_evaluate()
-    for rule_id in ids:
-        evaluate_alert_rule.delay(rule_id)
-    return len(ids)
+    """Beat fan-out: one small task per enabled alert rule."""
+    return fan_out(evaluate_alert_rule, alerts.rules_to_evaluate())
 
 
 @shared_task(name="monitoring.evaluate_alert_rule", acks_late=True, soft_time_limit=120, time_limit=150)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin_display import ReadableAdmin
+from core.admin_display import ReadableAdmin, ReadOnlyAdmin
 from serving.models import (
     Deployment,
     Feedback,
@@ -42,7 +42,7 @@ class RevisionAdmin(ReadableAdmin):
 
 
 @admin.register(PredictionLog)
-class PredictionLogAdmin(ReadableAdmin):
+class PredictionLogAdmin(ReadOnlyAdmin):
     float_places = 2
     float_units = {"latency_ms": "ms"}
     list_display = (
@@ -60,27 +60,15 @@ class PredictionLogAdmin(ReadableAdmin):
     search_fields = ("prediction_id", "request_id", "routing_key", "caller")
     show_full_result_count = False
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
 
 @admin.register(Feedback)
-class FeedbackAdmin(ReadableAdmin):
+class FeedbackAdmin(ReadOnlyAdmin):
+    """Feedback arrives through the API; a correction is a new row that supersedes the old."""
+
     list_display = ("prediction_id", "deployment_id", "value", "is_current", "caller", "created_at")
     list_filter = ("is_current",)
     search_fields = ("prediction_id",)
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False  # feedback arrives through the API; a correction is a new row that supersedes the old
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
+    allow_delete = True
 
 
 @admin.register(PredictionLogPolicy)
@@ -91,17 +79,15 @@ class PredictionLogPolicyAdmin(ReadableAdmin):
 
 
 @admin.register(PredictionExport)
-class PredictionExportAdmin(ReadableAdmin):
+class PredictionExportAdmin(ReadOnlyAdmin):
+    """Exports are made by retention before a partition is dropped, and rewritten only by erasure, which updates
+    the hash."""
+
     list_display = ("project", "partition", "range_start", "range_end", "row_count", "erased_rows", "size", "sha256")
     list_filter = ("project",)
     search_fields = ("partition", "sha256")
     readonly_fields = [f.name for f in PredictionExport._meta.fields]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False  # exports are made by retention before a partition is dropped
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False  # rewritten only by erasure, which updates the hash
+    allow_delete = True
 
 
 @admin.register(PredictionRollup)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import secrets
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from core.models import Project, ProjectScoped, name_validator
+from core.models import Project, ProjectNamed, ProjectScoped, name_validator, user_ref
 
 
 class Strategy(models.TextChoices):
@@ -37,11 +36,9 @@ def default_policy() -> dict[str, object]:
     return {"unknown_features": "error", "flag_out_of_range": True, "max_batch": 1000}
 
 
-class Deployment(ProjectScoped):
+class Deployment(ProjectNamed):
     project_reverse_name = "deployments"
 
-    name = models.CharField(max_length=128, validators=[name_validator])
-    description = models.TextField(blank=True)
     # {"unknown_features": "error"|"ignore", "flag_out_of_range": bool, "max_batch": int,
     #  "missing_values": "reject"|"allow" (absent: the signature's nullable decides)}
     policy = models.JSONField(default=default_policy, blank=True)
@@ -51,17 +48,9 @@ class Deployment(ProjectScoped):
     )
     # A progressive rollout in flight: {"kind", "plan", "step_index", "step_started_at", "from_revision", ...}
     rollout = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(ProjectNamed.Meta):
         constraints = [models.UniqueConstraint(fields=["project", "name"], name="uniq_deployment_name")]
-
-    def __str__(self) -> str:
-        return f"{self.project.slug}/{self.name}"
 
 
 class Revision(models.Model):
@@ -72,9 +61,7 @@ class Revision(models.Model):
     strategy = models.CharField(max_length=12, choices=Strategy.choices)
     reason = models.CharField(max_length=500, blank=True)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

@@ -6,6 +6,7 @@ from typing import Any
 
 from core.errors import NotFound
 from core.models import Project
+from core.selectors import first_or_not_found
 from serving.models import Deployment, PredictionExport, PredictionLog, Revision
 
 
@@ -24,15 +25,12 @@ def deployment_get(*, project: Project, name: str) -> Deployment:
 
 def deployment_detail_get(*, project: Project, name: str) -> Deployment:
     """``deployment_get`` with what the deployment's API representation reads (revision, variants, versions)."""
-    found = (
+    return first_or_not_found(
         Deployment.objects.select_related("project", "current_revision__created_by")
         .prefetch_related("current_revision__variants__model_version__registered_model")
-        .filter(project=project, name=name)
-        .first()
+        .filter(project=project, name=name),
+        f"Deployment {name!r} not found.",
     )
-    if found is None:
-        raise NotFound(f"Deployment {name!r} not found.")
-    return found
 
 
 def deployment_list(*, project: Project) -> Any:
@@ -78,7 +76,6 @@ def prediction_export_list(*, project: Project) -> Any:
 
 
 def prediction_export_get(*, project: Project, export_id: int) -> PredictionExport:
-    export = PredictionExport.objects.filter(project=project, pk=export_id).first()
-    if export is None:
-        raise NotFound(f"Prediction export {export_id} not found.")
-    return export
+    return first_or_not_found(
+        PredictionExport.objects.filter(project=project, pk=export_id), f"Prediction export {export_id} not found."
+    )

@@ -201,10 +201,7 @@ def deployment_create(
         with transaction.atomic():
             deployment.save()
     except IntegrityError:
-        raise Conflict(
-            f"A deployment named {name!r} already exists.",
-            errors=[{"field": "name", "message": "already exists", "code": "unique"}],
-        ) from None
+        raise Conflict.taken(f"A deployment named {name!r} already exists.") from None
     _new_revision(
         deployment=deployment,
         user=user,

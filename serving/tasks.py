@@ -4,16 +4,14 @@ from typing import Any
 
 from celery import shared_task
 
+from core.tasks import fan_out
 from serving import rollouts
 
 
 @shared_task(name="serving.advance_rollouts", acks_late=True, soft_time_limit=60, time_limit=90)
 def advance_rollouts() -> int:
     """Beat fan-out: one small task per deployment with a rollout in progress."""
-    ids = rollouts.rollouts_active()
-    for deployment_id in ids:
-        rollout_tick.delay(deployment_id)
-    return len(ids)
+    return fan_out(rollout_tick, rollouts.rollouts_active())
 
 
 @shared_task(name="serving.rollout_tick", acks_late=True, soft_time_limit=60, time_limit=90)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 
-from core.models import ProjectScoped
+from core.models import ProjectScoped, user_ref
 
 
 class JobStatus(models.TextChoices):
@@ -54,9 +53,7 @@ class TrainingJob(ProjectScoped):
         "registry.Run", null=True, blank=True, on_delete=models.SET_NULL, related_name="training_job"
     )
     result = models.JSONField(default=dict, blank=True)  # metric summary and acceptance verdict
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref()
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.errors import NotFound
 from core.models import Project
+from core.selectors import first_or_not_found
 from registry.models import ModelEvaluation, RegisteredModel
 from training.models import TrainingJob
 
@@ -21,14 +21,12 @@ def training_job_list(*, project: Project) -> Any:
 
 def training_job_get(*, project: Project, uid: Any) -> TrainingJob:
     """The project's training job ``uid``; NotFound (404) when there is none."""
-    job = (
-        TrainingJob.objects.select_related("dataset_version__dataset", "run", "created_by")
-        .filter(project=project, uid=uid)
-        .first()
+    return first_or_not_found(
+        TrainingJob.objects.select_related("dataset_version__dataset", "run", "created_by").filter(
+            project=project, uid=uid
+        ),
+        "Training job not found.",
     )
-    if job is None:
-        raise NotFound("Training job not found.")
-    return job
 
 
 def model_evaluation_list(*, model: RegisteredModel, keys: list[str]) -> Any:

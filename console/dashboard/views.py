@@ -6,7 +6,8 @@ non-member gets a 404, exactly like the API. Rolling back needs the ``operate`` 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
@@ -22,6 +23,8 @@ from core.roles import Action, role_allows
 from core.selectors import membership_role, project_get_for_user, project_list_for_user
 from serving.models import Deployment
 from serving.services import deployment_rollback
+
+T = TypeVar("T")
 
 
 class DashboardView(View):
@@ -42,12 +45,16 @@ class DashboardView(View):
         if not role_allows(self.role, Action.READ):
             raise Http404("Project not found.")
 
-    def load_deployment(self, request: HttpRequest, slug: str, name: str) -> Deployment:
+    def load(self, request: HttpRequest, slug: str, find: Callable[[Project, Any], T | None], key: Any, what: str) -> T:
+        """What ``find`` returns for ``key`` in the project (loaded first); a 404 naming ``what`` for nothing."""
         self.load_project(request, slug)
-        deployment = selectors.deployment_get(self.project, name)
-        if deployment is None:
-            raise Http404("Deployment not found.")
-        return deployment
+        found = find(self.project, key)
+        if found is None:
+            raise Http404(f"{what} not found.")
+        return found
+
+    def load_deployment(self, request: HttpRequest, slug: str, name: str) -> Deployment:
+        return self.load(request, slug, selectors.deployment_get, name, "Deployment")
 
     def base_context(self) -> dict[str, Any]:
         return {
@@ -116,10 +123,7 @@ class DeploymentRollbackView(DashboardView):
 
 class ModelView(DashboardView):
     def get(self, request: HttpRequest, project: str, name: str) -> HttpResponse:
-        self.load_project(request, project)
-        model = selectors.model_get(self.project, name)
-        if model is None:
-            raise Http404("Model not found.")
+        model = self.load(request, project, selectors.model_get, name, "Model")
         versions = selectors.model_versions(model)
         chosen = _chosen_version(request, versions)
         context = {
@@ -146,10 +150,7 @@ def _chosen_version(request: HttpRequest, versions: list[Any]) -> Any:
 
 class DatasetView(DashboardView):
     def get(self, request: HttpRequest, project: str, name: str) -> HttpResponse:
-        self.load_project(request, project)
-        dataset = selectors.dataset_get(self.project, name)
-        if dataset is None:
-            raise Http404("Dataset not found.")
+        dataset = self.load(request, project, selectors.dataset_get, name, "Dataset")
         versions = selectors.dataset_versions(dataset)
         chosen = _chosen_version(request, versions)
         context = {
@@ -164,10 +165,7 @@ class DatasetView(DashboardView):
 
 class RetrainingRunView(DashboardView):
     def get(self, request: HttpRequest, project: str, run_id: int) -> HttpResponse:
-        self.load_project(request, project)
-        run = selectors.retraining_run_get(self.project, run_id)
-        if run is None:
-            raise Http404("Retraining run not found.")
+        run = self.load(request, project, selectors.retraining_run_get, run_id, "Retraining run")
         context = {**self.base_context(), "run": run, **selectors.retraining_run_detail(run)}
         return render(request, "dashboard/retraining.html", context)
 

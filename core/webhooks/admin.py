@@ -6,15 +6,13 @@ through the service so they are validated and audited. The delivery log is read-
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from core.admin_display import ReadableAdmin
+from core.admin_display import ReadOnlyAdmin
 from core.errors import ValidationFailed
 from core.models import User
 from core.webhooks import services
@@ -73,7 +71,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):  # event_types is edited here,
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(ReadableAdmin):
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = (
         "uid",
         "project",
@@ -90,15 +88,6 @@ class WebhookDeliveryAdmin(ReadableAdmin):
     search_fields = ("uid", "event_type", "subscription__url", "project__slug")
     date_hierarchy = "created_at"
     actions = ["redeliver"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.action(description="Redeliver the selected deliveries (delivered or failed ones)")
     def redeliver(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:

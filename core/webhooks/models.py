@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from core.models import ProjectScoped
+from core.models import ProjectScoped, user_ref
 from core.webhooks import events, ssrf
 
 __all__ = ["DeliveryStatus", "WebhookDelivery", "WebhookSubscription"]
@@ -25,9 +24,7 @@ class WebhookSubscription(ProjectScoped):
     event_types = models.JSONField(default=list)
     is_active = models.BooleanField(default=True)
     description = models.CharField(max_length=500, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from core.errors import NotFound
 from core.models import Project
+from core.selectors import first_or_not_found
 from core.webhooks.models import WebhookDelivery, WebhookSubscription
 
 
@@ -21,10 +22,9 @@ def webhook_subscription_active(*, project: Project) -> QuerySet[WebhookSubscrip
 
 
 def webhook_subscription_get(*, project: Project, subscription_id: int) -> WebhookSubscription:
-    subscription = webhook_subscription_list(project=project).filter(pk=subscription_id).first()
-    if subscription is None:
-        raise NotFound(f"Webhook {subscription_id} not found.")
-    return subscription
+    return first_or_not_found(
+        webhook_subscription_list(project=project).filter(pk=subscription_id), f"Webhook {subscription_id} not found."
+    )
 
 
 def webhook_delivery_list(
@@ -44,10 +44,10 @@ def webhook_delivery_get(*, subscription: WebhookSubscription, delivery_id: str)
         uid = uuid.UUID(delivery_id)
     except ValueError:
         raise NotFound(f"Delivery {delivery_id!r} not found.") from None
-    delivery = webhook_delivery_list(subscription=subscription).select_related("subscription").filter(uid=uid).first()
-    if delivery is None:
-        raise NotFound(f"Delivery {delivery_id!r} not found.")
-    return delivery
+    return first_or_not_found(
+        webhook_delivery_list(subscription=subscription).select_related("subscription").filter(uid=uid),
+        f"Delivery {delivery_id!r} not found.",
+    )
 
 
 def webhook_deliveries_overdue(*, now: datetime, grace: timedelta, limit: int) -> list[int]:

@@ -16,7 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from core.audit import audit_record
+from core.audit import apply_changes, audit_record
 from core.errors import Conflict, ValidationFailed
 from core.models import Project, User
 from core.webhooks import events, selectors, ssrf
@@ -103,9 +103,7 @@ def webhook_subscription_update(
         changes["url"] = validate_webhook_url(changes["url"])
     if "event_types" in changes:
         changes["event_types"] = _clean_event_types(changes["event_types"])
-    before = {key: getattr(subscription, key) for key in changes}
-    for key, value in changes.items():
-        setattr(subscription, key, value)
+    before = apply_changes(subscription, changes)
     subscription.full_clean()
     subscription.save()
     data = {"before": before, "after": changes}

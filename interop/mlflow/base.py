@@ -8,6 +8,7 @@ import base64
 import binascii
 import json
 import math
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -74,6 +75,20 @@ class MlflowView(ProjectAPIView):
         if not data and self.request.query_params:
             return {k: v if len(v) > 1 else v[0] for k, v in self.request.query_params.lists()}
         return dict(data)
+
+    def page(
+        self, data: dict[str, Any], key: str, items: Any, shape: Callable[[Any], Any], *, default: int, limit: int
+    ) -> Response:
+        """One page of ``items`` (after the request's ``page_token``, at most its ``max_results``) shaped under
+        ``key``, with ``next_page_token`` when more follow."""
+        max_results = integer(data, "max_results")
+        page, token = paginate(
+            items, token=data.get("page_token"), max_results=max_results, default=default, limit=limit
+        )
+        body: dict[str, Any] = {key: [shape(item) for item in page]}
+        if token:
+            body["next_page_token"] = token
+        return ok(body)
 
     def list_param(self, data: dict[str, Any], name: str) -> list[Any]:
         if name in self.request.query_params and self.request.method == "GET":

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from core.roles import Action
 from interop.mlflow import registration, shapes
-from interop.mlflow.base import MlflowView, integer, ok, paginate, pairs, string
+from interop.mlflow.base import MlflowView, ok, pairs, string
 from interop.mlflow.lookups import experiment_for_write, logged_model_by_id, logged_models, run_by_id
 
 
@@ -50,31 +50,30 @@ class LoggedModelDetail(MlflowView):
         return ok()
 
 
+def _update(view: MlflowView, model_id: str, **changes: Any) -> Response:
+    registration.logged_model_update(model=logged_model_by_id(view.project, model_id), user=view.user, **changes)
+    return ok()
+
+
 class LoggedModelParams(MlflowView):
     access = {"POST": Action.WRITE}
 
     def post(self, request: Request, model_id: str) -> Response:
-        model = logged_model_by_id(self.project, model_id)
-        registration.logged_model_update(model=model, user=self.user, params=pairs(self.body().get("params"), "params"))
-        return ok()
+        return _update(self, model_id, params=pairs(self.body().get("params"), "params"))
 
 
 class LoggedModelTags(MlflowView):
     access = {"PATCH": Action.WRITE}
 
     def patch(self, request: Request, model_id: str) -> Response:
-        model = logged_model_by_id(self.project, model_id)
-        registration.logged_model_update(model=model, user=self.user, tags=pairs(self.body().get("tags"), "tags"))
-        return ok()
+        return _update(self, model_id, tags=pairs(self.body().get("tags"), "tags"))
 
 
 class LoggedModelTagDelete(MlflowView):
     access = {"DELETE": Action.WRITE}
 
     def delete(self, request: Request, model_id: str, tag_key: str) -> Response:
-        model = logged_model_by_id(self.project, model_id)
-        registration.logged_model_update(model=model, user=self.user, delete_tag=tag_key)
-        return ok()
+        return _update(self, model_id, delete_tag=tag_key)
 
 
 class LoggedModelSearch(MlflowView):
@@ -86,10 +85,4 @@ class LoggedModelSearch(MlflowView):
         data = self.body()
         ids = [str(i) for i in self.list_param(data, "experiment_ids")]
         models = logged_models(self.project, string(data, "filter"), ids)
-        page, token = paginate(
-            models, token=data.get("page_token"), max_results=integer(data, "max_results"), default=100, limit=1000
-        )
-        body: dict[str, Any] = {"models": [shapes.logged_model(m) for m in page]}
-        if token:
-            body["next_page_token"] = token
-        return ok(body)
+        return self.page(data, "models", models, shapes.logged_model, default=100, limit=1000)

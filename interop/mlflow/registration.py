@@ -27,7 +27,7 @@ from core.storage import blob_put_bytes, blob_read_verified
 from interop.mlflow import errors
 from interop.models import LoggedModelStatus, MlflowLoggedModel, MlflowVersionLink
 from registry import model_io
-from registry.models import Experiment, ModelFormat, ModelVersion, Run, RunArtifact, RunSource, VersionSource
+from registry.models import Experiment, ModelVersion, Run, RunArtifact, RunSource, VersionSource
 from registry.services import experiments as run_services
 from registry.services import models as model_services
 from registry.services.blobs import delete_unreferenced_blobs
@@ -317,7 +317,6 @@ def _create_version(
         source=VersionSource.MLFLOW,
         artifact_sha256=prepared.sha256,
         artifact_size=prepared.size,
-        artifact_format=ModelFormat.SKOPS,
         signature=prepared.signature,
         input_example=prepared.rows,
         metrics=dict(run.metric_summaries.values_list("key", "latest_value")),

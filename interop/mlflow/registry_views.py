@@ -14,7 +14,7 @@ from core.errors import Conflict
 from core.roles import Action
 from interop.mlflow import errors, lookups, registration, shapes
 from interop.mlflow import search as mlflow_search
-from interop.mlflow.base import MlflowView, integer, ok, paginate, pairs, required, string
+from interop.mlflow.base import MlflowView, integer, ok, pairs, required, string
 from registry.models import ModelVersion, RegisteredModel
 from registry.selectors import models as model_selectors
 from registry.services import models as model_services
@@ -22,6 +22,10 @@ from registry.services import models as model_services
 
 def _model(view: MlflowView, name: Any) -> RegisteredModel:
     return lookups.registered_model_by_name(view.project, name)
+
+
+def _version_shape(version: ModelVersion) -> dict[str, Any]:
+    return shapes.model_version(version, shapes.link_of(version))
 
 
 def _version(view: MlflowView, data: dict[str, Any]) -> ModelVersion:
@@ -85,13 +89,7 @@ class RegisteredModelSearch(MlflowView):
             filter_string=string(data, "filter"),
             order_by=self.list_param(data, "order_by"),
         )
-        page, token = paginate(
-            models, token=data.get("page_token"), max_results=integer(data, "max_results"), default=100, limit=1000
-        )
-        body: dict[str, Any] = {"registered_models": [_registered(m) for m in page]}
-        if token:
-            body["next_page_token"] = token
-        return ok(body)
+        return self.page(data, "registered_models", models, _registered, default=100, limit=1000)
 
 
 class RegisteredModelRename(MlflowView):
@@ -166,7 +164,7 @@ class LatestVersions(MlflowView):
 
     def latest(self) -> Response:
         model = _model(self, self.body().get("name"))
-        return ok({"model_versions": [shapes.model_version(v, shapes.link_of(v)) for v in _latest(model)]})
+        return ok({"model_versions": [_version_shape(v) for v in _latest(model)]})
 
 
 # --- aliases -------------------------------------------------------------------------------------------------------
@@ -179,7 +177,7 @@ class Alias(MlflowView):
         data = self.body()
         model = _model(self, data.get("name"))
         version = model_selectors.model_version_by_alias(model=model, alias=required(data, "alias"))
-        return ok({"model_version": shapes.model_version(version, shapes.link_of(version))})
+        return ok({"model_version": _version_shape(version)})
 
     def post(self, request: Request) -> Response:
         data = self.body()
@@ -243,7 +241,7 @@ class ModelVersionCreate(MlflowView):
             description=string(data, "description"),
         )
         version = model_selectors.model_version_get(model=version.registered_model, number=version.number)
-        return ok({"model_version": shapes.model_version(version, shapes.link_of(version))})
+        return ok({"model_version": _version_shape(version)})
 
 
 class ModelVersionGet(MlflowView):
@@ -251,7 +249,7 @@ class ModelVersionGet(MlflowView):
 
     def get(self, request: Request) -> Response:
         version = _version(self, self.body())
-        return ok({"model_version": shapes.model_version(version, shapes.link_of(version))})
+        return ok({"model_version": _version_shape(version)})
 
 
 class ModelVersionUpdate(MlflowView):
@@ -264,7 +262,7 @@ class ModelVersionUpdate(MlflowView):
             version = model_services.model_version_update(
                 version=version, user=self.user, description=string(data, "description")
             )
-        return ok({"model_version": shapes.model_version(version, shapes.link_of(version))})
+        return ok({"model_version": _version_shape(version)})
 
 
 class ModelVersionDelete(MlflowView):
@@ -285,13 +283,7 @@ class ModelVersionSearch(MlflowView):
             filter_string=string(data, "filter"),
             order_by=self.list_param(data, "order_by"),
         )
-        page, token = paginate(
-            versions, token=data.get("page_token"), max_results=integer(data, "max_results"), default=1000, limit=200000
-        )
-        body: dict[str, Any] = {"model_versions": [shapes.model_version(v, shapes.link_of(v)) for v in page]}
-        if token:
-            body["next_page_token"] = token
-        return ok(body)
+        return self.page(data, "model_versions", versions, _version_shape, default=1000, limit=200000)
 
 
 class ModelVersionDownloadUri(MlflowView):

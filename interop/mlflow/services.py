@@ -127,13 +127,18 @@ def run_search(
     return runs
 
 
-def _params(items: Any) -> dict[str, Any]:
+def _key_values(items: Any, name: str) -> list[Any]:
+    """MLflow's ``[{key, value}]`` list as sent (none: empty)."""
     if items is None:
-        return {}
+        return []
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        raise errors.invalid("params must be a list of {key, value} objects.")
+        raise errors.invalid(f"{name} must be a list of {{key, value}} objects.")
+    return items
+
+
+def _params(items: Any) -> dict[str, Any]:
     clean: dict[str, Any] = {}
-    for item in items:
+    for item in _key_values(items, "params"):
         key, value = item.get("key"), item.get("value")
         if key in clean and clean[key] != value:
             raise errors.invalid(f"Duplicate parameter keys with different values in the batch: {key!r}.")
@@ -142,11 +147,7 @@ def _params(items: Any) -> dict[str, Any]:
 
 
 def _tags(items: Any) -> dict[str, Any]:
-    if items is None:
-        return {}
-    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        raise errors.invalid("tags must be a list of {key, value} objects.")
-    return {i.get("key"): "" if i.get("value") is None else i.get("value") for i in items}
+    return {i.get("key"): "" if i.get("value") is None else i.get("value") for i in _key_values(items, "tags")}
 
 
 def _check_limits(metrics: list[Any], params: list[Any], tags: list[Any]) -> None:

@@ -9,10 +9,21 @@ from rest_framework.response import Response
 
 from core.roles import Action
 from interop.mlflow import services, shapes
-from interop.mlflow.base import MlflowView, integer, ok, paginate, pairs, required, string
+from interop.mlflow.base import MlflowView, integer, ok, pairs, required, string
 from interop.mlflow.lookups import experiment_by_id, experiment_by_name, experiment_for_write, run_by_id
+from registry.models import Experiment, Run
 from registry.selectors import experiments as run_selectors
 from registry.services import experiments as run_services
+
+
+def _experiment(view: MlflowView, data: dict[str, Any]) -> Experiment:
+    return experiment_by_id(view.project, required(data, "experiment_id"))
+
+
+def _run(view: MlflowView, data: dict[str, Any]) -> Run:
+    """The run a call names by ``run_id`` (or by MLflow's older ``run_uuid``)."""
+    return run_by_id(view.project, data.get("run_id") or data.get("run_uuid"))
+
 
 # --- experiments ---------------------------------------------------------------------------------------------------
 
@@ -34,7 +45,7 @@ class ExperimentGet(MlflowView):
     access = {"GET": Action.READ}
 
     def get(self, request: Request) -> Response:
-        exp = experiment_by_id(self.project, required(self.body(), "experiment_id"))
+        exp = _experiment(self, self.body())
         return ok({"experiment": shapes.experiment(exp)})
 
 
@@ -62,17 +73,7 @@ class ExperimentSearch(MlflowView):
             filter_string=string(data, "filter"),
             order_by=self.list_param(data, "order_by"),
         )
-        page, token = paginate(
-            experiments,
-            token=data.get("page_token"),
-            max_results=integer(data, "max_results"),
-            default=1000,
-            limit=50000,
-        )
-        body: dict[str, Any] = {"experiments": [shapes.experiment(e) for e in page]}
-        if token:
-            body["next_page_token"] = token
-        return ok(body)
+        return self.page(data, "experiments", experiments, shapes.experiment, default=1000, limit=50000)
 
 
 class ExperimentUpdate(MlflowView):
@@ -80,27 +81,24 @@ class ExperimentUpdate(MlflowView):
 
     def post(self, request: Request) -> Response:
         data = self.body()
-        exp = experiment_by_id(self.project, required(data, "experiment_id"))
+        exp = _experiment(self, data)
         run_services.experiment_update(experiment=exp, user=self.user, name=string(data, "new_name") or None)
         return ok()
 
 
 class ExperimentDelete(MlflowView):
+    """Delete an experiment (soft); ``ExperimentRestore`` undoes it."""
+
     access = {"POST": Action.WRITE}
+    service = staticmethod(run_services.experiment_delete)
 
     def post(self, request: Request) -> Response:
-        exp = experiment_by_id(self.project, required(self.body(), "experiment_id"))
-        run_services.experiment_delete(experiment=exp, user=self.user)
+        self.service(experiment=_experiment(self, self.body()), user=self.user)
         return ok()
 
 
-class ExperimentRestore(MlflowView):
-    access = {"POST": Action.WRITE}
-
-    def post(self, request: Request) -> Response:
-        exp = experiment_by_id(self.project, required(self.body(), "experiment_id"))
-        run_services.experiment_restore(experiment=exp, user=self.user)
-        return ok()
+class ExperimentRestore(ExperimentDelete):
+    service = staticmethod(run_services.experiment_restore)
 
 
 class ExperimentSetTag(MlflowView):
@@ -108,7 +106,7 @@ class ExperimentSetTag(MlflowView):
 
     def post(self, request: Request) -> Response:
         data = self.body()
-        exp = experiment_by_id(self.project, required(data, "experiment_id"))
+        exp = _experiment(self, data)
         services.experiment_set_tag(experiment=exp, user=self.user, key=required(data, "key"), value=data.get("value"))
         return ok()
 
@@ -118,7 +116,7 @@ class ExperimentDeleteTag(MlflowView):
 
     def post(self, request: Request) -> Response:
         data = self.body()
-        exp = experiment_by_id(self.project, required(data, "experiment_id"))
+        exp = _experiment(self, data)
         services.experiment_delete_tag(experiment=exp, user=self.user, key=required(data, "key"))
         return ok()
 
@@ -146,9 +144,7 @@ class RunGet(MlflowView):
     access = {"GET": Action.READ}
 
     def get(self, request: Request) -> Response:
-        data = self.body()
-        run = run_by_id(self.project, data.get("run_id") or data.get("run_uuid"))
-        return ok({"run": shapes.run(run)})
+        return ok({"run": shapes.run(_run(self, self.body()))})
 
 
 class RunUpdate(MlflowView):
@@ -156,7 +152,7 @@ class RunUpdate(MlflowView):
 
     def post(self, request: Request) -> Response:
         data = self.body()
-        run = run_by_id(self.project, data.get("run_id") or data.get("run_uuid"))
+        run = _run(self, data)
         run = services.run_update(
             run=run,
             user=self.user,
@@ -168,19 +164,18 @@ class RunUpdate(MlflowView):
 
 
 class RunDelete(MlflowView):
+    """Delete a run (soft); ``RunRestore`` undoes it."""
+
     access = {"POST": Action.WRITE}
+    service = staticmethod(run_services.run_delete)
 
     def post(self, request: Request) -> Response:
-        run_services.run_delete(run=run_by_id(self.project, self.body().get("run_id")), user=self.user)
+        self.service(run=run_by_id(self.project, self.body().get("run_id")), user=self.user)
         return ok()
 
 
-class RunRestore(MlflowView):
-    access = {"POST": Action.WRITE}
-
-    def post(self, request: Request) -> Response:
-        run_services.run_restore(run=run_by_id(self.project, self.body().get("run_id")), user=self.user)
-        return ok()
+class RunRestore(RunDelete):
+    service = staticmethod(run_services.run_restore)
 
 
 class RunSearch(MlflowView):
@@ -195,13 +190,7 @@ class RunSearch(MlflowView):
             order_by=self.list_param(data, "order_by"),
             view_type=string(data, "run_view_type", default="ACTIVE_ONLY"),
         )
-        page, token = paginate(
-            runs, token=data.get("page_token"), max_results=integer(data, "max_results"), default=1000, limit=50000
-        )
-        body: dict[str, Any] = {"runs": [shapes.run(r) for r in page]}
-        if token:
-            body["next_page_token"] = token
-        return ok(body)
+        return self.page(data, "runs", runs, shapes.run, default=1000, limit=50000)
 
 
 class RunLogMetric(MlflowView):
@@ -209,30 +198,27 @@ class RunLogMetric(MlflowView):
 
     def post(self, request: Request) -> Response:
         data = self.body()
-        run = run_by_id(self.project, data.get("run_id") or data.get("run_uuid"))
+        run = _run(self, data)
         point = {key: data.get(key) for key in ("key", "value", "step", "timestamp")}
         services.run_log_batch(run=run, user=self.user, metrics=[point])
         return ok()
 
 
 class RunLogParam(MlflowView):
+    """Log one param of a run (``RunSetTag``: one tag), as a batch of one."""
+
     access = {"POST": Action.WRITE}
+    batch_field = "params"
 
     def post(self, request: Request) -> Response:
         data = self.body()
-        run = run_by_id(self.project, data.get("run_id") or data.get("run_uuid"))
-        services.run_log_batch(run=run, user=self.user, params=[{"key": data.get("key"), "value": data.get("value")}])
+        pair = {"key": data.get("key"), "value": data.get("value")}
+        services.run_log_batch(run=_run(self, data), user=self.user, **{self.batch_field: [pair]})
         return ok()
 
 
-class RunSetTag(MlflowView):
-    access = {"POST": Action.WRITE}
-
-    def post(self, request: Request) -> Response:
-        data = self.body()
-        run = run_by_id(self.project, data.get("run_id") or data.get("run_uuid"))
-        services.run_log_batch(run=run, user=self.user, tags=[{"key": data.get("key"), "value": data.get("value")}])
-        return ok()
+class RunSetTag(RunLogParam):
+    batch_field = "tags"
 
 
 class RunDeleteTag(MlflowView):
@@ -283,12 +269,10 @@ class MetricHistory(MlflowView):
 
     def get(self, request: Request) -> Response:
         data = self.body()
-        run = run_by_id(self.project, data.get("run_id") or data.get("run_uuid"))
+        run = _run(self, data)
         points = run_selectors.run_metric_history(run=run, key=required(data, "metric_key"))
-        page, token = paginate(
-            points, token=data.get("page_token"), max_results=integer(data, "max_results"), default=25000, limit=25000
-        )
-        body: dict[str, Any] = {"metrics": [shapes.metric_point(p.key, p.value, p.step, p.timestamp) for p in page]}
-        if token:
-            body["next_page_token"] = token
-        return ok(body)
+        return self.page(data, "metrics", points, _metric_point, default=25000, limit=25000)
+
+
+def _metric_point(point: Any) -> dict[str, Any]:
+    return shapes.metric_point(point.key, point.value, point.step, point.timestamp)

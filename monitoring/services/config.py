@@ -27,9 +27,7 @@ def _deployment(project: Project, name: str, field: str = "deployment") -> Deplo
 
 
 def _unique(name: str) -> Conflict:
-    return Conflict(
-        f"{name!r} already exists.", errors=[{"field": "name", "message": "already exists", "code": "unique"}]
-    )
+    return Conflict.taken(f"{name!r} already exists.")
 
 
 @transaction.atomic

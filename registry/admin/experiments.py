@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from core.admin_display import ReadableAdmin
+from core.admin_display import ReadOnlyAdmin
 from registry.models import (
     Experiment,
     Run,
@@ -21,17 +21,6 @@ from registry.models import (
     RunTag,
 )
 from registry.services import experiments as services
-
-
-class _ReadOnlyAdmin(ReadableAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class _ReadOnlyInline(admin.TabularInline):
@@ -88,7 +77,7 @@ def _apply(request: HttpRequest, queryset: QuerySet[Any], service: Any, field: s
 
 
 @admin.register(Experiment)
-class ExperimentAdmin(_ReadOnlyAdmin):
+class ExperimentAdmin(ReadOnlyAdmin):
     list_display = ("name", "project", "lifecycle_stage", "run_total", "created_by", "created_at", "updated_at")
     list_filter = ("lifecycle_stage", "project")
     list_select_related = ("project", "created_by")
@@ -114,7 +103,7 @@ class ExperimentAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(Run)
-class RunAdmin(_ReadOnlyAdmin):
+class RunAdmin(ReadOnlyAdmin):
     list_display = (
         "run_id",
         "name",
@@ -159,7 +148,7 @@ class RunAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(RunArtifact)
-class RunArtifactAdmin(_ReadOnlyAdmin):
+class RunArtifactAdmin(ReadOnlyAdmin):
     list_display = ("path", "run", "size", "sha256", "content_type", "created_by", "created_at")
     list_select_related = ("run", "created_by")
     search_fields = ("path", "sha256", "run__run_id")

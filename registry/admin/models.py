@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin_display import ReadableAdmin
+from core.admin_display import ReadableAdmin, ReadOnlyAdmin
 from registry.models import AliasEvent, ApprovalRequest, ModelAlias, ModelEvaluation, ModelVersion, RegisteredModel
 
 
@@ -67,7 +67,7 @@ class ModelVersionAdmin(ReadableAdmin):
 
 
 @admin.register(AliasEvent)
-class AliasEventAdmin(ReadableAdmin):
+class AliasEventAdmin(ReadOnlyAdmin):
     list_display = (
         "created_at",
         "registered_model",
@@ -80,15 +80,6 @@ class AliasEventAdmin(ReadableAdmin):
     list_filter = ("alias", "registered_model__project")
     search_fields = ("registered_model__name", "alias", "reason")
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(ApprovalRequest)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
-from core.models import ProjectScoped, name_validator
+from core.models import Created, ProjectNamed
 
 __all__ = [
     "ColumnKind",
@@ -55,26 +53,16 @@ class ProfileStatus(models.TextChoices):
     FAILED = "failed"
 
 
-class Dataset(ProjectScoped):
+class Dataset(ProjectNamed):
     project_reverse_name = "datasets"
 
-    name = models.CharField(max_length=128, validators=[name_validator])
-    description = models.TextField(blank=True)
     tags = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(ProjectNamed.Meta):
         constraints = [models.UniqueConstraint(fields=["project", "name"], name="uniq_dataset_name")]
 
-    def __str__(self) -> str:
-        return f"{self.project.slug}/{self.name}"
 
-
-class DatasetVersion(models.Model):
+class DatasetVersion(Created):
     """An immutable, content-addressed version of a dataset. Only column roles may change after upload."""
 
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="versions")
@@ -94,10 +82,6 @@ class DatasetVersion(models.Model):
     status = models.CharField(max_length=10, choices=VersionStatus.choices, default=VersionStatus.VALID)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
     message = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["dataset_id", "-number"]
@@ -126,7 +110,7 @@ class RuleKind(models.TextChoices):
     STATISTIC = "statistic"
 
 
-class ValidationRule(models.Model):
+class ValidationRule(Created):
     """An expectation run on every new version of its dataset and on demand."""
 
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="rules")
@@ -138,10 +122,6 @@ class ValidationRule(models.Model):
     generated_from = models.ForeignKey(
         DatasetVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["dataset_id", "id"]
@@ -151,7 +131,7 @@ class ValidationRule(models.Model):
         return f"{self.kind}{target}"
 
 
-class ValidationReport(models.Model):
+class ValidationReport(Created):
     version = models.ForeignKey(DatasetVersion, on_delete=models.CASCADE, related_name="validation_reports")
     trigger = models.CharField(max_length=20, default="upload")  # upload | manual
     passed = models.BooleanField()
@@ -159,10 +139,6 @@ class ValidationReport(models.Model):
     n_failed = models.PositiveIntegerField(default=0)
     # [{"rule_id", "kind", "column", "params", "passed", "observed", "failing_examples", "message"}]
     results = models.JSONField(default=list)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-id"]

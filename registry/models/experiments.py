@@ -14,7 +14,6 @@ import unicodedata
 import uuid
 from datetime import UTC, datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -22,7 +21,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from core.datetimes import utc_datetime
-from core.models import Project, ProjectScoped
+from core.models import Created, Project, ProjectScoped, user_ref
 from registry.models.datasets import DatasetVersion
 
 __all__ = [
@@ -222,9 +221,7 @@ class Experiment(ProjectScoped):
     tags = models.JSONField(default=dict, blank=True)
     lifecycle_stage = models.CharField(max_length=10, choices=LifecycleStage.choices, default=LifecycleStage.ACTIVE)
     deleted_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -266,9 +263,7 @@ class Run(models.Model):
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
     start_time = models.DateTimeField(default=timezone.now)
     end_time = models.DateTimeField(null=True, blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    user = user_ref()
     source = models.CharField(max_length=10, choices=RunSource.choices, default=RunSource.MANUAL)
     code_version = models.CharField(max_length=250, blank=True)
     lifecycle_stage = models.CharField(max_length=10, choices=LifecycleStage.choices, default=LifecycleStage.ACTIVE)
@@ -305,19 +300,28 @@ class Run(models.Model):
         return self.lifecycle_stage == LifecycleStage.ACTIVE
 
 
-class RunParam(models.Model):
-    """A hyperparameter: logged once, immutable afterwards."""
+class RunKeyValue(models.Model):
+    """Abstract base of a run's params and tags: a key, unique in its run, with a string value."""
 
-    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="params")
     key = models.CharField(max_length=MAX_KEY_LENGTH)
-    value = models.CharField(max_length=MAX_PARAM_VALUE_LENGTH, blank=True)
+    value: models.CharField  # each kind sets its own length
 
     class Meta:
+        abstract = True
         ordering = ["run_id", "key"]
-        constraints = [models.UniqueConstraint(fields=["run", "key"], name="uniq_run_param")]
 
     def __str__(self) -> str:
         return f"{self.key}={self.value[:50]}"
+
+
+class RunParam(RunKeyValue):
+    """A hyperparameter: logged once, immutable afterwards."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="params")
+    value = models.CharField(max_length=MAX_PARAM_VALUE_LENGTH, blank=True)
+
+    class Meta(RunKeyValue.Meta):
+        constraints = [models.UniqueConstraint(fields=["run", "key"], name="uniq_run_param")]
 
 
 class RunMetric(models.Model):
@@ -361,19 +365,14 @@ class RunMetricSummary(models.Model):
         return f"{self.key}={self.latest_value} (step {self.latest_step})"
 
 
-class RunTag(models.Model):
+class RunTag(RunKeyValue):
     """A mutable, deletable label."""
 
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="tags")
-    key = models.CharField(max_length=MAX_KEY_LENGTH)
     value = models.CharField(max_length=MAX_TAG_VALUE_LENGTH, blank=True)
 
-    class Meta:
-        ordering = ["run_id", "key"]
+    class Meta(RunKeyValue.Meta):
         constraints = [models.UniqueConstraint(fields=["run", "key"], name="uniq_run_tag")]
-
-    def __str__(self) -> str:
-        return f"{self.key}={self.value[:50]}"
 
 
 class RunInput(models.Model):
@@ -399,7 +398,7 @@ class RunInput(models.Model):
         return f"{self.dataset_name}@v{self.version_number} ({self.role})"
 
 
-class RunArtifact(models.Model):
+class RunArtifact(Created):
     """A file of a run, listed under its logical path and stored under its sha256 (never under the path)."""
 
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="artifacts")
@@ -407,10 +406,6 @@ class RunArtifact(models.Model):
     sha256 = models.CharField(max_length=64)
     size = models.BigIntegerField()
     content_type = models.CharField(max_length=255, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["run_id", "path"]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from core.models import ProjectScoped, name_validator
+from core.models import Created, ProjectNamed, name_validator, user_ref
 from registry.models.datasets import DatasetVersion
 from registry.models.experiments import Run
 
@@ -28,27 +27,17 @@ def default_protected_aliases() -> list[str]:
     return ["champion"]
 
 
-class RegisteredModel(ProjectScoped):
+class RegisteredModel(ProjectNamed):
     project_reverse_name = "registered_models"
 
-    name = models.CharField(max_length=128, validators=[name_validator])
-    description = models.TextField(blank=True)
     tags = models.JSONField(default=dict, blank=True)
     protected_aliases = models.JSONField(default=default_protected_aliases, blank=True)
     # The validation gate against the champion, as MLflow's MetricThreshold:
     # {"metric": "f1_macro", "greater_is_better": true, "min_absolute_change": 0.0, "min_relative_change": 0.0}
     validation_gate = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(ProjectNamed.Meta):
         constraints = [models.UniqueConstraint(fields=["project", "name"], name="uniq_registered_model_name")]
-
-    def __str__(self) -> str:
-        return f"{self.project.slug}/{self.name}"
 
 
 class ApprovalState(models.TextChoices):
@@ -78,7 +67,7 @@ class VersionSource(models.TextChoices):
     MLFLOW = "mlflow"
 
 
-class ModelVersion(models.Model):
+class ModelVersion(Created):
     """Immutable once created, except its approval state, health, lifecycle and model card sections."""
 
     registered_model = models.ForeignKey(RegisteredModel, on_delete=models.CASCADE, related_name="versions")
@@ -111,10 +100,6 @@ class ModelVersion(models.Model):
         blank=True,
         help_text="Which extras the version supports (registry/capabilities.py), recorded at registration.",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["registered_model_id", "-number"]
@@ -132,9 +117,7 @@ class ModelAlias(models.Model):
     registered_model = models.ForeignKey(RegisteredModel, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=64, validators=[name_validator])
     version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="aliases")
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = user_ref()
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -155,9 +138,7 @@ class AliasEvent(models.Model):
     version_number = models.PositiveIntegerField(null=True, blank=True)  # None: the alias was deleted
     previous_version_number = models.PositiveIntegerField(null=True, blank=True)
     reason = models.CharField(max_length=500, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = user_ref()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -178,15 +159,11 @@ class ApprovalRequest(models.Model):
     version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="approval_requests")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     comment = models.TextField(blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    requested_by = user_ref()
     created_at = models.DateTimeField(default=timezone.now)
     # [{"name", "passed", "detail", "evidence"}], evaluated at request time and again at decision time
     checks = models.JSONField(default=list, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = user_ref()
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_comment = models.TextField(blank=True)
     override = models.BooleanField(default=False)

@@ -6,8 +6,9 @@ from typing import Any
 import pandas as pd
 from django.db.models import Count, Max, QuerySet
 
-from core.errors import Conflict, NotFound
+from core.errors import Conflict
 from core.models import Project
+from core.selectors import first_or_not_found
 from core.storage import blob_iter, blob_read_verified
 from registry import tabular
 from registry.models import Dataset, DatasetVersion, ProfileStatus, ValidationReport, ValidationRule
@@ -24,17 +25,15 @@ def dataset_list_with_counts(*, project: Project) -> QuerySet[Dataset]:
 
 def dataset_get_with_counts(*, project: Project, name: str) -> Dataset:
     """``dataset_get`` with ``latest_number`` and ``n_versions``."""
-    dataset = dataset_list_with_counts(project=project).filter(name=name).first()
-    if dataset is None:
-        raise NotFound(f"Dataset {name!r} not found.")
-    return dataset
+    return first_or_not_found(
+        dataset_list_with_counts(project=project).filter(name=name), f"Dataset {name!r} not found."
+    )
 
 
 def dataset_get(*, project: Project, name: str) -> Dataset:
-    dataset = Dataset.objects.filter(project=project, name=name).select_related("project").first()
-    if dataset is None:
-        raise NotFound(f"Dataset {name!r} not found.")
-    return dataset
+    return first_or_not_found(
+        Dataset.objects.filter(project=project, name=name).select_related("project"), f"Dataset {name!r} not found."
+    )
 
 
 def dataset_latest_version(*, dataset: Dataset) -> DatasetVersion | None:
@@ -46,10 +45,10 @@ def dataset_version_list(*, dataset: Dataset) -> QuerySet[DatasetVersion]:
 
 
 def dataset_version_get(*, dataset: Dataset, number: int) -> DatasetVersion:
-    version = dataset.versions.select_related("dataset__project", "parent").filter(number=number).first()
-    if version is None:
-        raise NotFound(f"Dataset {dataset.name!r} has no version {number}.")
-    return version
+    return first_or_not_found(
+        dataset.versions.select_related("dataset__project", "parent").filter(number=number),
+        f"Dataset {dataset.name!r} has no version {number}.",
+    )
 
 
 def dataset_version_frame(*, version: DatasetVersion) -> pd.DataFrame:
@@ -105,10 +104,10 @@ def validation_rule_list(*, dataset: Dataset) -> QuerySet[ValidationRule]:
 
 
 def validation_rule_get(*, dataset: Dataset, rule_id: int) -> ValidationRule:
-    rule = dataset.rules.select_related("dataset__project").filter(pk=rule_id).first()
-    if rule is None:
-        raise NotFound(f"Rule {rule_id} not found on dataset {dataset.name!r}.")
-    return rule
+    return first_or_not_found(
+        dataset.rules.select_related("dataset__project").filter(pk=rule_id),
+        f"Rule {rule_id} not found on dataset {dataset.name!r}.",
+    )
 
 
 def validation_report_list(*, version: DatasetVersion) -> QuerySet[ValidationReport]:

@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, F, OrderBy, OuterRef, Prefetch, Q, Q
 
 from core.errors import NotFound, ServiceUnavailable, ValidationFailed
 from core.models import Project
+from core.selectors import first_or_not_found
 from core.storage import CHUNK, IntegrityError, blob_exists, blob_iter, blob_read_verified
 from registry import search
 from registry.models import (
@@ -54,10 +55,9 @@ def experiment_list(
 
 
 def experiment_get(*, project: Project, name: str) -> Experiment:
-    experiment = experiment_list(project=project, lifecycle="all").filter(name=name).first()
-    if experiment is None:
-        raise NotFound(f"Experiment {name!r} not found.")
-    return experiment
+    return first_or_not_found(
+        experiment_list(project=project, lifecycle="all").filter(name=name), f"Experiment {name!r} not found."
+    )
 
 
 # --- runs -------------------------------------------------------------------------------------------------------
@@ -74,10 +74,10 @@ def _with_data(runs: QuerySet[Run]) -> QuerySet[Run]:
 
 def run_get(*, project: Project, run_id: str) -> Run:
     """A run of this project, in any lifecycle stage; runs of other projects are not found."""
-    run = Run.objects.select_related("experiment", "project", "user").filter(project=project, run_id=run_id).first()
-    if run is None:
-        raise NotFound(f"Run {run_id!r} not found.")
-    return run
+    return first_or_not_found(
+        Run.objects.select_related("experiment", "project", "user").filter(project=project, run_id=run_id),
+        f"Run {run_id!r} not found.",
+    )
 
 
 def run_find(*, project: Project, run_id: str) -> Run | None:
@@ -89,10 +89,7 @@ def run_get_detail(*, project: Project, run_id: str) -> Run:
     runs = _with_data(Run.objects.filter(project=project, run_id=run_id)).prefetch_related(
         Prefetch("inputs", queryset=RunInput.objects.order_by("id"))
     )
-    run = runs.annotate(artifact_count=Count("artifacts")).first()
-    if run is None:
-        raise NotFound(f"Run {run_id!r} not found.")
-    return run
+    return first_or_not_found(runs.annotate(artifact_count=Count("artifacts")), f"Run {run_id!r} not found.")
 
 
 def _syntax_error(field_name: str, exc: search.SearchSyntaxError) -> ValidationFailed:
@@ -226,14 +223,12 @@ def run_input_list(*, run: Run) -> QuerySet[RunInput]:
 
 def dataset_version_get_for_input(*, project: Project, dataset: str, version: int) -> DatasetVersion:
     """A dataset version of this project (versions of other projects are not found)."""
-    found = (
-        DatasetVersion.objects.select_related("dataset")
-        .filter(dataset__project=project, dataset__name=dataset, number=version)
-        .first()
+    return first_or_not_found(
+        DatasetVersion.objects.select_related("dataset").filter(
+            dataset__project=project, dataset__name=dataset, number=version
+        ),
+        f"Dataset {dataset!r} has no version {version} in this project.",
     )
-    if found is None:
-        raise NotFound(f"Dataset {dataset!r} has no version {version} in this project.")
-    return found
 
 
 # --- artifacts --------------------------------------------------------------------------------------------------

@@ -4,8 +4,8 @@ from datetime import datetime
 
 from django.db.models import Count, Max, QuerySet
 
-from core.errors import NotFound
 from core.models import Project
+from core.selectors import first_or_not_found
 from registry.models import AliasEvent, ApprovalRequest, ModelAlias, ModelVersion, RegisteredModel
 
 
@@ -20,17 +20,14 @@ def registered_model_list(*, project: Project) -> QuerySet[RegisteredModel]:
 
 def registered_model_get_with_counts(*, project: Project, name: str) -> RegisteredModel:
     """``registered_model_get`` with what the list shows (latest number, version count, aliases)."""
-    model = registered_model_list(project=project).filter(name=name).first()
-    if model is None:
-        raise NotFound(f"Model {name!r} not found.")
-    return model
+    return first_or_not_found(registered_model_list(project=project).filter(name=name), f"Model {name!r} not found.")
 
 
 def registered_model_get(*, project: Project, name: str) -> RegisteredModel:
-    model = RegisteredModel.objects.select_related("project").filter(project=project, name=name).first()
-    if model is None:
-        raise NotFound(f"Model {name!r} not found.")
-    return model
+    return first_or_not_found(
+        RegisteredModel.objects.select_related("project").filter(project=project, name=name),
+        f"Model {name!r} not found.",
+    )
 
 
 def model_version_list(*, model: RegisteredModel) -> QuerySet[ModelVersion]:
@@ -46,16 +43,15 @@ def alias_list(*, model: RegisteredModel) -> QuerySet[ModelAlias]:
 
 
 def model_version_get(*, model: RegisteredModel, number: int) -> ModelVersion:
-    version = model_version_list(model=model).filter(number=number).first()
-    if version is None:
-        raise NotFound(f"Model {model.name!r} has no version {number}.")
-    return version
+    return first_or_not_found(
+        model_version_list(model=model).filter(number=number), f"Model {model.name!r} has no version {number}."
+    )
 
 
 def model_version_by_alias(*, model: RegisteredModel, alias: str) -> ModelVersion:
-    row = ModelAlias.objects.filter(registered_model=model, name=alias).first()
-    if row is None:
-        raise NotFound(f"Model {model.name!r} has no alias {alias!r}.")
+    row = first_or_not_found(
+        ModelAlias.objects.filter(registered_model=model, name=alias), f"Model {model.name!r} has no alias {alias!r}."
+    )
     return model_version_get(model=model, number=row.version.number)
 
 
@@ -74,7 +70,6 @@ def approval_request_list(*, version: ModelVersion) -> QuerySet[ApprovalRequest]
 
 
 def approval_request_get(*, version: ModelVersion, request_id: int) -> ApprovalRequest:
-    request = approval_request_list(version=version).filter(pk=request_id).first()
-    if request is None:
-        raise NotFound(f"Approval request {request_id} not found.")
-    return request
+    return first_or_not_found(
+        approval_request_list(version=version).filter(pk=request_id), f"Approval request {request_id} not found."
+    )

@@ -23,10 +23,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from core.audit import audit_record
+from core.audit import apply_changes, audit_record
 from core.errors import Conflict, PayloadTooLarge, ValidationFailed
 from core.models import Project, User
-from core.storage import Blob, blob_put, blob_put_bytes, hash_file
+from core.storage import Blob, blob_put, blob_put_bytes, check_upload_size, hash_file
 from registry import expectations, hooks, tabular
 from registry.models import (
     ColumnRole,
@@ -74,10 +74,7 @@ def dataset_create(
         project=project, user=user, name=name, description=description, tags=_clean_tags(tags)
     )
     if not created:
-        raise Conflict(
-            f"A dataset named {name!r} already exists.",
-            errors=[{"field": "name", "message": "already exists", "code": "unique"}],
-        )
+        raise Conflict.taken(f"A dataset named {name!r} already exists.")
     return dataset
 
 
@@ -85,9 +82,7 @@ def dataset_create(
 def dataset_update(*, dataset: Dataset, user: User, **changes: Any) -> Dataset:
     if "tags" in changes:
         changes["tags"] = _clean_tags(changes["tags"])
-    for key in ("description", "tags"):
-        if key in changes:
-            setattr(dataset, key, changes[key])
+    apply_changes(dataset, changes, ("description", "tags"))
     dataset.save()
     audit_record(action="dataset.update", actor=user, project=dataset.project, obj=dataset, data=changes)
     return dataset
@@ -132,12 +127,7 @@ def _local_path(fileobj: IO[bytes]) -> Iterator[str]:
 
 
 def _check_size(size: int) -> None:
-    limit = settings.KEEL_MAX_UPLOAD_BYTES
-    if size > limit:
-        raise PayloadTooLarge(
-            f"file: {size} bytes is over the limit of {limit} bytes.",
-            errors=[{"field": "file", "message": "too large", "code": "too_large"}],
-        )
+    check_upload_size(size)
     if size == 0:
         raise ValidationFailed.field("file", "the file is empty", "empty")
 
@@ -158,6 +148,18 @@ class _Prepared:
     frame: pd.DataFrame
     schema: list[dict[str, Any]]
     results: list[expectations.RuleResult]
+
+
+@dataclass(frozen=True)
+class _Upload:
+    """An uploaded file as the new version records it."""
+
+    sha256: str
+    size: int
+    fmt: str
+    filename: str
+    message: str
+    parent: DatasetVersion | None
 
 
 def _prepare(dataset: Dataset, path: str, fmt: str) -> _Prepared:
@@ -204,19 +206,9 @@ def dataset_version_upload(
             raise ValidationFailed.field("format", "unknown file format; upload .csv or .parquet or set format")
         parent = _parent(dataset, parent_number)
         prepared = _prepare(dataset, path, fmt)
+        upload = _Upload(sha256=sha256, size=size, fmt=fmt, filename=filename, message=message, parent=parent)
         with open(path, "rb") as handle:
-            result = _store(
-                dataset=dataset,
-                user=user,
-                handle=handle,
-                sha256=sha256,
-                size=size,
-                fmt=fmt,
-                filename=filename,
-                message=message,
-                parent=parent,
-                prepared=prepared,
-            )
+            result = _store(dataset=dataset, user=user, handle=handle, upload=upload, prepared=prepared)
     if result.created and current_app.conf.task_always_eager:
         dataset_version_profile(version_id=result.version.pk, frame=prepared.frame)
         result.version.refresh_from_db()
@@ -232,55 +224,22 @@ def _parent(dataset: Dataset, number: int | None) -> DatasetVersion | None:
     return parent
 
 
-def _store(
-    *,
-    dataset: Dataset,
-    user: User,
-    handle: IO[bytes],
-    sha256: str,
-    size: int,
-    fmt: str,
-    filename: str,
-    message: str,
-    parent: DatasetVersion | None,
-    prepared: _Prepared,
-) -> UploadResult:
+def _store(*, dataset: Dataset, user: User, handle: IO[bytes], upload: _Upload, prepared: _Prepared) -> UploadResult:
     blobs: list[Blob] = []
     try:
-        blobs.append(blob_put(handle, sha256=sha256, size=size))
-        return _insert_version(
-            dataset=dataset,
-            user=user,
-            sha256=sha256,
-            size=size,
-            fmt=fmt,
-            filename=filename,
-            message=message,
-            parent=parent,
-            prepared=prepared,
-        )
+        blobs.append(blob_put(handle, sha256=upload.sha256, size=upload.size))
+        return _insert_version(dataset=dataset, user=user, upload=upload, prepared=prepared)
     except BaseException:
         delete_unreferenced_blobs([b.sha256 for b in blobs if b.created])
         raise
 
 
 @transaction.atomic
-def _insert_version(
-    *,
-    dataset: Dataset,
-    user: User,
-    sha256: str,
-    size: int,
-    fmt: str,
-    filename: str,
-    message: str,
-    parent: DatasetVersion | None,
-    prepared: _Prepared,
-) -> UploadResult:
+def _insert_version(*, dataset: Dataset, user: User, upload: _Upload, prepared: _Prepared) -> UploadResult:
     if dataset.pk is None:
         dataset, _ = _get_or_create_dataset(project=dataset.project, user=user, name=dataset.name)
     locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
-    existing = locked.versions.filter(sha256=sha256).first()
+    existing = locked.versions.filter(sha256=upload.sha256).first()
     if existing is not None:  # identical bytes uploaded concurrently
         return UploadResult(existing, False)
     number = (locked.versions.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -288,17 +247,17 @@ def _insert_version(
     version = DatasetVersion.objects.create(
         dataset=locked,
         number=number,
-        sha256=sha256,
-        size=size,
-        format=fmt,
-        original_filename=filename[:255],
+        sha256=upload.sha256,
+        size=upload.size,
+        format=upload.fmt,
+        original_filename=upload.filename[:255],
         row_count=len(prepared.frame),
         column_count=len(prepared.frame.columns),
         schema=prepared.schema,
         profile_status=ProfileStatus.PENDING,
         status=VersionStatus.VALID if passed else VersionStatus.INVALID,
-        parent=parent,
-        message=message,
+        parent=upload.parent,
+        message=upload.message,
         created_by=user,
     )
     _save_report(version=version, user=user, results=prepared.results, trigger="upload")
@@ -307,7 +266,7 @@ def _insert_version(
         actor=user,
         project=locked.project,
         obj=version,
-        data={"sha256": sha256, "rows": version.row_count, "status": version.status},
+        data={"sha256": upload.sha256, "rows": version.row_count, "status": version.status},
     )
     transaction.on_commit(
         lambda: hooks.dataset_version_created.send(

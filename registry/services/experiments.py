@@ -13,16 +13,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Any, cast
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from core.audit import audit_record
-from core.errors import Conflict, NotFound, PayloadTooLarge, ValidationFailed
+from core.audit import apply_changes, audit_record
+from core.errors import Conflict, NotFound, ValidationFailed
 from core.models import Project, User
-from core.storage import blob_put, hash_file
+from core.storage import blob_put, check_upload_size, hash_file
 from registry.models import (
     DatasetVersion,
     Experiment,
@@ -227,17 +226,10 @@ def experiment_update(
         changes["description"] = description
     if tags is not None:
         changes["tags"] = _clean_pairs("tags", tags, MAX_EXPERIMENT_TAGS, validate_tag_value)
-    before = {key: getattr(locked, key) for key in changes}
-    for key, value in changes.items():
-        setattr(locked, key, value)
+    before = apply_changes(locked, changes)
     _save_renamed(locked, "name" in changes)
-    audit_record(
-        action="experiment.update",
-        actor=user,
-        project=locked.project,
-        obj=locked,
-        data={"before": before, "after": changes},
-    )
+    data = {"before": before, "after": changes}
+    audit_record(action="experiment.update", actor=user, project=locked.project, obj=locked, data=data)
     return locked
 
 
@@ -335,8 +327,7 @@ def run_update(*, run: Run, user: User | None, name: str | None = None, descript
         changes["name"] = _clean_name("name", name)
     if description is not None:
         changes["description"] = description
-    for key, value in changes.items():
-        setattr(locked, key, value)
+    apply_changes(locked, changes)
     locked.save(update_fields=[*changes, "updated_at"])
     audit_record(action="run.update", actor=user, project=locked.project, obj=locked, data=changes)
     return locked
@@ -554,15 +545,6 @@ def _clean_path(path: str) -> str:
     return _check("path", normalise_artifact_path, path)
 
 
-def _check_size(size: int) -> None:
-    limit = settings.KEEL_MAX_UPLOAD_BYTES
-    if size > limit:
-        raise PayloadTooLarge(
-            f"file: {size} bytes is over the limit of {limit} bytes.",
-            errors=[{"field": "file", "message": "too large", "code": "too_large"}],
-        )
-
-
 def _ancestors(path: str) -> list[str]:
     parts = path.split("/")
     return ["/".join(parts[:end]) for end in range(1, len(parts))]
@@ -601,7 +583,7 @@ def run_artifact_put(
     data = fileobj_or_bytes
     fileobj = io.BytesIO(bytes(data)) if isinstance(data, bytes | bytearray | memoryview) else cast(IO[bytes], data)
     sha256, size = hash_file(fileobj)
-    _check_size(size)
+    check_upload_size(size)
     if not Run.objects.filter(pk=run.pk, lifecycle_stage=LifecycleStage.ACTIVE).exists():
         raise Conflict(f"Run {run.run_id} is deleted; restore it first.")
     existing = _existing_artifact(run, logical, sha256)

@@ -11,10 +11,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from core.audit import audit_record
+from core.audit import apply_changes, audit_record
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Project, User
 from core.roles import Action, role_allows
+from core.selectors import first_or_not_found
 from core.storage import IntegrityError as BlobIntegrityError
 from core.storage import blob_exists, blob_put_bytes, blob_read_verified
 from core.validation import checked_name
@@ -106,10 +107,7 @@ def registered_model_create(
             model.save()
             audit_record(action="model.create", actor=user, project=project, obj=model)
     except IntegrityError:
-        raise Conflict(
-            f"A model named {name!r} already exists.",
-            errors=[{"field": "name", "message": "already exists", "code": "unique"}],
-        ) from None
+        raise Conflict.taken(f"A model named {name!r} already exists.") from None
     return model
 
 
@@ -119,9 +117,7 @@ def registered_model_update(*, model: RegisteredModel, user: User, **changes: An
         changes["validation_gate"] = _clean_gate(changes["validation_gate"])
     if "protected_aliases" in changes:
         changes["protected_aliases"] = _clean_aliases(changes["protected_aliases"])
-    for key in ("description", "tags", "validation_gate", "protected_aliases"):
-        if key in changes:
-            setattr(model, key, changes[key])
+    apply_changes(model, changes, ("description", "tags", "validation_gate", "protected_aliases"))
     model.save()
     audit_record(action="model.update", actor=user, project=model.project, obj=model, data=changes)
     return model
@@ -135,10 +131,7 @@ def registered_model_rename(*, model: RegisteredModel, user: User, new_name: str
     if new_name == model.name:
         return model
     if RegisteredModel.objects.filter(project=model.project, name=new_name).exists():
-        raise Conflict(
-            f"A model named {new_name!r} already exists.",
-            errors=[{"field": "new_name", "message": "already exists", "code": "unique"}],
-        )
+        raise Conflict.taken(f"A model named {new_name!r} already exists.", "new_name")
     old_name = model.name
     model.name = new_name
     model.save(update_fields=["name", "updated_at"])
@@ -300,7 +293,6 @@ def model_version_create_from_run(
             source=VersionSource.TRAINING if run.source == "training" else VersionSource.RUN,
             artifact_sha256=artifact.sha256,
             artifact_size=artifact.size,
-            artifact_format=ModelFormat.SKOPS,
             signature=_run_json(run, "model/signature.json", {}),
             input_example=_run_json(run, "model/input_example.json", []),
             metrics=_run_metrics(run),
@@ -454,9 +446,10 @@ def _record_move(
 
 @transaction.atomic
 def model_alias_delete(*, model: RegisteredModel, user: User, role: str, alias: str, reason: str = "") -> None:
-    locked = ModelAlias.objects.select_for_update().filter(registered_model=model, name=alias).first()
-    if locked is None:
-        raise NotFound(f"Model {model.name!r} has no alias {alias!r}.")
+    locked = first_or_not_found(
+        ModelAlias.objects.select_for_update().filter(registered_model=model, name=alias),
+        f"Model {model.name!r} has no alias {alias!r}.",
+    )
     if alias in model.protected_aliases and not role_allows(role, Action.OPERATE):
         raise Forbidden(f"Alias {alias!r} is protected: only maintainers and owners can delete it.")
     blockers = [b for b in hooks.references_to(locked.version) if alias in b]

@@ -17,7 +17,7 @@ from core.errors import PayloadTooLarge, ValidationFailed
 from core.models import Project, User
 from core.storage import blob_put_bytes
 from registry import capabilities, model_io
-from registry.models import ModelFormat, ModelVersion, VersionSource
+from registry.models import ModelVersion, VersionSource
 from registry.services.blobs import delete_unreferenced_blobs
 from registry.services.models import model_version_create, registered_model_get_or_create
 
@@ -101,9 +101,7 @@ def model_version_upload(
     stored wrapped in a one-step Pipeline), after a smoke prediction on ``input_example``."""
     data = fileobj.read(settings.KEEL_MAX_UPLOAD_BYTES + 1)
     if len(data) > settings.KEEL_MAX_UPLOAD_BYTES:
-        raise PayloadTooLarge(
-            "file: over the upload limit", errors=[{"field": "file", "message": "too large", "code": "too_large"}]
-        )
+        raise PayloadTooLarge.file("file: over the upload limit")
     _require_skops(data)
     example = _clean_example(input_example)
     servable, pipeline = _servable(data, example)
@@ -118,7 +116,6 @@ def model_version_upload(
             source=VersionSource.UPLOAD,
             artifact_sha256=blob.sha256,
             artifact_size=blob.size,
-            artifact_format=ModelFormat.SKOPS,
             input_example=example,
             description=description,
             signature=signature,
