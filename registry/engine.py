@@ -12,9 +12,14 @@ Two rules keep labels exact where ONNX Runtime's float32 arithmetic could not:
   100 trees each way) ONNX Runtime has 0.4999999 against 0.5000001. A row whose two highest probabilities are
   within ``2 * TOLERANCE`` could go either way, so scikit-learn answers that row. Outside that margin, probabilities
   within ``TOLERANCE`` of scikit-learn's cannot rank the classes differently.
-- **Missing values.** scikit-learn trees send a missing value to a learned side; ONNX's tree ensembles always take
-  one branch. When generated rows with missing values disagree, rows with a missing numeric value go to
-  scikit-learn (``missing_values: "sklearn"`` in the capabilities).
+- **Missing values.** scikit-learn trees send a missing value to a learned side; the ONNX graphs skl2onnx writes for
+  decision trees and forests always take one branch. When generated rows with missing values disagree, rows with a
+  missing numeric value go to scikit-learn (``missing_values: "sklearn"`` in the capabilities). Histogram gradient
+  boosting's graph carries the learned sides, so its rows with missing values normally stay on ONNX Runtime.
+
+Histogram gradient boosting needs neither float32 rule for its splits: scikit-learn compares the double input with
+double thresholds (the bin edges), and the graph does too (registry/exports/onnx.py). Its threshold rows are at
+those bin edges and one double either side.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ import onnxruntime as ort
 import pandas as pd
 from onnx import TensorProto, helper
 
-from registry.exports.onnx import FLOAT32_TREES, STRING_KINDS, category_text, convert_to_onnx
+from registry.exports.onnx import FLOAT32_TREES, HIST_TREES, STRING_KINDS, category_text, convert_to_onnx
 
 TOLERANCE = 1e-6
 MATRIX_INPUT = "keel_numeric"
@@ -246,11 +251,16 @@ def choose_engine(
     except Exception as exc:  # skl2onnx raises many types for what it cannot represent
         reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"[:300]
         return _sklearn(reason, export_reason=reason)
-    nested = _nested_float32_tree(pipeline)
-    if nested:
+    nested = _nested_tree(pipeline)
+    if nested in FLOAT32_TREES:
         return _sklearn(
             f"{nested} inside {type(final_estimator(pipeline)).__name__} compares float32 inputs with its thresholds, "
             "which the ONNX graph cannot reproduce there (only a final tree estimator gets a float32 cast)"
+        )
+    if nested:
+        return _sklearn(
+            f"{nested} inside {type(final_estimator(pipeline)).__name__} compares its inputs with double thresholds, "
+            "which skl2onnx stores as float32 there (only a final estimator gets its doubles back)"
         )
     try:
         engine = OnnxEngine(onnx_bytes, pipeline, signature)
@@ -273,18 +283,20 @@ def choose_engine(
     return EngineChoice(capabilities, onnx_bytes)
 
 
-def _nested_float32_tree(pipeline: Any) -> str | None:
-    """The name of a float32 tree estimator nested inside the final estimator (a stacking or voting ensemble)."""
+def _nested_tree(pipeline: Any) -> str | None:
+    """The name of a tree estimator (float32 or histogram) nested inside the final estimator (a stacking or voting
+    ensemble)."""
+    trees = FLOAT32_TREES | HIST_TREES
     estimator = final_estimator(pipeline)
     if not hasattr(estimator, "get_params"):
         return None
     for value in estimator.get_params(deep=True).values():
         nested = [value, *getattr(value, "estimators_", [])] if hasattr(value, "fit") else []
         for part in nested:
-            if type(part).__name__ in FLOAT32_TREES:
+            if type(part).__name__ in trees:
                 return type(part).__name__
-    for part in getattr(estimator, "estimators_", []) if type(estimator).__name__ not in FLOAT32_TREES else []:
-        if type(part).__name__ in FLOAT32_TREES:
+    for part in getattr(estimator, "estimators_", []) if type(estimator).__name__ not in trees else []:
+        if type(part).__name__ in trees:
             return type(part).__name__
     return None
 
@@ -339,14 +351,23 @@ def _numeric_values(
 
 
 def _raw_thresholds(pipeline: Any, signature: Mapping[str, Any]) -> list[tuple[str, float]]:
-    """(feature, threshold) of every split, when the trees read the signature's features directly."""
+    """(feature, threshold) of every split, when the trees read the signature's features directly (for histogram
+    gradient boosting, the bin edges its splits compare raw values with)."""
     steps = getattr(pipeline, "steps", [(None, pipeline)])
     names = [s["name"] for s in signature["inputs"]]
     estimator = steps[-1][1]
-    if len(steps) != 1 or type(estimator).__name__ not in FLOAT32_TREES:
+    if len(steps) != 1 or type(estimator).__name__ not in FLOAT32_TREES | HIST_TREES:
         return []
     if any(s["kind"] not in _NUMERIC for s in signature["inputs"]):
         return []
+    if type(estimator).__name__ in HIST_TREES:
+        nodes = [p.nodes for iteration in estimator._predictors for p in iteration]
+        return [
+            (names[int(n["feature_idx"])], float(n["num_threshold"]))
+            for tree in nodes
+            for n in tree
+            if not n["is_leaf"]
+        ]
     trees = [estimator.tree_] if hasattr(estimator, "tree_") else [e.tree_ for e in np.ravel(estimator.estimators_)]
     found = []
     for tree in trees:
