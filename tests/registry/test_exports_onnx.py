@@ -26,6 +26,7 @@ from registry.exports.onnx import (
     category_text,
     convert_to_onnx,
     float32_threshold,
+    onnx_feeds,
     onnx_parity,
     onnx_predict,
 )
@@ -188,6 +189,34 @@ def test_thresholds_rounded_down_decide_as_sklearn_and_rounded_to_nearest_do_not
     _labels, probabilities = session.run(None, {"X": matrix})
     expected = forest.predict_proba(pd.DataFrame(rows))
     assert np.abs(probabilities - expected).max() >= 1 / 20 - 1e-6  # stock skl2onnx in double: same flips
+
+
+@pytest.mark.parametrize("estimator", ["logistic_regression", "random_forest"])
+def test_served_graph_reads_the_numeric_matrix_and_answers_as_the_exported_graph(estimator):
+    """Serving feeds the numeric features as one matrix: a ``ColumnTransformer``'s concatenation of them becomes the
+    matrix itself or a ``Gather`` of its columns, and only the probabilities are computed. The answers are those of
+    the exported graph (one input per feature), value for value."""
+    from registry import engine as engine_module
+
+    frame = _cancer()
+    raw = {"estimator": estimator, "params": {"n_estimators": 5}} if estimator == "random_forest" else {}
+    result = _train(frame, "classification", {"estimator": estimator, **raw}, CANCER_KINDS)
+    exported = convert_to_onnx(result.pipeline, result.signature)
+    served = engine_module.OnnxEngine(exported, result.pipeline, result.signature)
+    graph = onnx.load_from_string(
+        engine_module._served_graph(exported, served.numeric, served.outputs)  # what the session was built from
+    )
+    kinds = {spec["name"]: spec["kind"] for spec in result.signature["inputs"]}
+    assert len({kinds[n] for n in served.numeric}) > 1  # numeric and integer features: two branches, two gathers
+    assert "Gather" in {n.op_type for n in graph.graph.node}
+    assert [o.name for o in graph.graph.output] == served.outputs == ["probabilities"]
+
+    rows = engine_module.generated_rows(result.pipeline, result.signature, [], 300, missing=0.1, seed=5)
+    expected = onnxruntime.InferenceSession(exported, providers=["CPUExecutionProvider"]).run(
+        ["probabilities"], onnx_feeds(rows, result.signature)
+    )[0]
+    got = served.session.run(served.outputs, served._feeds(rows))[0]
+    np.testing.assert_array_equal(got, expected)
 
 
 def _hist_at_its_bin_edges(kind: str) -> tuple[Pipeline, dict, list[dict], pd.DataFrame]:
