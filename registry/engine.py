@@ -12,14 +12,20 @@ Two rules keep labels exact where ONNX Runtime's float32 arithmetic could not:
   100 trees each way) ONNX Runtime has 0.4999999 against 0.5000001. A row whose two highest probabilities are
   within ``2 * TOLERANCE`` could go either way, so scikit-learn answers that row. Outside that margin, probabilities
   within ``TOLERANCE`` of scikit-learn's cannot rank the classes differently.
-- **Missing values.** scikit-learn trees send a missing value to a learned side; ONNX's tree ensembles always take
-  one branch. When generated rows with missing values disagree, rows with a missing numeric value go to
-  scikit-learn (``missing_values: "sklearn"`` in the capabilities).
+- **Missing values.** scikit-learn trees send a missing value to a learned side; the ONNX graphs skl2onnx writes for
+  decision trees and forests always take one branch. When generated rows with missing values disagree, rows with a
+  missing numeric value go to scikit-learn (``missing_values: "sklearn"`` in the capabilities). Histogram gradient
+  boosting's graph carries the learned sides, so its rows with missing values normally stay on ONNX Runtime.
+
+Histogram gradient boosting needs neither float32 rule for its splits: scikit-learn compares the double input with
+double thresholds (the bin edges), and the graph does too (registry/exports/onnx.py). Its threshold rows are at
+those bin edges and one double either side.
 """
 
 from __future__ import annotations
 
 import math
+import operator
 import time
 import warnings
 from collections.abc import Mapping, Sequence
@@ -30,9 +36,9 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 import pandas as pd
-from onnx import TensorProto, helper
+from onnx import TensorProto, helper, numpy_helper
 
-from registry.exports.onnx import FLOAT32_TREES, STRING_KINDS, category_text, convert_to_onnx
+from registry.exports.onnx import FLOAT32_TREES, HIST_TREES, STRING_KINDS, category_text, convert_to_onnx
 
 TOLERANCE = 1e-6
 MATRIX_INPUT = "keel_numeric"
@@ -101,19 +107,19 @@ class OnnxEngine:
     ) -> None:
         self.numeric = [s["name"] for s in signature["inputs"] if s["kind"] not in STRING_KINDS]
         self.strings = [s["name"] for s in signature["inputs"] if s["kind"] in STRING_KINDS]
-        graph = _numeric_matrix_input(onnx_bytes, self.numeric) if len(self.numeric) > 1 else onnx_bytes
-        self.session = ort.InferenceSession(graph, session_options(), providers=["CPUExecutionProvider"])
         self.pipeline, self.signature, self.missing_to_sklearn = pipeline, signature, missing_to_sklearn
         self.classes = np.asarray(pipeline.classes_) if is_classifier(pipeline) else None
         self.proba_label = type(final_estimator(pipeline)).__name__ in PROBA_ARGMAX
-        outputs = [o.name for o in self.session.get_outputs()]
-        self.outputs = outputs[1:2] if self.classes is not None and self.proba_label else outputs
+        self.outputs = _served_outputs(onnx_bytes, self.classes is not None and self.proba_label)
+        graph = _served_graph(onnx_bytes, self.numeric, self.outputs)
+        self.session = ort.InferenceSession(graph, session_options(), providers=["CPUExecutionProvider"])
         self.by_label = {_label_key(c): i for i, c in enumerate(self.classes)} if self.classes is not None else {}
+        self._numbers = operator.itemgetter(*self.numeric) if len(self.numeric) > 1 else None
 
     def _feeds(self, rows: Sequence[Mapping[str, Any]]) -> dict[str, np.ndarray]:
         feeds = {name: np.array([[category_text(r[name])] for r in rows], dtype=object) for name in self.strings}
-        if len(self.numeric) > 1:
-            feeds[MATRIX_INPUT] = np.array([[r[n] for n in self.numeric] for r in rows], dtype=np.float64)
+        if self._numbers is not None:
+            feeds[MATRIX_INPUT] = np.array([self._numbers(r) for r in rows], dtype=np.float64)
         elif self.numeric:
             feeds[self.numeric[0]] = np.array([[r[self.numeric[0]]] for r in rows], dtype=np.float64)
         return feeds
@@ -154,18 +160,93 @@ class OnnxEngine:
         return values, probabilities
 
 
-def _numeric_matrix_input(onnx_bytes: bytes, names: list[str]) -> bytes:
-    """The graph with its per-feature numeric inputs fed from one ``[None, len(names)]`` double matrix, split in
-    the graph: building one array per request is much cheaper than one per feature."""
+def _served_outputs(onnx_bytes: bytes, probabilities_only: bool) -> list[str]:
+    """The graph outputs serving reads: the probabilities alone where the label is their arg-max, else all."""
+    outputs = [o.name for o in onnx.load_from_string(onnx_bytes).graph.output]
+    return outputs[1:2] if probabilities_only else outputs
+
+
+def _served_graph(onnx_bytes: bytes, numeric: list[str], outputs: list[str]) -> bytes:
+    """The graph as one session serves it: numeric features from one matrix (:func:`_numeric_matrix_input`), only
+    the nodes ``outputs`` need (:func:`_keep_only`). The same operators compute the same values; parity at
+    registration runs on this graph."""
     model = onnx.load_from_string(onnx_bytes)
+    if len(numeric) > 1:
+        _numeric_matrix_input(model, numeric)
+    _keep_only(model, outputs)
+    data: bytes = model.SerializeToString()
+    return data
+
+
+def _numeric_matrix_input(model: Any, names: list[str]) -> None:
+    """Feed the per-feature numeric inputs from one ``[None, len(names)]`` double matrix: building one array per
+    request is much cheaper than one per feature.
+
+    skl2onnx's ``ColumnTransformer`` concatenates the columns it takes; a ``Concat`` of the features is the matrix
+    itself (all of them, in order) or a ``Gather`` of its columns (some of them), so the matrix is split into one
+    column per feature only for nodes that read single features (one-hot encoders, for instance). Each split
+    output and gather is one memory copy fewer per request and the values are identical."""
     graph = model.graph
     kept = [i for i in graph.input if i.name not in set(names)]
     matrix = helper.make_tensor_value_info(MATRIX_INPUT, TensorProto.DOUBLE, [None, len(names)])
     del graph.input[:]
     graph.input.extend([matrix, *kept])
-    graph.node.insert(0, helper.make_node("Split", [MATRIX_INPUT], names, axis=1, name="keel_split_features"))
-    data: bytes = model.SerializeToString()
-    return data
+    column = {name: i for i, name in enumerate(names)}
+    graph_outputs = {o.name for o in graph.output}
+    renames: dict[str, str] = {}
+    for node in list(graph.node):
+        axis = next((a.i for a in node.attribute if a.name == "axis"), None)
+        if node.op_type != "Concat" or axis not in (1, -1) or not all(i in column for i in node.input):
+            continue
+        if node.output[0] in graph_outputs:
+            continue
+        position = list(graph.node).index(node)
+        graph.node.remove(node)
+        if list(node.input) == names:
+            renames[node.output[0]] = MATRIX_INPUT
+            continue
+        indices = f"{node.output[0]}_columns"
+        graph.initializer.append(
+            numpy_helper.from_array(np.asarray([column[i] for i in node.input], dtype=np.int64), indices)
+        )
+        gather = helper.make_node("Gather", [MATRIX_INPUT, indices], list(node.output), axis=1, name=node.name)
+        graph.node.insert(position, gather)
+    for node in graph.node:
+        node.input[:] = [renames.get(name, name) for name in node.input]
+    if any(name in column for node in graph.node for name in node.input):
+        graph.node.insert(0, helper.make_node("Split", [MATRIX_INPUT], names, axis=1, name="keel_split_features"))
+
+
+def _keep_only(model: Any, outputs: list[str]) -> None:
+    """Drop the graph outputs serving does not read and the nodes only they needed (a classifier's label branch
+    where the label is the probabilities' arg-max)."""
+    graph = model.graph
+    needed, kept = set(outputs), []
+    for node in reversed(list(graph.node)):
+        if any(name in needed for name in node.output):
+            kept.append(node)
+            needed.update(name for name in node.input if name)
+            needed.update(_subgraph_inputs(node))
+    del graph.node[:]
+    graph.node.extend(reversed(kept))
+    unread = [o for o in graph.output if o.name not in outputs]
+    for output in unread:
+        graph.output.remove(output)
+    for initializer in [i for i in graph.initializer if i.name not in needed]:
+        graph.initializer.remove(initializer)
+
+
+def _subgraph_inputs(node: Any) -> set[str]:
+    """Names a node's subgraphs (``If``, ``Loop``, ``Scan``) read from the enclosing graph."""
+    names: set[str] = set()
+    for attribute in node.attribute:
+        for subgraph in [attribute.g] if attribute.HasField("g") else list(attribute.graphs):
+            for inner in subgraph.node:
+                names.update(inner.input)
+                for nested in inner.attribute:
+                    if nested.HasField("g") or nested.graphs:
+                        names.update(_subgraph_inputs(inner))
+    return names
 
 
 def _label_key(value: Any) -> Any:
@@ -246,11 +327,16 @@ def choose_engine(
     except Exception as exc:  # skl2onnx raises many types for what it cannot represent
         reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"[:300]
         return _sklearn(reason, export_reason=reason)
-    nested = _nested_float32_tree(pipeline)
-    if nested:
+    nested = _nested_tree(pipeline)
+    if nested in FLOAT32_TREES:
         return _sklearn(
             f"{nested} inside {type(final_estimator(pipeline)).__name__} compares float32 inputs with its thresholds, "
             "which the ONNX graph cannot reproduce there (only a final tree estimator gets a float32 cast)"
+        )
+    if nested:
+        return _sklearn(
+            f"{nested} inside {type(final_estimator(pipeline)).__name__} compares its inputs with double thresholds, "
+            "which skl2onnx stores as float32 there (only a final estimator gets its doubles back)"
         )
     try:
         engine = OnnxEngine(onnx_bytes, pipeline, signature)
@@ -273,18 +359,20 @@ def choose_engine(
     return EngineChoice(capabilities, onnx_bytes)
 
 
-def _nested_float32_tree(pipeline: Any) -> str | None:
-    """The name of a float32 tree estimator nested inside the final estimator (a stacking or voting ensemble)."""
+def _nested_tree(pipeline: Any) -> str | None:
+    """The name of a tree estimator (float32 or histogram) nested inside the final estimator (a stacking or voting
+    ensemble)."""
+    trees = FLOAT32_TREES | HIST_TREES
     estimator = final_estimator(pipeline)
     if not hasattr(estimator, "get_params"):
         return None
     for value in estimator.get_params(deep=True).values():
         nested = [value, *getattr(value, "estimators_", [])] if hasattr(value, "fit") else []
         for part in nested:
-            if type(part).__name__ in FLOAT32_TREES:
+            if type(part).__name__ in trees:
                 return type(part).__name__
-    for part in getattr(estimator, "estimators_", []) if type(estimator).__name__ not in FLOAT32_TREES else []:
-        if type(part).__name__ in FLOAT32_TREES:
+    for part in getattr(estimator, "estimators_", []) if type(estimator).__name__ not in trees else []:
+        if type(part).__name__ in trees:
             return type(part).__name__
     return None
 
@@ -339,14 +427,23 @@ def _numeric_values(
 
 
 def _raw_thresholds(pipeline: Any, signature: Mapping[str, Any]) -> list[tuple[str, float]]:
-    """(feature, threshold) of every split, when the trees read the signature's features directly."""
+    """(feature, threshold) of every split, when the trees read the signature's features directly (for histogram
+    gradient boosting, the bin edges its splits compare raw values with)."""
     steps = getattr(pipeline, "steps", [(None, pipeline)])
     names = [s["name"] for s in signature["inputs"]]
     estimator = steps[-1][1]
-    if len(steps) != 1 or type(estimator).__name__ not in FLOAT32_TREES:
+    if len(steps) != 1 or type(estimator).__name__ not in FLOAT32_TREES | HIST_TREES:
         return []
     if any(s["kind"] not in _NUMERIC for s in signature["inputs"]):
         return []
+    if type(estimator).__name__ in HIST_TREES:
+        nodes = [p.nodes for iteration in estimator._predictors for p in iteration]
+        return [
+            (names[int(n["feature_idx"])], float(n["num_threshold"]))
+            for tree in nodes
+            for n in tree
+            if not n["is_leaf"]
+        ]
     trees = [estimator.tree_] if hasattr(estimator, "tree_") else [e.tree_ for e in np.ravel(estimator.estimators_)]
     found = []
     for tree in trees:

@@ -62,7 +62,7 @@ def run_model(loaded: runtime.LoadedModel, rows: list[dict[str, Any]], signature
     labels, probabilities = loaded.predict(rows, signature)
     out: dict[str, Any] = {"predictions": [_json_value(v) for v in labels.tolist()]}
     if probabilities is not None:
-        out["classes"] = [_json_value(c) for c in loaded.pipeline.classes_]
+        out["classes"] = [_json_value(c) for c in loaded.classes]
         out["probabilities"] = probabilities.tolist()  # unrounded: the estimator's own predict_proba
     return out
 

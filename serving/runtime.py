@@ -17,6 +17,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -61,6 +62,11 @@ class LoadedModel:
     @property
     def engine(self) -> str:
         return "onnxruntime" if self.onnx is not None else "sklearn"
+
+    @cached_property
+    def classes(self) -> tuple[Any, ...]:
+        """The classifier's classes as plain Python values (an answer's ``classes``), worked out once."""
+        return tuple(c.item() if hasattr(c, "item") else c for c in self.pipeline.classes_)
 
     def predict(self, rows: list[dict[str, Any]], signature: dict[str, Any]) -> tuple[Any, Any]:
         """(labels or values, class probabilities or None) for a batch, from the version's engine."""

@@ -22,11 +22,31 @@ of the pipeline drops the function step and gives the imputer the marker ``""``;
 function's work on the way in (values as text, ``1.0`` -> ``"1"``, ``True`` -> ``"True"``, missing -> ``""``).
 A consequence: an empty string sent as a category is treated as missing.
 
-What converts (skl2onnx 1.20): most estimators with their default options, not hist_gradient_boosting (skl2onnx
-emits a boolean in an integer attribute), knn only with the metrics skl2onnx implements (not chebyshev, for
-instance), not ``max_categories`` (infrequent categories) and not datetime features. Converting is not the same as
-agreeing (class probabilities of a forest are summed in float32, a regression tree's value is a float32): run
-:func:`onnx_parity` before trusting a file.
+Histogram gradient boosting (``HistGradientBoostingClassifier``/``Regressor``) predicts in double: it compares the
+double input with double thresholds, sends a missing value to the side it learned, and sums double leaf values. The
+graph does the same: no float32 cast, and each tree ensemble's thresholds, leaf values and baseline are replaced by
+scikit-learn's doubles (the ``*_as_tensor`` attributes of ``ai.onnx.ml`` 3, which onnxruntime evaluates in double
+for double inputs; skl2onnx stores them as float32, which moves a threshold by up to half a float32 step), after
+checking that the graph's splits line up with scikit-learn's (:func:`_hist_trees_in_double`). The ensemble's
+scores leave it as float32 (its only output type) and are cast to double: probabilities move by at most 6e-8,
+regression values by a relative 6e-8. The learned side of a missing value is the node's
+``nodes_missing_value_tracks_true``. Two gaps remain on scikit-learn: categorical
+splits (``categorical_features``; skl2onnx writes only numeric thresholds) and a regressor's non-identity link
+(``loss="poisson"`` or ``"gamma"``; skl2onnx leaves out the ``exp``).
+
+Why a wrapped converter for histogram gradient boosting: skl2onnx 1.20's tree walk
+(``add_tree_to_attribute_pairs_hist_gradient_boosting``) puts the Python boolean ``False`` in the integer list
+``nodes_missing_value_tracks_true`` for leaves, which onnx 1.23 refuses (``TypeError: Field
+onnx.AttributeProto.ints: Expected an int, got a boolean``), so no such model converts. The fix is one coercion:
+:func:`_register_hist_gradient_boosting` re-registers skl2onnx's own converters for the two estimators (same
+shape calculators, same options) behind a container that passes that attribute as integers. Nothing of skl2onnx
+is copied, the change affects only these two estimators, which did not convert at all before, and it is a no-op
+once skl2onnx writes integers itself.
+
+What converts (skl2onnx 1.20): most estimators with their default options, knn only with the metrics skl2onnx
+implements (not chebyshev, for instance), not ``max_categories`` (infrequent categories) and not datetime features.
+Converting is not the same as agreeing (class probabilities of a forest are summed in float32, a regression tree's
+value is a float32): run :func:`onnx_parity` before trusting a file.
 
 Prediction needs only numpy and onnxruntime (skl2onnx and sklearn are imported inside the conversion functions), so
 an edge client can copy this file on its own::
@@ -41,6 +61,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import threading
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +93,8 @@ FLOAT32_TREES = frozenset(
         "GradientBoostingRegressor",
     }
 )
+# estimators whose predict compares the double input with double thresholds (binned only while fitting)
+HIST_TREES = frozenset({"HistGradientBoostingClassifier", "HistGradientBoostingRegressor"})
 
 __all__ = [
     "OnnxExportError",
@@ -107,6 +130,7 @@ def convert_to_onnx(pipeline: Pipeline, signature: Mapping[str, Any]) -> bytes:
     _check_estimator(pipeline)
     model = _convert(_for_conversion(pipeline, signature), initial_types, _is_classifier(signature))
     _round_thresholds_down(model, pipeline)
+    _hist_trees_in_double(model, pipeline)
     _impute_in_double(model, pipeline)
     _restore_input_names(model, [name for name, _ in initial_types])
     model.metadata_props.add(key=SIGNATURE_KEY, value=json.dumps(signature, sort_keys=True))
@@ -146,6 +170,23 @@ def _check_estimator(pipeline: Pipeline) -> None:
         get_model_alias(type(estimator))
     except RuntimeError as exc:
         raise OnnxExportError(f"skl2onnx has no converter for the estimator {type(estimator).__name__}") from exc
+    if type(estimator).__name__ in HIST_TREES:
+        _check_hist_trees(estimator)
+
+
+def _check_hist_trees(estimator: Any) -> None:
+    name = type(estimator).__name__
+    categorical = getattr(estimator, "is_categorical_", None)
+    if categorical is not None and np.any(categorical):
+        raise OnnxExportError(
+            f"{name} has categorical features (categorical_features), whose splits skl2onnx does not convert "
+            "(it writes only numeric thresholds)"
+        )
+    link = type(getattr(getattr(estimator, "_loss", None), "link", None)).__name__
+    if name == "HistGradientBoostingRegressor" and link != "IdentityLink":
+        raise OnnxExportError(
+            f"{name} with loss={estimator.loss!r} predicts through an inverse link that skl2onnx leaves out"
+        )
 
 
 def _qualified_name(func: Any) -> str:
@@ -276,6 +317,84 @@ def _round_thresholds_down(model: Any, pipeline: Pipeline) -> None:
     attributes["nodes_values"].floats.extend(values.tolist())
 
 
+def _hist_nodes(estimator: Any) -> list[np.ndarray]:
+    """The node arrays of a histogram gradient boosting model's trees, in skl2onnx's order: iteration by iteration,
+    class by class within an iteration."""
+    return [predictor.nodes for iteration in estimator._predictors for predictor in iteration]
+
+
+def _hist_trees_in_double(model: Any, pipeline: Pipeline) -> None:
+    """Give a histogram gradient boosting ensemble scikit-learn's double thresholds, leaf values and baseline.
+
+    skl2onnx stores them as float32 (``nodes_values``, ``class_weights`` or ``target_weights``, ``base_values``);
+    they become the double ``*_as_tensor`` attributes of ``ai.onnx.ml`` 3, so onnxruntime compares the double input
+    with the double threshold and sums double leaves, as scikit-learn does. The graph's split features, missing-value
+    sides and float32 values are checked against scikit-learn's nodes first: a different layout is refused, not
+    mis-patched."""
+    from onnx import helper, numpy_helper
+
+    estimator = pipeline.steps[-1][1]
+    if type(estimator).__name__ not in HIST_TREES:
+        return
+    trees = _hist_nodes(estimator)
+    nodes = np.concatenate(trees)
+    branch = ~nodes["is_leaf"].astype(bool)
+    ensembles = [n for n in model.graph.node if n.op_type in ("TreeEnsembleClassifier", "TreeEnsembleRegressor")]
+    if len(ensembles) != 1:
+        raise OnnxExportError(f"expected one tree ensemble in the converted graph, found {len(ensembles)}")
+    node = ensembles[0]
+    attributes = {a.name: a for a in node.attribute}
+    weights = "class_weights" if node.op_type == "TreeEnsembleClassifier" else "target_weights"
+    modes = np.asarray([m.decode() for m in attributes["nodes_modes"].strings])
+    stored_weights = np.asarray(attributes[weights].floats, dtype=np.float32)
+    lined_up = (
+        len(modes) == len(nodes)
+        and np.array_equal(modes != "LEAF", branch)
+        and np.all(modes[branch] == "BRANCH_LEQ")
+        and np.array_equal(np.asarray(attributes["nodes_featureids"].ints)[branch], nodes["feature_idx"][branch])
+        and np.array_equal(
+            np.asarray(attributes["nodes_missing_value_tracks_true"].ints)[branch],
+            nodes["missing_go_to_left"][branch].astype(np.int64),
+        )
+        and np.array_equal(stored_weights, nodes["value"][~branch].astype(np.float32))
+    )
+    if not lined_up:
+        raise OnnxExportError("the converted tree ensemble's nodes do not line up with scikit-learn's trees")
+    thresholds = np.where(branch, nodes["num_threshold"], 0.0).astype(np.float64)
+    replacements = {
+        "nodes_values": thresholds,
+        weights: nodes["value"][~branch].astype(np.float64),
+        "base_values": np.asarray(estimator._baseline_prediction, dtype=np.float64).ravel(),
+    }
+    for name, values in replacements.items():
+        if name in attributes:
+            node.attribute.remove(attributes[name])
+        tensor = numpy_helper.from_array(values, f"{name}_as_tensor")
+        node.attribute.append(helper.make_attribute(f"{name}_as_tensor", tensor))
+    for opset in model.opset_import:
+        if opset.domain == "ai.onnx.ml" and opset.version < 3:
+            opset.version = 3  # the *_as_tensor attributes; the other ai.onnx.ml operators are unchanged at 3
+    _scores_to_double(model, node)
+
+
+def _scores_to_double(model: Any, node: Any) -> None:
+    """A tree ensemble's scores are float32 (the operator's only output type), which skl2onnx declares as double
+    when the input is double: a ``Cast`` to double follows them. The ensemble sums and transforms in double inside;
+    the float32 rounding moves a probability by at most 6e-8."""
+    from onnx import TensorProto, helper
+
+    graph = model.graph
+    declared = {v.name: v.type.tensor_type.elem_type for v in [*graph.output, *graph.value_info]}
+    position = list(graph.node).index(node)
+    index = 1 if node.op_type == "TreeEnsembleClassifier" else 0
+    name = node.output[index]
+    if declared.get(name) != TensorProto.DOUBLE:
+        return
+    node.output[index] = f"{name}_float32"
+    cast = helper.make_node("Cast", [node.output[index]], [name], to=TensorProto.DOUBLE, name=f"{node.name}_double")
+    graph.node.insert(position + 1, cast)
+
+
 def _branch_for_conversion(name: str, branch: Any) -> Any:
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import Pipeline
@@ -295,9 +414,63 @@ def _branch_for_conversion(name: str, branch: Any) -> Any:
     return Pipeline(steps)
 
 
+class _IntegerMissingTracks:
+    """skl2onnx's conversion container, passing ``nodes_missing_value_tracks_true`` to ONNX as integers (skl2onnx
+    1.20 puts ``False`` there for the leaves of histogram gradient boosting trees; see the module docstring)."""
+
+    def __init__(self, container: Any) -> None:
+        self._container = container
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._container, name)
+
+    def add_node(self, *args: Any, **attributes: Any) -> Any:
+        tracks = attributes.get("nodes_missing_value_tracks_true")
+        if tracks is not None:
+            attributes["nodes_missing_value_tracks_true"] = [int(v) for v in tracks]
+        return self._container.add_node(*args, **attributes)
+
+
+_HIST_REGISTERED = False
+_HIST_LOCK = threading.Lock()
+
+
+def _register_hist_gradient_boosting() -> None:
+    """Re-register skl2onnx's converters of the two histogram gradient boosting estimators behind
+    :class:`_IntegerMissingTracks` (same converter, shape calculator and options); once per process."""
+    global _HIST_REGISTERED
+    from skl2onnx import update_registered_converter
+    from skl2onnx.common._registration import get_converter, get_shape_calculator
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
+    with _HIST_LOCK:
+        if _HIST_REGISTERED:
+            return
+        for model in (HistGradientBoostingClassifier, HistGradientBoostingRegressor):
+            alias = f"Sklearn{model.__name__}"
+            registered = get_converter(alias)
+            update_registered_converter(
+                model,
+                alias,
+                get_shape_calculator(alias),
+                _with_integer_missing_tracks(registered),
+                overwrite=True,
+                options=registered.get_allowed_options(),
+            )
+        _HIST_REGISTERED = True
+
+
+def _with_integer_missing_tracks(registered: Any) -> Any:
+    def convert(scope: Any, operator: Any, container: Any) -> Any:
+        return registered(scope, operator, _IntegerMissingTracks(container))
+
+    return convert
+
+
 def _convert(pipeline: Pipeline, initial_types: list[tuple[str, Any]], classifier: bool) -> Any:
     from skl2onnx import convert_sklearn
 
+    _register_hist_gradient_boosting()
     options = {id(pipeline.steps[-1][1]): {"zipmap": False}} if classifier else None
     try:
         return convert_sklearn(pipeline, initial_types=initial_types, options=options, target_opset=TARGET_OPSET)

@@ -32,11 +32,20 @@ def _kind(value: Any) -> str:
     return "categorical"
 
 
+def _first_value(rows: list[dict[str, Any]], name: str) -> Any:
+    """The feature's first value that is not null (a null says nothing about the kind)."""
+    return next((r[name] for r in rows if r.get(name) is not None), None)
+
+
 def signature_from_example(rows: list[dict[str, Any]], task_type: str, pipeline: Any = None) -> dict[str, Any]:
-    """Inputs as the example's fields; the output as the fitted ``pipeline`` predicts (labels and class
-    probabilities for a classifier with ``predict_proba``, values otherwise), when it is given."""
+    """Inputs as the example's fields (the kind from a field's first non-null value); the output as the fitted
+    ``pipeline`` predicts (labels and class probabilities for a classifier with ``predict_proba``, values
+    otherwise), when it is given."""
     names = list(rows[0])
-    inputs = [{"name": n, "kind": _kind(rows[0][n]), "nullable": any(r.get(n) is None for r in rows)} for n in names]
+    inputs = [
+        {"name": n, "kind": _kind(_first_value(rows, n)), "nullable": any(r.get(n) is None for r in rows)}
+        for n in names
+    ]
     output: dict[str, Any] = {"task_type": task_type}
     classes = getattr(pipeline, "classes_", None)
     if pipeline is not None and task_type == "classification" and classes is not None:

@@ -25,6 +25,7 @@ from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
 from sklearn.ensemble import (
     GradientBoostingRegressor,
     HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
     RandomForestClassifier,
     StackingClassifier,
 )
@@ -48,9 +49,9 @@ THRESHOLDS = 60  # split thresholds of a tree model tried exactly and one double
 TOLERANCE = 1e-6
 SKLEARN_ONLY = {
     "calibrated_classifier": "disagrees with scikit-learn",
-    "hist_gradient_boosting": "skl2onnx cannot convert",
     "stacking_classifier": "RandomForestClassifier inside StackingClassifier",
 }
+REGRESSION = {"bare_ridge", "gradient_boosting_regressor", "hist_gradient_boosting_regressor", "k_neighbors_regressor"}
 
 
 def _safe(frame: pd.DataFrame) -> pd.DataFrame:
@@ -110,6 +111,8 @@ CASES: dict[str, tuple[Callable[[], tuple[pd.DataFrame, pd.Series]], Callable[[]
     ),
     "column_transformer_pipeline": (shop, _column_transformer),
     "hist_gradient_boosting": (cancer, lambda: HistGradientBoostingClassifier(max_iter=20, random_state=0)),
+    "hist_gradient_boosting_multiclass": (iris, lambda: HistGradientBoostingClassifier(max_iter=20, random_state=0)),
+    "hist_gradient_boosting_regressor": (diabetes, lambda: HistGradientBoostingRegressor(max_iter=30, random_state=0)),
     "gradient_boosting_regressor": (diabetes, lambda: GradientBoostingRegressor(n_estimators=25, random_state=0)),
     "svc_probability_pipeline": (iris, lambda: make_pipeline(StandardScaler(), SVC(probability=True, random_state=0))),
     "k_neighbors_classifier": (iris, lambda: KNeighborsClassifier(n_neighbors=5)),
@@ -186,18 +189,25 @@ def _assert_same(name: str, model: Any, X: pd.DataFrame, predictions: list[Any],
         np.testing.assert_allclose(got, expected, rtol=TOLERANCE, atol=TOLERANCE, err_msg=name)
 
 
-def _trees(model: Any) -> list[Any]:
-    """The fitted trees that read the model's raw features, if any."""
+def _splits(model: Any) -> list[tuple[int, float]]:
+    """(feature index, threshold) of the splits of the fitted trees that read the model's raw features, if any (for
+    histogram gradient boosting, the bin edges its splits compare raw values with)."""
+    predictors = getattr(model, "_predictors", None)
+    if predictors is not None:
+        nodes = [p.nodes for iteration in predictors for p in iteration]
+        return [(int(n["feature_idx"]), float(n["num_threshold"])) for tree in nodes for n in tree if not n["is_leaf"]]
     if hasattr(model, "tree_"):
-        return [model.tree_]
-    estimators = getattr(model, "estimators_", None)
-    flat = list(estimators.ravel()) if isinstance(estimators, np.ndarray) else list(estimators or [])
-    return [e.tree_ for e in flat] if flat and all(hasattr(e, "tree_") for e in flat) else []
+        trees = [model.tree_]
+    else:
+        estimators = getattr(model, "estimators_", None)
+        flat = list(estimators.ravel()) if isinstance(estimators, np.ndarray) else list(estimators or [])
+        trees = [e.tree_ for e in flat] if flat and all(hasattr(e, "tree_") for e in flat) else []
+    return [(f, t) for tree in trees for f, t in zip(tree.feature, tree.threshold, strict=True) if f >= 0]
 
 
 def _threshold_rows(model: Any, X: pd.DataFrame) -> pd.DataFrame:
     """Rows of ``X`` with one feature set exactly at a split threshold, and at the doubles just below and above."""
-    splits = [(f, t) for tree in _trees(model) for f, t in zip(tree.feature, tree.threshold, strict=True) if f >= 0]
+    splits = _splits(model)
     picked = [splits[i] for i in np.random.default_rng(5).permutation(len(splits))[:THRESHOLDS]]
     rows = []
     for n, (feature, threshold) in enumerate(picked):
@@ -214,7 +224,7 @@ def test_a_notebook_model_uploads_deploys_and_predicts_as_itself(kind, tmp_path:
     X, y = load()
     model = build().fit(X, y)  # the notebook: fit, then skops.io.dump
     sio.dump(model, tmp_path / "model.skops")
-    regression = kind in {"bare_ridge", "gradient_boosting_regressor", "k_neighbors_regressor"}
+    regression = kind in REGRESSION
     slug = kind.replace("_", "-")[:40]
     owner = UserFactory(username=f"{slug}-owner")
     project_create(
@@ -226,7 +236,7 @@ def test_a_notebook_model_uploads_deploys_and_predicts_as_itself(kind, tmp_path:
     )
     client = token_client(owner)
     rows = pd.concat([X.sample(ROWS, random_state=3), _threshold_rows(model, X)], ignore_index=True)
-    assert len(rows) > ROWS or not _trees(model)
+    assert len(rows) > ROWS or not _splits(model)
     body = {
         "file": io.BytesIO((tmp_path / "model.skops").read_bytes()),
         "format": "skops",
@@ -299,8 +309,8 @@ def test_capabilities_say_what_a_version_lacks_and_why(tmp_path: Path):
 
     boosted = HistGradientBoostingClassifier(max_iter=5).fit(X, y)
     hist = _upload_only(client, "caps", boosted, X, tmp_path / "hist.skops")["capabilities"]
-    assert hist["fast_path"] is False and hist["engine"] == "sklearn" and "parity" not in hist
-    assert "skl2onnx cannot convert" in hist["reasons"]["fast_path"] and hist["onnx_export"] is False
+    assert hist["fast_path"] is True and hist["engine"] == "onnxruntime" and hist["onnx_export"] is True, hist
+    assert hist["parity"]["label_mismatches"] == 0 and hist["missing_values"] == "onnxruntime"
 
     S, t = shop()
     mixed = _upload_only(client, "caps", _column_transformer().fit(S, t), S, tmp_path / "mixed.skops")
@@ -310,3 +320,66 @@ def test_capabilities_say_what_a_version_lacks_and_why(tmp_path: Path):
 
     svc = _upload_only(client, "caps", SVC().fit(X, y), X, tmp_path / "svc.skops")["capabilities"]
     assert svc["explanations"] is False and "predict_proba" in svc["reasons"]["explanations"]
+
+
+def _none_for_nan(X: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: (None if v != v else v) for k, v in row.items()} for row in _records(X)]
+
+
+@pytest.mark.parametrize(
+    ("load", "estimator"),
+    [
+        (cancer, HistGradientBoostingClassifier),
+        (iris, HistGradientBoostingClassifier),
+        (diabetes, HistGradientBoostingRegressor),
+    ],
+    ids=["binary", "multiclass", "regressor"],
+)
+def test_hist_gradient_boosting_fitted_on_gaps_is_served_by_onnx_runtime_on_rows_with_gaps(
+    load, estimator, tmp_path: Path
+):
+    """A notebook model fitted on data with missing values learns, per split, which side a missing value takes; ONNX
+    Runtime answers rows with gaps (null in the request) as the model itself does, also at its bin edges."""
+    X, y = load()
+    rng = np.random.default_rng(8)
+    X = X.mask(rng.random(X.shape) < 0.15)
+    model = estimator(max_iter=25, random_state=0).fit(X, y)
+    slug = f"gaps-{estimator.__name__[-10:].lower()}-{X.shape[1]}"
+    owner = UserFactory(username=f"{slug}-owner")
+    regression = estimator is HistGradientBoostingRegressor
+    task_type = "regression" if regression else "classification"
+    project_create(user=owner, slug=slug, name=slug, task_type=task_type, require_human_approval=False)
+    client = token_client(owner)
+    sio.dump(model, tmp_path / "model.skops")
+    body = {
+        "file": io.BytesIO((tmp_path / "model.skops").read_bytes()),
+        "input_example": json.dumps(_none_for_nan(X.head(3))),
+    }
+    uploaded = client.post(f"/api/v1/projects/{slug}/models/m/versions/upload/", body, format="multipart")
+    assert uploaded.status_code == 201, uploaded.content
+    capabilities = uploaded.json()["capabilities"]
+    assert capabilities["engine"] == "onnxruntime" and capabilities["missing_values"] == "onnxruntime", capabilities
+
+    client.put(f"/api/v1/projects/{slug}/models/m/aliases/champion/", {"version": 1}, format="json")
+    deployed = client.post(
+        f"/api/v1/projects/{slug}/deployments/", {"name": "d", "model": "m", "alias": "champion"}, format="json"
+    )
+    assert deployed.status_code == 201, deployed.content
+    policy = {"policy": {"missing_values": "allow"}}
+    assert client.patch(f"/api/v1/projects/{slug}/deployments/d/", policy, format="json").status_code == 200
+
+    fresh = pd.DataFrame({c: rng.uniform(X[c].min(), X[c].max(), 200) for c in X.columns}).mask(
+        rng.random((200, X.shape[1])) < 0.3
+    )
+    edges = _threshold_rows(model, X.fillna(X.median()))
+    edges = edges.mask(rng.random(edges.shape) < 0.2)
+    rows = pd.concat([X.sample(40, random_state=2), fresh, edges], ignore_index=True)
+    assert rows.isna().any(axis=1).sum() > 100
+    predicted = client.post(
+        f"/api/v1/projects/{slug}/deployments/d/predict/", {"inputs": _none_for_nan(rows)}, format="json"
+    )
+    assert predicted.status_code == 200, predicted.content
+    answer = predicted.json()
+    loaded = list(runtime.models.loaded().values())
+    assert [m.engine for m in loaded] == ["onnxruntime"] and not loaded[0].onnx.missing_to_sklearn
+    _assert_same("gaps", model, rows, answer["predictions"], answer.get("probabilities"))
