@@ -12,6 +12,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -88,7 +89,13 @@ def _serving_version(rows: list[tuple[Any, ...]]) -> ModelVersion | None:
 def _reference(version: ModelVersion) -> dict[str, Any] | None:
     if not version.reference_profile_sha256:
         return None
-    return json.loads(blob_read_verified(version.reference_profile_sha256))
+    return _profile(version.reference_profile_sha256)
+
+
+@lru_cache(maxsize=16)
+def _profile(sha256: str) -> dict[str, Any]:
+    """A stored profile, parsed once per process (stored by content hash, so never stale; callers only read it)."""
+    return json.loads(blob_read_verified(sha256))
 
 
 def _importance(version: ModelVersion) -> dict[str, float] | None:
