@@ -14,6 +14,7 @@ binary serialisation (base64 in JSON documents such as the profile).
 from __future__ import annotations
 
 import base64
+import struct
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -26,7 +27,7 @@ ROLLUP_K = 400
 WINDOW_K = 4000
 VALUE_COUNT_LIMIT = 100
 SKETCH_TYPE = "kll_doubles"
-_PAIR = np.dtype([("value", np.float64), ("weight", np.float64)])
+_LEVELS = struct.Struct("<B")
 
 
 def kll_from_values(values: NDArray[np.float64], k: int) -> kll_doubles_sketch:
@@ -57,10 +58,30 @@ def kll_from_text(text: str) -> kll_doubles_sketch:
 
 
 def kll_weighted(sketch: kll_doubles_sketch) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The sketch's retained values (sorted) and their weights: a weighted sample standing for every value seen."""
-    pairs = np.fromiter(sketch, dtype=_PAIR, count=sketch.num_retained)
-    order = np.argsort(pairs["value"], kind="stable")
-    return pairs["value"][order], pairs["weight"][order]
+    """The sketch's retained values (sorted) and their weights: a weighted sample standing for every value seen.
+
+    Read from the sketch's serialisation (``_retained``), which holds the same items in the order iterating the
+    sketch yields them, at a fraction of the cost of iterating it from Python."""
+    values, weights = _retained(sketch.serialize())
+    order = np.argsort(values, kind="stable")
+    return values[order], weights[order]
+
+
+def _retained(data: bytes) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Items and weights of a serialised KLL doubles sketch (DataSketches format, little-endian): an 8-byte
+    preamble (flags in byte 3: 1 empty, 4 a single item); unless empty or single, n (8 bytes), min k (2), the
+    number of levels L (1), one unused byte, the start of each of the L levels in the item buffer (4 bytes each),
+    min and max (8 each); then the retained items, level by level from level 0, an item of level i weighing 2^i."""
+    flags = data[3]
+    if flags & 1:
+        return np.empty(0), np.empty(0)
+    if flags & 4:
+        return np.frombuffer(data, dtype="<f8", count=1, offset=8).copy(), np.ones(1)
+    (levels,) = _LEVELS.unpack_from(data, 18)
+    starts = np.frombuffer(data, dtype="<u4", count=levels, offset=20).astype(np.int64)
+    values = np.frombuffer(data, dtype="<f8", offset=20 + 4 * levels + 16).copy()
+    sizes = np.diff(np.append(starts - starts[0], values.size))
+    return values, np.repeat(np.ldexp(1.0, np.arange(levels)), sizes)
 
 
 def rank_error(k: int) -> float:

@@ -8,6 +8,7 @@ from serving.models import (
     PredictionLog,
     PredictionLogPolicy,
     PredictionRollup,
+    PredictionRollupHour,
     Revision,
     RollupWatermark,
     Variant,
@@ -93,6 +94,19 @@ class PredictionExportAdmin(ReadOnlyAdmin):
 @admin.register(PredictionRollup)
 class PredictionRollupAdmin(ReadableAdmin):
     list_display = ("minute", "deployment_id", "variant", "shadow", "model_version_id", "requests", "errors")
+    list_filter = ("shadow",)
+    show_full_result_count = False
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(PredictionRollupHour)
+class PredictionRollupHourAdmin(ReadableAdmin):
+    list_display = ("hour", "deployment_id", "variant", "shadow", "model_version_id", "requests", "errors")
     list_filter = ("shadow",)
     show_full_result_count = False
 

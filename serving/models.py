@@ -264,6 +264,40 @@ class PredictionRollup(models.Model):
         return f"rollup {self.deployment_id}/{self.variant} {self.minute:%Y-%m-%d %H:%M}"
 
 
+class PredictionRollupHour(models.Model):
+    """A closed hour of ``PredictionRollup`` minutes of one (deployment, variant, shadow, model version), merged.
+
+    ``requests``/``errors`` are the minutes' sums; ``feature_sketches``/``output_sketch`` their current sketches merged
+    per column (``monitoring.drift.merge_current``, packed the same way), so a drift report over a day merges 24
+    of these instead of 1440 minutes. Written once the rollup watermark passes the end of the hour, from the
+    minutes alone (upsert on the unique key); an hour with a minute rolled up before sketches has no row.
+    """
+
+    project_id = models.BigIntegerField()
+    deployment_id = models.BigIntegerField()
+    variant = models.CharField(max_length=64)
+    shadow = models.BooleanField(default=False)
+    model_version_id = models.BigIntegerField()
+    hour = models.DateTimeField()
+    requests = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    feature_sketches = models.BinaryField()
+    output_sketch = models.BinaryField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["deployment_id", "hour"]
+        indexes = [models.Index(fields=["deployment_id", "hour"], name="rollup_hour_deployment_hour")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deployment_id", "variant", "shadow", "model_version_id", "hour"], name="uniq_rollup_hour"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"rollup {self.deployment_id}/{self.variant} {self.hour:%Y-%m-%d %H}h"
+
+
 class RollupWatermark(models.Model):
     """Every minute before ``until`` has its rollups computed (one row per rolled-up source)."""
 

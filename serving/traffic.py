@@ -24,6 +24,10 @@ def floor_minute(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
 
 
+def floor_hour(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
 def watermark() -> datetime | None:
     """Every minute before this has its rollups (None: nothing rolled up yet)."""
     return RollupWatermark.objects.filter(name=WATERMARK).values_list("until", flat=True).first()

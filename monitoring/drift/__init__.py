@@ -83,7 +83,14 @@ from monitoring.drift.profile import profile_column_from_values
 from monitoring.drift.report import ColumnOptions, DriftOptions, compute_report
 from monitoring.drift.results import ColumnDrift, DatasetDrift, MethodResult, json_safe
 from monitoring.drift.selection import select_method
-from monitoring.drift.sketched import compute_report_scheduled, merge_current, pack, sketch_current, unpack
+from monitoring.drift.sketched import (
+    compute_report_scheduled,
+    merge_current,
+    merge_packed,
+    pack,
+    sketch_current,
+    unpack,
+)
 
 __all__ = [
     "DEFAULT_THRESHOLDS",
@@ -105,6 +112,7 @@ __all__ = [
     "json_safe",
     "ks_test",
     "merge_current",
+    "merge_packed",
     "pack",
     "prediction_drift",
     "profile_column_from_values",

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, fields, replace
+from functools import cache
 from typing import Any
+
+from threadpoolctl import ThreadpoolController
 
 from monitoring.drift.column import DEFAULT_MIN_ROWS, DEFAULT_POSSIBLE_MARGIN, column_drift
 from monitoring.drift.dataset import Correction, dataset_drift
@@ -87,20 +90,27 @@ def _column(column: Mapping[str, Any], current: Mapping[str, Any], options: Drif
     )
 
 
+@cache
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
 def compute_report(
     profile: Mapping[str, Any], current: Mapping[str, Any], options: DriftOptions | None = None
 ) -> dict[str, Any]:
     """Drift of every profile column (minus ``options.exclude``) and the dataset verdict, JSON-safe.
 
     ``current`` maps column names to raw values or to current sketches (a mapping, see ``column_drift_sketched``);
-    a profile column absent from ``current`` is reported as skipped with insufficient data.
+    a profile column absent from ``current`` is reported as skipped with insufficient data. Runs with one BLAS
+    thread: its vectors are small, and waking BLAS threads on a busy machine cost more than the work.
     """
     options = options or DriftOptions()
     names = [str(c["name"]) for c in profile["columns"]]
     _check_names(names, options)
     excluded = set(options.exclude)
     wanted = [c for c in profile["columns"] if str(c["name"]) not in excluded]
-    columns = [_column(c, current, options) for c in wanted]
+    with _blas().limit(limits=1, user_api="blas"):
+        columns = [_column(c, current, options) for c in wanted]
     verdict = dataset_drift(
         columns,
         share_threshold=options.share_threshold,

@@ -11,7 +11,8 @@ One column's current sketch (``sketch_current``) is a dict:
 
 ``merge_current`` adds sketches of the same column (KLL merge into a sketch of at least ``WINDOW_K``, counts
 summed). ``pack``/``unpack`` turn a dict of
-column sketches into one byte string (a JSON header and the KLL bytes after it), the rollups' storage format.
+column sketches into one byte string (a JSON header and the KLL bytes after it), the rollups' storage format;
+``merge_packed`` merges several such byte strings column by column (what the hourly rollups store).
 ``compute_report_scheduled`` is the scheduled path as a pure function: raw current values cut into minutes,
 sketched, packed, unpacked, merged and reported, so it can be checked against ``compute_report`` on the same values.
 """
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import json
 import struct
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -125,6 +126,13 @@ def unpack(data: bytes | memoryview) -> dict[str, dict[str, Any]]:
             offset, size = entry["kll"]
             entry["kll"] = raw[start + offset : start + offset + size]
     return header
+
+
+def merge_packed(stored: Iterable[bytes | memoryview]) -> bytes:
+    """Packed column sketches merged per column (``merge_current``, in the order given), packed again."""
+    unpacked = [unpack(data) for data in stored]
+    names = dict.fromkeys(name for columns in unpacked for name in columns)
+    return pack({name: merge_current(*(columns[name] for columns in unpacked if name in columns)) for name in names})
 
 
 def compute_report_scheduled(

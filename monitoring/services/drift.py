@@ -12,6 +12,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -26,8 +27,8 @@ from monitoring.drift import DriftOptions, compute_report, merge_current, predic
 from monitoring.drift.status import report_status
 from monitoring.models import DriftConfig, DriftReport, ReportStatus
 from registry.models import ModelVersion, RunArtifact
-from serving.models import Deployment, PredictionLog, PredictionRollup, Variant
-from serving.traffic import watermark
+from serving.models import Deployment, PredictionLog, PredictionRollup, PredictionRollupHour, Variant
+from serving.traffic import floor_hour, watermark
 
 logger = logging.getLogger(__name__)
 MAX_ROWS = 1_000_000
@@ -88,7 +89,13 @@ def _serving_version(rows: list[tuple[Any, ...]]) -> ModelVersion | None:
 def _reference(version: ModelVersion) -> dict[str, Any] | None:
     if not version.reference_profile_sha256:
         return None
-    return json.loads(blob_read_verified(version.reference_profile_sha256))
+    return _profile(version.reference_profile_sha256)
+
+
+@lru_cache(maxsize=16)
+def _profile(sha256: str) -> dict[str, Any]:
+    """A stored profile, parsed once per process (stored by content hash, so never stale; callers only read it)."""
+    return json.loads(blob_read_verified(sha256))
 
 
 def _importance(version: ModelVersion) -> dict[str, float] | None:
@@ -148,43 +155,87 @@ def _rollup_split(window_start: datetime, window_end: datetime) -> datetime | No
 def _rollup_current(
     deployment: Deployment, window_start: datetime, window_end: datetime, variant: str, split: datetime
 ) -> tuple[int, ModelVersion | None, Builder] | None:
-    """The same from per-minute rollups before ``split`` (the serving version's current sketches, merged) and the
-    raw rows after it (the minute or two past the watermark), sketched on the fly the same way. None when a minute
-    of the window was rolled up before rollups kept sketches (the raw rows serve instead)."""
-    rollups = PredictionRollup.objects.filter(
+    """The same from rollups before ``split`` (the serving version's current sketches, merged: hourly rollups for
+    the whole hours, per-minute ones for the rest) and the raw rows after it (the minute or two past the
+    watermark), sketched on the fly the same way. None when a minute of the window was rolled up before rollups
+    kept sketches (the raw rows serve instead)."""
+    minutes = PredictionRollup.objects.filter(
         deployment_id=deployment.pk, shadow=False, minute__gte=window_start, minute__lt=split
     )
     if variant:
-        rollups = rollups.filter(variant=variant)
+        minutes = minutes.filter(variant=variant)
+    counts = list(minutes.values_list("id", "model_version_id", "variant", "minute", "requests", "errors"))
     by_version: Counter[int] = Counter()
-    for version_id, requests, errors in rollups.values_list("model_version_id", "requests", "errors"):
+    for _, version_id, _, _, requests, errors in counts:
         by_version[version_id] += requests - errors
     if not by_version:
         return 0, None, lambda columns, _: ({}, [])
     version_id = by_version.most_common(1)[0][0]
     version = ModelVersion.objects.select_related("registered_model").filter(pk=version_id).first()
-    stored = list(rollups.filter(model_version_id=version_id).values_list("feature_sketches", "output_sketch"))
-    if any(features is None or output is None for features, output in stored):
+    mine = [row for row in counts if row[1] == version_id]
+    stored = _hour_sketches(deployment, variant, version_id, mine, window_start, split)
+    covered = {(row[0], row[1]) for row in stored}
+    ids = [row[0] for row in mine if (row[2], floor_hour(row[3])) not in covered]
+    stored += (
+        PredictionRollup.objects.filter(pk__in=ids)
+        .order_by("minute")
+        .values_list("variant", "minute", "feature_sketches", "output_sketch")
+    )
+    if any(features is None or output is None for _, _, features, output in stored):
         return None
-    minutes = [(unpack(features or b""), unpack(output or b"")) for features, output in stored]
+    sketches = [(unpack(features), unpack(output)) for _, _, features, output in stored]
     tail = [r for r in _live_rows(deployment, split, window_end, variant) if r[0] == version_id]
+    return by_version[version_id] + len(tail), version, _sketch_builder(sketches, tail)
+
+
+def _hour_sketches(
+    deployment: Deployment,
+    variant: str,
+    version_id: int,
+    minutes: list[tuple[Any, ...]],
+    window_start: datetime,
+    split: datetime,
+) -> list[tuple[Any, ...]]:
+    """(variant, hour, features, output) of the hourly rollups of the whole hours in [window_start, split) whose
+    requests equal those of the minutes they stand for (an hour rolled up before hourly rollups, or stale, is
+    left to its minutes)."""
+    first, last = floor_hour(window_start + timedelta(minutes=59)), floor_hour(split)
+    expected: Counter[tuple[str, datetime]] = Counter()
+    for _, _, name, minute, requests, _ in minutes:
+        if first <= minute < last:
+            expected[(name, floor_hour(minute))] += requests
+    if not expected:
+        return []
+    hours = PredictionRollupHour.objects.filter(
+        deployment_id=deployment.pk, shadow=False, model_version_id=version_id, hour__gte=first, hour__lt=last
+    )
+    if variant:
+        hours = hours.filter(variant=variant)
+    rows = hours.order_by("hour", "variant").values_list(
+        "variant", "hour", "requests", "feature_sketches", "output_sketch"
+    )
+    return [(name, hour, f, o) for name, hour, requests, f, o in rows if expected.get((name, hour)) == requests]
+
+
+def _sketch_builder(sketches: list[tuple[dict[str, Any], dict[str, Any]]], tail: list[tuple[Any, ...]]) -> Builder:
+    """A builder merging stored (features, output) sketches and the raw tail rows, sketched as the rollups do."""
 
     def build(columns: list[dict[str, Any]], target: dict[str, Any] | None) -> tuple[dict[str, Any], Any]:
         raw, raw_outputs = _current(tail, [c["name"] for c in columns])
         current = {}
         for column in columns:
-            parts = [f[column["name"]] for f, _ in minutes if column["name"] in f]
+            parts = [f[column["name"]] for f, _ in sketches if column["name"] in f]
             if tail:
                 parts.append(sketch_current(column, raw[column["name"]]))
             if parts:
                 current[column["name"]] = merge_current(*parts)
         if target is None:
             return current, []
-        outputs = [o[target["name"]] for _, o in minutes if target["name"] in o]
+        outputs = [o[target["name"]] for _, o in sketches if target["name"] in o]
         outputs += [sketch_current(target, raw_outputs)] if tail else []
         return current, merge_current(*outputs) if outputs else []
 
-    return by_version[version_id] + len(tail), version, build
+    return build
 
 
 def compute(
@@ -195,9 +246,9 @@ def compute(
     variant: str = "",
     config: DriftConfig | None = None,
 ) -> dict[str, Any]:
-    """The report of a window: the current side from per-minute rollup sketches when rollups cover the window's
-    start (plus the raw rows after the watermark, sketched the same way), else from the raw rows (up to
-    ``MAX_ROWS``)."""
+    """The report of a window: the current side from rollup sketches (hourly for whole hours, else per minute)
+    when rollups cover the window's start (plus the raw rows after the watermark, sketched the same way), else
+    from the raw rows (up to ``MAX_ROWS``)."""
     split = _rollup_split(window_start, window_end)
     found = _rollup_current(deployment, window_start, window_end, variant, split) if split is not None else None
     from_rollups = found is not None

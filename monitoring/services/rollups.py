@@ -10,12 +10,20 @@ Per group: request and error counts, latency histograms over ``serving.latency.B
 predictions apart) and the latency sum; for successful rows, every input feature and the model output of the
 serving version's reference profile sketched with ``monitoring.drift.sketch_current`` (a KLL sketch per number,
 exact category counts; stored with ``pack``), so a drift report merges a window's minutes with ``merge_current``.
+
+Hourly rollups (``PredictionRollupHour``): once the minutes of an hour are all rolled up (a run's range reaches
+the end of the hour), the hour's minutes are merged per group (``merge_packed``, in minute order) and upserted on
+the same key with the hour in place of the minute. They are a function of the stored minutes only, so a re-run or
+a second worker writes the same hour (byte for byte while no KLL compaction happens; beyond that an equally valid
+sketch of the same minutes, as for the minutes themselves). Pruned with the minutes.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,15 +35,18 @@ from django.utils import timezone
 
 from core.models import Project
 from core.storage import blob_read_verified
-from monitoring.drift import pack, sketch_current
+from monitoring.drift import merge_packed, pack, sketch_current
 from registry.models import ModelVersion
 from serving.latency import Histogram
-from serving.models import PredictionLog, PredictionRollup, PredictionTotal, RollupWatermark
-from serving.traffic import WATERMARK, floor_minute
+from serving.models import PredictionLog, PredictionRollup, PredictionRollupHour, PredictionTotal, RollupWatermark
+from serving.traffic import WATERMARK, floor_hour, floor_minute, watermark
 
 logger = logging.getLogger(__name__)
 CHUNK = 10_000
 SLICE_MINUTES = 5
+HOUR = timedelta(hours=1)
+HOUR_BATCH = 20  # hour rows upserted at a time (each holds a group's merged sketches)
+GROUP = ("deployment_id", "variant", "shadow", "model_version_id")
 GroupKey = tuple[int, str, bool, int, datetime]  # deployment, variant, shadow, model version, minute
 
 
@@ -161,15 +172,82 @@ def _rollup(key: GroupKey, group: _Group, profiles: Profiles, now: datetime) -> 
 
 
 def rollups_compute_range(*, start: datetime, end: datetime) -> list[PredictionRollup]:
-    """Recompute and upsert the rollups of every minute in [start, end) (minute-aligned); the rollups written.
-    Raw rows are read ``SLICE_MINUTES`` at a time so memory stays bounded whatever the range."""
+    """Recompute and upsert the rollups of every minute in [start, end) (minute-aligned), then the hourly rollups
+    of the hours this completes (``closed_hours``); the minute rollups written. Raw rows are read
+    ``SLICE_MINUTES`` at a time so memory stays bounded whatever the range."""
     profiles = Profiles()
     written = []
-    while start < end:
-        stop = min(end, start + timedelta(minutes=SLICE_MINUTES))
-        written += _compute_slice(start, stop, profiles)
-        start = stop
+    minute = start
+    while minute < end:
+        stop = min(end, minute + timedelta(minutes=SLICE_MINUTES))
+        written += _compute_slice(minute, stop, profiles)
+        minute = stop
+    for hour in closed_hours(start, end):
+        rollup_hour_compute(hour=hour)
     return written
+
+
+def closed_hours(start: datetime, end: datetime) -> list[datetime]:
+    """The hours that rolling up [start, end) completes: those ending in (start, end], less one that began before
+    ``start`` while the minutes before ``start`` are not all rolled up (the watermark is before ``start``)."""
+    hour, hours = floor_hour(start), []
+    if hour < start:
+        mark = watermark()
+        if mark is None or mark < start:
+            hour += HOUR
+    while hour + HOUR <= end:
+        hours.append(hour)
+        hour += HOUR
+    return hours
+
+
+def rollup_hour_compute(*, hour: datetime) -> int:
+    """Merge the minute rollups of ``hour`` per group and upsert them as hourly rollups; rows written. A group
+    with a minute rolled up before sketches gets no hour row (reports read its minutes)."""
+    written, batch = 0, []
+    for obj in _hour_rollups(hour):
+        batch.append(obj)
+        if len(batch) == HOUR_BATCH:
+            written += _upsert_hours(batch)
+            batch = []
+    return written + _upsert_hours(batch)
+
+
+def _hour_rollups(hour: datetime) -> Iterator[PredictionRollupHour]:
+    minutes = (
+        PredictionRollup.objects.filter(minute__gte=hour, minute__lt=hour + HOUR)
+        .order_by(*GROUP, "minute")
+        .values_list(*GROUP, "project_id", "requests", "errors", "feature_sketches", "output_sketch")
+    )
+    now = timezone.now()
+    for key, group in itertools.groupby(minutes.iterator(chunk_size=60), key=lambda row: row[:4]):
+        rows = list(group)
+        if any(row[7] is None or row[8] is None for row in rows):
+            continue
+        deployment_id, variant, shadow, version_id = key
+        yield PredictionRollupHour(
+            project_id=rows[0][4],
+            deployment_id=deployment_id,
+            variant=variant,
+            shadow=shadow,
+            model_version_id=version_id,
+            hour=hour,
+            requests=sum(row[5] for row in rows),
+            errors=sum(row[6] for row in rows),
+            feature_sketches=merge_packed(row[7] for row in rows),
+            output_sketch=merge_packed(row[8] for row in rows),
+            computed_at=now,
+        )
+
+
+def _upsert_hours(objs: list[PredictionRollupHour]) -> int:
+    PredictionRollupHour.objects.bulk_create(
+        objs,
+        update_conflicts=True,
+        unique_fields=[*GROUP, "hour"],
+        update_fields=["project_id", "requests", "errors", "feature_sketches", "output_sketch", "computed_at"],
+    )
+    return len(objs)
 
 
 def _compute_slice(start: datetime, end: datetime, profiles: Profiles) -> list[PredictionRollup]:
@@ -243,7 +321,8 @@ def _add_totals(rollups: list[PredictionRollup]) -> None:
 
 
 def rollups_prune(*, now: datetime | None = None) -> int:
-    """Delete rollups older than their project's rollup retention; rows deleted."""
+    """Delete rollups (minutes, and hours that began before the cutoff) and drift reports older than their
+    project's rollup retention; rows deleted."""
     from monitoring.models import DriftReport
     from serving.retention import policy_for
 
@@ -252,5 +331,6 @@ def rollups_prune(*, now: datetime | None = None) -> int:
     for project_id in Project.objects.values_list("pk", flat=True):
         cutoff = now - timedelta(days=policy_for(project_id).rollup_retention_days)
         deleted += PredictionRollup.objects.filter(project_id=project_id, minute__lt=cutoff).delete()[0]
+        deleted += PredictionRollupHour.objects.filter(project_id=project_id, hour__lt=cutoff).delete()[0]
         deleted += DriftReport.objects.filter(deployment__project_id=project_id, window_end__lt=cutoff).delete()[0]
     return deleted
