@@ -18,5 +18,5 @@ urlpatterns = [
     path(_P + "training-jobs/<uuid:job_id>/", TrainingJobDetailApi.as_view(), name="training-job-detail"),
     path(_P + "training-jobs/<uuid:job_id>/cancel/", TrainingJobCancelApi.as_view(), name="training-job-cancel"),
     path(_V + "evaluate/", ModelVersionEvaluateApi.as_view(), name="model-version-evaluate"),
-    path(_V + "export/onnx/build/", ModelVersionOnnxExportApi.as_view(), name="model-version-export-onnx-build"),
+    path(_V + "export/onnx/build/", ModelVersionOnnxExportApi.as_view(), name="model-version-export-onnx"),
 ]
