@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core import context
-from core.base_views import ProjectAPIView, caller_label
+from core.base_views import DestroyMixin, ListMixin, ProjectAPIView, RetrieveMixin, UpdateMixin, caller_label
 from core.errors import NotFound, ValidationFailed
 from core.pagination import CursorPagination
 from core.parsers import JSONParser
@@ -50,8 +50,6 @@ from serving.serializers import (
     RollbackSerializer,
 )
 
-TAG = ["serving"]
-
 
 # A view under /projects/{project}/deployments/{deployment}/ (serving's, monitoring's, the console's): ``deployment()``
 # is the deployment the URL names, with what its representation reads, or 404; ``out()`` that representation.
@@ -64,7 +62,7 @@ class DeploymentAPIView(ProjectAPIView):
         return DeploymentSerializer(self.deployment()).data
 
 
-class DeploymentListApi(DeploymentAPIView):
+class DeploymentListApi(ListMixin, DeploymentAPIView):
     access = {"GET": Action.READ, "POST": Action.OPERATE}
     serializer_class = DeploymentSerializer
     queryset = Deployment.objects.none()
@@ -74,13 +72,7 @@ class DeploymentListApi(DeploymentAPIView):
     def get_queryset(self) -> Any:
         return deployment_list(project=self.project)
 
-    @extend_schema(operation_id="deployments_list", tags=TAG, responses=DeploymentSerializer(many=True))
-    def get(self, request: Request, project: str) -> Response:
-        return self.listing(self.get_queryset(), DeploymentSerializer)
-
     @extend_schema(
-        operation_id="deployments_create",
-        tags=TAG,
         request=DeploymentCreateSerializer,
         responses={201: DeploymentSerializer},
         description="Create a deployment serving one approved, healthy version (by number or alias).",
@@ -103,26 +95,20 @@ class DeploymentListApi(DeploymentAPIView):
         return Response(self.out(), status=status.HTTP_201_CREATED)
 
 
-class DeploymentDetailApi(DeploymentAPIView):
+class DeploymentDetailApi(RetrieveMixin, UpdateMixin, DestroyMixin, DeploymentAPIView):
     access = {"GET": Action.READ, "PATCH": Action.OPERATE, "DELETE": Action.OPERATE}
     serializer_class = DeploymentSerializer
+    update_serializer_class = DeploymentUpdateSerializer
 
-    @extend_schema(operation_id="deployments_retrieve", tags=TAG)
-    def get(self, request: Request, project: str, deployment: str) -> Response:
-        return Response(self.out())
+    def get_object(self) -> Deployment:
+        return self.deployment()
 
-    @extend_schema(
-        operation_id="deployments_update", tags=TAG, request=DeploymentUpdateSerializer, responses=DeploymentSerializer
-    )
-    def patch(self, request: Request, project: str, deployment: str) -> Response:
-        data = self.validated_body(DeploymentUpdateSerializer)
-        services.deployment_update(deployment=self.deployment(), user=self.user, **data)
-        return Response(self.out())
+    def update_from(self, instance: Deployment, values: dict[str, Any]) -> Deployment:
+        services.deployment_update(deployment=instance, user=self.user, **values)
+        return self.deployment()
 
-    @extend_schema(operation_id="deployments_delete", tags=TAG, responses={204: None})
-    def delete(self, request: Request, project: str, deployment: str) -> Response:
-        services.deployment_delete(deployment=self.deployment(), user=self.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance: Deployment) -> None:
+        services.deployment_delete(deployment=instance, user=self.user)
 
 
 class DeployApi(DeploymentAPIView):
@@ -130,8 +116,6 @@ class DeployApi(DeploymentAPIView):
     serializer_class = DeploymentSerializer
 
     @extend_schema(
-        operation_id="deployments_deploy",
-        tags=TAG,
         request=DeploySerializer,
         responses=DeploymentSerializer,
         description=(
@@ -157,10 +141,7 @@ class RollbackApi(DeploymentAPIView):
     serializer_class = DeploymentSerializer
 
     @extend_schema(
-        operation_id="deployments_rollback",
-        tags=TAG,
         request=RollbackSerializer,
-        responses=DeploymentSerializer,
         description="Return to the previous revision (or a named one) in one call.",
     )
     def post(self, request: Request, project: str, deployment: str) -> Response:
@@ -179,10 +160,7 @@ class PromoteApi(DeploymentAPIView):
     serializer_class = DeploymentSerializer
 
     @extend_schema(
-        operation_id="deployments_promote",
-        tags=TAG,
         request=PromoteSerializer,
-        responses=DeploymentSerializer,
         description="Make one variant the only primary (e.g. the A/B winner).",
     )
     def post(self, request: Request, project: str, deployment: str) -> Response:
@@ -197,8 +175,6 @@ class RevisionListApi(DeploymentAPIView):
     queryset = Revision.objects.none()
 
     @extend_schema(
-        operation_id="deployment_revisions_list",
-        tags=TAG,
         parameters=[
             OpenApiParameter(
                 "at", OpenApiTypes.DATETIME, description="Only the revision that was serving at this time."
@@ -225,8 +201,6 @@ class PredictApi(ProjectAPIView):
     filter_backends: list[type] = []
 
     @extend_schema(
-        operation_id="deployments_predict",
-        tags=TAG,
         request=PredictRequestSerializer,
         responses={200: PredictResponseSerializer},
         description="Predict with the deployment. Input is validated against the serving version's "
@@ -264,8 +238,6 @@ class FeedbackApi(DeploymentAPIView):
     parser_classes = [JSONParser]
 
     @extend_schema(
-        operation_id="deployments_feedback",
-        tags=TAG,
         request=FeedbackRequestSerializer,
         responses={201: FeedbackResultSerializer},
         description="Ground truth by prediction id, single or batched. A second value for the same id "
@@ -299,7 +271,7 @@ class PredictionFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class PredictionLogApi(DeploymentAPIView):
+class PredictionLogApi(ListMixin, DeploymentAPIView):
     access = {"GET": Action.READ}
     serializer_class = PredictionLogSerializer
     pagination_class = CursorPagination
@@ -310,15 +282,9 @@ class PredictionLogApi(DeploymentAPIView):
     def get_queryset(self) -> Any:
         return prediction_log_list(deployment=self.deployment())
 
-    @extend_schema(operation_id="deployment_predictions_list", tags=TAG, responses=PredictionLogSerializer(many=True))
-    def get(self, request: Request, project: str, deployment: str) -> Response:
-        return self.listing(self.get_queryset(), PredictionLogSerializer)
-
 
 class PredictionExportApi(PredictionLogApi):
     @extend_schema(
-        operation_id="deployment_predictions_export",
-        tags=TAG,
         parameters=[OpenApiParameter("format", str, enum=["jsonl", "csv"], description="jsonl (default) or csv")],
         responses={(200, "application/x-ndjson"): OpenApiTypes.STR, (200, "text/csv"): OpenApiTypes.STR},
     )
@@ -356,8 +322,6 @@ class ReadyApi(DeploymentAPIView):
     serializer_class = ReadySerializer
 
     @extend_schema(
-        operation_id="deployments_ready",
-        tags=TAG,
         responses={200: ReadySerializer, 503: ReadySerializer},
         description="Whether every variant is loaded and smoke-tested in this process.",
     )
@@ -400,8 +364,6 @@ class AbAnalysisApi(DeploymentAPIView):
     serializer_class = DeploymentSerializer
 
     @extend_schema(
-        operation_id="deployments_ab_analysis",
-        tags=TAG,
         parameters=[
             OpenApiParameter("control", str, description="The control variant (default: the first)."),
             OpenApiParameter("alpha", float),
@@ -438,8 +400,6 @@ class ShadowReportApi(DeploymentAPIView):
     serializer_class = DeploymentSerializer
 
     @extend_schema(
-        operation_id="deployments_shadow_report",
-        tags=TAG,
         responses={200: OpenApiTypes.OBJECT},
         description="Shadow vs live on the same requests: agreement rate, output distribution "
         "difference and latency delta.",
