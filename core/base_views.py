@@ -61,6 +61,12 @@ class ListMixin(mixins.ListModelMixin):
         return self.list(request, *args, **kwargs)
 
 
+class NamedListMixin(ListMixin):
+    # GET over a project's resources with unique names: filter by name (exact or part), order by name or time.
+    filterset_fields: ClassVar[dict[str, list[str]]] = {"name": ["exact", "icontains"]}
+    ordering_fields: ClassVar[list[str]] = ["name", "created_at", "updated_at"]
+
+
 class CreateMixin:
     create_serializer_class: ClassVar[type[serializers.Serializer]]
 

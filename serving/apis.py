@@ -17,7 +17,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core import context
-from core.base_views import DestroyMixin, ListMixin, ProjectAPIView, RetrieveMixin, UpdateMixin, caller_label
+from core.base_views import (
+    DestroyMixin,
+    ListMixin,
+    NamedListMixin,
+    ProjectAPIView,
+    RetrieveMixin,
+    UpdateMixin,
+    caller_label,
+)
 from core.errors import NotFound, ValidationFailed
 from core.pagination import CursorPagination
 from core.parsers import JSONParser
@@ -62,12 +70,10 @@ class DeploymentAPIView(ProjectAPIView):
         return DeploymentSerializer(self.deployment()).data
 
 
-class DeploymentListApi(ListMixin, DeploymentAPIView):
+class DeploymentListApi(NamedListMixin, DeploymentAPIView):
     access = {"GET": Action.READ, "POST": Action.OPERATE}
     serializer_class = DeploymentSerializer
     queryset = Deployment.objects.none()
-    filterset_fields = {"name": ["exact", "icontains"]}
-    ordering_fields = ["name", "created_at", "updated_at"]
 
     def get_queryset(self) -> Any:
         return deployment_list(project=self.project)

@@ -14,9 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.base_views import (
+    CreateMixin,
     DestroyMixin,
     ListCreateMixin,
     ListMixin,
+    NamedListMixin,
     ProjectAPIView,
     RetrieveMixin,
     UpdateMixin,
@@ -58,13 +60,11 @@ class _DatasetView(ProjectAPIView):
         return selectors.dataset_version_get(dataset=self.dataset(), number=self.kwargs["number"])
 
 
-class DatasetListApi(ListCreateMixin, _DatasetView):
+class DatasetListApi(NamedListMixin, CreateMixin, _DatasetView):
     access = {"GET": Action.READ, "POST": Action.WRITE}
     serializer_class = DatasetSerializer
     create_serializer_class = DatasetCreateSerializer
     queryset = Dataset.objects.none()
-    filterset_fields = {"name": ["exact", "icontains"]}
-    ordering_fields = ["name", "created_at", "updated_at"]
 
     def get_queryset(self) -> Any:
         return selectors.dataset_list_with_counts(project=self.project)

@@ -13,9 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.base_views import (
+    CreateMixin,
     DestroyMixin,
     ListCreateMixin,
     ListMixin,
+    NamedListMixin,
     ProjectAPIView,
     RetrieveMixin,
     UpdateMixin,
@@ -68,13 +70,11 @@ class _ModelView(ProjectAPIView):
         return selectors.registered_model_get_with_counts(project=self.project, name=name)
 
 
-class ModelListApi(ListCreateMixin, _ModelView):
+class ModelListApi(NamedListMixin, CreateMixin, _ModelView):
     access = {"GET": Action.READ, "POST": Action.WRITE}
     serializer_class = RegisteredModelSerializer
     create_serializer_class = RegisteredModelCreateSerializer
     queryset = RegisteredModel.objects.none()
-    filterset_fields = {"name": ["exact", "icontains"]}
-    ordering_fields = ["name", "created_at", "updated_at"]
 
     def get_queryset(self) -> Any:
         return selectors.registered_model_list(project=self.project)
