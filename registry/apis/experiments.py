@@ -67,6 +67,17 @@ class _Api(ProjectAPIView):
     def run_out(self, run_id: str) -> dict[str, Any]:
         return RunDetailSerializer(selectors.run_get_detail(project=self.project, run_id=run_id)).data
 
+    def search_page(self, search: dict[str, Any], experiments: list[str]) -> Response:
+        """One page of the runs a search (``filter``, ``order_by``, ``lifecycle``) finds in ``experiments``."""
+        runs = selectors.run_search(
+            project=self.project,
+            filter_expression=search["filter"],
+            order_by=search["order_by"],
+            experiments=experiments,
+            lifecycle=search["lifecycle"],
+        )
+        return self.listing(runs, RunSerializer, filtered=False)
+
 
 # A view under /runs/{run_id}/: its operations document the run id.
 @extend_schema(parameters=[RUN_ID])
@@ -142,14 +153,7 @@ class RunListApi(_Api):
     )
     def get(self, request: Request, project: str) -> Response:
         query = self.validated_query(RunListQuerySerializer)
-        runs = selectors.run_search(
-            project=self.project,
-            filter_expression=query["filter"],
-            order_by=query["order_by"],
-            experiments=query["experiment"],
-            lifecycle=query["lifecycle"],
-        )
-        return self.listing(runs, RunSerializer, filtered=False)
+        return self.search_page(query, experiments=query["experiment"])
 
     @extend_schema(request=RunCreateSerializer, responses={201: RunDetailSerializer})
     def post(self, request: Request, project: str) -> Response:
@@ -188,14 +192,7 @@ class RunSearchApi(_Api):
     )
     def post(self, request: Request, project: str) -> Response:
         body = self.validated_body(RunSearchSerializer)
-        runs = selectors.run_search(
-            project=self.project,
-            filter_expression=body["filter"],
-            order_by=body["order_by"],
-            experiments=body["experiments"],
-            lifecycle=body["lifecycle"],
-        )
-        return self.listing(runs, RunSerializer, filtered=False)
+        return self.search_page(body, experiments=body["experiments"])
 
 
 class RunCompareApi(_Api):
