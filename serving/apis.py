@@ -11,8 +11,8 @@ from typing import Any
 import django_filters
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -117,13 +117,25 @@ class DeploymentDetailApi(RetrieveMixin, UpdateMixin, DestroyMixin, DeploymentAP
         services.deployment_delete(deployment=instance, user=self.user)
 
 
-class DeployApi(DeploymentAPIView):
+# POST .../deployments/{deployment}/<action>/: the body, checked by ``body_serializer``, goes to ``act``; the answer
+# is the deployment as it then is.
+class _DeploymentActionApi(DeploymentAPIView):
     access = {"POST": Action.OPERATE}
     serializer_class = DeploymentSerializer
+    body_serializer: type[serializers.Serializer]
 
-    @extend_schema(
+    def act(self, deployment: Deployment, values: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def post(self, request: Request, project: str, deployment: str) -> Response:
+        values = self.validated_body(self.body_serializer)
+        self.act(self.deployment(), values)
+        return Response(self.out())
+
+
+@extend_schema_view(
+    post=extend_schema(
         request=DeploySerializer,
-        responses=DeploymentSerializer,
         description=(
             "Change traffic with a strategy; each call creates a new immutable revision.\n\n"
             "- single: the version takes all traffic.\n"
@@ -136,43 +148,38 @@ class DeployApi(DeploymentAPIView):
             "- ab_test: variants with weights and sticky assignment by routing_key; see ab-analysis and promote."
         ),
     )
-    def post(self, request: Request, project: str, deployment: str) -> Response:
-        values = self.validated_body(DeploySerializer)
-        deployment_deploy(deployment=self.deployment(), user=self.user, data=values)
-        return Response(self.out())
+)
+class DeployApi(_DeploymentActionApi):
+    body_serializer = DeploySerializer
+
+    def act(self, deployment: Deployment, values: dict[str, Any]) -> None:
+        deployment_deploy(deployment=deployment, user=self.user, data=values)
 
 
-class RollbackApi(DeploymentAPIView):
-    access = {"POST": Action.OPERATE}
-    serializer_class = DeploymentSerializer
-
-    @extend_schema(
-        request=RollbackSerializer,
-        description="Return to the previous revision (or a named one) in one call.",
+@extend_schema_view(
+    post=extend_schema(
+        request=RollbackSerializer, description="Return to the previous revision (or a named one) in one call."
     )
-    def post(self, request: Request, project: str, deployment: str) -> Response:
-        data = self.validated_body(RollbackSerializer)
+)
+class RollbackApi(_DeploymentActionApi):
+    body_serializer = RollbackSerializer
+
+    def act(self, deployment: Deployment, values: dict[str, Any]) -> None:
         services.deployment_rollback(
-            deployment=self.deployment(),
-            user=self.user,
-            to_revision=data["revision"],
-            reason=data["reason"],
+            deployment=deployment, user=self.user, to_revision=values["revision"], reason=values["reason"]
         )
-        return Response(self.out())
 
 
-class PromoteApi(DeploymentAPIView):
-    access = {"POST": Action.OPERATE}
-    serializer_class = DeploymentSerializer
-
-    @extend_schema(
-        request=PromoteSerializer,
-        description="Make one variant the only primary (e.g. the A/B winner).",
+@extend_schema_view(
+    post=extend_schema(
+        request=PromoteSerializer, description="Make one variant the only primary (e.g. the A/B winner)."
     )
-    def post(self, request: Request, project: str, deployment: str) -> Response:
-        data = self.validated_body(PromoteSerializer)
-        services.deployment_promote(deployment=self.deployment(), user=self.user, **data)
-        return Response(self.out())
+)
+class PromoteApi(_DeploymentActionApi):
+    body_serializer = PromoteSerializer
+
+    def act(self, deployment: Deployment, values: dict[str, Any]) -> None:
+        services.deployment_promote(deployment=deployment, user=self.user, **values)
 
 
 class RevisionListApi(DeploymentAPIView):
