@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from rest_framework import generics, mixins, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -136,6 +138,24 @@ class ProjectAPIView(_Base):
         context = dict(super().get_serializer_context())
         context["project"] = getattr(self, "project", None)
         return context
+
+
+def attachment(
+    content: Any, content_type: str, filename: str, *, size: int | None = None, sha256: str = ""
+) -> HttpResponseBase:
+    """A download named ``filename``: ``content`` (bytes, or an iterator of bytes to stream), with its length and
+    its sha256 (as the ETag) when given."""
+    response: HttpResponseBase
+    if isinstance(content, bytes):
+        response = HttpResponse(content, content_type=content_type)
+    else:
+        response = StreamingHttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if size is not None:
+        response["Content-Length"] = str(size)
+    if sha256:
+        response["ETag"] = f'"{sha256}"'
+    return response
 
 
 def caller_label(view: ProjectAPIView) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.audit import audit_record
-from core.base_views import ListMixin, ProjectAPIView, RetrieveMixin
+from core.base_views import ListMixin, ProjectAPIView, RetrieveMixin, attachment
 from core.pagination import CursorPagination
 from core.roles import Action
 from core.storage import blob_iter
@@ -51,13 +51,16 @@ class PredictionExportDownloadApi(PredictionExportDetailApi):
     @extend_schema(
         responses={(200, "application/vnd.apache.parquet"): OpenApiTypes.BINARY},
     )
-    def get(self, request: Request, project: str, export: int) -> StreamingHttpResponse:  # type: ignore[override]
+    def get(self, request: Request, project: str, export: int) -> HttpResponseBase:  # type: ignore[override]
         found = self.get_object()
-        response = StreamingHttpResponse(blob_iter(found.sha256), content_type="application/vnd.apache.parquet")
-        response["Content-Disposition"] = f'attachment; filename="{found.partition}.parquet"'
-        response["Content-Length"] = str(found.size)
-        response["ETag"] = f'"{found.sha256}"'
-        return response
+        content = blob_iter(found.sha256)
+        return attachment(
+            content,
+            "application/vnd.apache.parquet",
+            f"{found.partition}.parquet",
+            size=found.size,
+            sha256=found.sha256,
+        )
 
 
 class ErasureApi(ProjectAPIView):

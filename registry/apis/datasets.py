@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -22,6 +22,7 @@ from core.base_views import (
     ProjectAPIView,
     RetrieveMixin,
     UpdateMixin,
+    attachment,
 )
 from core.errors import PayloadTooLarge, ValidationFailed
 from core.roles import Action
@@ -234,14 +235,11 @@ class DatasetVersionDownloadApi(_DatasetView):
     @extend_schema(
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
     )
-    def get(self, request: Request, project: str, dataset: str, number: int) -> StreamingHttpResponse:
+    def get(self, request: Request, project: str, dataset: str, number: int) -> HttpResponseBase:
         version = self.version()
         filename = f"{version.dataset.name}-v{version.number}.{version.format}"
-        response = StreamingHttpResponse(blob_iter(version.sha256), content_type="application/octet-stream")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response["Content-Length"] = str(version.size)
-        response["ETag"] = f'"{version.sha256}"'
-        return response
+        content = blob_iter(version.sha256)
+        return attachment(content, "application/octet-stream", filename, size=version.size, sha256=version.sha256)
 
 
 class ValidationReportListApi(ListMixin, _DatasetView):

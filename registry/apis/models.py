@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
@@ -21,6 +22,7 @@ from core.base_views import (
     ProjectAPIView,
     RetrieveMixin,
     UpdateMixin,
+    attachment,
 )
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.parsers import JSONParser
@@ -198,15 +200,11 @@ class ModelVersionDownloadApi(_ModelView):
     @extend_schema(
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
     )
-    def get(self, request: Request, project: str, model: str, number: int) -> StreamingHttpResponse:
+    def get(self, request: Request, project: str, model: str, number: int) -> HttpResponseBase:
         version = self.version()
         data = services.model_version_artifact(version)  # hash-checked: a mismatch marks it unhealthy
-        response = StreamingHttpResponse(iter([data]), content_type="application/octet-stream")
-        response["Content-Disposition"] = (
-            f'attachment; filename="{version.registered_model.name}-v{version.number}.{version.artifact_format}"'
-        )
-        response["ETag"] = f'"{version.artifact_sha256}"'
-        return response
+        filename = f"{version.registered_model.name}-v{version.number}.{version.artifact_format}"
+        return attachment(iter([data]), "application/octet-stream", filename, sha256=version.artifact_sha256)
 
 
 class ModelVersionVerifyApi(_ModelView):
@@ -403,7 +401,7 @@ class OnnxDownloadApi(_ModelView):
         ],
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
     )
-    def get(self, request: Request, project: str, model: str, number: int) -> HttpResponse:
+    def get(self, request: Request, project: str, model: str, number: int) -> HttpResponseBase:
         version = self.version()
         if not version.onnx_sha256:
             raise NotFound(f"{version} has no ONNX export yet; POST .../export/onnx/build/ first.")
@@ -412,9 +410,8 @@ class OnnxDownloadApi(_ModelView):
                 f"The ONNX export of {version} failed its parity check "
                 f"({version.onnx_parity.get('detail')}); pass force=true to download anyway."
             )
-        response = HttpResponse(blob_read_verified(version.onnx_sha256), content_type="application/octet-stream")
-        response["Content-Disposition"] = f'attachment; filename="{version.registered_model.name}-v{number}.onnx"'
-        return response
+        content = blob_read_verified(version.onnx_sha256)
+        return attachment(content, "application/octet-stream", f"{version.registered_model.name}-v{number}.onnx")
 
 
 class BundleDownloadApi(_ModelView):
@@ -426,7 +423,7 @@ class BundleDownloadApi(_ModelView):
         description="A container bundle (tar.gz): the model, pinned requirements, a minimal serving "
         "script and a Dockerfile.",
     )
-    def get(self, request: Request, project: str, model: str, number: int) -> HttpResponse:
+    def get(self, request: Request, project: str, model: str, number: int) -> HttpResponseBase:
         version = self.version()
         if version.artifact_format != "skops":
             raise Conflict(f"{version} is a {version.artifact_format} model; bundles hold skops models only.")
@@ -450,6 +447,4 @@ class BundleDownloadApi(_ModelView):
             )
         except BundleError as exc:
             raise Conflict(f"Cannot bundle {version}: {exc}") from None
-        response = HttpResponse(bundle, content_type="application/gzip")
-        response["Content-Disposition"] = f'attachment; filename="{version.registered_model.name}-v{number}.tar.gz"'
-        return response
+        return attachment(bundle, "application/gzip", f"{version.registered_model.name}-v{number}.tar.gz")
