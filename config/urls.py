@@ -46,8 +46,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("livez", LivezApi.as_view(), name="livez"),
-    path("readyz", ReadyzApi.as_view(), name="readyz"),
+    path("livez", LivezApi.as_view(), name="health-live"),
+    path("readyz", ReadyzApi.as_view(), name="health-ready"),
     path("metrics", MetricsView.as_view(), name="metrics"),
     path("api/v1/", include(api_v1)),
     path("api/2.0/", include("interop.mlflow.urls")),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,10 +18,9 @@ from console.serializers import (
     ReadinessSerializer,
     SimulateRequestSerializer,
 )
+from core.base_views import ListMixin
 from core.roles import Action
 from serving.apis import DeploymentAPIView
-
-TAG = ["monitoring"]
 
 
 class SimulateApi(DeploymentAPIView):
@@ -27,8 +28,6 @@ class SimulateApi(DeploymentAPIView):
     serializer_class = SimulateRequestSerializer
 
     @extend_schema(
-        operation_id="deployments_simulate",
-        tags=TAG,
         request=SimulateRequestSerializer,
         responses={202: OpenApiTypes.OBJECT},
         description="Replay a dataset version against this deployment (bounded in time and count, "
@@ -50,9 +49,6 @@ class ReadinessApi(DeploymentAPIView):
     serializer_class = ReadinessSerializer
 
     @extend_schema(
-        operation_id="deployments_readiness",
-        tags=TAG,
-        responses=ReadinessSerializer,
         description="The production-readiness checklist: rollback plan, API docs and client library, a load test "
         "of the serving versions, monitoring and alerting, approval/model card/artifact integrity, and a "
         "verified backup newer than KEEL_BACKUP_MAX_AGE_HOURS; each item with pass/fail and its evidence.",
@@ -63,25 +59,22 @@ class ReadinessApi(DeploymentAPIView):
         return Response(ReadinessSerializer(deployment_readiness(deployment=self.deployment())).data)
 
 
-class LoadTestListApi(DeploymentAPIView):
+@extend_schema_view(
+    get=extend_schema(
+        description="Load tests of this deployment, newest first, with their figures (rps, p50/p95/p99 in ms, "
+        "error rate) and the revision and model versions they measured."
+    )
+)
+class LoadTestListApi(ListMixin, DeploymentAPIView):
     access = {"GET": Action.READ, "POST": Action.OPERATE}
     serializer_class = LoadTestSerializer
     queryset = LoadTest.objects.none()
     filterset_fields = ["status", "revision_number"]
 
-    @extend_schema(
-        operation_id="load_tests_list",
-        tags=TAG,
-        responses=LoadTestSerializer(many=True),
-        description="Load tests of this deployment, newest first, with their figures (rps, p50/p95/p99 in ms, "
-        "error rate) and the revision and model versions they measured.",
-    )
-    def get(self, request: Request, project: str, deployment: str) -> Response:
-        return self.listing(load_test_list(deployment=self.deployment()), LoadTestSerializer)
+    def get_queryset(self) -> Any:
+        return load_test_list(deployment=self.deployment())
 
     @extend_schema(
-        operation_id="load_tests_create",
-        tags=TAG,
         request=LoadTestRequestSerializer,
         responses={202: LoadTestSerializer},
         description="Queue a bounded in-process load test of the serving revision (generated inputs from the "

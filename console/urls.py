@@ -4,8 +4,10 @@ from console.apis import LoadTestListApi, ReadinessApi, SimulateApi
 
 _D = "projects/<slug:project>/deployments/<str:deployment>/"
 
-urlpatterns = [
-    path(_D + "simulate/", SimulateApi.as_view(), name="deployment-simulate"),
-    path(_D + "readiness/", ReadinessApi.as_view(), name="deployment-readiness"),
-    path(_D + "load-tests/", LoadTestListApi.as_view(), name="load-test-list"),
+ROUTES = [  # (route, view, name)
+    (_D + "simulate/", SimulateApi, "deployment-simulate"),
+    (_D + "readiness/", ReadinessApi, "deployment-readiness"),
+    (_D + "load-tests/", LoadTestListApi, "load-test-list"),
 ]
+
+urlpatterns = [path(route, view.as_view(), name=name) for route, view, name in ROUTES]

@@ -1,13 +1,20 @@
 from __future__ import annotations
 
 import django_filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core import selectors, services
-from core.base_views import KeelAPIView, ProjectAPIView
+from core.base_views import (
+    DestroyMixin,
+    KeelAPIView,
+    ListMixin,
+    ProjectAPIView,
+    RetrieveMixin,
+    UpdateMixin,
+)
 from core.errors import ValidationFailed
 from core.models import ApiToken, AuditEvent, Membership, Project, User
 from core.pagination import CursorPagination
@@ -32,7 +39,7 @@ from core.serializers import (
 from core.validation import UtcIsoDateTimeFilter
 
 
-class ProjectListApi(KeelAPIView):
+class ProjectListApi(ListMixin, KeelAPIView):
     access = {"GET": HUMAN, "POST": HUMAN}  # service accounts only predict: they may not even list projects
     serializer_class = ProjectSerializer
     queryset = Project.objects.none()
@@ -42,14 +49,10 @@ class ProjectListApi(KeelAPIView):
     def get_queryset(self):
         return selectors.project_list_for_user(user=self.user)
 
-    @extend_schema(operation_id="projects_list", responses=ProjectSerializer(many=True))
-    def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        roles = selectors.user_roles(user=self.user)
-        data = ProjectSerializer(page, many=True, context={"roles": roles}).data
-        return self.get_paginated_response(data)
+    def get_serializer_context(self) -> dict:  # type: ignore[type-arg]
+        return {**super().get_serializer_context(), "roles": selectors.user_roles(user=self.user)}
 
-    @extend_schema(operation_id="projects_create", request=ProjectCreateSerializer, responses={201: ProjectSerializer})
+    @extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer})
     def post(self, request: Request) -> Response:
         values = self.validated_body(ProjectCreateSerializer)
         project = services.project_create(user=self.user, **values)
@@ -57,41 +60,33 @@ class ProjectListApi(KeelAPIView):
         return Response(data, status=status.HTTP_201_CREATED)
 
 
-class ProjectDetailApi(ProjectAPIView):
+class ProjectDetailApi(RetrieveMixin, UpdateMixin, DestroyMixin, ProjectAPIView):
     access = {"GET": Action.READ, "PATCH": Action.OPERATE, "DELETE": Action.ADMIN}
     serializer_class = ProjectSerializer
+    update_serializer_class = ProjectUpdateSerializer
+    update_partial = True
 
-    def _out(self, project: Project) -> dict:  # type: ignore[type-arg]
-        return ProjectSerializer(project, context={"roles": {project.pk: self.role}}).data
+    def get_object(self) -> Project:
+        return self.project
 
-    @extend_schema(operation_id="projects_retrieve")
-    def get(self, request: Request, project: str) -> Response:
-        return Response(self._out(self.project))
+    def get_serializer_context(self) -> dict:  # type: ignore[type-arg]
+        return {**super().get_serializer_context(), "roles": {self.project.pk: self.role}}
 
-    @extend_schema(operation_id="projects_update", request=ProjectUpdateSerializer, responses=ProjectSerializer)
-    def patch(self, request: Request, project: str) -> Response:
-        serializer = ProjectUpdateSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        updated = services.project_update(project=self.project, user=self.user, **serializer.validated_data)
-        return Response(self._out(updated))
+    def update_from(self, instance: Project, values: dict) -> Project:  # type: ignore[type-arg]
+        return services.project_update(project=instance, user=self.user, **values)
 
-    @extend_schema(operation_id="projects_delete", responses={204: None})
-    def delete(self, request: Request, project: str) -> Response:
-        services.project_delete(project=self.project, user=self.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance: Project) -> None:
+        services.project_delete(project=instance, user=self.user)
 
 
-class MemberListApi(ProjectAPIView):
+class MemberListApi(ListMixin, ProjectAPIView):
     access = {"GET": Action.READ, "POST": Action.ADMIN}
     serializer_class = MembershipSerializer
     queryset = Membership.objects.none()  # the schema's model (get_queryset needs the request)
+    ordering_fields: list[str] = []
 
     def get_queryset(self):
         return selectors.membership_list(project=self.project)
-
-    @extend_schema(operation_id="members_list", responses=MembershipSerializer(many=True))
-    def get(self, request: Request, project: str) -> Response:
-        return self.listing(self.get_queryset(), MembershipSerializer, filtered=False)
 
     @extend_schema(
         operation_id="members_set",
@@ -109,7 +104,7 @@ class MemberDetailApi(ProjectAPIView):
     access = {"PATCH": Action.ADMIN, "DELETE": Action.ADMIN}
     serializer_class = MembershipSerializer
 
-    @extend_schema(operation_id="members_update", request=MembershipRoleSerializer, responses=MembershipSerializer)
+    @extend_schema(request=MembershipRoleSerializer)
     def patch(self, request: Request, project: str, username: str) -> Response:
         values = self.validated_body(MembershipRoleSerializer)
         if not selectors.membership_exists(project=self.project, username=username):
@@ -128,20 +123,16 @@ class MemberDetailApi(ProjectAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class TokenListApi(KeelAPIView):
+class TokenListApi(ListMixin, KeelAPIView):
     access = {"GET": HUMAN, "POST": HUMAN}
     serializer_class = ApiTokenSerializer
     queryset = ApiToken.objects.none()  # the schema's model (get_queryset needs the request)
+    ordering_fields: list[str] = []
 
     def get_queryset(self):
         return selectors.api_token_list(user=self.user)
 
-    @extend_schema(operation_id="tokens_list", responses=ApiTokenSerializer(many=True))
-    def get(self, request: Request) -> Response:
-        return self.listing(self.get_queryset(), ApiTokenSerializer, filtered=False)
-
     @extend_schema(
-        operation_id="tokens_create",
         request=ApiTokenCreateSerializer,
         responses={201: ApiTokenIssuedSerializer},
     )
@@ -169,20 +160,16 @@ class TokenDetailApi(KeelAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ServiceAccountListApi(ProjectAPIView):
+class ServiceAccountListApi(ListMixin, ProjectAPIView):
     access = {"GET": Action.ADMIN, "POST": Action.ADMIN}
     serializer_class = ServiceAccountSerializer
     queryset = User.objects.none()  # the schema's model (get_queryset needs the request)
+    ordering_fields: list[str] = []
 
     def get_queryset(self):
         return selectors.service_account_list(project=self.project)
 
-    @extend_schema(operation_id="service_accounts_list", responses=ServiceAccountSerializer(many=True))
-    def get(self, request: Request, project: str) -> Response:
-        return self.listing(self.get_queryset(), ServiceAccountSerializer, filtered=False)
-
     @extend_schema(
-        operation_id="service_accounts_create",
         request=ServiceAccountCreateSerializer,
         responses={201: ServiceAccountCreatedSerializer},
     )
@@ -243,7 +230,10 @@ class AuditEventFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class AuditEventListApi(ProjectAPIView):
+@extend_schema_view(
+    get=extend_schema(responses={200: AuditEventSerializer(many=True), 403: OpenApiResponse(description="Not owner")})
+)
+class AuditEventListApi(ListMixin, ProjectAPIView):
     access = {"GET": Action.ADMIN}
     serializer_class = AuditEventSerializer
     pagination_class = CursorPagination
@@ -253,10 +243,3 @@ class AuditEventListApi(ProjectAPIView):
 
     def get_queryset(self):
         return selectors.audit_event_list(project=self.project)
-
-    @extend_schema(
-        operation_id="audit_events_list",
-        responses={200: AuditEventSerializer(many=True), 403: OpenApiResponse(description="Not owner")},
-    )
-    def get(self, request: Request, project: str) -> Response:
-        return self.listing(self.get_queryset(), AuditEventSerializer)

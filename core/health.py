@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.schema import KeelAutoSchema
 from core.serializers import HealthSerializer
 
 
@@ -62,26 +63,22 @@ DEGRADED = {  # checks whose failure leaves the process ready, and what it means
 }
 
 
-class LivezApi(APIView):
+class _HealthApi(APIView):
+    schema = KeelAutoSchema()
     public = True
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
     throttle_classes: list[type] = []
 
-    @extend_schema(operation_id="health_live", tags=["health"], responses=HealthSerializer, auth=[])
+
+class LivezApi(_HealthApi):
+    @extend_schema(responses=HealthSerializer, auth=[])
     def get(self, request: Request) -> Response:
         return Response({"status": "ok"})
 
 
-class ReadyzApi(APIView):
-    public = True
-    permission_classes = [AllowAny]
-    authentication_classes: list[type] = []
-    throttle_classes: list[type] = []
-
-    @extend_schema(
-        operation_id="health_ready", tags=["health"], responses={200: HealthSerializer, 503: HealthSerializer}, auth=[]
-    )
+class ReadyzApi(_HealthApi):
+    @extend_schema(responses={200: HealthSerializer, 503: HealthSerializer}, auth=[])
     def get(self, request: Request) -> Response:
         checks = {}
         for name, check in (("database", check_database), ("broker", check_broker), ("cache", check_cache)):

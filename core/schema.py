@@ -1,10 +1,14 @@
-"""drf-spectacular extensions: the bearer-token scheme and problem-details error responses on every operation."""
+"""drf-spectacular extensions: operation ids and tags from the route names, the bearer-token scheme and
+problem-details error responses on every operation."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
@@ -119,3 +123,134 @@ def name_free_form_responses(result: dict[str, Any], generator: Any, request: An
     if used:
         result.setdefault("components", {}).setdefault("schemas", {})["JsonObject"] = JSON_OBJECT_COMPONENT
     return result
+
+
+# The tag of a route: looked up by the longest leading words of its name.
+TAGS = {
+    "project": "projects",
+    "member": "projects",
+    "service-account": "projects",
+    "audit-event": "projects",
+    "webhook": "projects",
+    "experiment": "projects",
+    "run": "projects",
+    "token": "tokens",
+    "health": "health",
+    "config": "config",
+    "dataset": "datasets",
+    "model": "models",
+    "approval-request": "models",
+    "deployment": "serving",
+    "prediction": "prediction log",
+    "training-job": "training",
+    "alert": "monitoring",
+    "channel": "monitoring",
+    "drift": "monitoring",
+    "load-test": "monitoring",
+    "retraining": "monitoring",
+    "deployment-performance": "monitoring",
+    "deployment-readiness": "monitoring",
+    "deployment-simulate": "monitoring",
+}
+
+VERBS = {"GET": "retrieve", "POST": "create", "PUT": "replace", "PATCH": "update", "DELETE": "delete"}
+
+
+def _plural(word: str) -> str:
+    if word.endswith("y") and word[-2:-1] not in tuple("aeiou"):
+        return word[:-1] + "ies"
+    return word + "es" if word.endswith(("s", "x", "ch", "sh")) else word + "s"
+
+
+def _leading(words: list[str], keys: Any) -> int:
+    """How many leading words of ``words`` make the longest entry of ``keys`` (0 for none)."""
+    return next((n for n in range(len(words), 0, -1) if "-".join(words[:n]) in keys), 0)
+
+
+def operation_id(name: str, method: str, methods: list[str], collections: set[str]) -> str:
+    """The operation id of ``method`` on the route named ``name`` (answering ``methods``).
+
+    The subject is the name, dashes as underscores, with the collection it starts with in the plural (the
+    longest name prefix ``x`` that has a ``x-list`` route): ``model-version-verify`` -> ``model_versions_verify``.
+    A ``-list`` route adds ``list`` (GET) or ``create`` (POST); a ``-detail`` route adds ``retrieve`` (GET),
+    ``replace`` (PUT), ``update`` (PATCH), ``delete`` (DELETE) or ``create`` (POST). Any other route is named
+    after what it does (``deployment-rollback``, ``model-version-card``, ``config-plan``): its first method
+    (GET, POST, PUT, PATCH, DELETE, in this order) takes the subject alone, the others add the same verbs
+    (``model_versions_card`` and ``model_versions_card_update``). A view sets ``operation_id`` only where its
+    verb is none of these (an alias GET "resolves", a member POST "sets").
+    """
+    words = name.split("-")
+    kind = words.pop() if words[-1] in ("list", "detail") else None
+    n = _leading(words, collections)
+    if n:
+        words[n - 1] = _plural(words[n - 1])
+    subject = "_".join(words)
+    if kind == "list" and method == "GET":
+        return f"{subject}_list"
+    if kind is None and method == next(m for m in VERBS if m in methods):
+        return subject
+    return f"{subject}_{VERBS[method]}"
+
+
+def tag(name: str) -> str:
+    """The tag of the route named ``name`` (see TAGS)."""
+    words = name.split("-")
+    n = _leading(words, TAGS)
+    if not n:
+        raise KeyError(f"no tag for the route {name!r}: add its first words to core.schema.TAGS")
+    return TAGS["-".join(words[:n])]
+
+
+def _routes(patterns: list[Any], prefix: str = "") -> Any:
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)  # as drf's EndpointEnumerator joins them (AutoSchema.path_regex)
+        if isinstance(pattern, URLPattern):
+            yield route, pattern.name
+        elif isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, route)
+
+
+@functools.cache
+def route_names() -> dict[str, str]:
+    """The name of each route of the root URLconf, by its joined pattern."""
+    return {route: name for route, name in _routes(get_resolver().url_patterns) if name}
+
+
+@functools.cache
+def collections() -> set[str]:
+    """The collections: ``x`` for every route named ``x-list``."""
+    return {name.removesuffix("-list") for name in route_names().values() if name.endswith("-list")}
+
+
+_BODIES = {"POST": "create_serializer_class", "PATCH": "update_serializer_class", "PUT": "update_serializer_class"}
+
+
+class KeelAutoSchema(AutoSchema):
+    """Operation ids and tags from the route's name (see ``operation_id`` and ``tag``); drf-spectacular's
+    defaults for a route without a name or outside the root URLconf. The generic handlers of core.base_views
+    document their input serializer as the request body, and a create as a 201."""
+
+    def body_serializer(self) -> Any:
+        return getattr(self.view, _BODIES.get(self.method, ""), None)
+
+    def get_request_serializer(self) -> Any:
+        return self.body_serializer() or super().get_request_serializer()
+
+    def get_response_serializers(self) -> Any:
+        if self.method == "POST" and self.body_serializer() is not None:
+            view: Any = self.view
+            return {201: view.get_serializer_class()}
+        return super().get_response_serializers()
+
+    def route_name(self) -> str | None:
+        return route_names().get(self.path_regex)
+
+    def get_operation_id(self) -> str:
+        name = self.route_name()
+        if name is None:
+            return super().get_operation_id()
+        return operation_id(name, self.method, self.view.allowed_methods, collections())
+
+    def get_tags(self) -> list[str]:
+        name = self.route_name()
+        return super().get_tags() if name is None else [tag(name)]

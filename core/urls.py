@@ -1,33 +1,30 @@
-from django.urls import include, path
+from django.urls import path
 
 from core import apis
+from core.webhooks import apis as webhooks
 
-urlpatterns = [
-    path("projects/", apis.ProjectListApi.as_view(), name="project-list"),
-    path("projects/<slug:project>/", apis.ProjectDetailApi.as_view(), name="project-detail"),
-    path("projects/<slug:project>/members/", apis.MemberListApi.as_view(), name="member-list"),
-    path(
-        "projects/<slug:project>/members/<str:username>/",
-        apis.MemberDetailApi.as_view(),
-        name="member-detail",
-    ),
-    path(
-        "projects/<slug:project>/service-accounts/",
-        apis.ServiceAccountListApi.as_view(),
-        name="service-account-list",
-    ),
-    path(
-        "projects/<slug:project>/service-accounts/<int:account_id>/",
-        apis.ServiceAccountDetailApi.as_view(),
-        name="service-account-detail",
-    ),
-    path(
-        "projects/<slug:project>/service-accounts/<int:account_id>/tokens/",
-        apis.ServiceAccountTokenApi.as_view(),
-        name="service-account-token",
-    ),
-    path("projects/<slug:project>/audit-events/", apis.AuditEventListApi.as_view(), name="audit-event-list"),
-    path("tokens/", apis.TokenListApi.as_view(), name="token-list"),
-    path("tokens/<int:token_id>/", apis.TokenDetailApi.as_view(), name="token-detail"),
-    path("", include("core.webhooks.apis")),
+_P = "projects/<slug:project>/"
+_SA = _P + "service-accounts/<int:account_id>/"
+_W = _P + "webhooks/<int:webhook_id>/"
+_DL = _W + "deliveries/<str:delivery_id>/"
+
+ROUTES = [  # (route, view, name)
+    ("projects/", apis.ProjectListApi, "project-list"),
+    (_P, apis.ProjectDetailApi, "project-detail"),
+    (_P + "members/", apis.MemberListApi, "member-list"),
+    (_P + "members/<str:username>/", apis.MemberDetailApi, "member-detail"),
+    (_P + "service-accounts/", apis.ServiceAccountListApi, "service-account-list"),
+    (_SA, apis.ServiceAccountDetailApi, "service-account-detail"),
+    (_SA + "tokens/", apis.ServiceAccountTokenApi, "service-account-token"),
+    (_P + "audit-events/", apis.AuditEventListApi, "audit-event-list"),
+    ("tokens/", apis.TokenListApi, "token-list"),
+    ("tokens/<int:token_id>/", apis.TokenDetailApi, "token-detail"),
+    (_P + "webhooks/", webhooks.WebhookListApi, "webhook-list"),
+    (_W, webhooks.WebhookDetailApi, "webhook-detail"),
+    (_W + "ping/", webhooks.WebhookPingApi, "webhook-ping"),
+    (_W + "deliveries/", webhooks.WebhookDeliveryListApi, "webhook-delivery-list"),
+    (_DL, webhooks.WebhookDeliveryDetailApi, "webhook-delivery-detail"),
+    (_DL + "redeliver/", webhooks.WebhookDeliveryRedeliverApi, "webhook-delivery-redeliver"),
 ]
+
+urlpatterns = [path(route, view.as_view(), name=name) for route, view, name in ROUTES]

@@ -14,8 +14,6 @@ from declarative import services
 from declarative.document import ConfigDocumentSerializer
 from declarative.state import export_document
 
-TAG = ["config"]
-
 
 class DocumentRequestSerializer(serializers.Serializer):
     document = ConfigDocumentSerializer(help_text="The keel.yaml document (apiVersion keel/v1), as JSON.")
@@ -79,10 +77,7 @@ class ConfigPlanApi(KeelAPIView):
     serializer_class = PlanSerializer
 
     @extend_schema(
-        operation_id="config_plan",
-        tags=TAG,
         request=DocumentRequestSerializer,
-        responses=PlanSerializer,
         description="The changes `config_apply` would make (create/update/delete per object); writes nothing. "
         "A kind missing from the document is unmanaged. Needs read access to an existing project.",
     )
@@ -96,10 +91,7 @@ class ConfigApplyApi(KeelAPIView):
     serializer_class = ApplySerializer
 
     @extend_schema(
-        operation_id="config_apply",
-        tags=TAG,
         request=DocumentRequestSerializer,
-        responses=ApplySerializer,
         description="Make the project match the document in one transaction (all or nothing), one audit event "
         "per change; idempotent. Creating a project: any person; changing one: maintainer or owner (owner for "
         "member changes).",
@@ -114,9 +106,6 @@ class ConfigExportApi(ProjectAPIView):
     serializer_class = ExportSerializer
 
     @extend_schema(
-        operation_id="config_export",
-        tags=TAG,
-        responses=ExportSerializer,
         description="The project's configuration as a keel/v1 document (channel URLs and secrets redacted).",
     )
     def get(self, request: Request, project: str) -> Response:

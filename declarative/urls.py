@@ -1,9 +1,11 @@
-from django.urls import URLPattern, URLResolver, path
+from django.urls import path
 
 from declarative import apis
 
-urlpatterns: list[URLPattern | URLResolver] = [
-    path("config/plan", apis.ConfigPlanApi.as_view(), name="config-plan"),
-    path("config/apply", apis.ConfigApplyApi.as_view(), name="config-apply"),
-    path("projects/<slug:project>/config/export", apis.ConfigExportApi.as_view(), name="config-export"),
+ROUTES = [  # (route, view, name)
+    ("config/plan", apis.ConfigPlanApi, "config-plan"),
+    ("config/apply", apis.ConfigApplyApi, "config-apply"),
+    ("projects/<slug:project>/config/export", apis.ConfigExportApi, "config-export"),
 ]
+
+urlpatterns = [path(route, view.as_view(), name=name) for route, view, name in ROUTES]

@@ -12,13 +12,21 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views import View
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.base_views import ProjectAPIView
+from core.base_views import (
+    CreateMixin,
+    DestroyMixin,
+    ListCreateMixin,
+    ListMixin,
+    ProjectAPIView,
+    ReplaceMixin,
+    RetrieveMixin,
+)
 from core.errors import ValidationFailed
 from core.roles import Action
 from monitoring import selectors
@@ -50,8 +58,6 @@ from serving import runtime
 from serving.apis import DeploymentAPIView
 from serving.traffic import traffic_windows
 
-TAG = ["monitoring"]
-
 
 class DriftConfigApi(DeploymentAPIView):
     access = {"GET": Action.READ, "PUT": Action.OPERATE}
@@ -59,7 +65,6 @@ class DriftConfigApi(DeploymentAPIView):
 
     @extend_schema(
         operation_id="drift_config_retrieve",
-        tags=TAG,
         description="The stored drift config, or (``is_default: true``) the default schedule; reading stores nothing.",
     )
     def get(self, request: Request, project: str, deployment: str) -> Response:
@@ -67,9 +72,7 @@ class DriftConfigApi(DeploymentAPIView):
 
     @extend_schema(
         operation_id="drift_config_set",
-        tags=TAG,
         request=DriftConfigSerializer,
-        responses=DriftConfigSerializer,
         description="Schedule (window and cadence) and options: per-feature method/threshold overrides "
         "{columns: {name: {method, threshold}}}, share_threshold, correction (bonferroni|bh), "
         "importance_weighted, min_rows, exclude.",
@@ -95,17 +98,8 @@ class DriftReportFilter(django_filters.FilterSet):
         return selectors.drift_reports_per_variant(queryset, value)
 
 
-class DriftReportListApi(DeploymentAPIView):
-    access = {"GET": Action.READ, "POST": Action.WRITE}
-    serializer_class = DriftReportSerializer
-    queryset = DriftReport.objects.none()
-    filterset_class = DriftReportFilter
-    ordering_fields = ["window_end", "created_at"]
-
-    @extend_schema(
-        operation_id="drift_reports_list",
-        tags=TAG,
-        responses=DriftReportSerializer(many=True),
+@extend_schema_view(
+    get=extend_schema(
         parameters=[
             OpenApiParameter("variant", str, description="Only the reports of this variant."),
             OpenApiParameter(
@@ -123,12 +117,18 @@ class DriftReportListApi(DeploymentAPIView):
             OpenApiParameter("dataset_drift", bool),
         ],
     )
-    def get(self, request: Request, project: str, deployment: str) -> Response:
-        return self.listing(selectors.drift_report_list(deployment=self.deployment()), DriftReportSerializer)
+)
+class DriftReportListApi(ListMixin, DeploymentAPIView):
+    access = {"GET": Action.READ, "POST": Action.WRITE}
+    serializer_class = DriftReportSerializer
+    queryset = DriftReport.objects.none()
+    filterset_class = DriftReportFilter
+    ordering_fields = ["window_end", "created_at"]
+
+    def get_queryset(self) -> Any:
+        return selectors.drift_report_list(deployment=self.deployment())
 
     @extend_schema(
-        operation_id="drift_reports_create",
-        tags=TAG,
         request=DriftReportRequestSerializer,
         responses={201: DriftReportSerializer, 200: DriftReportSerializer},
         description="Compute a report now (the same window twice returns the stored report).",
@@ -153,14 +153,12 @@ class DriftReportListApi(DeploymentAPIView):
         return Response(DriftReportSerializer(report).data, status=201 if created else 200)
 
 
-class DriftReportDetailApi(DeploymentAPIView):
+class DriftReportDetailApi(RetrieveMixin, DeploymentAPIView):
     access = {"GET": Action.READ}
     serializer_class = DriftReportSerializer
 
-    @extend_schema(operation_id="drift_reports_retrieve", tags=TAG)
-    def get(self, request: Request, project: str, deployment: str, report_id: int) -> Response:
-        report = selectors.drift_report_get(deployment=self.deployment(), report_id=report_id)
-        return Response(DriftReportSerializer(report).data)
+    def get_object(self) -> DriftReport:
+        return selectors.drift_report_get(deployment=self.deployment(), report_id=self.kwargs["report_id"])
 
 
 def _process_usage() -> dict[str, Any]:
@@ -181,8 +179,6 @@ class PerformanceApi(DeploymentAPIView):
     serializer_class = DriftReportSerializer
 
     @extend_schema(
-        operation_id="deployments_performance",
-        tags=TAG,
         responses={200: OpenApiTypes.OBJECT},
         parameters=[OpenApiParameter("window_minutes", int, description="Default 60.")],
         description="Per variant over the window: throughput, error rate, latency p50/p95/p99 and, from "
@@ -225,168 +221,119 @@ def _figures(window: Any, task_type: str, minutes: int) -> dict[str, Any]:
     return out
 
 
-class ChannelListApi(ProjectAPIView):
+class ChannelListApi(CreateMixin, ProjectAPIView):
     access = {"GET": Action.READ, "POST": Action.OPERATE}
     serializer_class = ChannelSerializer
+    create_serializer_class = ChannelCreateSerializer
     queryset = NotificationChannel.objects.none()
 
-    @extend_schema(operation_id="channels_list", tags=TAG, responses=ChannelSerializer(many=True))
+    @extend_schema(responses=ChannelSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
         page = self.paginate_queryset(self.filter_queryset(selectors.channel_list(project=self.project)))
         subscriptions = selectors.channel_subscriptions(page or [])
         data = ChannelSerializer(page, many=True, context={"subscriptions": subscriptions}).data
         return self.get_paginated_response(data)
 
-    @extend_schema(
-        operation_id="channels_create", tags=TAG, request=ChannelCreateSerializer, responses={201: ChannelSerializer}
-    )
-    def post(self, request: Request, project: str) -> Response:
-        values = self.validated_body(ChannelCreateSerializer)
-        channel = config.channel_create(project=self.project, user=self.user, **values)
-        return Response(ChannelSerializer(channel).data, status=status.HTTP_201_CREATED)
+    def create_from(self, values: dict[str, Any]) -> NotificationChannel:
+        return config.channel_create(project=self.project, user=self.user, **values)
 
 
-class ChannelDetailApi(ProjectAPIView):
+class ChannelDetailApi(RetrieveMixin, DestroyMixin, ProjectAPIView):
     access = {"GET": Action.READ, "DELETE": Action.OPERATE}
     serializer_class = ChannelSerializer
 
-    @extend_schema(operation_id="channels_retrieve", tags=TAG)
-    def get(self, request: Request, project: str, channel_id: int) -> Response:
-        return Response(ChannelSerializer(selectors.channel_get(project=self.project, channel_id=channel_id)).data)
+    def get_object(self) -> NotificationChannel:
+        return selectors.channel_get(project=self.project, channel_id=self.kwargs["channel_id"])
 
-    @extend_schema(operation_id="channels_delete", tags=TAG, responses={204: None})
-    def delete(self, request: Request, project: str, channel_id: int) -> Response:
-        channel = selectors.channel_get(project=self.project, channel_id=channel_id)
-        config.channel_delete(channel=channel, user=self.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance: NotificationChannel) -> None:
+        config.channel_delete(channel=instance, user=self.user)
 
 
-class AlertRuleListApi(ProjectAPIView):
+class AlertRuleListApi(ListCreateMixin, ProjectAPIView):
     access = {"GET": Action.READ, "POST": Action.OPERATE}
     serializer_class = AlertRuleSerializer
+    create_serializer_class = AlertRuleWriteSerializer
     queryset = AlertRule.objects.none()
 
-    @extend_schema(operation_id="alert_rules_list", tags=TAG, responses=AlertRuleSerializer(many=True))
-    def get(self, request: Request, project: str) -> Response:
-        return self.listing(selectors.alert_rule_list(project=self.project), AlertRuleSerializer)
+    def get_queryset(self) -> Any:
+        return selectors.alert_rule_list(project=self.project)
 
-    @extend_schema(
-        operation_id="alert_rules_create",
-        tags=TAG,
-        request=AlertRuleWriteSerializer,
-        responses={201: AlertRuleSerializer},
-    )
-    def post(self, request: Request, project: str) -> Response:
-        values = self.validated_body(AlertRuleWriteSerializer)
-        rule = config.alert_rule_save(project=self.project, user=self.user, **values)
-        return Response(AlertRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
+    def create_from(self, values: dict[str, Any]) -> AlertRule:
+        return config.alert_rule_save(project=self.project, user=self.user, **values)
 
 
-class AlertRuleDetailApi(ProjectAPIView):
+class AlertRuleDetailApi(RetrieveMixin, ReplaceMixin, DestroyMixin, ProjectAPIView):
     access = {"GET": Action.READ, "PUT": Action.OPERATE, "DELETE": Action.OPERATE, "POST": Action.OPERATE}
     serializer_class = AlertRuleSerializer
+    update_serializer_class = AlertRuleWriteSerializer
 
-    def rule(self) -> AlertRule:
+    def get_object(self) -> AlertRule:
         return selectors.alert_rule_get(project=self.project, rule_id=self.kwargs["rule_id"])
 
-    @extend_schema(operation_id="alert_rules_retrieve", tags=TAG)
-    def get(self, request: Request, project: str, rule_id: int) -> Response:
-        return Response(AlertRuleSerializer(self.rule()).data)
-
-    @extend_schema(
-        operation_id="alert_rules_replace", tags=TAG, request=AlertRuleWriteSerializer, responses=AlertRuleSerializer
-    )
-    def put(self, request: Request, project: str, rule_id: int) -> Response:
-        values = self.validated_body(AlertRuleWriteSerializer)
-        rule = config.alert_rule_save(project=self.project, user=self.user, rule=self.rule(), **values)
-        return Response(AlertRuleSerializer(rule).data)
+    def update_from(self, instance: AlertRule, values: dict[str, Any]) -> AlertRule:
+        return config.alert_rule_save(project=self.project, user=self.user, rule=instance, **values)
 
     @extend_schema(
         operation_id="alert_rules_evaluate",
-        tags=TAG,
         request=None,
         responses=AlertSerializer,
         description="Evaluate the rule now (as the scheduler does every minute).",
     )
     def post(self, request: Request, project: str, rule_id: int) -> Response:
-        alert = alerts.evaluate_rule(rule=self.rule())
+        alert = alerts.evaluate_rule(rule=self.get_object())
         return Response(AlertSerializer(alert).data if alert else {"status": "ok", "alert": None})
 
-    @extend_schema(operation_id="alert_rules_delete", tags=TAG, responses={204: None})
-    def delete(self, request: Request, project: str, rule_id: int) -> Response:
-        config.alert_rule_delete(rule=self.rule(), user=self.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance: AlertRule) -> None:
+        config.alert_rule_delete(rule=instance, user=self.user)
 
 
-class AlertListApi(ProjectAPIView):
+class AlertListApi(ListMixin, ProjectAPIView):
     access = {"GET": Action.READ}
     serializer_class = AlertSerializer
     queryset = Alert.objects.none()
     filterset_fields = ["status", "severity"]
     ordering_fields = ["started_at"]
 
-    @extend_schema(operation_id="alerts_list", tags=TAG, responses=AlertSerializer(many=True))
-    def get(self, request: Request, project: str) -> Response:
-        return self.listing(selectors.alert_list(project=self.project), AlertSerializer)
+    def get_queryset(self) -> Any:
+        return selectors.alert_list(project=self.project)
 
 
 class AlertAcknowledgeApi(ProjectAPIView):
     access = {"POST": Action.OPERATE}
     serializer_class = AlertSerializer
 
-    @extend_schema(operation_id="alerts_acknowledge", tags=TAG, request=None, responses=AlertSerializer)
+    @extend_schema(request=None)
     def post(self, request: Request, project: str, alert_id: int) -> Response:
         alert = selectors.alert_get(project=self.project, alert_id=alert_id)
         return Response(AlertSerializer(alerts.alert_acknowledge(alert=alert, user=self.user)).data)
 
 
-class RetrainingPolicyListApi(ProjectAPIView):
+class RetrainingPolicyListApi(ListCreateMixin, ProjectAPIView):
     access = {"GET": Action.READ, "POST": Action.OPERATE}
     serializer_class = RetrainingPolicySerializer
+    create_serializer_class = RetrainingPolicyWriteSerializer
     queryset = RetrainingPolicy.objects.none()
 
-    @extend_schema(operation_id="retraining_policies_list", tags=TAG, responses=RetrainingPolicySerializer(many=True))
-    def get(self, request: Request, project: str) -> Response:
-        return self.listing(selectors.retraining_policy_list(project=self.project), RetrainingPolicySerializer)
+    def get_queryset(self) -> Any:
+        return selectors.retraining_policy_list(project=self.project)
 
-    @extend_schema(
-        operation_id="retraining_policies_create",
-        tags=TAG,
-        request=RetrainingPolicyWriteSerializer,
-        responses={201: RetrainingPolicySerializer},
-    )
-    def post(self, request: Request, project: str) -> Response:
-        values = self.validated_body(RetrainingPolicyWriteSerializer)
-        policy = config.retraining_policy_save(project=self.project, user=self.user, **values)
-        return Response(RetrainingPolicySerializer(policy).data, status=status.HTTP_201_CREATED)
+    def create_from(self, values: dict[str, Any]) -> RetrainingPolicy:
+        return config.retraining_policy_save(project=self.project, user=self.user, **values)
 
 
-class RetrainingPolicyDetailApi(ProjectAPIView):
+class RetrainingPolicyDetailApi(RetrieveMixin, ReplaceMixin, DestroyMixin, ProjectAPIView):
     access = {"GET": Action.READ, "PUT": Action.OPERATE, "DELETE": Action.OPERATE}
     serializer_class = RetrainingPolicySerializer
+    update_serializer_class = RetrainingPolicyWriteSerializer
 
-    def policy(self) -> RetrainingPolicy:
+    def get_object(self) -> RetrainingPolicy:
         return selectors.retraining_policy_get(project=self.project, policy_id=self.kwargs["policy_id"])
 
-    @extend_schema(operation_id="retraining_policies_retrieve", tags=TAG)
-    def get(self, request: Request, project: str, policy_id: int) -> Response:
-        return Response(RetrainingPolicySerializer(self.policy()).data)
+    def update_from(self, instance: RetrainingPolicy, values: dict[str, Any]) -> RetrainingPolicy:
+        return config.retraining_policy_save(project=self.project, user=self.user, policy=instance, **values)
 
-    @extend_schema(
-        operation_id="retraining_policies_replace",
-        tags=TAG,
-        request=RetrainingPolicyWriteSerializer,
-        responses=RetrainingPolicySerializer,
-    )
-    def put(self, request: Request, project: str, policy_id: int) -> Response:
-        values = self.validated_body(RetrainingPolicyWriteSerializer)
-        policy = config.retraining_policy_save(project=self.project, user=self.user, policy=self.policy(), **values)
-        return Response(RetrainingPolicySerializer(policy).data)
-
-    @extend_schema(operation_id="retraining_policies_delete", tags=TAG, responses={204: None})
-    def delete(self, request: Request, project: str, policy_id: int) -> Response:
-        config.retraining_policy_delete(policy=self.policy(), user=self.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance: RetrainingPolicy) -> None:
+        config.retraining_policy_delete(policy=instance, user=self.user)
 
 
 class RetrainingTriggerApi(ProjectAPIView):
@@ -394,8 +341,6 @@ class RetrainingTriggerApi(ProjectAPIView):
     serializer_class = RetrainingRunSerializer
 
     @extend_schema(
-        operation_id="retraining_policies_trigger",
-        tags=TAG,
         request=None,
         responses={201: RetrainingRunSerializer},
         description="Start a retraining run now.",
@@ -408,44 +353,39 @@ class RetrainingTriggerApi(ProjectAPIView):
         return Response(RetrainingRunSerializer(run).data, status=status.HTTP_201_CREATED)
 
 
-class RetrainingRunListApi(ProjectAPIView):
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            OpenApiParameter("policy", int, description="Only the runs of this retraining policy (its id)."),
+            OpenApiParameter("status", str, enum=[s.value for s in RetrainingRun.Status]),
+        ],
+    )
+)
+class RetrainingRunListApi(ListMixin, ProjectAPIView):
     access = {"GET": Action.READ}
     serializer_class = RetrainingRunSerializer
     queryset = RetrainingRun.objects.none()
     filterset_fields = ["status", "policy"]
     ordering_fields = ["created_at"]
 
-    @extend_schema(
-        operation_id="retraining_runs_list",
-        tags=TAG,
-        responses=RetrainingRunSerializer(many=True),
-        parameters=[
-            OpenApiParameter("policy", int, description="Only the runs of this retraining policy (its id)."),
-            OpenApiParameter("status", str, enum=[s.value for s in RetrainingRun.Status]),
-        ],
-    )
-    def get(self, request: Request, project: str) -> Response:
-        return self.listing(selectors.retraining_run_list(project=self.project), RetrainingRunSerializer)
+    def get_queryset(self) -> Any:
+        return selectors.retraining_run_list(project=self.project)
 
 
-class RetrainingRunDetailApi(ProjectAPIView):
+class RetrainingRunDetailApi(RetrieveMixin, ProjectAPIView):
     access = {"GET": Action.READ, "POST": Action.OPERATE}
     serializer_class = RetrainingRunSerializer
 
-    @extend_schema(operation_id="retraining_runs_retrieve", tags=TAG)
-    def get(self, request: Request, project: str, run_id: int) -> Response:
-        run = selectors.retraining_run_get(project=self.project, run_id=run_id)
-        return Response(RetrainingRunSerializer(run).data)
+    def get_object(self) -> RetrainingRun:
+        return selectors.retraining_run_get(project=self.project, run_id=self.kwargs["run_id"])
 
     @extend_schema(
         operation_id="retraining_runs_advance",
-        tags=TAG,
         request=None,
-        responses=RetrainingRunSerializer,
         description="Move the run forward now (the scheduler does this every 30 s).",
     )
     def post(self, request: Request, project: str, run_id: int) -> Response:
-        run = selectors.retraining_run_get(project=self.project, run_id=run_id)
+        run = self.get_object()
         retraining.retraining_advance(run_id=run.pk)
         run.refresh_from_db()
         return Response(RetrainingRunSerializer(run).data)

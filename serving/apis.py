@@ -11,13 +11,21 @@ from typing import Any
 import django_filters
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core import context
-from core.base_views import ProjectAPIView, caller_label
+from core.base_views import (
+    DestroyMixin,
+    ListMixin,
+    NamedListMixin,
+    ProjectAPIView,
+    RetrieveMixin,
+    UpdateMixin,
+    caller_label,
+)
 from core.errors import NotFound, ValidationFailed
 from core.pagination import CursorPagination
 from core.parsers import JSONParser
@@ -50,8 +58,6 @@ from serving.serializers import (
     RollbackSerializer,
 )
 
-TAG = ["serving"]
-
 
 # A view under /projects/{project}/deployments/{deployment}/ (serving's, monitoring's, the console's): ``deployment()``
 # is the deployment the URL names, with what its representation reads, or 404; ``out()`` that representation.
@@ -64,23 +70,15 @@ class DeploymentAPIView(ProjectAPIView):
         return DeploymentSerializer(self.deployment()).data
 
 
-class DeploymentListApi(DeploymentAPIView):
+class DeploymentListApi(NamedListMixin, DeploymentAPIView):
     access = {"GET": Action.READ, "POST": Action.OPERATE}
     serializer_class = DeploymentSerializer
     queryset = Deployment.objects.none()
-    filterset_fields = {"name": ["exact", "icontains"]}
-    ordering_fields = ["name", "created_at", "updated_at"]
 
     def get_queryset(self) -> Any:
         return deployment_list(project=self.project)
 
-    @extend_schema(operation_id="deployments_list", tags=TAG, responses=DeploymentSerializer(many=True))
-    def get(self, request: Request, project: str) -> Response:
-        return self.listing(self.get_queryset(), DeploymentSerializer)
-
     @extend_schema(
-        operation_id="deployments_create",
-        tags=TAG,
         request=DeploymentCreateSerializer,
         responses={201: DeploymentSerializer},
         description="Create a deployment serving one approved, healthy version (by number or alias).",
@@ -103,37 +101,41 @@ class DeploymentListApi(DeploymentAPIView):
         return Response(self.out(), status=status.HTTP_201_CREATED)
 
 
-class DeploymentDetailApi(DeploymentAPIView):
+class DeploymentDetailApi(RetrieveMixin, UpdateMixin, DestroyMixin, DeploymentAPIView):
     access = {"GET": Action.READ, "PATCH": Action.OPERATE, "DELETE": Action.OPERATE}
     serializer_class = DeploymentSerializer
+    update_serializer_class = DeploymentUpdateSerializer
 
-    @extend_schema(operation_id="deployments_retrieve", tags=TAG)
-    def get(self, request: Request, project: str, deployment: str) -> Response:
-        return Response(self.out())
+    def get_object(self) -> Deployment:
+        return self.deployment()
 
-    @extend_schema(
-        operation_id="deployments_update", tags=TAG, request=DeploymentUpdateSerializer, responses=DeploymentSerializer
-    )
-    def patch(self, request: Request, project: str, deployment: str) -> Response:
-        data = self.validated_body(DeploymentUpdateSerializer)
-        services.deployment_update(deployment=self.deployment(), user=self.user, **data)
-        return Response(self.out())
+    def update_from(self, instance: Deployment, values: dict[str, Any]) -> Deployment:
+        services.deployment_update(deployment=instance, user=self.user, **values)
+        return self.deployment()
 
-    @extend_schema(operation_id="deployments_delete", tags=TAG, responses={204: None})
-    def delete(self, request: Request, project: str, deployment: str) -> Response:
-        services.deployment_delete(deployment=self.deployment(), user=self.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance: Deployment) -> None:
+        services.deployment_delete(deployment=instance, user=self.user)
 
 
-class DeployApi(DeploymentAPIView):
+# POST .../deployments/{deployment}/<action>/: the body, checked by ``body_serializer``, goes to ``act``; the answer
+# is the deployment as it then is.
+class _DeploymentActionApi(DeploymentAPIView):
     access = {"POST": Action.OPERATE}
     serializer_class = DeploymentSerializer
+    body_serializer: type[serializers.Serializer]
 
-    @extend_schema(
-        operation_id="deployments_deploy",
-        tags=TAG,
+    def act(self, deployment: Deployment, values: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def post(self, request: Request, project: str, deployment: str) -> Response:
+        values = self.validated_body(self.body_serializer)
+        self.act(self.deployment(), values)
+        return Response(self.out())
+
+
+@extend_schema_view(
+    post=extend_schema(
         request=DeploySerializer,
-        responses=DeploymentSerializer,
         description=(
             "Change traffic with a strategy; each call creates a new immutable revision.\n\n"
             "- single: the version takes all traffic.\n"
@@ -146,49 +148,38 @@ class DeployApi(DeploymentAPIView):
             "- ab_test: variants with weights and sticky assignment by routing_key; see ab-analysis and promote."
         ),
     )
-    def post(self, request: Request, project: str, deployment: str) -> Response:
-        values = self.validated_body(DeploySerializer)
-        deployment_deploy(deployment=self.deployment(), user=self.user, data=values)
-        return Response(self.out())
+)
+class DeployApi(_DeploymentActionApi):
+    body_serializer = DeploySerializer
+
+    def act(self, deployment: Deployment, values: dict[str, Any]) -> None:
+        deployment_deploy(deployment=deployment, user=self.user, data=values)
 
 
-class RollbackApi(DeploymentAPIView):
-    access = {"POST": Action.OPERATE}
-    serializer_class = DeploymentSerializer
-
-    @extend_schema(
-        operation_id="deployments_rollback",
-        tags=TAG,
-        request=RollbackSerializer,
-        responses=DeploymentSerializer,
-        description="Return to the previous revision (or a named one) in one call.",
+@extend_schema_view(
+    post=extend_schema(
+        request=RollbackSerializer, description="Return to the previous revision (or a named one) in one call."
     )
-    def post(self, request: Request, project: str, deployment: str) -> Response:
-        data = self.validated_body(RollbackSerializer)
+)
+class RollbackApi(_DeploymentActionApi):
+    body_serializer = RollbackSerializer
+
+    def act(self, deployment: Deployment, values: dict[str, Any]) -> None:
         services.deployment_rollback(
-            deployment=self.deployment(),
-            user=self.user,
-            to_revision=data["revision"],
-            reason=data["reason"],
+            deployment=deployment, user=self.user, to_revision=values["revision"], reason=values["reason"]
         )
-        return Response(self.out())
 
 
-class PromoteApi(DeploymentAPIView):
-    access = {"POST": Action.OPERATE}
-    serializer_class = DeploymentSerializer
-
-    @extend_schema(
-        operation_id="deployments_promote",
-        tags=TAG,
-        request=PromoteSerializer,
-        responses=DeploymentSerializer,
-        description="Make one variant the only primary (e.g. the A/B winner).",
+@extend_schema_view(
+    post=extend_schema(
+        request=PromoteSerializer, description="Make one variant the only primary (e.g. the A/B winner)."
     )
-    def post(self, request: Request, project: str, deployment: str) -> Response:
-        data = self.validated_body(PromoteSerializer)
-        services.deployment_promote(deployment=self.deployment(), user=self.user, **data)
-        return Response(self.out())
+)
+class PromoteApi(_DeploymentActionApi):
+    body_serializer = PromoteSerializer
+
+    def act(self, deployment: Deployment, values: dict[str, Any]) -> None:
+        services.deployment_promote(deployment=deployment, user=self.user, **values)
 
 
 class RevisionListApi(DeploymentAPIView):
@@ -197,8 +188,6 @@ class RevisionListApi(DeploymentAPIView):
     queryset = Revision.objects.none()
 
     @extend_schema(
-        operation_id="deployment_revisions_list",
-        tags=TAG,
         parameters=[
             OpenApiParameter(
                 "at", OpenApiTypes.DATETIME, description="Only the revision that was serving at this time."
@@ -225,8 +214,6 @@ class PredictApi(ProjectAPIView):
     filter_backends: list[type] = []
 
     @extend_schema(
-        operation_id="deployments_predict",
-        tags=TAG,
         request=PredictRequestSerializer,
         responses={200: PredictResponseSerializer},
         description="Predict with the deployment. Input is validated against the serving version's "
@@ -264,8 +251,6 @@ class FeedbackApi(DeploymentAPIView):
     parser_classes = [JSONParser]
 
     @extend_schema(
-        operation_id="deployments_feedback",
-        tags=TAG,
         request=FeedbackRequestSerializer,
         responses={201: FeedbackResultSerializer},
         description="Ground truth by prediction id, single or batched. A second value for the same id "
@@ -299,7 +284,7 @@ class PredictionFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class PredictionLogApi(DeploymentAPIView):
+class PredictionLogApi(ListMixin, DeploymentAPIView):
     access = {"GET": Action.READ}
     serializer_class = PredictionLogSerializer
     pagination_class = CursorPagination
@@ -310,15 +295,9 @@ class PredictionLogApi(DeploymentAPIView):
     def get_queryset(self) -> Any:
         return prediction_log_list(deployment=self.deployment())
 
-    @extend_schema(operation_id="deployment_predictions_list", tags=TAG, responses=PredictionLogSerializer(many=True))
-    def get(self, request: Request, project: str, deployment: str) -> Response:
-        return self.listing(self.get_queryset(), PredictionLogSerializer)
-
 
 class PredictionExportApi(PredictionLogApi):
     @extend_schema(
-        operation_id="deployment_predictions_export",
-        tags=TAG,
         parameters=[OpenApiParameter("format", str, enum=["jsonl", "csv"], description="jsonl (default) or csv")],
         responses={(200, "application/x-ndjson"): OpenApiTypes.STR, (200, "text/csv"): OpenApiTypes.STR},
     )
@@ -356,8 +335,6 @@ class ReadyApi(DeploymentAPIView):
     serializer_class = ReadySerializer
 
     @extend_schema(
-        operation_id="deployments_ready",
-        tags=TAG,
         responses={200: ReadySerializer, 503: ReadySerializer},
         description="Whether every variant is loaded and smoke-tested in this process.",
     )
@@ -400,8 +377,6 @@ class AbAnalysisApi(DeploymentAPIView):
     serializer_class = DeploymentSerializer
 
     @extend_schema(
-        operation_id="deployments_ab_analysis",
-        tags=TAG,
         parameters=[
             OpenApiParameter("control", str, description="The control variant (default: the first)."),
             OpenApiParameter("alpha", float),
@@ -438,8 +413,6 @@ class ShadowReportApi(DeploymentAPIView):
     serializer_class = DeploymentSerializer
 
     @extend_schema(
-        operation_id="deployments_shadow_report",
-        tags=TAG,
         responses={200: OpenApiTypes.OBJECT},
         description="Shadow vs live on the same requests: agreement rate, output distribution "
         "difference and latency delta.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.audit import audit_record
-from core.base_views import ProjectAPIView
+from core.base_views import ListMixin, ProjectAPIView, RetrieveMixin, attachment
 from core.pagination import CursorPagination
 from core.roles import Action
 from core.storage import blob_iter
@@ -27,10 +27,8 @@ from serving.serializers import (
     PredictionLogPolicySerializer,
 )
 
-TAG = ["prediction log"]
 
-
-class PredictionExportListApi(ProjectAPIView):
+class PredictionExportListApi(ListMixin, ProjectAPIView):
     access = {"GET": Action.READ}
     serializer_class = PredictionExportSerializer
     pagination_class = CursorPagination
@@ -40,36 +38,29 @@ class PredictionExportListApi(ProjectAPIView):
     def get_queryset(self) -> Any:
         return selectors.prediction_export_list(project=self.project)
 
-    @extend_schema(operation_id="prediction_exports_list", tags=TAG, responses=PredictionExportSerializer(many=True))
-    def get(self, request: Request, project: str) -> Response:
-        return self.listing(self.get_queryset(), PredictionExportSerializer, filtered=False)
 
-
-class PredictionExportDetailApi(ProjectAPIView):
+class PredictionExportDetailApi(RetrieveMixin, ProjectAPIView):
     access = {"GET": Action.READ}
     serializer_class = PredictionExportSerializer
 
-    def export(self) -> PredictionExport:
+    def get_object(self) -> PredictionExport:
         return selectors.prediction_export_get(project=self.project, export_id=self.kwargs["export"])
-
-    @extend_schema(operation_id="prediction_exports_retrieve", tags=TAG)
-    def get(self, request: Request, project: str, export: int) -> Response:
-        return Response(PredictionExportSerializer(self.export()).data)
 
 
 class PredictionExportDownloadApi(PredictionExportDetailApi):
     @extend_schema(
-        operation_id="prediction_exports_download",
-        tags=TAG,
         responses={(200, "application/vnd.apache.parquet"): OpenApiTypes.BINARY},
     )
-    def get(self, request: Request, project: str, export: int) -> StreamingHttpResponse:  # type: ignore[override]
-        found = self.export()
-        response = StreamingHttpResponse(blob_iter(found.sha256), content_type="application/vnd.apache.parquet")
-        response["Content-Disposition"] = f'attachment; filename="{found.partition}.parquet"'
-        response["Content-Length"] = str(found.size)
-        response["ETag"] = f'"{found.sha256}"'
-        return response
+    def get(self, request: Request, project: str, export: int) -> HttpResponseBase:  # type: ignore[override]
+        found = self.get_object()
+        content = blob_iter(found.sha256)
+        return attachment(
+            content,
+            "application/vnd.apache.parquet",
+            f"{found.partition}.parquet",
+            size=found.size,
+            sha256=found.sha256,
+        )
 
 
 class ErasureApi(ProjectAPIView):
@@ -77,8 +68,6 @@ class ErasureApi(ProjectAPIView):
     serializer_class = ErasureRequestSerializer
 
     @extend_schema(
-        operation_id="prediction_log_erasures_create",
-        tags=TAG,
         request=ErasureRequestSerializer,
         responses={201: ErasureReceiptSerializer},
         description="Delete every logged prediction and feedback row of a routing key or subject id in the "
@@ -95,15 +84,13 @@ class PredictionLogPolicyApi(ProjectAPIView):
     access = {"GET": Action.READ, "PUT": Action.OPERATE}
     serializer_class = PredictionLogPolicySerializer
 
-    @extend_schema(operation_id="prediction_log_policy_retrieve", tags=TAG, responses=PredictionLogPolicySerializer)
+    @extend_schema(operation_id="prediction_log_policy_retrieve")
     def get(self, request: Request, project: str) -> Response:
         return Response(PredictionLogPolicySerializer(policy_for(self.project.pk)).data)
 
     @extend_schema(
         operation_id="prediction_log_policy_update",
-        tags=TAG,
         request=PredictionLogPolicySerializer,
-        responses=PredictionLogPolicySerializer,
     )
     def put(self, request: Request, project: str) -> Response:
         current = policy_for(self.project.pk)

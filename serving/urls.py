@@ -27,32 +27,28 @@ from serving.logapis import (
 
 _P = "projects/<slug:project>/"
 _D = _P + "deployments/<str:deployment>/"
+_PE = _P + "prediction-exports/<int:export>/"
 
-urlpatterns = [
+ROUTES = [  # (route, view, name)
     # the hot path first: Django tries routes in order, and every predict pays for the ones before it
-    path(_D + "predict/", PredictApi.as_view(), name="deployment-predict"),
-    path(_P + "deployments/", DeploymentListApi.as_view(), name="deployment-list"),
-    path(_D, DeploymentDetailApi.as_view(), name="deployment-detail"),
-    path(_D + "deploy/", DeployApi.as_view(), name="deployment-deploy"),
-    path(_D + "rollback/", RollbackApi.as_view(), name="deployment-rollback"),
-    path(_D + "promote/", PromoteApi.as_view(), name="deployment-promote"),
-    path(_D + "revisions/", RevisionListApi.as_view(), name="deployment-revisions"),
-    path(_D + "feedback/", FeedbackApi.as_view(), name="deployment-feedback"),
-    path(_D + "predictions/", PredictionLogApi.as_view(), name="deployment-predictions"),
-    path(_D + "predictions/export/", PredictionExportApi.as_view(), name="deployment-predictions-export"),
-    path(_D + "ready/", ReadyApi.as_view(), name="deployment-ready"),
-    path(_D + "ab-analysis/", AbAnalysisApi.as_view(), name="deployment-ab-analysis"),
-    path(_D + "shadow-report/", ShadowReportApi.as_view(), name="deployment-shadow-report"),
+    (_D + "predict/", PredictApi, "deployment-predict"),
+    (_P + "deployments/", DeploymentListApi, "deployment-list"),
+    (_D, DeploymentDetailApi, "deployment-detail"),
+    (_D + "deploy/", DeployApi, "deployment-deploy"),
+    (_D + "rollback/", RollbackApi, "deployment-rollback"),
+    (_D + "promote/", PromoteApi, "deployment-promote"),
+    (_D + "revisions/", RevisionListApi, "deployment-revision-list"),
+    (_D + "feedback/", FeedbackApi, "deployment-feedback"),
+    (_D + "predictions/", PredictionLogApi, "deployment-prediction-list"),
+    (_D + "predictions/export/", PredictionExportApi, "deployment-prediction-export"),
+    (_D + "ready/", ReadyApi, "deployment-ready"),
+    (_D + "ab-analysis/", AbAnalysisApi, "deployment-ab-analysis"),
+    (_D + "shadow-report/", ShadowReportApi, "deployment-shadow-report"),
+    (_P + "prediction-exports/", PredictionExportListApi, "prediction-export-list"),
+    (_PE, PredictionExportDetailApi, "prediction-export-detail"),
+    (_PE + "download/", PredictionExportDownloadApi, "prediction-export-download"),
+    (_P + "erasures/", ErasureApi, "prediction-log-erasure-list"),
+    (_P + "prediction-log-policy/", PredictionLogPolicyApi, "prediction-log-policy"),
 ]
 
-urlpatterns += [
-    path(_P + "prediction-exports/", PredictionExportListApi.as_view(), name="prediction-export-list"),
-    path(_P + "prediction-exports/<int:export>/", PredictionExportDetailApi.as_view(), name="prediction-export-detail"),
-    path(
-        _P + "prediction-exports/<int:export>/download/",
-        PredictionExportDownloadApi.as_view(),
-        name="prediction-export-download",
-    ),
-    path(_P + "erasures/", ErasureApi.as_view(), name="prediction-log-erasures"),
-    path(_P + "prediction-log-policy/", PredictionLogPolicyApi.as_view(), name="prediction-log-policy"),
-]
+urlpatterns = [path(route, view.as_view(), name=name) for route, view, name in ROUTES]

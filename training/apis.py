@@ -10,7 +10,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.base_views import ProjectAPIView
+from core.base_views import ListMixin, ProjectAPIView, RetrieveMixin
 from core.errors import NotFound
 from core.roles import Action
 from registry.selectors.datasets import dataset_get, dataset_latest_version, dataset_version_get
@@ -27,10 +27,8 @@ from training.serializers import (
     TrainingJobSubmitSerializer,
 )
 
-TAG = ["training"]
 
-
-class TrainingJobListApi(ProjectAPIView):
+class TrainingJobListApi(ListMixin, ProjectAPIView):
     access = {"GET": Action.READ, "POST": Action.WRITE}
     serializer_class = TrainingJobSerializer
     queryset = TrainingJob.objects.none()
@@ -40,13 +38,8 @@ class TrainingJobListApi(ProjectAPIView):
     def get_queryset(self) -> Any:
         return training_job_list(project=self.project)
 
-    @extend_schema(operation_id="training_jobs_list", tags=TAG, responses=TrainingJobSerializer(many=True))
-    def get(self, request: Request, project: str) -> Response:
-        return self.listing(self.get_queryset(), TrainingJobSerializer)
-
     @extend_schema(
         operation_id="training_jobs_submit",
-        tags=TAG,
         request=TrainingJobSubmitSerializer,
         responses={201: TrainingJobSerializer},
         description="Validate the spec against the dataset version, then queue the job.",
@@ -78,32 +71,25 @@ class TrainingJobListApi(ProjectAPIView):
 
 
 class _JobView(ProjectAPIView):
-    def job(self) -> TrainingJob:
+    serializer_class = TrainingJobSerializer
+
+    def get_object(self) -> TrainingJob:
         return training_job_get(project=self.project, uid=self.kwargs["job_id"])
 
 
-class TrainingJobDetailApi(_JobView):
+class TrainingJobDetailApi(RetrieveMixin, _JobView):
     access = {"GET": Action.READ}
-    serializer_class = TrainingJobSerializer
-
-    @extend_schema(operation_id="training_jobs_retrieve", tags=TAG)
-    def get(self, request: Request, project: str, job_id: str) -> Response:
-        return Response(TrainingJobSerializer(self.job()).data)
 
 
 class TrainingJobCancelApi(_JobView):
     access = {"POST": Action.WRITE}
-    serializer_class = TrainingJobSerializer
 
     @extend_schema(
-        operation_id="training_jobs_cancel",
-        tags=TAG,
         request=None,
-        responses=TrainingJobSerializer,
         description="Cancel a queued job at once, or a running one at its next progress tick.",
     )
     def post(self, request: Request, project: str, job_id: str) -> Response:
-        job = services.training_job_cancel(job=self.job(), user=self.user)
+        job = services.training_job_cancel(job=self.get_object(), user=self.user)
         return Response(TrainingJobSerializer(job).data)
 
 
@@ -114,8 +100,6 @@ class ModelVersionEvaluateApi(ProjectAPIView):
     serializer_class = ModelVersionEvaluateSerializer
 
     @extend_schema(
-        operation_id="model_versions_evaluate",
-        tags=["models"],
         request=ModelVersionEvaluateSerializer,
         responses=ModelVersionEvaluateResultSerializer,
         description="Evaluate the version and the current champion on the same data (the version's "
@@ -152,8 +136,6 @@ class ModelVersionOnnxExportApi(ProjectAPIView):
     serializer_class = ModelVersionEvaluateResultSerializer
 
     @extend_schema(
-        operation_id="model_versions_export_onnx",
-        tags=["models"],
         request=None,
         responses={200: OpenApiTypes.OBJECT},
         description="Convert the version to ONNX for edge deployment and store a parity check "

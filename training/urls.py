@@ -13,10 +13,12 @@ from training.apis import (
 _P = "projects/<slug:project>/"
 _V = _P + "models/<str:model>/versions/<int:number>/"
 
-urlpatterns = [
-    path(_P + "training-jobs/", TrainingJobListApi.as_view(), name="training-job-list"),
-    path(_P + "training-jobs/<uuid:job_id>/", TrainingJobDetailApi.as_view(), name="training-job-detail"),
-    path(_P + "training-jobs/<uuid:job_id>/cancel/", TrainingJobCancelApi.as_view(), name="training-job-cancel"),
-    path(_V + "evaluate/", ModelVersionEvaluateApi.as_view(), name="model-version-evaluate"),
-    path(_V + "export/onnx/build/", ModelVersionOnnxExportApi.as_view(), name="model-version-export-onnx-build"),
+ROUTES = [  # (route, view, name)
+    (_P + "training-jobs/", TrainingJobListApi, "training-job-list"),
+    (_P + "training-jobs/<uuid:job_id>/", TrainingJobDetailApi, "training-job-detail"),
+    (_P + "training-jobs/<uuid:job_id>/cancel/", TrainingJobCancelApi, "training-job-cancel"),
+    (_V + "evaluate/", ModelVersionEvaluateApi, "model-version-evaluate"),
+    (_V + "export/onnx/build/", ModelVersionOnnxExportApi, "model-version-export-onnx"),
 ]
+
+urlpatterns = [path(route, view.as_view(), name=name) for route, view, name in ROUTES]

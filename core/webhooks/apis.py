@@ -6,13 +6,14 @@ show payloads. Subscriptions and deliveries of other projects answer 404.
 
 from __future__ import annotations
 
-from django.urls import path
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.base_views import ProjectAPIView
+from core.base_views import DestroyMixin, ListMixin, ProjectAPIView, RetrieveMixin, UpdateMixin
 from core.pagination import CursorPagination
 from core.roles import Action
 from core.webhooks import selectors, services
@@ -38,18 +39,14 @@ class _Api(ProjectAPIView):
         return selectors.webhook_delivery_get(subscription=subscription, delivery_id=delivery_id)
 
 
-class WebhookListApi(_Api):
+class WebhookListApi(ListMixin, _Api):
     access = {"GET": Action.OPERATE, "POST": Action.OPERATE}
     serializer_class = WebhookSerializer
 
-    @extend_schema(operation_id="webhooks_list", responses=WebhookSerializer(many=True))
-    def get(self, request: Request, project: str) -> Response:
-        return self.listing(
-            selectors.webhook_subscription_list(project=self.project), WebhookSerializer, filtered=False
-        )
+    def get_queryset(self) -> Any:
+        return selectors.webhook_subscription_list(project=self.project)
 
     @extend_schema(
-        operation_id="webhooks_create",
         request=WebhookCreateSerializer,
         responses={201: WebhookCreatedSerializer},
         description="Subscribe a URL to events. The response shows the signing secret once.",
@@ -60,25 +57,20 @@ class WebhookListApi(_Api):
         return Response(WebhookCreatedSerializer(subscription).data, status=status.HTTP_201_CREATED)
 
 
-class WebhookDetailApi(_Api):
+@extend_schema_view(delete=extend_schema(description="Also deletes its deliveries."))
+class WebhookDetailApi(RetrieveMixin, UpdateMixin, DestroyMixin, _Api):
     access = {"GET": Action.OPERATE, "PATCH": Action.OPERATE, "DELETE": Action.OPERATE}
     serializer_class = WebhookSerializer
+    update_serializer_class = WebhookUpdateSerializer
 
-    @extend_schema(operation_id="webhooks_retrieve", responses=WebhookSerializer)
-    def get(self, request: Request, project: str, webhook_id: int) -> Response:
-        return Response(WebhookSerializer(self.subscription(webhook_id)).data)
+    def get_object(self) -> WebhookSubscription:
+        return self.subscription(self.kwargs["webhook_id"])
 
-    @extend_schema(operation_id="webhooks_update", request=WebhookUpdateSerializer, responses=WebhookSerializer)
-    def patch(self, request: Request, project: str, webhook_id: int) -> Response:
-        data = self.valid(WebhookUpdateSerializer, request.data)
-        subscription = self.subscription(webhook_id)
-        updated = services.webhook_subscription_update(subscription=subscription, actor=self.user, **data)
-        return Response(WebhookSerializer(updated).data)
+    def update_from(self, instance: WebhookSubscription, values: dict[str, Any]) -> WebhookSubscription:
+        return services.webhook_subscription_update(subscription=instance, actor=self.user, **values)
 
-    @extend_schema(operation_id="webhooks_delete", responses={204: None}, description="Also deletes its deliveries.")
-    def delete(self, request: Request, project: str, webhook_id: int) -> Response:
-        services.webhook_subscription_delete(subscription=self.subscription(webhook_id), actor=self.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance: WebhookSubscription) -> None:
+        services.webhook_subscription_delete(subscription=instance, actor=self.user)
 
 
 class WebhookPingApi(_Api):
@@ -86,7 +78,6 @@ class WebhookPingApi(_Api):
     serializer_class = WebhookDeliverySerializer
 
     @extend_schema(
-        operation_id="webhooks_ping",
         request=None,
         responses={202: WebhookDeliverySerializer},
         description="Send a `webhook.ping` delivery now, whatever the subscription's event types.",
@@ -102,7 +93,6 @@ class WebhookDeliveryListApi(_Api):
     pagination_class = CursorPagination
 
     @extend_schema(
-        operation_id="webhook_deliveries_list",
         parameters=[WebhookDeliveryListQuerySerializer],
         responses=WebhookDeliverySerializer(many=True),
         description="The subscription's delivery log, newest first.",
@@ -113,13 +103,12 @@ class WebhookDeliveryListApi(_Api):
         return self.listing(deliveries, WebhookDeliverySerializer, filtered=False)
 
 
-class WebhookDeliveryDetailApi(_Api):
+class WebhookDeliveryDetailApi(RetrieveMixin, _Api):
     access = {"GET": Action.OPERATE}
     serializer_class = WebhookDeliverySerializer
 
-    @extend_schema(operation_id="webhook_deliveries_retrieve", responses=WebhookDeliverySerializer)
-    def get(self, request: Request, project: str, webhook_id: int, delivery_id: str) -> Response:
-        return Response(WebhookDeliverySerializer(self.delivery(webhook_id, delivery_id)).data)
+    def get_object(self) -> WebhookDelivery:
+        return self.delivery(self.kwargs["webhook_id"], self.kwargs["delivery_id"])
 
 
 class WebhookDeliveryRedeliverApi(_Api):
@@ -127,7 +116,6 @@ class WebhookDeliveryRedeliverApi(_Api):
     serializer_class = WebhookDeliverySerializer
 
     @extend_schema(
-        operation_id="webhook_deliveries_redeliver",
         request=None,
         responses={202: WebhookDeliverySerializer, 409: OpenApiResponse(description="Still being attempted.")},
         description="Send a delivered or failed delivery again, as a new delivery (new id, fresh attempts).",
@@ -135,16 +123,3 @@ class WebhookDeliveryRedeliverApi(_Api):
     def post(self, request: Request, project: str, webhook_id: int, delivery_id: str) -> Response:
         redelivery = services.webhook_redeliver(delivery=self.delivery(webhook_id, delivery_id), actor=self.user)
         return Response(WebhookDeliverySerializer(redelivery).data, status=status.HTTP_202_ACCEPTED)
-
-
-_W = "projects/<slug:project>/webhooks/<int:webhook_id>/"
-_DL = _W + "deliveries/<str:delivery_id>/"
-
-urlpatterns = [
-    path("projects/<slug:project>/webhooks/", WebhookListApi.as_view(), name="webhook-list"),
-    path(_W, WebhookDetailApi.as_view(), name="webhook-detail"),
-    path(_W + "ping/", WebhookPingApi.as_view(), name="webhook-ping"),
-    path(_W + "deliveries/", WebhookDeliveryListApi.as_view(), name="webhook-delivery-list"),
-    path(_DL, WebhookDeliveryDetailApi.as_view(), name="webhook-delivery-detail"),
-    path(_DL + "redeliver/", WebhookDeliveryRedeliverApi.as_view(), name="webhook-delivery-redeliver"),
-]

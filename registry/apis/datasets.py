@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import StreamingHttpResponse
-from django.urls import path
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -14,7 +13,17 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.base_views import ProjectAPIView
+from core.base_views import (
+    CreateMixin,
+    DestroyMixin,
+    ListCreateMixin,
+    ListMixin,
+    NamedListMixin,
+    ProjectAPIView,
+    RetrieveMixin,
+    UpdateMixin,
+    attachment,
+)
 from core.errors import PayloadTooLarge, ValidationFailed
 from core.roles import Action
 from core.storage import blob_iter
@@ -41,8 +50,6 @@ from registry.serializers.datasets import (
 )
 from registry.services import datasets as services
 
-TAG = ["datasets"]
-
 
 class _DatasetView(ProjectAPIView):
     queryset: Any = DatasetVersion.objects.none()  # for schema generation; reads go through selectors
@@ -54,57 +61,36 @@ class _DatasetView(ProjectAPIView):
         return selectors.dataset_version_get(dataset=self.dataset(), number=self.kwargs["number"])
 
 
-class DatasetListApi(_DatasetView):
+class DatasetListApi(NamedListMixin, CreateMixin, _DatasetView):
     access = {"GET": Action.READ, "POST": Action.WRITE}
     serializer_class = DatasetSerializer
+    create_serializer_class = DatasetCreateSerializer
     queryset = Dataset.objects.none()
-    filterset_fields = {"name": ["exact", "icontains"]}
-    ordering_fields = ["name", "created_at", "updated_at"]
 
     def get_queryset(self) -> Any:
         return selectors.dataset_list_with_counts(project=self.project)
 
-    @extend_schema(operation_id="datasets_list", tags=TAG, responses=DatasetSerializer(many=True))
-    def get(self, request: Request, project: str) -> Response:
-        return self.listing(self.get_queryset(), DatasetSerializer)
-
-    @extend_schema(
-        operation_id="datasets_create", tags=TAG, request=DatasetCreateSerializer, responses={201: DatasetSerializer}
-    )
-    def post(self, request: Request, project: str) -> Response:
-        values = self.validated_body(DatasetCreateSerializer)
-        dataset = services.dataset_create(project=self.project, user=self.user, **values)
-        return Response(DatasetSerializer(dataset).data, status=status.HTTP_201_CREATED)
+    def create_from(self, values: dict[str, Any]) -> Dataset:
+        return services.dataset_create(project=self.project, user=self.user, **values)
 
 
-class DatasetDetailApi(_DatasetView):
+class DatasetDetailApi(RetrieveMixin, UpdateMixin, DestroyMixin, _DatasetView):
     access = {"GET": Action.READ, "PATCH": Action.WRITE, "DELETE": Action.OPERATE}
     serializer_class = DatasetSerializer
+    update_serializer_class = DatasetUpdateSerializer
 
-    def _out(self) -> dict[str, Any]:
-        dataset = selectors.dataset_get_with_counts(project=self.project, name=self.kwargs["dataset"])
-        return DatasetSerializer(dataset).data
+    def get_object(self) -> Dataset:  # with the version counts its representation shows
+        return selectors.dataset_get_with_counts(project=self.project, name=self.kwargs["dataset"])
 
-    @extend_schema(operation_id="datasets_retrieve", tags=TAG)
-    def get(self, request: Request, project: str, dataset: str) -> Response:
-        self.dataset()
-        return Response(self._out())
+    def update_from(self, instance: Dataset, values: dict[str, Any]) -> Dataset:
+        services.dataset_update(dataset=instance, user=self.user, **values)
+        return self.get_object()
 
-    @extend_schema(
-        operation_id="datasets_update", tags=TAG, request=DatasetUpdateSerializer, responses=DatasetSerializer
-    )
-    def patch(self, request: Request, project: str, dataset: str) -> Response:
-        data = self.validated_body(DatasetUpdateSerializer)
-        services.dataset_update(dataset=self.dataset(), user=self.user, **data)
-        return Response(self._out())
-
-    @extend_schema(operation_id="datasets_delete", tags=TAG, responses={204: None})
-    def delete(self, request: Request, project: str, dataset: str) -> Response:
-        services.dataset_delete(dataset=self.dataset(), user=self.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance: Dataset) -> None:
+        services.dataset_delete(dataset=instance, user=self.user)
 
 
-class DatasetVersionListApi(_DatasetView):
+class DatasetVersionListApi(ListMixin, _DatasetView):
     access = {"GET": Action.READ, "POST": Action.WRITE}
     serializer_class = DatasetVersionSerializer
     queryset = DatasetVersion.objects.none()
@@ -115,13 +101,8 @@ class DatasetVersionListApi(_DatasetView):
     def get_queryset(self) -> Any:
         return selectors.dataset_version_list(dataset=self.dataset())
 
-    @extend_schema(operation_id="dataset_versions_list", tags=TAG, responses=DatasetVersionSerializer(many=True))
-    def get(self, request: Request, project: str, dataset: str) -> Response:
-        return self.listing(self.get_queryset(), DatasetVersionSerializer)
-
     @extend_schema(
         operation_id="dataset_versions_upload",
-        tags=TAG,
         request={"multipart/form-data": DatasetUploadSerializer},
         responses={
             201: DatasetVersionSerializer,
@@ -162,26 +143,24 @@ def _refuse_oversized(request: Request) -> None:
         )
 
 
-class DatasetVersionDetailApi(_DatasetView):
+class DatasetVersionDetailApi(RetrieveMixin, _DatasetView):
     access = {"GET": Action.READ}
     serializer_class = DatasetVersionSerializer
 
-    @extend_schema(operation_id="dataset_versions_retrieve", tags=TAG)
-    def get(self, request: Request, project: str, dataset: str, number: int) -> Response:
-        return Response(DatasetVersionSerializer(self.version()).data)
+    def get_object(self) -> DatasetVersion:
+        return self.version()
 
 
 class DatasetVersionSchemaApi(_DatasetView):
     access = {"GET": Action.READ, "PATCH": Action.WRITE}
     serializer_class = SchemaColumnSerializer
 
-    @extend_schema(operation_id="dataset_versions_schema", tags=TAG, responses=SchemaColumnSerializer(many=True))
+    @extend_schema(responses=SchemaColumnSerializer(many=True))
     def get(self, request: Request, project: str, dataset: str, number: int) -> Response:
         return Response(SchemaColumnSerializer(self.version().schema, many=True).data)
 
     @extend_schema(
         operation_id="dataset_versions_set_roles",
-        tags=TAG,
         request=RolesUpdateSerializer,
         responses=SchemaColumnSerializer(many=True),
     )
@@ -196,8 +175,6 @@ class DatasetVersionProfileApi(_DatasetView):
     serializer_class = ProfileSerializer
 
     @extend_schema(
-        operation_id="dataset_versions_profile",
-        tags=TAG,
         parameters=[
             OpenApiParameter("include_sample", OpenApiTypes.BOOL, description="Include the seeded reference samples."),
         ],
@@ -216,8 +193,6 @@ class DatasetVersionPreviewApi(_DatasetView):
     serializer_class = PreviewSerializer
 
     @extend_schema(
-        operation_id="dataset_versions_preview",
-        tags=TAG,
         parameters=[
             OpenApiParameter("offset", int, description="First row (0-based)."),
             OpenApiParameter("limit", int, description="Rows to return (1-500, default 50)."),
@@ -258,37 +233,26 @@ class DatasetVersionDownloadApi(_DatasetView):
     serializer_class = DatasetVersionSerializer
 
     @extend_schema(
-        operation_id="dataset_versions_download",
-        tags=TAG,
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
     )
-    def get(self, request: Request, project: str, dataset: str, number: int) -> StreamingHttpResponse:
+    def get(self, request: Request, project: str, dataset: str, number: int) -> HttpResponseBase:
         version = self.version()
         filename = f"{version.dataset.name}-v{version.number}.{version.format}"
-        response = StreamingHttpResponse(blob_iter(version.sha256), content_type="application/octet-stream")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response["Content-Length"] = str(version.size)
-        response["ETag"] = f'"{version.sha256}"'
-        return response
+        content = blob_iter(version.sha256)
+        return attachment(content, "application/octet-stream", filename, size=version.size, sha256=version.sha256)
 
 
-class ValidationReportListApi(_DatasetView):
+class ValidationReportListApi(ListMixin, _DatasetView):
     access = {"GET": Action.READ, "POST": Action.WRITE}
     serializer_class = ValidationReportSerializer
     queryset = ValidationReport.objects.none()
+    ordering_fields: list[str] = []
 
     def get_queryset(self) -> Any:
         return selectors.validation_report_list(version=self.version())
 
     @extend_schema(
-        operation_id="dataset_versions_validation_reports", tags=TAG, responses=ValidationReportSerializer(many=True)
-    )
-    def get(self, request: Request, project: str, dataset: str, number: int) -> Response:
-        return self.listing(self.get_queryset(), ValidationReportSerializer, filtered=False)
-
-    @extend_schema(
         operation_id="dataset_versions_validate",
-        tags=TAG,
         request=None,
         responses={201: ValidationReportSerializer},
         description="Run the dataset's enabled rules on this version now.",
@@ -303,8 +267,6 @@ class DatasetDiffApi(_DatasetView):
     serializer_class = DatasetDiffSerializer
 
     @extend_schema(
-        operation_id="datasets_diff",
-        tags=TAG,
         parameters=[
             OpenApiParameter("from", int, required=True, description="Base version number."),
             OpenApiParameter("to", int, required=True, description="Compared version number."),
@@ -317,56 +279,33 @@ class DatasetDiffApi(_DatasetView):
         return Response(selectors.dataset_version_diff(before=before, after=after))
 
 
-class ValidationRuleListApi(_DatasetView):
+class ValidationRuleListApi(ListCreateMixin, _DatasetView):
     access = {"GET": Action.READ, "POST": Action.WRITE}
     serializer_class = ValidationRuleSerializer
+    create_serializer_class = ValidationRuleCreateSerializer
     queryset = ValidationRule.objects.none()
+    ordering_fields: list[str] = []
 
     def get_queryset(self) -> Any:
         return selectors.validation_rule_list(dataset=self.dataset())
 
-    @extend_schema(operation_id="dataset_rules_list", tags=TAG, responses=ValidationRuleSerializer(many=True))
-    def get(self, request: Request, project: str, dataset: str) -> Response:
-        return self.listing(self.get_queryset(), ValidationRuleSerializer, filtered=False)
-
-    @extend_schema(
-        operation_id="dataset_rules_create",
-        tags=TAG,
-        request=ValidationRuleCreateSerializer,
-        responses={201: ValidationRuleSerializer},
-    )
-    def post(self, request: Request, project: str, dataset: str) -> Response:
-        values = self.validated_body(ValidationRuleCreateSerializer)
-        rule = services.validation_rule_create(dataset=self.dataset(), user=self.user, **values)
-        return Response(ValidationRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
+    def create_from(self, values: dict[str, Any]) -> ValidationRule:
+        return services.validation_rule_create(dataset=self.dataset(), user=self.user, **values)
 
 
-class ValidationRuleDetailApi(_DatasetView):
+class ValidationRuleDetailApi(RetrieveMixin, UpdateMixin, DestroyMixin, _DatasetView):
     access = {"GET": Action.READ, "PATCH": Action.WRITE, "DELETE": Action.WRITE}
     serializer_class = ValidationRuleSerializer
+    update_serializer_class = ValidationRuleUpdateSerializer
 
-    def rule(self) -> ValidationRule:
+    def get_object(self) -> ValidationRule:
         return selectors.validation_rule_get(dataset=self.dataset(), rule_id=self.kwargs["rule_id"])
 
-    @extend_schema(operation_id="dataset_rules_retrieve", tags=TAG)
-    def get(self, request: Request, project: str, dataset: str, rule_id: int) -> Response:
-        return Response(ValidationRuleSerializer(self.rule()).data)
+    def update_from(self, instance: ValidationRule, values: dict[str, Any]) -> ValidationRule:
+        return services.validation_rule_update(rule=instance, user=self.user, **values)
 
-    @extend_schema(
-        operation_id="dataset_rules_update",
-        tags=TAG,
-        request=ValidationRuleUpdateSerializer,
-        responses=ValidationRuleSerializer,
-    )
-    def patch(self, request: Request, project: str, dataset: str, rule_id: int) -> Response:
-        values = self.validated_body(ValidationRuleUpdateSerializer)
-        rule = services.validation_rule_update(rule=self.rule(), user=self.user, **values)
-        return Response(ValidationRuleSerializer(rule).data)
-
-    @extend_schema(operation_id="dataset_rules_delete", tags=TAG, responses={204: None})
-    def delete(self, request: Request, project: str, dataset: str, rule_id: int) -> Response:
-        services.validation_rule_delete(rule=self.rule(), user=self.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance: ValidationRule) -> None:
+        services.validation_rule_delete(rule=instance, user=self.user)
 
 
 class ValidationRulesGenerateApi(_DatasetView):
@@ -374,38 +313,15 @@ class ValidationRulesGenerateApi(_DatasetView):
     serializer_class = ValidationRuleSerializer
 
     @extend_schema(
-        operation_id="dataset_rules_generate",
-        tags=TAG,
         request=RulesGenerateSerializer,
         responses={201: ValidationRuleSerializer(many=True)},
         description="Generate rules from a reference version: each statistic within a tolerance.",
     )
     def post(self, request: Request, project: str, dataset: str) -> Response:
-        values = self.validated_body(RulesGenerateSerializer)
+        data = self.validated_body(RulesGenerateSerializer)
         ds = self.dataset()
-        data = values
         reference = selectors.dataset_version_get(dataset=ds, number=data["reference_version"])
         rules = services.validation_rules_generate(
             dataset=ds, user=self.user, reference=reference, tolerance=data["tolerance"], replace=data["replace"]
         )
         return Response(ValidationRuleSerializer(rules, many=True).data, status=status.HTTP_201_CREATED)
-
-
-_D = "projects/<slug:project>/datasets/<str:dataset>/"
-_V = _D + "versions/<int:number>/"
-
-urlpatterns = [
-    path("projects/<slug:project>/datasets/", DatasetListApi.as_view(), name="dataset-list"),
-    path(_D, DatasetDetailApi.as_view(), name="dataset-detail"),
-    path(_D + "diff/", DatasetDiffApi.as_view(), name="dataset-diff"),
-    path(_D + "rules/", ValidationRuleListApi.as_view(), name="dataset-rule-list"),
-    path(_D + "rules/generate/", ValidationRulesGenerateApi.as_view(), name="dataset-rule-generate"),
-    path(_D + "rules/<int:rule_id>/", ValidationRuleDetailApi.as_view(), name="dataset-rule-detail"),
-    path(_D + "versions/", DatasetVersionListApi.as_view(), name="dataset-version-list"),
-    path(_V, DatasetVersionDetailApi.as_view(), name="dataset-version-detail"),
-    path(_V + "schema/", DatasetVersionSchemaApi.as_view(), name="dataset-version-schema"),
-    path(_V + "profile/", DatasetVersionProfileApi.as_view(), name="dataset-version-profile"),
-    path(_V + "preview/", DatasetVersionPreviewApi.as_view(), name="dataset-version-preview"),
-    path(_V + "download/", DatasetVersionDownloadApi.as_view(), name="dataset-version-download"),
-    path(_V + "validation-reports/", ValidationReportListApi.as_view(), name="dataset-version-validation"),
-]

@@ -11,16 +11,15 @@ import os
 from typing import Any
 
 from django.http import StreamingHttpResponse
-from django.urls import URLPattern, path
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.base_views import ProjectAPIView
+from core.base_views import CreateMixin, DestroyMixin, ProjectAPIView, RetrieveMixin, UpdateMixin
 from core.roles import Action
 from registry.models import Experiment, Run
 from registry.selectors import experiments as selectors
@@ -68,16 +67,33 @@ class _Api(ProjectAPIView):
     def run_out(self, run_id: str) -> dict[str, Any]:
         return RunDetailSerializer(selectors.run_get_detail(project=self.project, run_id=run_id)).data
 
+    def search_page(self, search: dict[str, Any], experiments: list[str]) -> Response:
+        """One page of the runs a search (``filter``, ``order_by``, ``lifecycle``) finds in ``experiments``."""
+        runs = selectors.run_search(
+            project=self.project,
+            filter_expression=search["filter"],
+            order_by=search["order_by"],
+            experiments=experiments,
+            lifecycle=search["lifecycle"],
+        )
+        return self.listing(runs, RunSerializer, filtered=False)
+
+
+# A view under /runs/{run_id}/: its operations document the run id.
+@extend_schema(parameters=[RUN_ID])
+class _RunApi(_Api):
+    pass
+
 
 # --- experiments --------------------------------------------------------------------------------------------------
 
 
-class ExperimentListApi(_Api):
+class ExperimentListApi(CreateMixin, _Api):
     access = {"GET": Action.READ, "POST": Action.WRITE}
     serializer_class = ExperimentSerializer
+    create_serializer_class = ExperimentCreateSerializer
 
     @extend_schema(
-        operation_id="experiments_list",
         parameters=[ExperimentListQuerySerializer],
         responses=ExperimentSerializer(many=True),
     )
@@ -87,39 +103,27 @@ class ExperimentListApi(_Api):
         )
         return self.listing(experiments, ExperimentSerializer, filtered=False)
 
-    @extend_schema(
-        operation_id="experiments_create", request=ExperimentCreateSerializer, responses={201: ExperimentSerializer}
-    )
-    def post(self, request: Request, project: str) -> Response:
-        data = self.validated_body(ExperimentCreateSerializer)
-        experiment = services.experiment_create(project=self.project, user=self.user, **data)
-        return Response(ExperimentSerializer(experiment).data, status=status.HTTP_201_CREATED)
+    def create_from(self, values: dict[str, Any]) -> Experiment:
+        return services.experiment_create(project=self.project, user=self.user, **values)
 
 
-class ExperimentDetailApi(_Api):
+@extend_schema_view(
+    delete=extend_schema(description="Soft delete: the experiment and its active runs are hidden until restored.")
+)
+class ExperimentDetailApi(RetrieveMixin, UpdateMixin, DestroyMixin, _Api):
     access = {"GET": Action.READ, "PATCH": Action.WRITE, "DELETE": Action.OPERATE}
     serializer_class = ExperimentSerializer
+    update_serializer_class = ExperimentUpdateSerializer
 
-    @extend_schema(operation_id="experiments_retrieve", responses=ExperimentSerializer)
-    def get(self, request: Request, project: str, name: str) -> Response:
-        return Response(ExperimentSerializer(self.experiment(name)).data)
+    def get_object(self) -> Experiment:
+        return self.experiment(self.kwargs["name"])
 
-    @extend_schema(
-        operation_id="experiments_update", request=ExperimentUpdateSerializer, responses=ExperimentSerializer
-    )
-    def patch(self, request: Request, project: str, name: str) -> Response:
-        data = self.validated_body(ExperimentUpdateSerializer)
-        updated = services.experiment_update(experiment=self.experiment(name), user=self.user, **data)
-        return Response(ExperimentSerializer(self.experiment(updated.name)).data)
+    def update_from(self, instance: Experiment, values: dict[str, Any]) -> Experiment:
+        updated = services.experiment_update(experiment=instance, user=self.user, **values)
+        return self.experiment(updated.name)
 
-    @extend_schema(
-        operation_id="experiments_delete",
-        responses={204: None},
-        description="Soft delete: the experiment and its active runs are hidden until restored.",
-    )
-    def delete(self, request: Request, project: str, name: str) -> Response:
-        services.experiment_delete(experiment=self.experiment(name), user=self.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance: Experiment) -> None:
+        services.experiment_delete(experiment=instance, user=self.user)
 
 
 class ExperimentRestoreApi(_Api):
@@ -127,9 +131,7 @@ class ExperimentRestoreApi(_Api):
     serializer_class = ExperimentSerializer
 
     @extend_schema(
-        operation_id="experiments_restore",
         request=None,
-        responses=ExperimentSerializer,
         description="Restore a deleted experiment with the runs that were deleted along with it.",
     )
     def post(self, request: Request, project: str, name: str) -> Response:
@@ -145,23 +147,15 @@ class RunListApi(_Api):
     serializer_class = RunSerializer
 
     @extend_schema(
-        operation_id="runs_list",
         parameters=[RunListQuerySerializer],
         responses=RunSerializer(many=True),
         description="Search runs with `filter` and `order_by` (see `runs_search` for the grammar).",
     )
     def get(self, request: Request, project: str) -> Response:
         query = self.validated_query(RunListQuerySerializer)
-        runs = selectors.run_search(
-            project=self.project,
-            filter_expression=query["filter"],
-            order_by=query["order_by"],
-            experiments=query["experiment"],
-            lifecycle=query["lifecycle"],
-        )
-        return self.listing(runs, RunSerializer, filtered=False)
+        return self.search_page(query, experiments=query["experiment"])
 
-    @extend_schema(operation_id="runs_create", request=RunCreateSerializer, responses={201: RunDetailSerializer})
+    @extend_schema(request=RunCreateSerializer, responses={201: RunDetailSerializer})
     def post(self, request: Request, project: str) -> Response:
         data = self.validated_body(RunCreateSerializer)
         experiment = self.experiment(data.pop("experiment"))
@@ -188,7 +182,6 @@ class RunSearchApi(_Api):
     serializer_class = RunSerializer
 
     @extend_schema(
-        operation_id="runs_search",
         request=RunSearchSerializer,
         responses=RunSearchPageSerializer,
         parameters=[
@@ -199,72 +192,55 @@ class RunSearchApi(_Api):
     )
     def post(self, request: Request, project: str) -> Response:
         body = self.validated_body(RunSearchSerializer)
-        runs = selectors.run_search(
-            project=self.project,
-            filter_expression=body["filter"],
-            order_by=body["order_by"],
-            experiments=body["experiments"],
-            lifecycle=body["lifecycle"],
-        )
-        return self.listing(runs, RunSerializer, filtered=False)
+        return self.search_page(body, experiments=body["experiments"])
 
 
 class RunCompareApi(_Api):
     access = {"GET": Action.READ}
     serializer_class = RunCompareSerializer
 
-    @extend_schema(operation_id="runs_compare", parameters=[RunCompareQuerySerializer], responses=RunCompareSerializer)
+    @extend_schema(parameters=[RunCompareQuerySerializer])
     def get(self, request: Request, project: str) -> Response:
         comparison = selectors.run_compare(project=self.project, **self.validated_query(RunCompareQuerySerializer))
         return Response(RunCompareSerializer(comparison).data)
 
 
-class RunDetailApi(_Api):
+class RunDetailApi(_RunApi):
     access = {"GET": Action.READ, "PATCH": Action.WRITE, "DELETE": Action.OPERATE}
     serializer_class = RunDetailSerializer
 
-    @extend_schema(operation_id="runs_retrieve", parameters=[RUN_ID], responses=RunDetailSerializer)
     def get(self, request: Request, project: str, run_id: str) -> Response:
         return Response(self.run_out(run_id))
 
-    @extend_schema(
-        operation_id="runs_update", parameters=[RUN_ID], request=RunUpdateSerializer, responses=RunDetailSerializer
-    )
+    @extend_schema(request=RunUpdateSerializer)
     def patch(self, request: Request, project: str, run_id: str) -> Response:
         data = self.validated_body(RunUpdateSerializer)
         services.run_update(run=self.run(run_id), user=self.user, **data)
         return Response(self.run_out(run_id))
 
-    @extend_schema(
-        operation_id="runs_delete",
-        parameters=[RUN_ID],
-        responses={204: None},
-        description="Soft delete: hidden from search and closed to logging until restored.",
-    )
+    @extend_schema(description="Soft delete: hidden from search and closed to logging until restored.")
     def delete(self, request: Request, project: str, run_id: str) -> Response:
         services.run_delete(run=self.run(run_id), user=self.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class RunRestoreApi(_Api):
+class RunRestoreApi(_RunApi):
     access = {"POST": Action.OPERATE}
     serializer_class = RunDetailSerializer
 
-    @extend_schema(operation_id="runs_restore", parameters=[RUN_ID], request=None, responses=RunDetailSerializer)
+    @extend_schema(request=None)
     def post(self, request: Request, project: str, run_id: str) -> Response:
         services.run_restore(run=self.run(run_id), user=self.user)
         return Response(self.run_out(run_id))
 
 
-class RunStatusApi(_Api):
+class RunStatusApi(_RunApi):
     access = {"POST": Action.WRITE}
     serializer_class = RunDetailSerializer
 
     @extend_schema(
         operation_id="runs_set_status",
-        parameters=[RUN_ID],
         request=RunStatusSerializer,
-        responses=RunDetailSerializer,
         description="running -> finished, failed or killed (409 otherwise); repeating the current status is a no-op.",
     )
     def post(self, request: Request, project: str, run_id: str) -> Response:
@@ -273,14 +249,11 @@ class RunStatusApi(_Api):
         return Response(self.run_out(run_id))
 
 
-class RunLogBatchApi(_Api):
+class RunLogBatchApi(_RunApi):
     access = {"POST": Action.WRITE}
     serializer_class = RunLogBatchSerializer
 
     @extend_schema(
-        operation_id="runs_log_batch",
-        parameters=[RUN_ID],
-        request=RunLogBatchSerializer,
         responses={204: None, 409: OpenApiResponse(description="A param was already logged with another value.")},
         description=(
             "Params, metric points and tags in one transaction: an invalid item is a 400 naming its index and field "
@@ -295,53 +268,43 @@ class RunLogBatchApi(_Api):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class RunMetricHistoryApi(_Api):
+class RunMetricHistoryApi(_RunApi):
     access = {"GET": Action.READ}
     serializer_class = RunMetricPointSerializer
 
-    @extend_schema(
-        operation_id="runs_metrics_history",
-        parameters=[RUN_ID, RunMetricHistoryQuerySerializer],
-        responses=RunMetricPointSerializer(many=True),
-    )
+    @extend_schema(parameters=[RunMetricHistoryQuerySerializer], responses=RunMetricPointSerializer(many=True))
     def get(self, request: Request, project: str, run_id: str) -> Response:
         query = self.validated_query(RunMetricHistoryQuerySerializer)
         points = self.paginate_queryset(selectors.run_metric_history(run=self.run(run_id), key=query["key"]))
         return self.get_paginated_response(RunMetricPointSerializer(points, many=True).data)
 
 
-class RunTagApi(_Api):
+class RunTagApi(_RunApi):
     access = {"POST": Action.WRITE, "DELETE": Action.WRITE}
     serializer_class = RunTagSerializer
 
-    @extend_schema(
-        operation_id="runs_tags_set", parameters=[RUN_ID], request=RunTagSerializer, responses=RunTagSerializer
-    )
+    @extend_schema(operation_id="runs_tags_set", request=RunTagSerializer)
     def post(self, request: Request, project: str, run_id: str) -> Response:
         data = self.validated_body(RunTagSerializer)
         tag = services.run_tag_set(run=self.run(run_id), user=self.user, **data)
         return Response(RunTagSerializer(tag).data)
 
-    @extend_schema(
-        operation_id="runs_tags_delete", parameters=[RUN_ID, RunTagKeyQuerySerializer], responses={204: None}
-    )
+    @extend_schema(parameters=[RunTagKeyQuerySerializer])
     def delete(self, request: Request, project: str, run_id: str) -> Response:
         query = self.validated_query(RunTagKeyQuerySerializer)
         services.run_tag_delete(run=self.run(run_id), user=self.user, key=query["key"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class RunInputApi(_Api):
+class RunInputApi(_RunApi):
     access = {"GET": Action.READ, "POST": Action.WRITE}
     serializer_class = RunInputSerializer
 
-    @extend_schema(operation_id="runs_inputs_list", parameters=[RUN_ID], responses=RunInputSerializer(many=True))
+    @extend_schema(operation_id="runs_inputs_list", responses=RunInputSerializer(many=True))
     def get(self, request: Request, project: str, run_id: str) -> Response:
         return self.listing(selectors.run_input_list(run=self.run(run_id)), RunInputSerializer, filtered=False)
 
     @extend_schema(
-        operation_id="runs_inputs_create",
-        parameters=[RUN_ID],
         request=RunInputCreateSerializer,
         responses={201: RunInputSerializer},
         description="Record a dataset version of this project that the run used (idempotent per version and role).",
@@ -357,14 +320,14 @@ class RunInputApi(_Api):
         return Response(RunInputSerializer(run_input).data, status=status.HTTP_201_CREATED)
 
 
-class RunArtifactListApi(_Api):
+class RunArtifactListApi(_RunApi):
     access = {"GET": Action.READ, "POST": Action.WRITE}
     serializer_class = RunArtifactSerializer
     parser_classes = [MultiPartParser]
 
     @extend_schema(
         operation_id="runs_artifacts_list",
-        parameters=[RUN_ID, RunArtifactListQuerySerializer],
+        parameters=[RunArtifactListQuerySerializer],
         responses=RunArtifactSerializer(many=True),
     )
     def get(self, request: Request, project: str, run_id: str) -> Response:
@@ -374,7 +337,6 @@ class RunArtifactListApi(_Api):
 
     @extend_schema(
         operation_id="runs_artifacts_upload",
-        parameters=[RUN_ID],
         request={"multipart/form-data": RunArtifactUploadSerializer},
         responses={201: RunArtifactSerializer, 409: OpenApiResponse(description="The path holds other content.")},
         description=(
@@ -396,13 +358,13 @@ class RunArtifactListApi(_Api):
         return Response(RunArtifactSerializer(artifact).data, status=status.HTTP_201_CREATED)
 
 
-class RunArtifactDownloadApi(_Api):
+class RunArtifactDownloadApi(_RunApi):
     access = {"GET": Action.READ}
     serializer_class = RunArtifactSerializer
 
     @extend_schema(
         operation_id="runs_artifacts_download",
-        parameters=[RUN_ID, RunArtifactPathQuerySerializer],
+        parameters=[RunArtifactPathQuerySerializer],
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
         description="The file's bytes, streamed and checked against its sha256 (sent as the ETag).",
     )
@@ -418,25 +380,3 @@ class RunArtifactDownloadApi(_Api):
         response["ETag"] = f'"{artifact.sha256}"'
         response["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(artifact.sha256)).decode()}:"
         return response
-
-
-_PROJECT = "projects/<slug:project>"
-_RUN = f"{_PROJECT}/runs/<str:run_id>"
-
-urlpatterns: list[URLPattern] = [
-    path(f"{_PROJECT}/experiments/", ExperimentListApi.as_view(), name="experiment-list"),
-    path(f"{_PROJECT}/experiments/<str:name>/", ExperimentDetailApi.as_view(), name="experiment-detail"),
-    path(f"{_PROJECT}/experiments/<str:name>/restore", ExperimentRestoreApi.as_view(), name="experiment-restore"),
-    path(f"{_PROJECT}/runs/", RunListApi.as_view(), name="run-list"),
-    path(f"{_PROJECT}/runs/search", RunSearchApi.as_view(), name="run-search"),
-    path(f"{_PROJECT}/runs/compare", RunCompareApi.as_view(), name="run-compare"),
-    path(f"{_RUN}/", RunDetailApi.as_view(), name="run-detail"),
-    path(f"{_RUN}/restore", RunRestoreApi.as_view(), name="run-restore"),
-    path(f"{_RUN}/status", RunStatusApi.as_view(), name="run-status"),
-    path(f"{_RUN}/log-batch", RunLogBatchApi.as_view(), name="run-log-batch"),
-    path(f"{_RUN}/metrics/history", RunMetricHistoryApi.as_view(), name="run-metric-history"),
-    path(f"{_RUN}/tags", RunTagApi.as_view(), name="run-tags"),
-    path(f"{_RUN}/inputs", RunInputApi.as_view(), name="run-inputs"),
-    path(f"{_RUN}/artifacts/", RunArtifactListApi.as_view(), name="run-artifact-list"),
-    path(f"{_RUN}/artifacts/download", RunArtifactDownloadApi.as_view(), name="run-artifact-download"),
-]

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse, StreamingHttpResponse
-from django.urls import path
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.base_views import ProjectAPIView
+from core.base_views import (
+    CreateMixin,
+    DestroyMixin,
+    ListCreateMixin,
+    ListMixin,
+    NamedListMixin,
+    ProjectAPIView,
+    RetrieveMixin,
+    UpdateMixin,
+    attachment,
+)
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.parsers import JSONParser
 from core.roles import Action
@@ -45,8 +55,6 @@ from registry.serializers.models import (
 from registry.services import approvals, cards, uploads
 from registry.services import models as services
 
-TAG = ["models"]
-
 
 class _ModelView(ProjectAPIView):
     queryset: Any = ModelVersion.objects.none()  # for schema generation; reads go through selectors
@@ -57,67 +65,45 @@ class _ModelView(ProjectAPIView):
     def version(self) -> ModelVersion:
         return selectors.model_version_get(model=self.model(), number=self.kwargs["number"])
 
-    def model_out(self) -> dict[str, Any]:
-        return RegisteredModelSerializer(
-            selectors.registered_model_get_with_counts(project=self.project, name=self.kwargs["model"])
-        ).data
+    def version_out(self, version: ModelVersion) -> Response:
+        return Response(ModelVersionSerializer(version).data)
+
+    def model_with_counts(self, name: str) -> RegisteredModel:  # what a model's representation shows
+        return selectors.registered_model_get_with_counts(project=self.project, name=name)
 
 
-class ModelListApi(_ModelView):
+class ModelListApi(NamedListMixin, CreateMixin, _ModelView):
     access = {"GET": Action.READ, "POST": Action.WRITE}
     serializer_class = RegisteredModelSerializer
+    create_serializer_class = RegisteredModelCreateSerializer
     queryset = RegisteredModel.objects.none()
-    filterset_fields = {"name": ["exact", "icontains"]}
-    ordering_fields = ["name", "created_at", "updated_at"]
 
     def get_queryset(self) -> Any:
         return selectors.registered_model_list(project=self.project)
 
-    @extend_schema(operation_id="models_list", tags=TAG, responses=RegisteredModelSerializer(many=True))
-    def get(self, request: Request, project: str) -> Response:
-        return self.listing(self.get_queryset(), RegisteredModelSerializer)
-
-    @extend_schema(
-        operation_id="models_create",
-        tags=TAG,
-        request=RegisteredModelCreateSerializer,
-        responses={201: RegisteredModelSerializer},
-    )
-    def post(self, request: Request, project: str) -> Response:
-        data = self.validated_body(RegisteredModelCreateSerializer)
-        model = services.registered_model_create(project=self.project, user=self.user, **data)
-        self.kwargs["model"] = model.name
-        return Response(self.model_out(), status=status.HTTP_201_CREATED)
+    def create_from(self, values: dict[str, Any]) -> RegisteredModel:
+        model = services.registered_model_create(project=self.project, user=self.user, **values)
+        return self.model_with_counts(model.name)
 
 
-class ModelDetailApi(_ModelView):
+class ModelDetailApi(RetrieveMixin, UpdateMixin, DestroyMixin, _ModelView):
     access = {"GET": Action.READ, "PATCH": Action.OPERATE, "DELETE": Action.OPERATE}
     serializer_class = RegisteredModelSerializer
+    update_serializer_class = RegisteredModelUpdateSerializer
+    update_partial = True
 
-    @extend_schema(operation_id="models_retrieve", tags=TAG)
-    def get(self, request: Request, project: str, model: str) -> Response:
-        self.model()
-        return Response(self.model_out())
+    def get_object(self) -> RegisteredModel:
+        return self.model_with_counts(self.kwargs["model"])
 
-    @extend_schema(
-        operation_id="models_update",
-        tags=TAG,
-        request=RegisteredModelUpdateSerializer,
-        responses=RegisteredModelSerializer,
-    )
-    def patch(self, request: Request, project: str, model: str) -> Response:
-        serializer = RegisteredModelUpdateSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        services.registered_model_update(model=self.model(), user=self.user, **serializer.validated_data)
-        return Response(self.model_out())
+    def update_from(self, instance: RegisteredModel, values: dict[str, Any]) -> RegisteredModel:
+        services.registered_model_update(model=instance, user=self.user, **values)
+        return self.get_object()
 
-    @extend_schema(operation_id="models_delete", tags=TAG, responses={204: None})
-    def delete(self, request: Request, project: str, model: str) -> Response:
-        services.registered_model_delete(model=self.model(), user=self.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance: RegisteredModel) -> None:
+        services.registered_model_delete(model=instance, user=self.user)
 
 
-class ModelVersionListApi(_ModelView):
+class ModelVersionListApi(ListMixin, _ModelView):
     access = {"GET": Action.READ, "POST": Action.WRITE}
     serializer_class = ModelVersionSerializer
     queryset = ModelVersion.objects.none()
@@ -127,13 +113,8 @@ class ModelVersionListApi(_ModelView):
     def get_queryset(self) -> Any:
         return selectors.model_version_list(model=self.model())
 
-    @extend_schema(operation_id="model_versions_list", tags=TAG, responses=ModelVersionSerializer(many=True))
-    def get(self, request: Request, project: str, model: str) -> Response:
-        return self.listing(self.get_queryset(), ModelVersionSerializer)
-
     @extend_schema(
         operation_id="model_versions_create_from_run",
-        tags=TAG,
         request=ModelVersionFromRunSerializer,
         responses={201: ModelVersionSerializer},
         description="Register a run's model artifact as the next version (the model is created if new).",
@@ -160,8 +141,6 @@ class ModelVersionUploadApi(_ModelView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
-        operation_id="model_versions_upload",
-        tags=TAG,
         request={"multipart/form-data": ModelVersionUploadSerializer},
         responses={201: ModelVersionSerializer},
         description="Upload a model trained elsewhere (maintainers), as a skops file: it loads with a trusted-type "
@@ -182,44 +161,36 @@ class ModelVersionUploadApi(_ModelView):
         return Response(ModelVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
 
-class ModelVersionDetailApi(_ModelView):
+@extend_schema_view(delete=extend_schema(responses={204: None, 409: None}))
+class ModelVersionDetailApi(RetrieveMixin, UpdateMixin, DestroyMixin, _ModelView):
     access = {"GET": Action.READ, "PATCH": Action.WRITE, "DELETE": Action.OPERATE}
     serializer_class = ModelVersionSerializer
+    update_serializer_class = ModelVersionUpdateSerializer
 
-    @extend_schema(operation_id="model_versions_retrieve", tags=TAG)
-    def get(self, request: Request, project: str, model: str, number: int) -> Response:
-        return Response(ModelVersionSerializer(self.version()).data)
+    def get_object(self) -> ModelVersion:
+        return self.version()
 
-    @extend_schema(
-        operation_id="model_versions_update",
-        tags=TAG,
-        request=ModelVersionUpdateSerializer,
-        responses=ModelVersionSerializer,
-    )
-    def patch(self, request: Request, project: str, model: str, number: int) -> Response:
-        values = self.validated_body(ModelVersionUpdateSerializer)
-        version = services.model_version_update(version=self.version(), user=self.user, **values)
-        return Response(ModelVersionSerializer(version).data)
+    def update_from(self, instance: ModelVersion, values: dict[str, Any]) -> ModelVersion:
+        return services.model_version_update(version=instance, user=self.user, **values)
 
-    @extend_schema(operation_id="model_versions_delete", tags=TAG, responses={204: None, 409: None})
-    def delete(self, request: Request, project: str, model: str, number: int) -> Response:
-        services.model_version_delete(version=self.version(), user=self.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance: ModelVersion) -> None:
+        services.model_version_delete(version=instance, user=self.user)
 
 
 class ModelVersionArchiveApi(_ModelView):
     access = {"POST": Action.OPERATE, "DELETE": Action.OPERATE}
     serializer_class = ModelVersionSerializer
 
-    @extend_schema(operation_id="model_versions_archive", tags=TAG, request=None, responses=ModelVersionSerializer)
+    @extend_schema(request=None)
     def post(self, request: Request, project: str, model: str, number: int) -> Response:
-        version = services.model_version_set_archived(version=self.version(), user=self.user, archived=True)
-        return Response(ModelVersionSerializer(version).data)
+        return self.version_out(self.archive(True))
 
-    @extend_schema(operation_id="model_versions_unarchive", tags=TAG, responses=ModelVersionSerializer)
+    @extend_schema(operation_id="model_versions_unarchive", responses=ModelVersionSerializer)
     def delete(self, request: Request, project: str, model: str, number: int) -> Response:
-        version = services.model_version_set_archived(version=self.version(), user=self.user, archived=False)
-        return Response(ModelVersionSerializer(version).data)
+        return self.version_out(self.archive(False))
+
+    def archive(self, archived: bool) -> ModelVersion:
+        return services.model_version_set_archived(version=self.version(), user=self.user, archived=archived)
 
 
 class ModelVersionDownloadApi(_ModelView):
@@ -227,19 +198,13 @@ class ModelVersionDownloadApi(_ModelView):
     serializer_class = ModelVersionSerializer
 
     @extend_schema(
-        operation_id="model_versions_download",
-        tags=TAG,
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
     )
-    def get(self, request: Request, project: str, model: str, number: int) -> StreamingHttpResponse:
+    def get(self, request: Request, project: str, model: str, number: int) -> HttpResponseBase:
         version = self.version()
         data = services.model_version_artifact(version)  # hash-checked: a mismatch marks it unhealthy
-        response = StreamingHttpResponse(iter([data]), content_type="application/octet-stream")
-        response["Content-Disposition"] = (
-            f'attachment; filename="{version.registered_model.name}-v{version.number}.{version.artifact_format}"'
-        )
-        response["ETag"] = f'"{version.artifact_sha256}"'
-        return response
+        filename = f"{version.registered_model.name}-v{version.number}.{version.artifact_format}"
+        return attachment(iter([data]), "application/octet-stream", filename, sha256=version.artifact_sha256)
 
 
 class ModelVersionVerifyApi(_ModelView):
@@ -247,15 +212,11 @@ class ModelVersionVerifyApi(_ModelView):
     serializer_class = ModelVersionSerializer
 
     @extend_schema(
-        operation_id="model_versions_verify",
-        tags=TAG,
         request=None,
-        responses=ModelVersionSerializer,
         description="Re-check the artifact's sha256 now; a mismatch marks the version unhealthy.",
     )
     def post(self, request: Request, project: str, model: str, number: int) -> Response:
-        version = services.model_version_verify(version=self.version(), user=self.user)
-        return Response(ModelVersionSerializer(version).data)
+        return self.version_out(services.model_version_verify(version=self.version(), user=self.user))
 
 
 class ModelVersionChecksApi(_ModelView):
@@ -263,8 +224,6 @@ class ModelVersionChecksApi(_ModelView):
     serializer_class = CheckSerializer
 
     @extend_schema(
-        operation_id="model_versions_checks",
-        tags=TAG,
         responses=CheckSerializer(many=True),
         description="Evaluate the required approval checks now (nothing is stored).",
     )
@@ -272,26 +231,17 @@ class ModelVersionChecksApi(_ModelView):
         return Response(approvals.evaluate_checks(self.version()))
 
 
-class ApprovalRequestListApi(_ModelView):
+class ApprovalRequestListApi(ListCreateMixin, _ModelView):
     access = {"GET": Action.READ, "POST": Action.WRITE}
     serializer_class = ApprovalRequestSerializer
+    create_serializer_class = ApprovalRequestCreateSerializer
+    ordering_fields: list[str] = []
 
-    @extend_schema(operation_id="approval_requests_list", tags=TAG, responses=ApprovalRequestSerializer(many=True))
-    def get(self, request: Request, project: str, model: str, number: int) -> Response:
-        return self.listing(
-            selectors.approval_request_list(version=self.version()), ApprovalRequestSerializer, filtered=False
-        )
+    def get_queryset(self) -> Any:
+        return selectors.approval_request_list(version=self.version())
 
-    @extend_schema(
-        operation_id="approval_requests_create",
-        tags=TAG,
-        request=ApprovalRequestCreateSerializer,
-        responses={201: ApprovalRequestSerializer},
-    )
-    def post(self, request: Request, project: str, model: str, number: int) -> Response:
-        values = self.validated_body(ApprovalRequestCreateSerializer)
-        created = approvals.approval_request_create(version=self.version(), user=self.user, **values)
-        return Response(ApprovalRequestSerializer(created).data, status=status.HTTP_201_CREATED)
+    def create_from(self, values: dict[str, Any]) -> Any:
+        return approvals.approval_request_create(version=self.version(), user=self.user, **values)
 
 
 class ApprovalDecisionApi(_ModelView):
@@ -299,10 +249,7 @@ class ApprovalDecisionApi(_ModelView):
     serializer_class = ApprovalRequestSerializer
 
     @extend_schema(
-        operation_id="approval_requests_decide",
-        tags=TAG,
         request=ApprovalDecisionSerializer,
-        responses=ApprovalRequestSerializer,
         description="Approve or reject (a maintainer other than the requester). Failing checks need "
         "override=true with an override_reason, recorded in the audit log.",
     )
@@ -325,8 +272,6 @@ class ModelCardApi(_ModelView):
     serializer_class = ModelCardSerializer
 
     @extend_schema(
-        operation_id="model_versions_card",
-        tags=TAG,
         parameters=[
             OpenApiParameter("format", str, enum=["json", "markdown"], description="json (default) or markdown")
         ],
@@ -339,10 +284,7 @@ class ModelCardApi(_ModelView):
         return Response(card)
 
     @extend_schema(
-        operation_id="model_versions_card_update",
-        tags=TAG,
         request=ModelCardSectionsSerializer,
-        responses=ModelCardSerializer,
     )
     def patch(self, request: Request, project: str, model: str, number: int) -> Response:
         data = self.validated_body(ModelCardSectionsSerializer)
@@ -354,7 +296,7 @@ class AliasListApi(_ModelView):
     access = {"GET": Action.READ}
     serializer_class = AliasSerializer
 
-    @extend_schema(operation_id="model_aliases_list", tags=TAG, responses=AliasSerializer(many=True))
+    @extend_schema(responses=AliasSerializer(many=True))
     def get(self, request: Request, project: str, model: str) -> Response:
         rows = [{"alias": a.name, "version": a.version.number} for a in selectors.alias_list(model=self.model())]
         return Response(rows)
@@ -367,8 +309,6 @@ class AliasDetailApi(_ModelView):
 
     @extend_schema(
         operation_id="model_aliases_resolve",
-        tags=TAG,
-        responses=ModelVersionSerializer,
         description="The version the alias points to.",
     )
     def get(self, request: Request, project: str, model: str, alias: str) -> Response:
@@ -376,9 +316,7 @@ class AliasDetailApi(_ModelView):
 
     @extend_schema(
         operation_id="model_aliases_set",
-        tags=TAG,
         request=AliasSetSerializer,
-        responses=ModelVersionSerializer,
         description="Set or move an alias. Protected aliases (champion by default) need a maintainer "
         "and an approved, healthy version.",
     )
@@ -396,7 +334,7 @@ class AliasDetailApi(_ModelView):
         )
         return Response(ModelVersionSerializer(selectors.model_version_by_alias(model=registered, alias=alias)).data)
 
-    @extend_schema(operation_id="model_aliases_delete", tags=TAG, responses={204: None})
+    @extend_schema(responses={204: None})
     def delete(self, request: Request, project: str, model: str, alias: str) -> Response:
         services.model_alias_delete(
             model=self.model(),
@@ -421,7 +359,6 @@ class AliasHistoryApi(_ModelView):
 
     @extend_schema(
         operation_id="model_alias_history",
-        tags=TAG,
         parameters=[
             OpenApiParameter("alias", str, description="Only this alias."),
             OpenApiParameter(
@@ -454,43 +391,17 @@ class AliasHistoryApi(_ModelView):
         )
 
 
-_M = "projects/<slug:project>/models/<str:model>/"
-_V = _M + "versions/<int:number>/"
-
-urlpatterns = [
-    path("projects/<slug:project>/models/", ModelListApi.as_view(), name="model-list"),
-    path(_M, ModelDetailApi.as_view(), name="model-detail"),
-    path(_M + "versions/", ModelVersionListApi.as_view(), name="model-version-list"),
-    path(_M + "versions/upload/", ModelVersionUploadApi.as_view(), name="model-version-upload"),
-    path(_V, ModelVersionDetailApi.as_view(), name="model-version-detail"),
-    path(_V + "archive/", ModelVersionArchiveApi.as_view(), name="model-version-archive"),
-    path(_V + "download/", ModelVersionDownloadApi.as_view(), name="model-version-download"),
-    path(_V + "verify/", ModelVersionVerifyApi.as_view(), name="model-version-verify"),
-    path(_V + "checks/", ModelVersionChecksApi.as_view(), name="model-version-checks"),
-    path(_V + "card/", ModelCardApi.as_view(), name="model-version-card"),
-    path(_V + "approval-requests/", ApprovalRequestListApi.as_view(), name="approval-request-list"),
-    path(
-        _V + "approval-requests/<int:request_id>/decide/", ApprovalDecisionApi.as_view(), name="approval-request-decide"
-    ),
-    path(_M + "aliases/", AliasListApi.as_view(), name="model-alias-list"),
-    path(_M + "aliases/<str:alias>/", AliasDetailApi.as_view(), name="model-alias-detail"),
-    path(_M + "alias-history/", AliasHistoryApi.as_view(), name="model-alias-history"),
-]
-
-
 class OnnxDownloadApi(_ModelView):
     access = {"GET": Action.READ}
     serializer_class = ModelVersionSerializer
 
     @extend_schema(
-        operation_id="model_versions_onnx_download",
-        tags=TAG,
         parameters=[
             OpenApiParameter("force", OpenApiTypes.BOOL, description="Download although the parity check failed.")
         ],
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
     )
-    def get(self, request: Request, project: str, model: str, number: int) -> HttpResponse:
+    def get(self, request: Request, project: str, model: str, number: int) -> HttpResponseBase:
         version = self.version()
         if not version.onnx_sha256:
             raise NotFound(f"{version} has no ONNX export yet; POST .../export/onnx/build/ first.")
@@ -499,9 +410,8 @@ class OnnxDownloadApi(_ModelView):
                 f"The ONNX export of {version} failed its parity check "
                 f"({version.onnx_parity.get('detail')}); pass force=true to download anyway."
             )
-        response = HttpResponse(blob_read_verified(version.onnx_sha256), content_type="application/octet-stream")
-        response["Content-Disposition"] = f'attachment; filename="{version.registered_model.name}-v{number}.onnx"'
-        return response
+        content = blob_read_verified(version.onnx_sha256)
+        return attachment(content, "application/octet-stream", f"{version.registered_model.name}-v{number}.onnx")
 
 
 class BundleDownloadApi(_ModelView):
@@ -509,13 +419,11 @@ class BundleDownloadApi(_ModelView):
     serializer_class = ModelVersionSerializer
 
     @extend_schema(
-        operation_id="model_versions_bundle_download",
-        tags=TAG,
         responses={(200, "application/gzip"): OpenApiTypes.BINARY},
         description="A container bundle (tar.gz): the model, pinned requirements, a minimal serving "
         "script and a Dockerfile.",
     )
-    def get(self, request: Request, project: str, model: str, number: int) -> HttpResponse:
+    def get(self, request: Request, project: str, model: str, number: int) -> HttpResponseBase:
         version = self.version()
         if version.artifact_format != "skops":
             raise Conflict(f"{version} is a {version.artifact_format} model; bundles hold skops models only.")
@@ -539,12 +447,4 @@ class BundleDownloadApi(_ModelView):
             )
         except BundleError as exc:
             raise Conflict(f"Cannot bundle {version}: {exc}") from None
-        response = HttpResponse(bundle, content_type="application/gzip")
-        response["Content-Disposition"] = f'attachment; filename="{version.registered_model.name}-v{number}.tar.gz"'
-        return response
-
-
-urlpatterns += [
-    path(_V + "export/onnx/", OnnxDownloadApi.as_view(), name="model-version-onnx"),
-    path(_V + "export/bundle/", BundleDownloadApi.as_view(), name="model-version-bundle"),
-]
+        return attachment(bundle, "application/gzip", f"{version.registered_model.name}-v{number}.tar.gz")

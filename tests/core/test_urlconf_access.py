@@ -10,7 +10,7 @@ from core.permissions import AccountAccess, ProjectAccess
 
 # "metrics" takes no Keel credentials, but it is not open: the view itself requires KEEL_METRICS_TOKEN or a
 # client address in KEEL_METRICS_ALLOWED_NETWORKS (tests/monitoring/test_metrics.py).
-PUBLIC_ROUTES = {"livez", "readyz", "schema", "swagger-ui", "redoc", "metrics", "login", "logout"}
+PUBLIC_ROUTES = {"health-live", "health-ready", "schema", "swagger-ui", "redoc", "metrics", "login", "logout"}
 # The Open Inference Protocol's server health and metadata are public by the protocol (clients probe them first).
 PUBLIC_ROUTES |= {"oip-health-live", "oip-health-ready", "oip-server-metadata"}
 # "/" is a static page whose script turns MLflow UI links into Keel paths (the objects behind them need a login).

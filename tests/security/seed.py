@@ -132,7 +132,7 @@ def seed_project(team: Team) -> Seeded:
 
 # Reads that answer a documented 4xx on a freshly seeded project (the state they need is not there yet).
 READ_STATUS = {
-    "model-version-onnx": 404,  # no ONNX export until one is built
+    "model-version-onnx-download": 404,  # no ONNX export until one is built
     "deployment-ab-analysis": 409,  # a single live variant: nothing to compare
 }
 
@@ -175,7 +175,7 @@ def route_kwargs(seeded: Seeded) -> dict[str, tuple[dict[str, Any], str]]:
         "dataset-version-profile": (dv, ""),
         "dataset-version-preview": (dv, ""),
         "dataset-version-download": (dv, ""),
-        "dataset-version-validation": (dv, ""),
+        "dataset-version-validation-reports": (dv, ""),
         "experiment-list": ({}, ""),
         "experiment-detail": ({"name": "churn"}, ""),
         "experiment-restore": ({"name": "churn"}, ""),
@@ -186,7 +186,7 @@ def route_kwargs(seeded: Seeded) -> dict[str, tuple[dict[str, Any], str]]:
         "run-restore": (run, ""),
         "run-status": (run, ""),
         "run-log-batch": (run, ""),
-        "run-metric-history": (run, "key=loss"),
+        "run-metrics-history": (run, "key=loss"),
         "run-tags": (run, ""),
         "run-inputs": (run, ""),
         "run-artifact-list": (run, ""),
@@ -206,23 +206,23 @@ def route_kwargs(seeded: Seeded) -> dict[str, tuple[dict[str, Any], str]]:
         "model-alias-list": ({"model": "cancer"}, ""),
         "model-alias-detail": ({"model": "cancer", "alias": "candidate"}, ""),
         "model-alias-history": ({"model": "cancer"}, ""),
-        "model-version-onnx": (mv, ""),
-        "model-version-bundle": (mv, ""),
+        "model-version-onnx-download": (mv, ""),
+        "model-version-bundle-download": (mv, ""),
         "training-job-list": ({}, ""),
         "training-job-detail": ({"job_id": i["job"]}, ""),
         "training-job-cancel": ({"job_id": i["job"]}, ""),
         "model-version-evaluate": (mv, ""),
-        "model-version-export-onnx-build": (mv, ""),
+        "model-version-export-onnx": (mv, ""),
         "deployment-list": ({}, ""),
         "deployment-detail": (dep, ""),
         "deployment-deploy": (dep, ""),
         "deployment-rollback": (dep, ""),
         "deployment-promote": (dep, ""),
-        "deployment-revisions": (dep, ""),
+        "deployment-revision-list": (dep, ""),
         "deployment-predict": (dep, ""),
         "deployment-feedback": (dep, ""),
-        "deployment-predictions": (dep, ""),
-        "deployment-predictions-export": (dep, ""),
+        "deployment-prediction-list": (dep, ""),
+        "deployment-prediction-export": (dep, ""),
         "deployment-ready": (dep, ""),
         "deployment-ab-analysis": (dep, ""),
         "deployment-shadow-report": (dep, ""),
@@ -247,7 +247,7 @@ def route_kwargs(seeded: Seeded) -> dict[str, tuple[dict[str, Any], str]]:
         "prediction-export-list": ({}, ""),
         "prediction-export-detail": ({"export": i["prediction_export"]}, ""),
         "prediction-export-download": ({"export": i["prediction_export"]}, ""),
-        "prediction-log-erasures": ({}, ""),
+        "prediction-log-erasure-list": ({}, ""),
         "prediction-log-policy": ({}, ""),
         "config-plan": ({}, ""),
         "config-apply": ({}, ""),
