@@ -88,7 +88,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.middleware.CSPMiddleware",  # django-csp's, with the header built once per process
     "core.middleware.AuditFallbackMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a login lockout into the lockout page
 ]
@@ -271,6 +271,7 @@ REST_FRAMEWORK: dict[str, Any] = {
         "predict": env.rate("KEEL_THROTTLE_PREDICT", "120000/min"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.negotiation.RememberingContentNegotiation",
     "DEFAULT_PARSER_CLASSES": [  # DRF's defaults, with a JSON parser that refuses deep nesting with a 400
         "core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -59,10 +59,21 @@ def resolve_token(raw: str) -> ApiToken:
 
 def _private_copy(token: ApiToken) -> ApiToken:
     """A shallow copy of the cached token and its user, so one request's changes never leak into another's."""
-    user = copy.copy(token.user)
-    token = copy.copy(token)
+    user = _shallow_copy(token.user)
+    token = _shallow_copy(token)
     token.user = user
     return token
+
+
+def _shallow_copy(instance: Any) -> Any:
+    """What ``copy.copy`` gives for a model instance (its fields and its own ``_state`` with its own cache of related
+    objects), without the round through pickling's ``__reduce__`` that ``copy.copy`` takes for a model."""
+    clone = object.__new__(type(instance))
+    clone.__dict__ = instance.__dict__.copy()
+    clone._state = object.__new__(type(instance._state))
+    clone._state.__dict__ = instance._state.__dict__.copy()
+    clone._state.fields_cache = instance._state.fields_cache.copy()
+    return clone
 
 
 def _touch(token: ApiToken) -> bool:

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import functools
 import math
 import re
 import uuid
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+from csp import middleware as csp_middleware
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.utils import build_policy
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 
@@ -61,7 +67,14 @@ API_PREFIXES = ("/api/", "/v2/")
 
 
 def _routes_to_a_view(path: str, urlconf: str | None) -> bool:
-    """Whether `path` names a real endpoint (not a catch-all that answers "no such endpoint")."""
+    """Whether `path` names a real endpoint (not a catch-all that answers "no such endpoint"). Remembered per
+    path and URLconf: the answer depends on nothing else, and a resolution costs a predict a few percent of its
+    CPU."""
+    return _routes(path, urlconf or settings.ROOT_URLCONF)
+
+
+@functools.lru_cache(maxsize=4096)
+def _routes(path: str, urlconf: str) -> bool:
     try:
         match = resolve(path, urlconf)
     except Resolver404:
@@ -118,14 +131,14 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-ID", "")
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")  # request.headers would build a map of every header
         request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         ctx = context.RequestContext(
             request_id=request_id,
             method=request.method or "",
             path=request.path[:500],
             ip=client_ip(request),
-            user_agent=request.headers.get("User-Agent", "").replace("\x00", "")[:300],
+            user_agent=request.META.get("HTTP_USER_AGENT", "").replace("\x00", "")[:300],
         )
         token = context.activate(ctx)
         try:
@@ -169,3 +182,43 @@ class AuditFallbackMiddleware:
             kwargs={k: str(v) for k, v in match.kwargs.items()},
             status_code=response.status_code,
         )
+
+
+# Attributes through which a view gives a response a policy of its own (django-csp's decorators).
+_OWN_POLICY = ("_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
+_POLICIES = (  # header, setting, the response attribute that exempts it, report-only
+    (HEADER, "CONTENT_SECURITY_POLICY", "_csp_exempt", False),
+    (HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", "_csp_exempt_ro", True),
+)
+
+
+class CSPMiddleware(csp_middleware.CSPMiddleware):
+    """django-csp's middleware, with each header built once per process for the responses that take the
+    settings' policy as it is (no policy of their own from django-csp's decorators, no nonce): django-csp builds it
+    from the settings on every response, which cost an API request more than its validation. Responses with a
+    policy of their own or a nonce go through django-csp unchanged; the headers are the same either way."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        super().__init__(get_response)
+        self._built: dict[bool, tuple[Any, str]] = {}  # report-only -> (the setting it was built from, header)
+
+    def process_response(self, request: HttpRequest, response: Any) -> Any:
+        if getattr(request, "_csp_nonce", None) is not None or any(hasattr(response, a) for a in _OWN_POLICY):
+            return super().process_response(request, response)
+        if response.status_code in (500, 404) and settings.DEBUG:  # Django's debug pages, as django-csp leaves them
+            return response
+        for header, setting, exempt, report_only in _POLICIES:
+            policy = getattr(settings, setting, None)
+            value = self._header(policy, report_only)
+            excluded = request.path_info.startswith(tuple((policy or {}).get("EXCLUDE_URL_PREFIXES", None) or ()))
+            if value and header not in response and getattr(response, exempt, False) is False and not excluded:
+                response[header] = value
+        request.csp_nonce = csp_middleware.CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
+        return response
+
+    def _header(self, policy: Any, report_only: bool) -> str:
+        built = self._built.get(report_only)
+        if built is None or built[0] is not policy:
+            built = (policy, build_policy(report_only=report_only))
+            self._built[report_only] = built
+        return built[1]

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import threading
 import time
 import uuid
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -134,6 +136,23 @@ def _per_row(result: dict[str, Any], index: int, missing: list[str]) -> dict[str
     return row
 
 
+def outputs_json(result: dict[str, Any], missing: list[list[str]]) -> list[str]:
+    """Each row's logged outputs (``_per_row``) as JSON text, equal to ``json.dumps`` of them: from one format
+    string per request when no row has missing features and every probability is finite."""
+    predictions = result["predictions"]
+    if not any(missing):
+        labels = [json.dumps(label) for label in predictions]
+        if "probabilities" not in result:
+            return [f'{{"prediction": {label}}}' for label in labels]
+        keys = [json.dumps(str(c)) for c in result["classes"]]
+        probabilities = result["probabilities"]
+        if len(set(keys)) == len(keys) and all(map(math.isfinite, chain.from_iterable(probabilities))):
+            shown = ", ".join(key.replace("%", "%%") + ": %r" for key in keys)
+            row = '{"prediction": %s, "probabilities": {' + shown + "}}"
+            return [row % (label, *values) for label, values in zip(labels, probabilities, strict=True)]
+    return [json.dumps(_per_row(result, i, missing[i] if missing else [])) for i in range(len(predictions))]
+
+
 def _log(
     table: DeploymentTable,
     variant: VariantInfo,
@@ -145,37 +164,40 @@ def _log(
     error: str = "",
     shadow: bool = False,
 ) -> list[str]:
-    per_row_latency = latency / max(1, len(checked.rows))
-    now = timezone.now()
-    rows = [
-        {
-            "created_at": now,
-            "prediction_id": uuid.uuid4(),
-            "request_id": request.request_id,
-            "project_id": table.project_id,
-            "deployment_id": table.deployment_id,
-            "revision_number": table.revision_number,
-            "variant": variant.name,
-            "model_version_id": variant.version.pk,
-            "caller": request.caller[:200],
-            "routing_key": request.routing_key[:200],
-            "subject_id": request.subject_id,
-            "inputs": inputs,
-            "outputs": {} if error else _per_row(result, i, checked.missing[i] if checked.missing else []),
-            "latency_ms": per_row_latency,
-            "is_error": bool(error),
-            "error": error,
-            "shadow": shadow,
-            "flags": checked.flags[i] if checked.flags else [],
-        }
-        for i, inputs in enumerate(checked.rows)
-    ]
+    count = len(checked.rows)
+    ids = [str(uuid.uuid4()) for _ in range(count)]
+    shared = {
+        "created_at": timezone.now(),
+        "request_id": request.request_id,
+        "project_id": table.project_id,
+        "deployment_id": table.deployment_id,
+        "revision_number": table.revision_number,
+        "variant": variant.name,
+        "model_version_id": variant.version.pk,
+        "caller": request.caller[:200],
+        "routing_key": request.routing_key[:200],
+        "subject_id": request.subject_id,
+        "latency_ms": latency / max(1, count),
+        "is_error": bool(error),
+        "error": error,
+        "shadow": shadow,
+    }
+    varying: dict[str, list[Any]] = {
+        "prediction_id": ids,
+        "inputs": checked.rows,
+        "flags": checked.flags or [[] for _ in range(count)],
+    }
+    texts = {"inputs": checked.rows_json(), "flags": [json.dumps(f) if f else "[]" for f in varying["flags"]]}
+    if error:
+        shared["outputs"] = {}
+    else:
+        texts["outputs"] = outputs_json(result, checked.missing)
     try:
-        prediction_log.write_log(rows)
+        prediction_log.write_log(prediction_log.LogRows(shared, varying, texts))
     except DatabaseError as exc:
         logger.exception("prediction log write failed")
         raise ServiceUnavailable("The prediction could not be recorded in the audit log; it was not returned.") from exc
-    return [str(r["prediction_id"]) for r in rows]
+    return ids
 
 
 # --- shadow traffic -------------------------------------------------------------------------------------------

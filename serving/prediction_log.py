@@ -36,6 +36,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 import psycopg
@@ -59,6 +60,29 @@ def log_columns() -> list[Any]:
         for f in PredictionLog._meta.concrete_fields
         if not getattr(f, "generated", False) and not isinstance(f, AutoFieldMixin)
     ]
+
+
+@dataclass
+class LogRows:
+    """The prediction-log rows of one request: the values every row shares (written once), the values each row has
+    (``varying``: one list per column), and JSON columns already spelled as JSON text (``texts``: one string per
+    row, equal to ``json.dumps`` of the row's value; a column may be given both ways, or as text alone)."""
+
+    shared: dict[str, Any]
+    varying: dict[str, list[Any]]
+    texts: dict[str, list[str]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        columns = self.varying or self.texts
+        return len(next(iter(columns.values()))) if columns else 0
+
+    def dicts(self) -> list[dict[str, Any]]:
+        """One field-name -> value mapping per row (the text-only columns parsed)."""
+        columns = dict(self.varying)
+        for name, texts in self.texts.items():
+            if name not in columns:
+                columns[name] = [json.loads(text) for text in texts]
+        return [self.shared | dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
 WAITING, WRITING, DONE, LEAD = "waiting", "writing", "done", "lead"
@@ -112,6 +136,22 @@ class LogWriter:
             json.dumps(values[name]).encode() if is_json else _text(values[name])
             for name, is_json in zip(self._columns, self._json, strict=True)
         )
+
+    def encode_rows(self, rows: LogRows) -> list[tuple[bytes | None, ...]]:
+        """A request's rows as the writer sends them (as ``encode`` spells each), each shared value encoded once."""
+        count = len(rows)
+        columns: list[Any] = []
+        for name, is_json in zip(self._columns, self._json, strict=True):
+            if name in rows.shared:
+                value = rows.shared[name]
+                columns.append(repeat(json.dumps(value).encode() if is_json else _text(value), count))
+            elif is_json and name in rows.texts:
+                columns.append([text.encode() for text in rows.texts[name]])
+            elif is_json:
+                columns.append([json.dumps(value).encode() for value in rows.varying[name]])
+            else:
+                columns.append([_text(value) for value in rows.varying[name]])
+        return list(zip(*columns, strict=False))
 
     def write(self, rows: list[tuple[bytes | None, ...]]) -> None:
         """Write ``rows`` (alone or with other threads' rows) and return once they are committed; raise what the
@@ -214,10 +254,9 @@ class LogWriter:
         wrapper = connections[self.alias]
         with wrapper.wrap_database_errors:
             conn = self._connect()
-            if len(rows) > COPY_ABOVE:
-                with conn.transaction(), conn.cursor() as cursor, cursor.copy(self._sql("copy")) as copy:
-                    for row in rows:
-                        copy.write_row([None if v is None else v.decode() for v in row])
+            if len(rows) > COPY_ABOVE:  # one statement in autocommit: all rows or none
+                with conn.cursor() as cursor, cursor.copy(self._sql("copy")) as copy:
+                    copy.write(copy_text(rows))
             else:
                 self._insert(conn, rows)
         self.batches += 1
@@ -301,6 +340,29 @@ def _text(value: Any) -> bytes | None:
     return str(value).encode()
 
 
+_NULL = b"\\N"
+_COPY_ESCAPES = ((b"\\", b"\\\\"), (b"\t", b"\\t"), (b"\n", b"\\n"), (b"\r", b"\\r"))
+
+
+def copy_text(rows: list[tuple[bytes | None, ...]]) -> bytes:
+    """Rows in COPY's text format: values separated by tabs, ``\\N`` for NULL, and backslash, tab, newline and
+    carriage return escaped with a backslash (a line with none of them, the usual case, is joined as it is)."""
+    lines = []
+    for row in rows:
+        line = b"\t".join([_NULL if v is None else v for v in row])
+        if line.count(b"\t") != len(row) - 1 or line.count(b"\\") != row.count(None) or b"\n" in line or b"\r" in line:
+            line = b"\t".join([_NULL if v is None else _copy_escape(v) for v in row])
+        lines.append(line)
+    lines.append(b"")
+    return b"\n".join(lines)
+
+
+def _copy_escape(value: bytes) -> bytes:
+    for char, escaped in _COPY_ESCAPES:
+        value = value.replace(char, escaped)
+    return value
+
+
 WRITER: LogWriter | None = None
 _WRITER_LOCK = threading.Lock()
 
@@ -345,8 +407,9 @@ def _grouped() -> bool:
     )
 
 
-def write_log(rows: list[dict[str, Any]]) -> None:
-    """Write prediction-log rows (field name -> value) and return once they are committed.
+def write_log(rows: list[dict[str, Any]] | LogRows) -> None:
+    """Write prediction-log rows (field name -> value, or one request's ``LogRows``) and return once they are
+    committed.
 
     On Postgres, outside a transaction, the rows go through this process's group-commit writer (``writer()``):
     concurrent requests share one INSERT and one commit. Otherwise (SQLite, inside a
@@ -360,9 +423,9 @@ def write_log(rows: list[dict[str, Any]]) -> None:
         return
     if _grouped():
         log = writer()
-        log.write([log.encode(row) for row in rows])
+        log.write(log.encode_rows(rows) if isinstance(rows, LogRows) else [log.encode(row) for row in rows])
         return
-    objects = [PredictionLog(**row) for row in rows]
+    objects = [PredictionLog(**row) for row in (rows.dicts() if isinstance(rows, LogRows) else rows)]
     fields = log_columns()
     batch = max(1, connection.ops.bulk_batch_size(fields, objects))
     if len(objects) > batch or connection.in_atomic_block:

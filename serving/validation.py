@@ -9,13 +9,19 @@ the feature). Without the key, a feature's signature decides: ``nullable`` featu
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter
 from typing import Any
+
+import numpy as np
 
 _NUMERIC = ("numeric", "integer")
 _ABSENT = object()
 _INT_BOUND = 2**53  # integers a float represents exactly; larger ones take the checked path
+_FEW_ROWS = 8  # up to this many rows, the vectorised check loops in Python rather than build numpy arrays
 
 
 def _plain_number(value: Any) -> bool:
@@ -35,10 +41,21 @@ class Checked:
     errors: list[dict[str, Any]] = field(default_factory=list)
     flags: list[list[str]] = field(default_factory=list)  # per row, e.g. "age out of training range"
     missing: list[list[str]] = field(default_factory=list)  # per row, features predicted with a missing value
+    # Set when every feature is numeric and every value a plain number (the vectorised check): each row's values
+    # in signature order, and the row's JSON text as ``json.dumps`` spells the clean row.
+    values: list[tuple[Any, ...]] | None = None
+    row_format: str | None = None
 
     @property
     def any_missing(self) -> bool:
         return any(self.missing)
+
+    def rows_json(self) -> list[str]:
+        """Each clean row as JSON text, equal to ``json.dumps(row)`` of the row in signature order."""
+        if self.values is not None and self.row_format is not None:
+            fmt = self.row_format
+            return [fmt % values for values in self.values]
+        return [json.dumps(row) for row in self.rows]
 
 
 def rows_from_payload(payload: dict[str, Any], max_batch: int) -> tuple[list[Any], list[dict[str, Any]]]:
@@ -117,7 +134,17 @@ def check_rows(
     missing_values: str | None = None,
 ) -> Checked:
     """Clean rows, per-row flags and missing features, and every error. ``missing_values``: ``reject``, ``allow``,
-    or None to follow each feature's ``nullable``."""
+    or None to follow each feature's ``nullable``.
+
+    When every feature is numeric, a batch whose rows hold exactly the signature's features (or more, with
+    ``unknown_features`` other than ``error``) as finite numbers is checked in one pass with numpy; anything else
+    (a missing feature, a null, a string, an infinity, an integer beyond 2**53) goes through the per-value check,
+    which names each problem."""
+    schema = _schema(signature)
+    if schema.numeric:
+        checked = _check_numeric(rows, schema, unknown_features == "error", flag_out_of_range)
+        if checked is not None:
+            return checked
     features = {f["name"]: f for f in signature.get("inputs", [])}
     allowed = {
         name
@@ -176,3 +203,132 @@ def _check_row(
         if flag:
             flags.append(flag)
     return clean, flags, missing
+
+
+# --- the vectorised check for all-numeric signatures ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Schema:
+    """What the vectorised check needs from a signature, worked out once per signature."""
+
+    numeric: bool  # every feature numeric or integer, with numeric bounds: the vectorised check applies
+    names: tuple[str, ...] = ()
+    keys: frozenset[str] = frozenset()
+    low: Any = None  # float arrays in signature order, nan where a bound is absent
+    high: Any = None
+    out_of_range: tuple[str, ...] = ()  # the flag of each feature, as the per-value check words it
+    bounds: tuple[tuple[float, float, str], ...] = ()  # (low, high, flag) per feature, for a loop over few rows
+    row_format: str = ""  # one row's JSON text from its values in signature order (``%`` formatting)
+
+
+_SCHEMAS: dict[int, tuple[dict[str, Any], _Schema]] = {}  # id(signature) -> (signature, schema)
+
+
+def _schema(signature: dict[str, Any]) -> _Schema:
+    found = _SCHEMAS.get(id(signature))
+    if found is not None and found[0] is signature:
+        return found[1]
+    schema = _compile(signature)
+    if len(_SCHEMAS) >= 256:
+        _SCHEMAS.clear()
+    _SCHEMAS[id(signature)] = (signature, schema)  # the signature is kept so its id is not reused meanwhile
+    return schema
+
+
+def _bound(value: Any) -> float | None:
+    """A bound as a float that compares as the bound does (nan, which compares false, for no bound); None when
+    there is none such (not a number, or an integer a float does not represent)."""
+    if value is None:
+        return math.nan
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if isinstance(value, float) or number == value else None
+
+
+def _compile(signature: dict[str, Any]) -> _Schema:
+    specs = signature.get("inputs", [])
+    if not specs or any(spec.get("kind") not in _NUMERIC for spec in specs):
+        return _Schema(numeric=False)
+    names = tuple(spec["name"] for spec in specs)
+    low = [_bound(spec.get("min")) for spec in specs]
+    high = [_bound(spec.get("max")) for spec in specs]
+    if len(set(names)) != len(names) or None in low or None in high:
+        return _Schema(numeric=False)
+    quoted = [json.dumps(name).replace("%", "%%") for name in names]  # each key as json.dumps writes it
+    out_of_range = tuple(
+        f"{spec['name']} outside training range [{spec.get('min')}, {spec.get('max')}]" for spec in specs
+    )
+    return _Schema(
+        numeric=True,
+        out_of_range=out_of_range,
+        bounds=tuple(zip(low, high, out_of_range, strict=True)),  # type: ignore[arg-type]
+        names=names,
+        keys=frozenset(names),
+        low=np.array(low, dtype=np.float64),
+        high=np.array(high, dtype=np.float64),
+        row_format="{" + ", ".join(f"{key}: %r" for key in quoted) + "}",
+    )
+
+
+def _check_numeric(rows: list[Any], schema: _Schema, exact: bool, flag_out_of_range: bool) -> Checked | None:
+    """The batch checked at once, or None when some row needs the per-value check (which finds every problem)."""
+    keys = schema.keys
+    extra = False  # some row holds features the signature does not name (allowed unless ``exact``)
+    for row in rows:
+        if type(row) is not dict:
+            return None
+        present = row.keys()
+        if present != keys:
+            if exact or not present >= keys:
+                return None
+            extra = True
+    if not rows:
+        return None
+    getter = itemgetter(*schema.names)
+    values = [getter(row) for row in rows] if len(schema.names) > 1 else [(row[schema.names[0]],) for row in rows]
+    if len(values) <= _FEW_ROWS:  # numpy's fixed cost is more than a loop over a few rows
+        flags = _few_rows_flags(values, schema, flag_out_of_range)
+    else:
+        flags = _many_rows_flags(values, schema, flag_out_of_range)
+    if flags is None:
+        return None
+    return Checked(
+        rows=[dict(zip(schema.names, v, strict=True)) for v in values] if extra else rows,
+        flags=flags,
+        missing=[[] for _ in rows],
+        values=values,
+        row_format=schema.row_format,
+    )
+
+
+def _few_rows_flags(values: list[tuple[Any, ...]], schema: _Schema, flag: bool) -> list[list[str]] | None:
+    """Out-of-range flags per row, or None unless every value is a plain number."""
+    if not all(map(_plain_number, chain.from_iterable(values))):  # a bool, a null, a string, an infinity...
+        return None
+    if not flag:
+        return [[] for _ in values]
+    bounds = schema.bounds
+    return [[b[2] for v, b in zip(row, bounds, strict=True) if v < b[0] or v > b[1]] for row in values]
+
+
+def _many_rows_flags(values: list[tuple[Any, ...]], schema: _Schema, flag: bool) -> list[list[str]] | None:
+    """Out-of-range flags per row, or None unless every value is a plain number (one numpy pass)."""
+    kinds = set(map(type, chain.from_iterable(values)))
+    if not kinds <= {float, int}:  # a bool, a null, a string...
+        return None
+    try:
+        matrix = np.array(values, dtype=np.float64)
+    except (OverflowError, ValueError, TypeError):
+        return None
+    if not np.isfinite(matrix).all():
+        return None
+    if int in kinds and not (np.abs(matrix) < _INT_BOUND).all():
+        return None
+    flags: list[list[str]] = [[] for _ in values]
+    if flag:
+        outside = (matrix < schema.low) | (matrix > schema.high)  # nan bounds compare false: no bound
+        for index, feature in zip(*np.nonzero(outside), strict=True):  # row by row, in signature order
+            flags[index].append(schema.out_of_range[feature])
+    return flags
