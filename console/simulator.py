@@ -24,6 +24,8 @@ from urllib.parse import urlparse
 import numpy as np
 import pandas as pd
 
+from registry.tabular import json_scalar
+
 SCENARIOS = ("none", "sudden_shift", "gradual_shift", "new_category", "concept_drift")
 MAX_DURATION = 3600
 MAX_REQUESTS = 100_000
@@ -105,14 +107,6 @@ def _label(sim: Simulation, value: Any, classes: list[Any]) -> Any:
     return value
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
-
-
 def run(
     sim: Simulation,
     sender: Sender,
@@ -133,7 +127,7 @@ def run(
         progress = min(1.0, (clock() - started) / sim.duration)
         picks = sim.rows.iloc[rng.integers(0, len(sim.rows), sim.batch)]
         inputs = [
-            _transform(sim, {c: _clean(r[c]) for c in features}, progress, stds)
+            _transform(sim, {c: json_scalar(r[c]) for c in features}, progress, stds)
             for r in picks.to_dict(orient="records")
         ]
         outcome.requests += 1
@@ -149,7 +143,7 @@ def run(
             if sim.target:
                 for pid, value in zip(answer["prediction_ids"], picks[sim.target], strict=True):
                     if rng.random() < sim.label_rate:
-                        pending.append((clock() + sim.feedback_delay, pid, _label(sim, _clean(value), classes)))
+                        pending.append((clock() + sim.feedback_delay, pid, _label(sim, json_scalar(value), classes)))
         outcome.feedback += _flush(sender, base, pending, clock(), force=False)
         sleep(max(0.0, started + outcome.requests / sim.rate - clock()))
     outcome.feedback += _flush(sender, base, pending, clock(), force=True)

@@ -31,6 +31,16 @@ def apply_changes(
     return before
 
 
+def save_audited(
+    obj: models.Model, changes: dict[str, Any], *, action: str, actor: User | None, project: Project
+) -> None:
+    """Set ``changes`` on ``obj``, validate and save it, and audit ``action`` with the values before and after."""
+    before = apply_changes(obj, changes)
+    obj.full_clean()
+    obj.save()
+    audit_record(action=action, actor=actor, project=project, obj=obj, data={"before": before, "after": changes})
+
+
 def audit_record(
     *,
     action: str,

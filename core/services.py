@@ -10,7 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.audit import apply_changes, audit_record
+from core.audit import audit_record, save_audited
 from core.auth import TOKEN_PREFIX, hash_token
 from core.criteria import OPERATORS
 from core.errors import Conflict, ValidationFailed
@@ -118,11 +118,7 @@ def project_update(*, project: Project, user: User, **changes: Any) -> Project:
         raise ValidationFailed.field(sorted(unknown)[0], "cannot be changed")
     if "acceptance_criteria" in changes:
         changes["acceptance_criteria"] = validate_acceptance_criteria(changes["acceptance_criteria"])
-    before = apply_changes(project, changes)
-    project.full_clean()
-    project.save()
-    data = {"before": before, "after": changes}
-    audit_record(action="project.update", actor=user, project=project, obj=project, data=data)
+    save_audited(project, changes, action="project.update", actor=user, project=project)
     return project
 
 

@@ -305,20 +305,15 @@ def _sorted_histogram(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return counts, edges
 
 
+def empty_numeric_stats() -> dict[str, Any]:
+    """The summary figures of a numeric column with no finite value (the profiler's and monitoring's)."""
+    return {"min": None, "max": None, "mean": None, "std": None, "quantiles": {}, "histogram": None}
+
+
 def _numeric_profile(values: np.ndarray, seed: int) -> dict[str, Any]:
     values = values[np.isfinite(values)]
     if values.size == 0:
-        return {
-            "min": None,
-            "max": None,
-            "mean": None,
-            "std": None,
-            "quantiles": {},
-            "histogram": None,
-            "sample": [],
-            "distinct": 0,
-            **sketches.profile_sketch(values),
-        }
+        return {**empty_numeric_stats(), "sample": [], "distinct": 0, **sketches.profile_sketch(values)}
     ordered = np.sort(values)  # one vectorised sort serves min/max, distinct, quantiles and the histogram
     counts, edges = _sorted_histogram(ordered)
     if values.size <= SAMPLE_SIZE:
@@ -411,6 +406,15 @@ def profile_diff(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str
 def preview_rows(frame: pd.DataFrame, offset: int, limit: int) -> list[dict[str, Any]]:
     window = frame.iloc[offset : offset + limit]
     return [{k: json_safe(v) for k, v in row.items()} for row in window.to_dict(orient="records")]
+
+
+def json_scalar(value: Any) -> Any:
+    """A NumPy scalar as its Python value; NaN and infinities as None; anything else unchanged."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
 
 
 def json_safe(value: Any) -> Any:

@@ -91,30 +91,22 @@ class PredictionExportAdmin(ReadOnlyAdmin):
     allow_delete = True
 
 
-@admin.register(PredictionRollup)
-class PredictionRollupAdmin(ReadableAdmin):
-    list_display = ("minute", "deployment_id", "variant", "shadow", "model_version_id", "requests", "errors")
+class _RollupAdmin(ReadOnlyAdmin):
+    """Rollups are written by the rollup task; deleting one is allowed."""
+
     list_filter = ("shadow",)
     show_full_result_count = False
+    allow_delete = True
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
+@admin.register(PredictionRollup)
+class PredictionRollupAdmin(_RollupAdmin):
+    list_display = ("minute", "deployment_id", "variant", "shadow", "model_version_id", "requests", "errors")
 
 
 @admin.register(PredictionRollupHour)
-class PredictionRollupHourAdmin(ReadableAdmin):
+class PredictionRollupHourAdmin(_RollupAdmin):
     list_display = ("hour", "deployment_id", "variant", "shadow", "model_version_id", "requests", "errors")
-    list_filter = ("shadow",)
-    show_full_result_count = False
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(RollupWatermark)

@@ -27,6 +27,7 @@ from django.utils import timezone
 from core.errors import DomainError, ServiceUnavailable, ValidationFailed
 from core.storage import blob_read_verified
 from registry import engine
+from registry.tabular import json_scalar as _json_value
 from serving import prediction_log, runtime, validation
 from serving.runtime import DeploymentTable, VariantInfo
 
@@ -48,14 +49,6 @@ class PredictRequest:
     caller: str
     request_id: str
     subject_id: str | None = None  # whose data this is, for erasure requests (serving/erasure.py)
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
 
 
 def run_model(loaded: runtime.LoadedModel, rows: list[dict[str, Any]], signature: dict[str, Any]) -> dict[str, Any]:

@@ -179,29 +179,13 @@ def deployment_deploy(*, deployment: Deployment, user: User, data: dict[str, Any
     version, alias = services.resolve_version(
         project=project, model=data["model"], version=data["version"], alias=data["alias"]
     )
+    chosen = {"deployment": deployment, "user": user, "version": version, "alias": alias, "reason": data["reason"]}
     if strategy == Strategy.SINGLE:
-        services.deploy_single(deployment=deployment, user=user, version=version, alias=alias, reason=data["reason"])
+        services.deploy_single(**chosen)
     elif strategy == Strategy.BLUE_GREEN:
-        services.deploy_blue_green(
-            deployment=deployment, user=user, version=version, alias=alias, reason=data["reason"]
-        )
+        services.deploy_blue_green(**chosen)
     elif strategy == Strategy.SHADOW:
-        services.deploy_shadow(
-            deployment=deployment,
-            user=user,
-            version=version,
-            fraction=data["fraction"],
-            alias=alias,
-            reason=data["reason"],
-        )
+        services.deploy_shadow(**chosen, fraction=data["fraction"])
     else:
         plan: dict[str, Any] = {k: data[k] for k in ("steps", "interval_seconds", "guardrails") if k in data}
-        rollout_start(
-            deployment=deployment,
-            user=user,
-            kind=strategy,
-            version=version,
-            alias=alias,
-            plan=plan,
-            reason=data["reason"],
-        )
+        rollout_start(**chosen, kind=strategy, plan=plan)

@@ -63,6 +63,15 @@ class DashboardView(View):
             "can_operate": role_allows(self.role, Action.OPERATE),
         }
 
+    def render_versions(
+        self, request: HttpRequest, template: str, choices: list[Any], detail: Callable[[Any], Any], **context: Any
+    ) -> HttpResponse:
+        """A model's or dataset's page: ``context``, the version of ``choices`` chosen by ``?version=`` (else the
+        newest) and its ``detail``; the page lists ``choices`` as its versions unless ``context`` gives others."""
+        chosen = _chosen_version(request, choices)
+        shown = {"versions": choices, **context, "chosen": chosen, "detail": detail(chosen) if chosen else None}
+        return render(request, template, {**self.base_context(), **shown})
+
 
 class OverviewView(DashboardView):
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -125,17 +134,16 @@ class ModelView(DashboardView):
     def get(self, request: HttpRequest, project: str, name: str) -> HttpResponse:
         model = self.load(request, project, selectors.model_get, name, "Model")
         versions = selectors.model_versions(model)
-        chosen = _chosen_version(request, versions)
-        context = {
-            **self.base_context(),
-            "model": model,
-            "versions": [{"version": v, "deployments": selectors.version_deployments(v)} for v in versions],
-            "aliases": selectors.model_aliases(model),
-            "ledger": selectors.alias_ledger(model),
-            "chosen": chosen,
-            "detail": selectors.version_detail(chosen) if chosen else None,
-        }
-        return render(request, "dashboard/model.html", context)
+        return self.render_versions(
+            request,
+            "dashboard/model.html",
+            versions,
+            selectors.version_detail,
+            model=model,
+            versions=[{"version": v, "deployments": selectors.version_deployments(v)} for v in versions],
+            aliases=selectors.model_aliases(model),
+            ledger=selectors.alias_ledger(model),
+        )
 
 
 def _chosen_version(request: HttpRequest, versions: list[Any]) -> Any:
@@ -152,15 +160,8 @@ class DatasetView(DashboardView):
     def get(self, request: HttpRequest, project: str, name: str) -> HttpResponse:
         dataset = self.load(request, project, selectors.dataset_get, name, "Dataset")
         versions = selectors.dataset_versions(dataset)
-        chosen = _chosen_version(request, versions)
-        context = {
-            **self.base_context(),
-            "dataset": dataset,
-            "versions": versions,
-            "chosen": chosen,
-            "detail": selectors.dataset_version_detail(chosen) if chosen else None,
-        }
-        return render(request, "dashboard/dataset.html", context)
+        detail = selectors.dataset_version_detail
+        return self.render_versions(request, "dashboard/dataset.html", versions, detail, dataset=dataset)
 
 
 class RetrainingRunView(DashboardView):

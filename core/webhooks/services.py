@@ -16,7 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from core.audit import apply_changes, audit_record
+from core.audit import audit_record, save_audited
 from core.errors import Conflict, ValidationFailed
 from core.models import Project, User
 from core.webhooks import events, selectors, ssrf
@@ -103,11 +103,7 @@ def webhook_subscription_update(
         changes["url"] = validate_webhook_url(changes["url"])
     if "event_types" in changes:
         changes["event_types"] = _clean_event_types(changes["event_types"])
-    before = apply_changes(subscription, changes)
-    subscription.full_clean()
-    subscription.save()
-    data = {"before": before, "after": changes}
-    audit_record(action="webhook.update", actor=actor, project=subscription.project, obj=subscription, data=data)
+    save_audited(subscription, changes, action="webhook.update", actor=actor, project=subscription.project)
     return subscription
 
 

@@ -4,6 +4,7 @@ registered models and versions (approval, protected aliases and audit as Keel's 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
@@ -79,17 +80,29 @@ class RegisteredModelGet(MlflowView):
         return ok({"registered_model": _registered(_model(self, self.body().get("name")))})
 
 
-class RegisteredModelSearch(MlflowView):
+class _Search(MlflowView):
+    """One page of the project's rows (``rows``) that match MLflow's filter and order syntax (``search``), in the
+    response list ``key``, each shaped by ``shape``."""
+
     access = {"GET": Action.READ}
+    search: Callable[..., Any]
+    rows: Callable[[Any], Any]
+    shape: Callable[[Any], dict[str, Any]]
+    key = ""
+    default = limit = 0
 
     def get(self, request: Request) -> Response:
         data = self.body()
-        models = mlflow_search.registered_models(
-            lookups.registered_models(self.project),
-            filter_string=string(data, "filter"),
-            order_by=self.list_param(data, "order_by"),
-        )
-        return self.page(data, "registered_models", models, _registered, default=100, limit=1000)
+        filter_string, order_by = string(data, "filter"), self.list_param(data, "order_by")
+        found = self.search(self.rows(self.project), filter_string=filter_string, order_by=order_by)
+        return self.page(data, self.key, found, self.shape, default=self.default, limit=self.limit)
+
+
+class RegisteredModelSearch(_Search):
+    search = staticmethod(mlflow_search.registered_models)
+    rows = staticmethod(lookups.registered_models)
+    shape = staticmethod(_registered)
+    key, default, limit = "registered_models", 100, 1000
 
 
 class RegisteredModelRename(MlflowView):
@@ -273,17 +286,11 @@ class ModelVersionDelete(MlflowView):
         return ok()
 
 
-class ModelVersionSearch(MlflowView):
-    access = {"GET": Action.READ}
-
-    def get(self, request: Request) -> Response:
-        data = self.body()
-        versions = mlflow_search.model_versions(
-            lookups.model_versions(self.project),
-            filter_string=string(data, "filter"),
-            order_by=self.list_param(data, "order_by"),
-        )
-        return self.page(data, "model_versions", versions, _version_shape, default=1000, limit=200000)
+class ModelVersionSearch(_Search):
+    search = staticmethod(mlflow_search.model_versions)
+    rows = staticmethod(lookups.model_versions)
+    shape = staticmethod(_version_shape)
+    key, default, limit = "model_versions", 1000, 200000
 
 
 class ModelVersionDownloadUri(MlflowView):

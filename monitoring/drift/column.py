@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
 import numpy as np
@@ -386,39 +386,27 @@ def _evaluate(
     return _from_result(base, result, severity(result, margin), note, error)
 
 
+# what an unevaluated column reports: no statistic, not drifted
+_NOT_MEASURED: dict[str, Any] = {
+    "statistic": None,
+    "p_value": None,
+    "distance": None,
+    "drifted": False,
+    "severity": "none",
+}
+
+
 def _not_evaluated(
     base: dict[str, Any], method: str | None, threshold: float | None, reason: str, *, insufficient: bool
 ) -> ColumnDrift:
-    fields = {"current_count": 0, "missing_rate": None, "out_of_range_rate": None, **base}
-    return ColumnDrift(
-        **fields,
-        method=method,
-        statistic=None,
-        p_value=None,
-        distance=None,
-        threshold=threshold,
-        drifted=False,
-        severity="none",
-        insufficient_data=insufficient,
-        reason=reason,
-    )
+    fields = {"current_count": 0, "missing_rate": None, "out_of_range_rate": None, **base, **_NOT_MEASURED}
+    return ColumnDrift(**fields, method=method, threshold=threshold, insufficient_data=insufficient, reason=reason)
 
 
 def _from_result(
     base: dict[str, Any], result: MethodResult, level: Severity, note: str | None, error: float | None
 ) -> ColumnDrift:
-    return ColumnDrift(
-        **base,
-        method=result.method,
-        statistic=result.statistic,
-        p_value=result.p_value,
-        distance=result.distance,
-        threshold=result.threshold,
-        drifted=result.drifted,
-        severity=level,
-        note=note,
-        rank_error=error,
-    )
+    return ColumnDrift(**base, **asdict(result), severity=level, note=note, rank_error=error)
 
 
 # --- public entry points ------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from monitoring.drift.buckets import numeric_values
 from monitoring.drift.methods import FloatArray
 from monitoring.drift.selection import is_numeric
 from registry import sketches
+from registry.tabular import empty_numeric_stats
 
 HISTOGRAM_BINS = 20
 TOP_FREQUENCIES = 1000
@@ -25,15 +26,7 @@ QUANTILES = {"p01": 0.01, "p05": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p9
 
 def _numeric_stats(values: FloatArray, bins: int, k: int) -> dict[str, Any]:
     if values.size == 0:
-        empty: dict[str, Any] = {
-            "min": None,
-            "max": None,
-            "mean": None,
-            "std": None,
-            "quantiles": {},
-            "histogram": None,
-        }
-        return {**empty, **sketches.profile_sketch(values, k)}
+        return {**empty_numeric_stats(), **sketches.profile_sketch(values, k)}
     low, high = float(values.min()), float(values.max())
     counts, edges = np.histogram(values, bins=bins, range=(low, high) if high > low else (low - 0.5, high + 0.5))
     quantiles = np.quantile(values, list(QUANTILES.values()))

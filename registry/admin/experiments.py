@@ -4,6 +4,7 @@ that call the services, so they are soft and recorded."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
@@ -69,11 +70,25 @@ class RunArtifactInline(_ReadOnlyInline):
     fields = readonly_fields = ("path", "size", "sha256", "content_type", "created_at")
 
 
-def _apply(request: HttpRequest, queryset: QuerySet[Any], service: Any, field: str, verb: str) -> None:
-    user = request.user if request.user.is_authenticated else None
-    for obj in queryset:
-        service(**{field: obj, "user": user})
-    messages.success(request, f"{verb} {queryset.count()} item(s).")
+def _soft_delete_actions(field: str, delete: Any, restore: Any, deleted: str) -> list[Callable[..., None]]:
+    """The ``soft_delete`` and ``restore`` admin actions: each calls its service on every selected ``field`` row,
+    as the logged-in user; ``deleted`` names what a soft delete takes away."""
+
+    def action(name: str, service: Any, verb: str, description: str) -> Callable[..., None]:
+        @admin.action(description=description)
+        def apply(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+            user = request.user if request.user.is_authenticated else None
+            for obj in queryset:
+                service(**{field: obj, "user": user})
+            messages.success(request, f"{verb} {queryset.count()} item(s).")
+
+        apply.__name__ = name
+        return apply
+
+    return [
+        action("soft_delete", delete, "Deleted", f"Delete selected {deleted} (soft, restorable)"),
+        action("restore", restore, "Restored", f"Restore selected {field}s"),
+    ]
 
 
 @admin.register(Experiment)
@@ -84,7 +99,9 @@ class ExperimentAdmin(ReadOnlyAdmin):
     search_fields = ("name", "description", "project__slug")
     fields = ("project", "name", "description", "tags", "lifecycle_stage", "deleted_at", "created_by", "created_at")
     inlines = [RunInline]
-    actions = ["soft_delete", "restore"]
+    actions = _soft_delete_actions(
+        "experiment", services.experiment_delete, services.experiment_restore, "experiments and their runs"
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Experiment]:
         return super().get_queryset(request).annotate(run_total=Count("runs"))
@@ -92,14 +109,6 @@ class ExperimentAdmin(ReadOnlyAdmin):
     @admin.display(description="runs", ordering="run_total")
     def run_total(self, obj: Experiment) -> int:
         return getattr(obj, "run_total", 0)
-
-    @admin.action(description="Delete selected experiments and their runs (soft, restorable)")
-    def soft_delete(self, request: HttpRequest, queryset: QuerySet[Experiment]) -> None:
-        _apply(request, queryset, services.experiment_delete, "experiment", "Deleted")
-
-    @admin.action(description="Restore selected experiments")
-    def restore(self, request: HttpRequest, queryset: QuerySet[Experiment]) -> None:
-        _apply(request, queryset, services.experiment_restore, "experiment", "Restored")
 
 
 @admin.register(Run)
@@ -136,15 +145,7 @@ class RunAdmin(ReadOnlyAdmin):
         "description",
     )
     inlines = [RunParamInline, RunMetricSummaryInline, RunTagInline, RunInputInline, RunArtifactInline]
-    actions = ["soft_delete", "restore"]
-
-    @admin.action(description="Delete selected runs (soft, restorable)")
-    def soft_delete(self, request: HttpRequest, queryset: QuerySet[Run]) -> None:
-        _apply(request, queryset, services.run_delete, "run", "Deleted")
-
-    @admin.action(description="Restore selected runs")
-    def restore(self, request: HttpRequest, queryset: QuerySet[Run]) -> None:
-        _apply(request, queryset, services.run_restore, "run", "Restored")
+    actions = _soft_delete_actions("run", services.run_delete, services.run_restore, "runs")
 
 
 @admin.register(RunArtifact)
