@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-HASHED_FIELDS = (
+# An event's own fields, in the order the API shows them.
+EVENT_FIELDS = (
     "uid",
-    "project_slug",
+    "created_at",
     "actor_label",
     "action",
     "object_type",
@@ -36,8 +37,9 @@ HASHED_FIELDS = (
     "ip",
     "user_agent",
     "request_id",
-    "created_at",
 )
+# The hash covers the event's fields and its chain key (the JSON is hashed with sorted keys: order is free).
+HASHED_FIELDS = ("project_slug", *EVENT_FIELDS)
 
 
 def _json_normal(value: Any) -> Any:

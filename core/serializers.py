@@ -5,6 +5,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from core.audit_chain import EVENT_FIELDS
 from core.models import ApiToken, AuditEvent, Membership, Project, TaskType, User, slug_validator
 from core.roles import Role
 
@@ -164,22 +165,7 @@ class ServiceAccountTokenCreateSerializer(serializers.Serializer):
 class AuditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
-        fields = [
-            "uid",
-            "created_at",
-            "actor_label",
-            "action",
-            "object_type",
-            "object_id",
-            "object_repr",
-            "data",
-            "method",
-            "path",
-            "status_code",
-            "ip",
-            "user_agent",
-            "request_id",
-        ]
+        fields = list(EVENT_FIELDS)
 
 
 class HealthCheckSerializer(serializers.Serializer):

@@ -255,6 +255,17 @@ class RunQuerySet(models.QuerySet["Run"]):
 class Run(models.Model):
     """One execution (a training job or a notebook session): its params, metric series, tags, inputs, artifacts."""
 
+    # The fields describing how the run went, in the order the API and the admin show them.
+    STATE_FIELDS = (
+        "status",
+        "start_time",
+        "end_time",
+        "user",
+        "source",
+        "code_version",
+        "lifecycle_stage",
+    )
+
     run_id = models.CharField(max_length=32, unique=True, default=new_run_id, editable=False)
     experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="runs")
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="runs")  # = experiment.project

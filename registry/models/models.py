@@ -70,6 +70,18 @@ class VersionSource(models.TextChoices):
 class ModelVersion(Created):
     """Immutable once created, except its approval state, health, lifecycle and model card sections."""
 
+    # The fields describing the stored artifact, in the order the API and the admin show them.
+    ARTIFACT_FIELDS = (
+        "artifact_sha256",
+        "artifact_size",
+        "artifact_format",
+        "flavor",
+        "library_versions",
+        "signature",
+        "input_example",
+        "metrics",
+    )
+
     registered_model = models.ForeignKey(RegisteredModel, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     description = models.TextField(blank=True)
