@@ -13,16 +13,12 @@ from scipy import stats
 
 from monitoring.drift import buckets as bk
 from monitoring.drift.methods import (
+    COUNT_TESTS,
     DEFAULT_THRESHOLDS,
     FloatArray,
     check_method,
-    chisquare_test,
-    hellinger_test,
-    jensenshannon_test,
     ks_test,
-    psi_test,
     wasserstein_test,
-    z_test,
 )
 from monitoring.drift.results import ColumnDrift, MethodResult, Severity
 from monitoring.drift.selection import CATEGORICAL_KINDS, NUMERIC_KINDS, is_numeric, select_method
@@ -31,13 +27,6 @@ from registry import sketches
 DEFAULT_MIN_ROWS = 30
 DEFAULT_POSSIBLE_MARGIN = 2.0
 FEW_VALUES = 20  # Evidently bins numeric columns with more distinct reference values, and counts values otherwise
-COUNT_METHODS = {
-    "chisquare": chisquare_test,
-    "z": z_test,
-    "jensenshannon": jensenshannon_test,
-    "psi": psi_test,
-    "hellinger": hellinger_test,
-}
 KS_EXACT_MAX = 10_000  # scipy's ks_2samp computes the exact p-value up to this many values per side, as Evidently
 
 
@@ -208,7 +197,7 @@ class _Numeric:
                 current_weights=self.current.weights,
             )
         counts = self._buckets(method)
-        return COUNT_METHODS[method](counts.reference, counts.current, threshold)
+        return COUNT_TESTS[method](counts.reference, counts.current, threshold)
 
     def _buckets(self, method: str) -> bk.Buckets:
         few = int(self.column.get("distinct") or 0) <= FEW_VALUES
@@ -267,7 +256,7 @@ class _RawCategorical:
 
     def run(self, method: str, threshold: float) -> MethodResult:
         counts = bk.categorical_buckets(self.reference, self.other_count, self.counts)
-        return COUNT_METHODS[method](counts.reference, counts.current, threshold)
+        return COUNT_TESTS[method](counts.reference, counts.current, threshold)
 
 
 class _SketchedCategorical:
@@ -300,7 +289,7 @@ class _SketchedCategorical:
 
     def run(self, method: str, threshold: float) -> MethodResult:
         counts = bk.categorical_buckets(self.reference, self.other_count, self.counts, self.other)
-        return COUNT_METHODS[method](counts.reference, counts.current, threshold)
+        return COUNT_TESTS[method](counts.reference, counts.current, threshold)
 
 
 # --- verdict ------------------------------------------------------------------------------------------------------

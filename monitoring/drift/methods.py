@@ -153,6 +153,16 @@ def hellinger_test(reference_counts: ArrayLike, current_counts: ArrayLike, thres
     return _distance_result("hellinger", math.sqrt(1.0 - coefficient), threshold)
 
 
+# The tests that compare per-bucket counts, by method name.
+COUNT_TESTS = {
+    "chisquare": chisquare_test,
+    "z": z_test,
+    "jensenshannon": jensenshannon_test,
+    "psi": psi_test,
+    "hellinger": hellinger_test,
+}
+
+
 def check_method(method: str, kind_is_numeric: bool) -> None:
     """Raise ValueError for an unknown method or one that does not apply to the column kind."""
     if method not in METHODS:
