@@ -54,18 +54,8 @@ class TrainingJobListApi(ListMixin, ProjectAPIView):
         )
         if version is None:
             raise NotFound(f"Dataset {dataset.name!r} has no versions yet.")
-        job = services.training_job_submit(
-            project=self.project,
-            user=self.user,
-            dataset_version=version,
-            spec=data["spec"],
-            experiment_name=data["experiment"],
-            run_name=data["run_name"],
-            code_version=data["code_version"],
-            allow_invalid_data=data["allow_invalid_data"],
-            time_limit=data["time_limit"],
-            register_model_name=data["register_model"],
-        )
+        # the rest of the body names the service's parameters (the serializer maps the two renamed fields)
+        job = services.training_job_submit(project=self.project, user=self.user, dataset_version=version, **data)
         job.refresh_from_db()
         return Response(TrainingJobSerializer(job).data, status=status.HTTP_201_CREATED)
 

@@ -22,7 +22,7 @@ class TrainingJobSubmitSerializer(serializers.Serializer):
             "seed, n_jobs."
         )
     )
-    experiment = serializers.CharField(max_length=128, required=False, default="default")
+    experiment = serializers.CharField(max_length=128, required=False, default="default", source="experiment_name")
     run_name = serializers.CharField(max_length=250, required=False, allow_blank=True, default="")
     code_version = serializers.CharField(max_length=250, required=False, allow_blank=True, default="")
     allow_invalid_data = serializers.BooleanField(
@@ -35,6 +35,7 @@ class TrainingJobSubmitSerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         help_text="Register the result as a new version of this model when the acceptance criteria pass.",
+        source="register_model_name",
     )
 
 
