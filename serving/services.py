@@ -102,7 +102,7 @@ def _new_revision(
     strategy: str,
     variants: list[VariantSpec],
     reason: str,
-    action: str,
+    action: str = "deployment.deploy",
     data: dict[str, Any] | None = None,
 ) -> Revision:
     locked = Deployment.objects.select_for_update().get(pk=deployment.pk)
@@ -257,7 +257,6 @@ def deploy_single(
         strategy=Strategy.SINGLE,
         reason=reason or "single",
         variants=[VariantSpec("primary", version, 100.0, VariantRole.PRIMARY, alias)],
-        action="deployment.deploy",
     )
 
 
@@ -279,7 +278,6 @@ def deploy_blue_green(
             strategy=Strategy.BLUE_GREEN,
             reason=reason or "blue-green switch",
             variants=variants,
-            action="deployment.deploy",
             data={"smoke_test": smoke},
         )
 
@@ -300,7 +298,6 @@ def deploy_shadow(
             strategy=Strategy.SHADOW,
             reason=reason or f"shadow {fraction:g}%",
             variants=variants,
-            action="deployment.deploy",
         )
 
 
@@ -316,7 +313,6 @@ def deploy_ab_test(*, deployment: Deployment, user: User, variants: list[Variant
         strategy=Strategy.AB_TEST,
         reason=reason or "A/B test",
         variants=variants,
-        action="deployment.deploy",
     )
 
 
@@ -361,7 +357,6 @@ def deployment_traffic_set(
         strategy=strategy,
         reason=reason or "traffic set",
         variants=variants,
-        action="deployment.deploy",
     )
 
 
