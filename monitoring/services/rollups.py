@@ -16,6 +16,9 @@ the end of the hour), the hour's minutes are merged per group (``merge_packed``,
 the same key with the hour in place of the minute. They are a function of the stored minutes only, so a re-run or
 a second worker writes the same hour (byte for byte while no KLL compaction happens; beyond that an equally valid
 sketch of the same minutes, as for the minutes themselves). Pruned with the minutes.
+
+``rollups_backfill_sketches`` (``manage.py rollups_backfill``) migrates minutes rolled up before rollups kept
+sketches: each is recomputed from the raw log where the log still holds exactly the rows it counted.
 """
 
 from __future__ import annotations
@@ -23,14 +26,16 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Count, Min
+from django.db.models.functions import TruncMinute
 from django.utils import timezone
 
 from core.models import Project
@@ -273,6 +278,56 @@ def _compute_slice(start: datetime, end: datetime, profiles: Profiles) -> list[P
     for obj in objs:  # only the totals need them afterwards: free the sketches
         obj.feature_sketches, obj.output_sketch = None, None
     return objs
+
+
+def _stored_groups(start: datetime, end: datetime) -> dict[datetime, dict[tuple[Any, ...], int]]:
+    stored: dict[datetime, dict[tuple[Any, ...], int]] = defaultdict(dict)
+    rows = PredictionRollup.objects.filter(minute__gte=start, minute__lt=end).values_list("minute", *GROUP, "requests")
+    for minute, *key, requests in rows:
+        stored[minute][tuple(key)] = requests
+    return stored
+
+
+def _raw_groups(start: datetime, end: datetime) -> dict[datetime, dict[tuple[Any, ...], int]]:
+    raw: dict[datetime, dict[tuple[Any, ...], int]] = defaultdict(dict)
+    rows = (
+        PredictionLog.objects.filter(created_at__gte=start, created_at__lt=end)
+        .annotate(at=TruncMinute("created_at", tzinfo=UTC))
+        .order_by()
+        .values("at", *GROUP)
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        raw[row["at"]][tuple(row[name] for name in GROUP)] = row["n"]
+    return raw
+
+
+def rollups_backfill_sketches(*, dry_run: bool = False) -> dict[str, int]:
+    """Recompute the minutes rolled up before rollups kept sketches from the raw log, where it still holds every row
+    such a minute counted (per group, as many requests), then merge the whole hours they belong to again. A minute
+    whose rows are gone (retention) or differ (erasure) is kept as it is. Counts: ``minutes`` without sketches,
+    ``recomputed``, ``kept``, ``hours`` merged. Idempotent: recomputed minutes have sketches."""
+    stale = sorted(set(PredictionRollup.objects.filter(feature_sketches__isnull=True).values_list("minute", flat=True)))
+    result = {"minutes": len(stale), "recomputed": 0, "kept": 0, "hours": 0}
+    profiles, hours = Profiles(), set()
+    for _, day in itertools.groupby(stale, key=lambda minute: minute.date()):
+        minutes = list(day)
+        start, end = minutes[0], minutes[-1] + timedelta(minutes=1)
+        stored, raw = _stored_groups(start, end), _raw_groups(start, end)
+        for minute in minutes:
+            if stored[minute] != raw.get(minute):
+                result["kept"] += 1
+                continue
+            result["recomputed"] += 1
+            hours.add(floor_hour(minute))
+            if not dry_run:
+                _compute_slice(minute, minute + timedelta(minutes=1), profiles)
+    mark = watermark()
+    for hour in sorted(h for h in hours if mark is not None and h + HOUR <= mark):
+        result["hours"] += 1
+        if not dry_run:
+            rollup_hour_compute(hour=hour)
+    return result
 
 
 def _start(closed: datetime) -> datetime:
