@@ -27,7 +27,7 @@ from django.utils import timezone
 from core.errors import DomainError, ServiceUnavailable, ValidationFailed
 from core.storage import blob_read_verified
 from registry import engine
-from registry.tabular import json_scalar as _json_value
+from registry.tabular import json_scalar
 from serving import prediction_log, runtime, validation
 from serving.runtime import DeploymentTable, VariantInfo
 
@@ -55,9 +55,9 @@ def run_model(loaded: runtime.LoadedModel, rows: list[dict[str, Any]], signature
     """Predictions (and class probabilities for classifiers) for a batch, from the version's engine (ONNX Runtime or
     scikit-learn, serving/runtime.py)."""
     labels, probabilities = loaded.predict(rows, signature)
-    out: dict[str, Any] = {"predictions": [_json_value(v) for v in labels.tolist()]}
+    out: dict[str, Any] = {"predictions": [json_scalar(v) for v in labels.tolist()]}
     if probabilities is not None:
-        out["classes"] = [_json_value(c) for c in loaded.classes]
+        out["classes"] = [json_scalar(c) for c in loaded.classes]
         out["probabilities"] = probabilities.tolist()  # unrounded: the estimator's own predict_proba
     return out
 
