@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -66,18 +67,26 @@ def _lifecycle_filter() -> EnumChoiceField:
     )
 
 
+class _ParsedField(serializers.Field):
+    """A field whose input ``parse`` reads; the Django validation error it raises becomes the field's error."""
+
+    parse: Callable[[Any], Any]
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return self.parse(data)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages[0], code="invalid") from None
+
+
 @extend_schema_field(
     {
         "oneOf": [{"type": "number"}, {"type": "string", "enum": ["NaN", "Infinity", "-Infinity"]}],
         "description": "A number; NaN and +/-infinity as the strings 'NaN', 'Infinity', '-Infinity'.",
     }
 )
-class MetricValueField(serializers.Field):
-    def to_internal_value(self, data: Any) -> float:
-        try:
-            return parse_metric_value(data)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages[0], code="invalid") from None
+class MetricValueField(_ParsedField):
+    parse = staticmethod(parse_metric_value)
 
     def to_representation(self, value: float) -> float | None:
         return None if value is None or math.isnan(value) else value
@@ -89,12 +98,8 @@ class MetricValueField(serializers.Field):
         "description": "An ISO 8601 datetime or epoch milliseconds; defaults to the time of the call.",
     }
 )
-class TimestampField(serializers.Field):
-    def to_internal_value(self, data: Any) -> Any:
-        try:
-            return coerce_timestamp(data)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages[0], code="invalid") from None
+class TimestampField(_ParsedField):
+    parse = staticmethod(coerce_timestamp)
 
     def to_representation(self, value: Any) -> Any:
         return serializers.DateTimeField().to_representation(value)
