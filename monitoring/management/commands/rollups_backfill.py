@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
-
+from core.management.base import DryRunCommand
 from monitoring.services.rollups import rollups_backfill_sketches
 
 
-class Command(BaseCommand):
+class Command(DryRunCommand):
     help = (
         "Recompute, from the raw prediction log, every per-minute rollup stored before rollups kept drift sketches, "
         "where the log still holds every row it counted, and merge their hours again. Minutes whose rows are gone "
@@ -17,8 +16,7 @@ class Command(BaseCommand):
         "Idempotent."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--dry-run", action="store_true", help="count what would be recomputed; write nothing")
+    dry_run_help = "count what would be recomputed; write nothing"
 
     def handle(self, *args: Any, **options: Any) -> None:
         counts = rollups_backfill_sketches(dry_run=options["dry_run"])

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
 
+from core.management.base import DryRunCommand
 from registry.services.reprofile import stored_profiles_reprofile
 
 
-class Command(BaseCommand):
+class Command(DryRunCommand):
     help = (
         "Re-profile every stored profile without KLL sketches (dataset versions, training runs' "
         "data/training_profile.json, model versions' reference profiles) from the data it was computed on, as the "
@@ -18,8 +19,7 @@ class Command(BaseCommand):
         "with a note. Idempotent. Exits 1 when a profile failed."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--dry-run", action="store_true", help="list what would be re-profiled; write nothing")
+    dry_run_help = "list what would be re-profiled; write nothing"
 
     def handle(self, *args: Any, **options: Any) -> None:
         dry_run = options["dry_run"]
