@@ -15,7 +15,8 @@ from rest_framework import serializers
 from core.models import name_validator
 from core.roles import Role
 from core.serializers import MEMBER_ROLE_CHOICES, ProjectCreateSerializer
-from monitoring.models import AlertRule, ChannelKind, RetrainingPolicy, Severity
+from monitoring.models import AlertRule, ChannelKind, RetrainingPolicy
+from monitoring.serializers import AlertRuleWriteSerializer, RetrainingPolicyWriteSerializer
 from registry.models import RuleKind
 from serving.models import Strategy, VariantRole, default_policy
 
@@ -194,18 +195,11 @@ class ConfigDriftSerializer(serializers.Serializer):
     per_variant = serializers.BooleanField(default=False)
 
 
-class ConfigAlertRuleSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=128, validators=[name_validator])
+# The API's alert rule body, with the document's length limits (a redeclared field keeps its place). Comments, not
+# docstrings: the schemas would copy a docstring into their descriptions.
+class ConfigAlertRuleSerializer(AlertRuleWriteSerializer):
     deployment = serializers.CharField(max_length=128)
-    metric = serializers.ChoiceField(choices=AlertRule.Metric.choices)
     feature = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
-    op = serializers.ChoiceField(choices=[">", ">=", "<", "<="], default=">")
-    threshold = serializers.FloatField()
-    window_minutes = serializers.IntegerField(min_value=1, max_value=MAX_MINUTES, default=60)
-    severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.WARNING)
-    cooldown_minutes = serializers.IntegerField(min_value=0, max_value=MAX_MINUTES, default=60)
-    enabled = serializers.BooleanField(default=True)
-    channels = serializers.ListField(child=serializers.CharField(), required=False, default=list)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["metric"] == AlertRule.Metric.FEATURE_DRIFT and not attrs["feature"]:
@@ -214,19 +208,13 @@ class ConfigAlertRuleSerializer(serializers.Serializer):
         return attrs
 
 
-class ConfigRetrainingPolicySerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=128, validators=[name_validator])
+# The API's retraining policy body, with the document's length limits; trigger and schedule_minutes as the
+# document has always read them (no API help text, no upper bound on the schedule).
+class ConfigRetrainingPolicySerializer(RetrainingPolicyWriteSerializer):
     deployment = serializers.CharField(max_length=128)
-    enabled = serializers.BooleanField(default=True)
     trigger = serializers.ChoiceField(choices=RetrainingPolicy.Trigger.choices, default="alert")
-    alert_rules = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     schedule_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=5, default=None)
     dataset = serializers.CharField(max_length=128)
-    include_feedback = serializers.BooleanField(default=False)
-    spec = serializers.DictField()
-    model_name = serializers.CharField(max_length=128, validators=[name_validator])
-    rollout = serializers.DictField(required=False, default=dict)
-    min_interval_minutes = serializers.IntegerField(min_value=0, default=60)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs["alert_rules"] = sorted(set(attrs["alert_rules"]))
