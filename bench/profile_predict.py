@@ -197,12 +197,14 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=300)
     parser.add_argument("--pstats", help="also write the profile here (for snakeviz, pstats)")
     parser.add_argument("--top", type=int, default=0, help="print the top N functions by own time")
+    parser.add_argument("--rows", type=int, default=1, help="rows per request (the batch case: 100)")
     args = parser.parse_args()
 
     scratch_database(args.database_url)
     configure(args)
     url, row = prepare()
-    body = json.dumps({"inputs": [row]}).encode()
+    rows = cancer_frame().drop(columns=["target"]).head(args.rows).to_dict("records") if args.rows > 1 else [row]
+    body = json.dumps({"inputs": rows}).encode()
     run(url, body, args.warmup)
 
     started = time.process_time()
@@ -218,7 +220,7 @@ def main() -> None:
         stats.dump_stats(args.pstats)
     seconds = split(stats)
     scale = cpu_ms / (seconds["total"] * 1000 / args.requests)
-    print(f"{args.requests} warm single-row predicts; CPU per request without the profiler: {cpu_ms:.3f} ms")
+    print(f"{args.requests} warm predicts of {len(rows)} row(s); CPU per request without the profiler: {cpu_ms:.3f} ms")
     print("| part | CPU ms/request | share |\n|---|---:|---:|")
     for bucket, value in seconds.items():
         per_request = value * 1000 / args.requests * scale
