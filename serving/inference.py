@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import threading
 import time
-import uuid
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
@@ -134,7 +134,8 @@ def outputs_json(result: dict[str, Any], missing: list[list[str]]) -> list[str]:
     string per request when no row has missing features and every probability is finite."""
     predictions = result["predictions"]
     if not any(missing):
-        labels = [json.dumps(label) for label in predictions]
+        plain = all(type(label) is int for label in predictions)  # an int's str is its JSON
+        labels = list(map(str, predictions)) if plain else [json.dumps(label) for label in predictions]
         if "probabilities" not in result:
             return [f'{{"prediction": {label}}}' for label in labels]
         keys = [json.dumps(str(c)) for c in result["classes"]]
@@ -144,6 +145,19 @@ def outputs_json(result: dict[str, Any], missing: list[list[str]]) -> list[str]:
             row = '{"prediction": %s, "probabilities": {' + shown + "}}"
             return [row % (label, *values) for label, values in zip(labels, probabilities, strict=True)]
     return [json.dumps(_per_row(result, i, missing[i] if missing else [])) for i in range(len(predictions))]
+
+
+def uuid4_strings(count: int) -> list[str]:
+    """``count`` random (version 4, RFC 4122 variant) UUIDs as strings, as ``str(uuid.uuid4())`` spells them, from
+    one read of the OS's random source: building ``uuid.UUID`` objects cost a 100-row batch more than its model."""
+    raw = bytearray(os.urandom(16 * count))
+    raw[6::16] = bytes(byte & 0x0F | 0x40 for byte in raw[6::16])
+    raw[8::16] = bytes(byte & 0x3F | 0x80 for byte in raw[8::16])
+    h = raw.hex()
+    return [
+        f"{h[i : i + 8]}-{h[i + 8 : i + 12]}-{h[i + 12 : i + 16]}-{h[i + 16 : i + 20]}-{h[i + 20 : i + 32]}"
+        for i in range(0, 32 * count, 32)
+    ]
 
 
 def _log(
@@ -158,7 +172,7 @@ def _log(
     shadow: bool = False,
 ) -> list[str]:
     count = len(checked.rows)
-    ids = [str(uuid.uuid4()) for _ in range(count)]
+    ids = uuid4_strings(count)
     shared = {
         "created_at": timezone.now(),
         "request_id": request.request_id,

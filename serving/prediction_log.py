@@ -85,6 +85,20 @@ class LogRows:
         return [self.shared | dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
+@dataclass(frozen=True)
+class CopyLines:
+    """One request's rows already in COPY's text format (``copy_text``'s spelling, each line ending in a newline):
+    how a request of more than ``COPY_ABOVE`` rows is encoded, since its rows always go through COPY."""
+
+    text: bytes
+    count: int
+
+    def __len__(self) -> int:
+        return self.count
+
+
+Encoded = list[tuple[bytes | None, ...]] | CopyLines  # one request's rows as the writer takes them
+
 WAITING, WRITING, DONE, LEAD = "waiting", "writing", "done", "lead"
 
 
@@ -93,7 +107,7 @@ class _Pending:
     """One request's rows and where they are: queued (``waiting``), in a batch being written (``writing``),
     committed or failed (``done``), or handed the lead (``lead``: its thread writes the next batch)."""
 
-    rows: list[tuple[bytes | None, ...]]
+    rows: Encoded
     state: str = WAITING
     error: BaseException | None = None
     wake: Any = field(default_factory=threading.Lock)  # held while its thread sleeps; released to wake it alone
@@ -137,9 +151,12 @@ class LogWriter:
             for name, is_json in zip(self._columns, self._json, strict=True)
         )
 
-    def encode_rows(self, rows: LogRows) -> list[tuple[bytes | None, ...]]:
-        """A request's rows as the writer sends them (as ``encode`` spells each), each shared value encoded once."""
+    def encode_rows(self, rows: LogRows) -> Encoded:
+        """A request's rows as the writer sends them (as ``encode`` spells each), each shared value encoded once;
+        more than ``COPY_ABOVE`` rows as COPY lines (``copy_lines``)."""
         count = len(rows)
+        if count > COPY_ABOVE:
+            return self.copy_lines(rows)
         columns: list[Any] = []
         for name, is_json in zip(self._columns, self._json, strict=True):
             if name in rows.shared:
@@ -153,7 +170,37 @@ class LogWriter:
                 columns.append([_text(value) for value in rows.varying[name]])
         return list(zip(*columns, strict=False))
 
-    def write(self, rows: list[tuple[bytes | None, ...]]) -> None:
+    def copy_lines(self, rows: LogRows) -> CopyLines:
+        """A request's rows in COPY's text format, equal to ``copy_text`` of ``encode_rows``' tuples: one line
+        template per request (the shared values spelled and escaped once), filled with each row's varying values.
+        Encoding tuples and joining them cost a 100-row request more CPU than the rest of its log write."""
+        template, columns = [], []
+        for name, is_json in zip(self._columns, self._json, strict=True):
+            if name in rows.shared:
+                value = rows.shared[name]
+                encoded = json.dumps(value).encode() if is_json else _text(value)
+                template.append(_NULL if encoded is None else _copy_escape(encoded).replace(b"%", b"%%"))
+                continue
+            template.append(b"%s")
+            column: list[Any]
+            if is_json and name in rows.texts:
+                column = rows.texts[name]
+            elif is_json:
+                column = [json.dumps(value) for value in rows.varying[name]]
+            else:
+                column = [value if type(value) is str else _str(value) for value in rows.varying[name]]
+            nulls = None in column
+            joined = "".join(value for value in column if value is not None) if nulls else "".join(column)
+            if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
+                column = [value if value is None else _copy_escape(value.encode()).decode() for value in column]
+            if nulls:
+                column = ["\\N" if value is None else value for value in column]
+            columns.append(column)
+        line = b"\t".join(template).decode() + "\n"
+        text = "".join([line % values for values in zip(*columns, strict=True)]) if columns else (line % ()) * len(rows)
+        return CopyLines(text.encode(), len(rows))
+
+    def write(self, rows: Encoded) -> None:
         """Write ``rows`` (alone or with other threads' rows) and return once they are committed; raise what the
         write raised.
 
@@ -224,7 +271,7 @@ class LogWriter:
 
     def _commit(self, batch: list[_Pending]) -> None:
         try:
-            self._write_reconnecting([row for pending in batch for row in pending.rows])
+            self._write_reconnecting([pending.rows for pending in batch])
         except DatabaseError as exc:
             if len(batch) == 1 or isinstance(exc, (OperationalError, InterfaceError)):
                 for pending in batch:
@@ -232,7 +279,7 @@ class LogWriter:
             else:  # one request's data may be at fault: retry each alone so only that one fails
                 for pending in batch:
                     try:
-                        self._write_reconnecting(pending.rows)
+                        self._write_reconnecting([pending.rows])
                     except Exception as single:
                         pending.error = single
         except Exception as exc:  # anything else must still reach every waiting request
@@ -240,27 +287,31 @@ class LogWriter:
             for pending in batch:
                 pending.error = OperationalError(f"prediction log write failed: {exc}")
 
-    def _write_reconnecting(self, rows: list[tuple[bytes | None, ...]]) -> None:
+    def _write_reconnecting(self, parts: list[Encoded]) -> None:
         try:
-            self._write(rows)
+            self._write(parts)
         except (InterfaceError, OperationalError):
             if self._conn is not None and not self._conn.closed:
                 raise
             logger.warning("prediction log: database connection was lost; reconnecting once")
             self._disconnect()
-            self._write(rows)
+            self._write(parts)
 
-    def _write(self, rows: list[tuple[bytes | None, ...]]) -> None:
+    def _write(self, parts: list[Encoded]) -> None:
+        """Write the parts (each request's encoded rows) in one statement: COPY above ``COPY_ABOVE`` rows in all,
+        else one INSERT."""
+        count = sum(map(len, parts))
         wrapper = connections[self.alias]
         with wrapper.wrap_database_errors:
             conn = self._connect()
-            if len(rows) > COPY_ABOVE:  # one statement in autocommit: all rows or none
+            if count > COPY_ABOVE:  # one statement in autocommit: all rows or none
                 with conn.cursor() as cursor, cursor.copy(self._sql("copy")) as copy:
-                    copy.write(copy_text(rows))
+                    for part in parts:
+                        copy.write(part.text if isinstance(part, CopyLines) else copy_text(part))
             else:
-                self._insert(conn, rows)
+                self._insert(conn, [row for part in parts if not isinstance(part, CopyLines) for row in part])
         self.batches += 1
-        self.rows_written += len(rows)
+        self.rows_written += count
 
     def _insert(self, conn: Any, rows: list[tuple[bytes | None, ...]]) -> None:
         """One INSERT of ``rows`` in autocommit, through libpq directly (one call, the GIL released meanwhile)."""
@@ -355,6 +406,12 @@ def copy_text(rows: list[tuple[bytes | None, ...]]) -> bytes:
         lines.append(line)
     lines.append(b"")
     return b"\n".join(lines)
+
+
+def _str(value: Any) -> str | None:
+    """``_text`` as a string."""
+    encoded = _text(value)
+    return None if encoded is None else encoded.decode()
 
 
 def _copy_escape(value: bytes) -> bytes:

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 from django.db import DatabaseError
 
 from core.models import AuditEvent
+from serving import inference
 from serving.models import Feedback, PredictionLog
 from tests.serving.conftest import deploy, labels, predict, rows, url
 
@@ -291,3 +293,19 @@ def test_skipping_the_prediction_log_is_refused_by_the_deploy_check(settings):
     assert errors and "audit log" in errors[0].msg
     settings.KEEL_BENCH_SKIP_PREDICTION_LOG = False
     assert not [e for e in checks.run_checks(include_deployment_checks=True) if e.id == "keel.E001"]
+
+
+def test_prediction_ids_are_random_version_4_uuids_as_str_spells_them():
+    ids = inference.uuid4_strings(1000)
+    parsed = [uuid.UUID(i) for i in ids]
+    assert [str(u) for u in parsed] == ids and len(set(ids)) == 1000
+    assert {u.version for u in parsed} == {4} and {u.variant for u in parsed} == {uuid.RFC_4122}
+    assert len({i[19] for i in ids}) == 4 and len({i[0] for i in ids}) == 16  # the variant's 2 free bits vary
+    assert inference.uuid4_strings(0) == []
+
+
+@pytest.mark.parametrize("labels", [[0, 1, -7, 10**18], ["yes", 'say "no"'], [True, False], [0.5, 2.0]])
+def test_logged_outputs_are_the_json_of_each_row(labels):
+    result = {"predictions": labels, "classes": ["a", "b"], "probabilities": [[0.25, 0.75]] * len(labels)}
+    texts = inference.outputs_json(result, [[] for _ in labels])
+    assert texts == [json.dumps(inference._per_row(result, i, [])) for i in range(len(labels))]

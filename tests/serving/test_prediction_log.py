@@ -3,6 +3,7 @@ bad data fails only its own request, large batches go through COPY, a stalled wr
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 import time
@@ -252,3 +253,54 @@ def test_predictions_in_a_transaction_do_not_use_the_writer(team, v1):
         transaction.set_rollback(True)
     assert shared.rows_written == before
     assert not PredictionLog.objects.filter(prediction_id__in=answer["prediction_ids"]).exists()
+
+
+def _odd_rows(count: int) -> prediction_log.LogRows:
+    """A request's rows with every value COPY must escape: shared and varying, JSON and plain, NULL and not."""
+    shared = values(request_id="tab\there, back\\slash, new\nline, 100%", routing_key="r\r%s", caller="100%%")
+    for name in ("prediction_id", "inputs", "outputs", "flags", "subject_id"):
+        del shared[name]
+    inputs = [{"x": float(i), "note": "é\\\t\n" if i % 3 == 0 else "plain"} for i in range(count)]
+    return prediction_log.LogRows(
+        shared,
+        {
+            "prediction_id": [str(uuid.uuid4()) for _ in range(count)],
+            "inputs": inputs,
+            "subject_id": [None if i % 2 else f"s\\{i}%d" for i in range(count)],
+            "flags": [[] for _ in range(count)],
+        },
+        {
+            "inputs": [json.dumps(row) for row in inputs],
+            "outputs": [json.dumps({"prediction": i}) for i in range(count)],
+        },
+    )
+
+
+def test_a_large_request_is_encoded_as_copy_lines_equal_to_the_tuple_spelling(writer):
+    rows = _odd_rows(prediction_log.COPY_ABOVE + 5)
+    encoded = writer.encode_rows(rows)
+    assert isinstance(encoded, prediction_log.CopyLines) and len(encoded) == len(rows)
+    assert encoded.text == prediction_log.copy_text([writer.encode(row) for row in rows.dicts()])
+    assert isinstance(writer.encode_rows(_odd_rows(prediction_log.COPY_ABOVE)), list)  # one INSERT's worth: tuples
+
+
+def test_copy_lines_and_tuples_of_other_requests_are_written_in_one_copy(writer):
+    large, small = _odd_rows(prediction_log.COPY_ABOVE + 1), _odd_rows(3)
+    entered, release = stall_first_write(writer)
+    first = threading.Thread(target=writer.write, args=(writer.encode_rows(_odd_rows(1)),))
+    first.start()
+    assert entered.wait(10)
+    queued = [threading.Thread(target=writer.write, args=(writer.encode_rows(r),)) for r in (large, small)]
+    for thread in queued:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while len(writer._waiting) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    release.set()
+    for thread in [first, *queued]:
+        thread.join(10)
+    assert (writer.batches, writer.rows_written) == (2, 1 + len(large) + len(small))
+    for rows in (large, small):
+        for row in rows.dicts():
+            stored = PredictionLog.objects.get(prediction_id=row["prediction_id"])
+            assert all(getattr(stored, name) == value for name, value in row.items() if name != "prediction_id")
