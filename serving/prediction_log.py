@@ -66,7 +66,7 @@ def log_columns() -> list[Any]:
 class LogRows:
     """The prediction-log rows of one request: the values every row shares (written once), the values each row has
     (``varying``: one list per column), and JSON columns already spelled as JSON text (``texts``: one string per
-    row, equal to ``json.dumps`` of the row's value; a column may be given both ways, or as text alone)."""
+    row, the JSON of the row's value; a column may be given both ways, or as text alone)."""
 
     shared: dict[str, Any]
     varying: dict[str, list[Any]]

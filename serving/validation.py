@@ -17,6 +17,7 @@ from operator import itemgetter
 from typing import Any
 
 import numpy as np
+import orjson
 
 _NUMERIC = ("numeric", "integer")
 _ABSENT = object()
@@ -41,21 +42,18 @@ class Checked:
     errors: list[dict[str, Any]] = field(default_factory=list)
     flags: list[list[str]] = field(default_factory=list)  # per row, e.g. "age out of training range"
     missing: list[list[str]] = field(default_factory=list)  # per row, features predicted with a missing value
-    # Set when every feature is numeric and every value a plain number (the vectorised check): each row's values
-    # in signature order, and the row's JSON text as ``json.dumps`` spells the clean row.
-    values: list[tuple[Any, ...]] | None = None
-    row_format: str | None = None
 
     @property
     def any_missing(self) -> bool:
         return any(self.missing)
 
     def rows_json(self) -> list[str]:
-        """Each clean row as JSON text, equal to ``json.dumps(row)`` of the row in signature order."""
-        if self.values is not None and self.row_format is not None:
-            fmt = self.row_format
-            return [fmt % values for values in self.values]
-        return [json.dumps(row) for row in self.rows]
+        """Each clean row as JSON text: orjson's spelling (a sixth of ``json.dumps``' time for 30 floats), or
+        ``json.dumps``' for a batch orjson cannot write (an integer beyond 64 bits). The log keeps the value."""
+        try:
+            return [orjson.dumps(row).decode() for row in self.rows]
+        except orjson.JSONEncodeError:
+            return [json.dumps(row) for row in self.rows]
 
 
 def rows_from_payload(payload: dict[str, Any], max_batch: int) -> tuple[list[Any], list[dict[str, Any]]]:
@@ -219,7 +217,6 @@ class _Schema:
     high: Any = None
     out_of_range: tuple[str, ...] = ()  # the flag of each feature, as the per-value check words it
     bounds: tuple[tuple[float, float, str], ...] = ()  # (low, high, flag) per feature, for a loop over few rows
-    row_format: str = ""  # one row's JSON text from its values in signature order (``%`` formatting)
 
 
 _SCHEMAS: dict[int, tuple[dict[str, Any], _Schema]] = {}  # id(signature) -> (signature, schema)
@@ -256,7 +253,6 @@ def _compile(signature: dict[str, Any]) -> _Schema:
     high = [_bound(spec.get("max")) for spec in specs]
     if len(set(names)) != len(names) or None in low or None in high:
         return _Schema(numeric=False)
-    quoted = [json.dumps(name).replace("%", "%%") for name in names]  # each key as json.dumps writes it
     out_of_range = tuple(
         f"{spec['name']} outside training range [{spec.get('min')}, {spec.get('max')}]" for spec in specs
     )
@@ -268,7 +264,6 @@ def _compile(signature: dict[str, Any]) -> _Schema:
         keys=frozenset(names),
         low=np.array(low, dtype=np.float64),
         high=np.array(high, dtype=np.float64),
-        row_format="{" + ", ".join(f"{key}: %r" for key in quoted) + "}",
     )
 
 
@@ -298,8 +293,6 @@ def _check_numeric(rows: list[Any], schema: _Schema, exact: bool, flag_out_of_ra
         rows=[dict(zip(schema.names, v, strict=True)) for v in values] if extra else rows,
         flags=flags,
         missing=[[] for _ in rows],
-        values=values,
-        row_format=schema.row_format,
     )
 
 
