@@ -223,7 +223,44 @@ class Feedback(models.Model):
         return f"feedback for {self.prediction_id}"
 
 
-class PredictionRollup(models.Model):
+class RollupKey(models.Model):
+    """The (deployment, variant, shadow) a row of rolled-up predictions counts, with its project."""
+
+    project_id = models.BigIntegerField()
+    deployment_id = models.BigIntegerField()
+    variant = models.CharField(max_length=64)
+    shadow = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+
+class RollupVersionKey(RollupKey):
+    """A rollup of one model version of a ``RollupKey``: its request and error counts and when it was computed."""
+
+    model_version_id = models.BigIntegerField()
+    requests = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+def _by_time(
+    time_field: str, index: str, unique: str
+) -> tuple[list[str], list[models.Index], list[models.BaseConstraint]]:
+    """Meta ``ordering``, ``indexes`` and ``constraints`` of a ``RollupVersionKey`` model by its time column:
+    ordered and indexed by deployment then time, one row per key, model version and time."""
+    key = ["deployment_id", "variant", "shadow", "model_version_id", time_field]
+    return (
+        ["deployment_id", time_field],
+        [models.Index(fields=["deployment_id", time_field], name=index)],
+        [models.UniqueConstraint(fields=key, name=unique)],
+    )
+
+
+class PredictionRollup(RollupVersionKey):
     """Per-minute aggregates of the prediction log, by deployment, variant, shadow flag and model version.
 
     ``latency_ok``/``latency_error`` count latencies per bucket of ``serving.latency.BOUNDS`` (successful and
@@ -235,36 +272,22 @@ class PredictionRollup(models.Model):
     the same row (upsert on the unique key).
     """
 
-    project_id = models.BigIntegerField()
-    deployment_id = models.BigIntegerField()
-    variant = models.CharField(max_length=64)
-    shadow = models.BooleanField(default=False)
-    model_version_id = models.BigIntegerField()
     minute = models.DateTimeField()
-    requests = models.PositiveIntegerField(default=0)
-    errors = models.PositiveIntegerField(default=0)
     latency_sum_ms = models.FloatField(default=0.0)
     latency_ok = models.JSONField(default=list)
     latency_error = models.JSONField(default=list)
     feature_sketches = models.BinaryField(null=True, blank=True)
     output_sketch = models.BinaryField(null=True, blank=True)
-    computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         db_table = "monitoring_predictionrollup"  # created by monitoring, moved here without moving data
-        ordering = ["deployment_id", "minute"]
-        indexes = [models.Index(fields=["deployment_id", "minute"], name="rollup_deployment_minute")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["deployment_id", "variant", "shadow", "model_version_id", "minute"], name="uniq_rollup_minute"
-            )
-        ]
+        ordering, indexes, constraints = _by_time("minute", "rollup_deployment_minute", "uniq_rollup_minute")
 
     def __str__(self) -> str:
         return f"rollup {self.deployment_id}/{self.variant} {self.minute:%Y-%m-%d %H:%M}"
 
 
-class PredictionRollupHour(models.Model):
+class PredictionRollupHour(RollupVersionKey):
     """A closed hour of ``PredictionRollup`` minutes of one (deployment, variant, shadow, model version), merged.
 
     ``requests``/``errors`` are the minutes' sums; ``feature_sketches``/``output_sketch`` their current sketches merged
@@ -273,26 +296,12 @@ class PredictionRollupHour(models.Model):
     minutes alone (upsert on the unique key); an hour with a minute rolled up before sketches has no row.
     """
 
-    project_id = models.BigIntegerField()
-    deployment_id = models.BigIntegerField()
-    variant = models.CharField(max_length=64)
-    shadow = models.BooleanField(default=False)
-    model_version_id = models.BigIntegerField()
     hour = models.DateTimeField()
-    requests = models.PositiveIntegerField(default=0)
-    errors = models.PositiveIntegerField(default=0)
     feature_sketches = models.BinaryField()
     output_sketch = models.BinaryField()
-    computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["deployment_id", "hour"]
-        indexes = [models.Index(fields=["deployment_id", "hour"], name="rollup_hour_deployment_hour")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["deployment_id", "variant", "shadow", "model_version_id", "hour"], name="uniq_rollup_hour"
-            )
-        ]
+        ordering, indexes, constraints = _by_time("hour", "rollup_hour_deployment_hour", "uniq_rollup_hour")
 
     def __str__(self) -> str:
         return f"rollup {self.deployment_id}/{self.variant} {self.hour:%Y-%m-%d %H}h"
@@ -312,17 +321,13 @@ class RollupWatermark(models.Model):
         return f"{self.name} rolled up until {self.until:%Y-%m-%d %H:%M}"
 
 
-class PredictionTotal(models.Model):
+class PredictionTotal(RollupKey):
     """All-time totals per (deployment, variant, shadow) of the rolled-up minutes, for ``/metrics`` counters.
 
     Added to exactly once per rolled-up range: by the worker whose conditional update moved the watermark over it.
     Never pruned, so the Prometheus counters do not go down when raw partitions or old rollups are dropped.
     """
 
-    project_id = models.BigIntegerField()
-    deployment_id = models.BigIntegerField()
-    variant = models.CharField(max_length=64)
-    shadow = models.BooleanField(default=False)
     requests = models.BigIntegerField(default=0)
     errors = models.BigIntegerField(default=0)
     latency_sum_ms = models.FloatField(default=0.0)
