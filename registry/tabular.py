@@ -194,19 +194,26 @@ def _types_mapper(arrow_type: pa.DataType) -> Any:
 # --- schema -------------------------------------------------------------------------------------------------------
 
 
-def _kind(series: pd.Series) -> str:
-    dtype = series.dtype
+def dtype_kind(dtype: Any) -> str | None:
+    """The column kind a pandas dtype settles alone (boolean, integer or datetime); None for the others, whose kind
+    depends on the values or the caller."""
     if pd.api.types.is_bool_dtype(dtype):
         return "boolean"
     if pd.api.types.is_integer_dtype(dtype):
         return "integer"
-    if pd.api.types.is_float_dtype(dtype):
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "datetime"
+    return None
+
+
+def _kind(series: pd.Series) -> str:
+    if kind := dtype_kind(series.dtype):
+        return kind
+    if pd.api.types.is_float_dtype(series.dtype):
         non_null = series.dropna()
         if len(non_null) and bool(np.all(np.mod(non_null.to_numpy(), 1) == 0)) and series.isna().any():
             return "integer"  # integers with gaps are read as floats
         return "numeric"
-    if pd.api.types.is_datetime64_any_dtype(dtype):
-        return "datetime"
     non_null = series.dropna()
     distinct = non_null.nunique()
     if len(non_null) and distinct <= max(50, int(0.05 * len(non_null))):

@@ -34,6 +34,8 @@ from sklearn.preprocessing import (
     StandardScaler,
 )
 
+from registry.tabular import dtype_kind
+
 COLUMN_KINDS = ("numeric", "integer", "categorical", "boolean", "datetime", "text")
 NUMERIC_KINDS = frozenset({"numeric", "integer", "datetime"})
 CATEGORICAL_KINDS = frozenset({"categorical", "boolean", "text"})
@@ -177,16 +179,9 @@ def build_pipeline(
 
 def infer_kind(series: pd.Series) -> str:
     """A column kind from a pandas dtype, for frames whose kinds were not given."""
-    dtype = series.dtype
-    if pd.api.types.is_bool_dtype(dtype):
-        return "boolean"
-    if pd.api.types.is_integer_dtype(dtype):
-        return "integer"
-    if pd.api.types.is_numeric_dtype(dtype):
-        return "numeric"
-    if pd.api.types.is_datetime64_any_dtype(dtype):
-        return "datetime"
-    return "categorical"
+    if kind := dtype_kind(series.dtype):
+        return kind
+    return "numeric" if pd.api.types.is_numeric_dtype(series.dtype) else "categorical"
 
 
 def infer_kinds(frame: pd.DataFrame) -> dict[str, str]:
