@@ -9,8 +9,8 @@ DRF's JSON parser turns malformed JSON into a 400 but lets two things through th
 
 - deep nesting: Python's ``json`` has no depth limit and ends in a RecursionError (or a deep C stack) thousands of
   levels down. A body nested deeper than ``KEEL_MAX_JSON_DEPTH`` is refused before it is parsed, by
-  :func:`nesting_over`, which counts brackets outside strings with numpy (one pass over the bytes, no Python loop
-  per character; skipped outright when the body holds fewer brackets than the limit). Every JSON prefix (this
+  :func:`nesting_over`, which counts brackets outside strings with numpy (no Python loop per character; skipped
+  outright when the body holds fewer brackets than the limit). Every JSON prefix (this
   parser for the REST and MLflow APIs, the Open Inference Protocol's own reader) uses it;
 - strings PostgreSQL cannot store: a NUL character (``\\u0000``, which neither ``text`` nor ``jsonb`` accepts) or a
   lone UTF-16 surrogate (``\\udc80`` without its pair, which is not Unicode text). DRF's ``CharField`` refuses NUL in
@@ -73,28 +73,23 @@ def nesting_message(limit: int) -> str:
     return f"nested more than {limit} levels deep (the limit is KEEL_MAX_JSON_DEPTH); send a flatter body"
 
 
-# byte -> 1 quote, 2 opening bracket, 3 closing bracket, 4 backslash, 0 anything else (bytes.translate tables)
-_KINDS = bytes(
-    1 if b == ord('"') else 2 if b in b"[{" else 3 if b in b"]}" else 4 if b == ord("\\") else 0 for b in range(256)
-)
-_MARKS = bytes(min(kind, 1) for kind in _KINDS)
+# byte -> 1 quote, 2 opening bracket, 3 closing bracket, 0 anything else (a bytes.translate table)
+_KINDS = bytes(1 if b == ord('"') else 2 if b in b"[{" else 3 if b in b"]}" else 0 for b in range(256))
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{}')  # deleted before counting
 
 
 def nesting_over(raw: bytes, limit: int) -> bool:
     """Whether the JSON text ``raw`` nests arrays and objects more than ``limit`` deep (brackets in strings are
-    text). Malformed text gets an answer too; the parser refuses it afterwards either way."""
+    text). Malformed text gets an answer too; the parser refuses it afterwards either way.
+
+    Escapes go first (``\\\\`` pairs, then ``\\"``), so every quote left opens or closes a string; then only quotes
+    and brackets are kept and counted with numpy (a 100-row predict body: 6,000 of its 82,000 bytes)."""
     if raw.count(b"[") + raw.count(b"{") <= limit:
         return False
-    where = np.flatnonzero(np.frombuffer(raw.translate(_MARKS), dtype=bool))
-    kinds = np.frombuffer(raw.translate(_KINDS), dtype=np.uint8)[where]
-    quotes = kinds == 1
-    if b"\\" in raw:  # a quote after an odd run of backslashes is escaped: part of the string
-        for at in np.flatnonzero(quotes[1:] & (kinds[:-1] == 4)) + 1:
-            start = at
-            while start > 0 and kinds[start - 1] == 4 and where[start - 1] == where[start] - 1:
-                start -= 1
-            quotes[at] = (at - start) % 2 == 0
-    inside = (np.cumsum(quotes, dtype=np.int64) & 1).astype(bool)
+    if b"\\" in raw:
+        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    kinds = np.frombuffer(raw.translate(_KINDS, _NOT_STRUCTURE), dtype=np.uint8)
+    inside = (np.cumsum(kinds == 1, dtype=np.int64) & 1).astype(bool)
     steps = (kinds == 2).astype(np.int32) - (kinds == 3)
     steps[inside] = 0
     return bool(np.cumsum(steps).max() > limit)

@@ -66,3 +66,45 @@ def test_generated_numbers_read_by_orjson_to_the_same_values_and_types(monkeypat
     monkeypatch.setattr(parsers.JSONParser, "parse", lambda *args: pytest.fail("read by the fallback"))
     kind, ours = read(JSONParser(), body)
     assert kind == "ok" and [(type(v), v) for v in ours] == [(type(v), v) for v in theirs]  # type: ignore[union-attr]
+
+
+def _depth(text: str) -> int:
+    """The nesting depth of a JSON text, read character by character (the reference for ``nesting_over``)."""
+    depth = deepest = 0
+    inside = escaped = False
+    for char in text:
+        if inside:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                inside = False
+        elif char == '"':
+            inside = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def test_nesting_depth_agrees_with_a_character_by_character_reading():
+    """Generated documents with strings full of brackets, quotes and backslashes, at depths around the limit."""
+    from core.parsers import nesting_over
+
+    rng = random.Random(11)
+    pieces = ['"', "\\", "[", "]", "{", "}", "a", "\n", "\\u005c"]
+
+    def value(depth: int) -> object:
+        if depth <= 0 or rng.random() < 0.2:
+            return "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) if rng.random() < 0.7 else 1.5
+        if rng.random() < 0.5:
+            return [value(depth - 1) for _ in range(rng.randint(1, 3))]
+        return {"".join(rng.choice(pieces) for _ in range(3)): value(depth - 1) for _ in range(rng.randint(1, 3))}
+
+    for _ in range(400):
+        text = json.dumps(value(rng.randint(1, 12)))
+        for limit in (2, 3, 5, 8):
+            assert nesting_over(text.encode(), limit) == (_depth(text) > limit), text
