@@ -55,7 +55,10 @@ def run_model(loaded: runtime.LoadedModel, rows: list[dict[str, Any]], signature
     """Predictions (and class probabilities for classifiers) for a batch, from the version's engine (ONNX Runtime or
     scikit-learn, serving/runtime.py)."""
     labels, probabilities = loaded.predict(rows, signature)
-    out: dict[str, Any] = {"predictions": [json_scalar(v) for v in labels.tolist()]}
+    values = labels.tolist()
+    if labels.dtype.kind not in "biu":  # only floats (nan, inf) and objects (NumPy scalars) need a look
+        values = [json_scalar(v) for v in values]
+    out: dict[str, Any] = {"predictions": values}
     if probabilities is not None:
         out["classes"] = [json_scalar(c) for c in loaded.classes]
         out["probabilities"] = probabilities.tolist()  # unrounded: the estimator's own predict_proba
