@@ -38,6 +38,10 @@ BODIES = [
     b"",
     b"  [ ]  ",
     b'"just a string"',
+    b'{"x": "tab\there"}',
+    b'{"x": 01}',
+    b'{"x": .5, "y": 1.}',
+    b'{"x": "\\ud83d\\ude00"}',
 ]
 
 
