@@ -27,13 +27,10 @@ class SimulateApi(DeploymentAPIView):
     access = {"POST": Action.OPERATE}
     serializer_class = SimulateRequestSerializer
 
-    @extend_schema(
-        request=SimulateRequestSerializer,
-        responses={202: OpenApiTypes.OBJECT},
-        description="Replay a dataset version against this deployment (bounded in time and count, "
-        "in-process only) with a drift scenario and delayed feedback; runs on the monitoring queue.",
-    )
+    @extend_schema(request=SimulateRequestSerializer, responses={202: OpenApiTypes.OBJECT})
     def post(self, request: Request, project: str, deployment: str) -> Response:
+        """Replay a dataset version against this deployment (bounded in time and count, in-process only) with a drift
+        scenario and delayed feedback; runs on the monitoring queue."""
         from console.services.simulation import simulation_start
         from console.tasks import simulate
 
@@ -48,12 +45,10 @@ class ReadinessApi(DeploymentAPIView):
     access = {"GET": Action.READ}
     serializer_class = ReadinessSerializer
 
-    @extend_schema(
-        description="The production-readiness checklist: rollback plan, API docs and client library, a load test "
-        "of the serving versions, monitoring and alerting, approval/model card/artifact integrity, and a "
-        "verified backup newer than KEEL_BACKUP_MAX_AGE_HOURS; each item with pass/fail and its evidence.",
-    )
     def get(self, request: Request, project: str, deployment: str) -> Response:
+        """The production-readiness checklist: rollback plan, API docs and client library, a load test of the serving
+        versions, monitoring and alerting, approval/model card/artifact integrity, and a verified backup newer than
+        KEEL_BACKUP_MAX_AGE_HOURS; each item with pass/fail and its evidence."""
         from console.services.readiness import deployment_readiness
 
         return Response(ReadinessSerializer(deployment_readiness(deployment=self.deployment())).data)
@@ -74,13 +69,10 @@ class LoadTestListApi(ListMixin, DeploymentAPIView):
     def get_queryset(self) -> Any:
         return load_test_list(deployment=self.deployment())
 
-    @extend_schema(
-        request=LoadTestRequestSerializer,
-        responses={202: LoadTestSerializer},
-        description="Queue a bounded in-process load test of the serving revision (generated inputs from the "
-        "signature; stops at max_requests or max_seconds; no prediction-log rows). Poll the list for figures.",
-    )
+    @extend_schema(request=LoadTestRequestSerializer, responses={202: LoadTestSerializer})
     def post(self, request: Request, project: str, deployment: str) -> Response:
+        """Queue a bounded in-process load test of the serving revision (generated inputs from the signature; stops at
+        max_requests or max_seconds; no prediction-log rows). Poll the list for figures."""
         from console.services.loadtest import load_test_start
 
         values = self.validated_body(LoadTestRequestSerializer)

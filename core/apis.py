@@ -92,9 +92,9 @@ class MemberListApi(ListMixin, ProjectAPIView):
         operation_id="members_set",
         request=MembershipSetSerializer,
         responses={200: MembershipSerializer, 201: MembershipSerializer},
-        description="Add a member, or change the role of an existing member.",
     )
     def post(self, request: Request, project: str) -> Response:
+        """Add a member, or change the role of an existing member."""
         values = self.validated_body(MembershipSetSerializer)
         membership = services.membership_set(project=self.project, actor=self.user, **values)
         return Response(MembershipSerializer(membership).data, status=status.HTTP_200_OK)
@@ -187,12 +187,9 @@ class ServiceAccountDetailApi(ProjectAPIView):
     access = {"DELETE": Action.ADMIN}
     serializer_class = ServiceAccountSerializer
 
-    @extend_schema(
-        operation_id="service_accounts_disable",
-        responses={204: None},
-        description="Disable the service account and revoke all its tokens.",
-    )
+    @extend_schema(operation_id="service_accounts_disable", responses={204: None})
     def delete(self, request: Request, project: str, account_id: int) -> Response:
+        """Disable the service account and revoke all its tokens."""
         services.service_account_disable(project=self.project, actor=self.user, account_id=account_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

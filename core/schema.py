@@ -222,25 +222,43 @@ def collections() -> set[str]:
     return {name.removesuffix("-list") for name in route_names().values() if name.endswith("-list")}
 
 
+def unwrapped(doc: str) -> str:
+    """``doc`` with each wrapped line joined to the one before: a docstring wraps at the line length, while a
+    description's paragraph, or list item (``- ...``), is one line."""
+    lines: list[str] = []
+    for line in doc.split("\n"):
+        if lines and lines[-1] and line.strip() and not line.startswith("- "):
+            lines[-1] += " " + line.strip()
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
 _BODIES = {"POST": "create_serializer_class", "PATCH": "update_serializer_class", "PUT": "update_serializer_class"}
 
 
 class KeelAutoSchema(AutoSchema):
     """Operation ids and tags from the route's name (see ``operation_id`` and ``tag``); drf-spectacular's
     defaults for a route without a name or outside the root URLconf. The generic handlers of core.base_views
-    document their input serializer as the request body, and a create as a 201."""
+    document their input serializer as the request body, and a create as a 201; a POST action's request body is
+    the view's ``body_serializer``. A description is the handler's or the view's docstring."""
 
     def body_serializer(self) -> Any:
         return getattr(self.view, _BODIES.get(self.method, ""), None)
 
     def get_request_serializer(self) -> Any:
-        return self.body_serializer() or super().get_request_serializer()
+        action_body = getattr(self.view, "body_serializer", None) if self.method == "POST" else None
+        return self.body_serializer() or action_body or super().get_request_serializer()
 
     def get_response_serializers(self) -> Any:
         if self.method == "POST" and self.body_serializer() is not None:
             view: Any = self.view
             return {201: view.get_serializer_class()}
         return super().get_response_serializers()
+
+    def get_description(self) -> str:  # type: ignore[override]
+        """The handler's docstring, else the view's (drf-spectacular's choice), unwrapped (see ``unwrapped``)."""
+        return unwrapped(super().get_description())
 
     def route_name(self) -> str | None:
         return route_names().get(self.path_regex)

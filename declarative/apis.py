@@ -76,12 +76,10 @@ class ConfigPlanApi(KeelAPIView):
     audit_exempt = True  # a read with a body
     serializer_class = PlanSerializer
 
-    @extend_schema(
-        request=DocumentRequestSerializer,
-        description="The changes `config_apply` would make (create/update/delete per object); writes nothing. "
-        "A kind missing from the document is unmanaged. Needs read access to an existing project.",
-    )
+    @extend_schema(request=DocumentRequestSerializer)
     def post(self, request: Request) -> Response:
+        """The changes `config_apply` would make (create/update/delete per object); writes nothing. A kind missing from
+        the document is unmanaged. Needs read access to an existing project."""
         result = services.config_plan(user=self.user, document=_document(request))
         return Response(result.as_dict())
 
@@ -90,13 +88,10 @@ class ConfigApplyApi(KeelAPIView):
     access = {"POST": HUMAN}
     serializer_class = ApplySerializer
 
-    @extend_schema(
-        request=DocumentRequestSerializer,
-        description="Make the project match the document in one transaction (all or nothing), one audit event "
-        "per change; idempotent. Creating a project: any person; changing one: maintainer or owner (owner for "
-        "member changes).",
-    )
+    @extend_schema(request=DocumentRequestSerializer)
     def post(self, request: Request) -> Response:
+        """Make the project match the document in one transaction (all or nothing), one audit event per change;
+        idempotent. Creating a project: any person; changing one: maintainer or owner (owner for member changes)."""
         result = services.config_apply(user=self.user, document=_document(request))
         return Response(result.as_dict() | {"applied": True})
 
@@ -105,8 +100,6 @@ class ConfigExportApi(ProjectAPIView):
     access = {"GET": Action.READ}
     serializer_class = ExportSerializer
 
-    @extend_schema(
-        description="The project's configuration as a keel/v1 document (channel URLs and secrets redacted).",
-    )
     def get(self, request: Request, project: str) -> Response:
+        """The project's configuration as a keel/v1 document (channel URLs and secrets redacted)."""
         return Response({"document": export_document(project=self.project)})

@@ -63,21 +63,15 @@ class DriftConfigApi(DeploymentAPIView):
     access = {"GET": Action.READ, "PUT": Action.OPERATE}
     serializer_class = DriftConfigSerializer
 
-    @extend_schema(
-        operation_id="drift_config_retrieve",
-        description="The stored drift config, or (``is_default: true``) the default schedule; reading stores nothing.",
-    )
+    @extend_schema(operation_id="drift_config_retrieve")
     def get(self, request: Request, project: str, deployment: str) -> Response:
+        """The stored drift config, or (``is_default: true``) the default schedule; reading stores nothing."""
         return Response(DriftConfigSerializer(drift.config_for(self.deployment())).data)
 
-    @extend_schema(
-        operation_id="drift_config_set",
-        request=DriftConfigSerializer,
-        description="Schedule (window and cadence) and options: per-feature method/threshold overrides "
-        "{columns: {name: {method, threshold}}}, share_threshold, correction (bonferroni|bh), "
-        "importance_weighted, min_rows, exclude.",
-    )
+    @extend_schema(operation_id="drift_config_set", request=DriftConfigSerializer)
     def put(self, request: Request, project: str, deployment: str) -> Response:
+        """Schedule (window and cadence) and options: per-feature method/threshold overrides {columns: {name: {method,
+        threshold}}}, share_threshold, correction (bonferroni|bh), importance_weighted, min_rows, exclude."""
         values = self.validated_body(DriftConfigSerializer)
         saved = config.drift_config_set(deployment=self.deployment(), user=self.user, **values)
         return Response(DriftConfigSerializer(saved).data)
@@ -129,11 +123,10 @@ class DriftReportListApi(ListMixin, DeploymentAPIView):
         return selectors.drift_report_list(deployment=self.deployment())
 
     @extend_schema(
-        request=DriftReportRequestSerializer,
-        responses={201: DriftReportSerializer, 200: DriftReportSerializer},
-        description="Compute a report now (the same window twice returns the stored report).",
+        request=DriftReportRequestSerializer, responses={201: DriftReportSerializer, 200: DriftReportSerializer}
     )
     def post(self, request: Request, project: str, deployment: str) -> Response:
+        """Compute a report now (the same window twice returns the stored report)."""
         data = self.validated_body(DriftReportRequestSerializer)
         target = self.deployment()
         if "window_start" in data:
@@ -181,11 +174,11 @@ class PerformanceApi(DeploymentAPIView):
     @extend_schema(
         responses={200: OpenApiTypes.OBJECT},
         parameters=[OpenApiParameter("window_minutes", int, description="Default 60.")],
-        description="Per variant over the window: throughput, error rate, latency p50/p95/p99 and, from "
-        "joined feedback, accuracy (classification) or MAE/RMSE (regression) with the labelled count; "
-        "plus this process's resource use and loaded models.",
     )
     def get(self, request: Request, project: str, deployment: str) -> Response:
+        """Per variant over the window: throughput, error rate, latency p50/p95/p99 and, from joined feedback, accuracy
+        (classification) or MAE/RMSE (regression) with the labelled count; plus this process's resource use and
+        loaded models."""
         try:
             minutes = int(request.query_params.get("window_minutes", 60))
         except ValueError:
@@ -273,13 +266,9 @@ class AlertRuleDetailApi(RetrieveMixin, ReplaceMixin, DestroyMixin, ProjectAPIVi
     def update_from(self, instance: AlertRule, values: dict[str, Any]) -> AlertRule:
         return config.alert_rule_save(project=self.project, user=self.user, rule=instance, **values)
 
-    @extend_schema(
-        operation_id="alert_rules_evaluate",
-        request=None,
-        responses=AlertSerializer,
-        description="Evaluate the rule now (as the scheduler does every minute).",
-    )
+    @extend_schema(operation_id="alert_rules_evaluate", request=None, responses=AlertSerializer)
     def post(self, request: Request, project: str, rule_id: int) -> Response:
+        """Evaluate the rule now (as the scheduler does every minute)."""
         alert = alerts.evaluate_rule(rule=self.get_object())
         return Response(AlertSerializer(alert).data if alert else {"status": "ok", "alert": None})
 
@@ -340,12 +329,9 @@ class RetrainingTriggerApi(ProjectAPIView):
     access = {"POST": Action.OPERATE}
     serializer_class = RetrainingRunSerializer
 
-    @extend_schema(
-        request=None,
-        responses={201: RetrainingRunSerializer},
-        description="Start a retraining run now.",
-    )
+    @extend_schema(request=None, responses={201: RetrainingRunSerializer})
     def post(self, request: Request, project: str, policy_id: int) -> Response:
+        """Start a retraining run now."""
         policy = selectors.retraining_policy_get(project=self.project, policy_id=policy_id)
         run = retraining.retraining_start(
             policy=policy, trigger={"kind": "manual", "by": self.user.username}, user=self.user
@@ -379,12 +365,9 @@ class RetrainingRunDetailApi(RetrieveMixin, ProjectAPIView):
     def get_object(self) -> RetrainingRun:
         return selectors.retraining_run_get(project=self.project, run_id=self.kwargs["run_id"])
 
-    @extend_schema(
-        operation_id="retraining_runs_advance",
-        request=None,
-        description="Move the run forward now (the scheduler does this every 30 s).",
-    )
+    @extend_schema(operation_id="retraining_runs_advance", request=None)
     def post(self, request: Request, project: str, run_id: int) -> Response:
+        """Move the run forward now (the scheduler does this every 30 s)."""
         run = self.get_object()
         retraining.retraining_advance(run_id=run.pk)
         run.refresh_from_db()

@@ -11,7 +11,7 @@ from typing import Any
 import django_filters
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -78,12 +78,9 @@ class DeploymentListApi(NamedListMixin, DeploymentAPIView):
     def get_queryset(self) -> Any:
         return deployment_list(project=self.project)
 
-    @extend_schema(
-        request=DeploymentCreateSerializer,
-        responses={201: DeploymentSerializer},
-        description="Create a deployment serving one approved, healthy version (by number or alias).",
-    )
+    @extend_schema(request=DeploymentCreateSerializer, responses={201: DeploymentSerializer})
     def post(self, request: Request, project: str) -> Response:
+        """Create a deployment serving one approved, healthy version (by number or alias)."""
         data = self.validated_body(DeploymentCreateSerializer)
         version, alias = services.resolve_version(
             project=self.project, model=data["model"], version=data["version"], alias=data["alias"]
@@ -118,7 +115,7 @@ class DeploymentDetailApi(RetrieveMixin, UpdateMixin, DestroyMixin, DeploymentAP
 
 
 # POST .../deployments/{deployment}/<action>/: the body, checked by ``body_serializer``, goes to ``act``; the answer
-# is the deployment as it then is.
+# is the deployment as it then is. The OpenAPI description is the action view's docstring.
 class _DeploymentActionApi(DeploymentAPIView):
     access = {"POST": Action.OPERATE}
     serializer_class = DeploymentSerializer
@@ -133,35 +130,27 @@ class _DeploymentActionApi(DeploymentAPIView):
         return Response(self.out())
 
 
-@extend_schema_view(
-    post=extend_schema(
-        request=DeploySerializer,
-        description=(
-            "Change traffic with a strategy; each call creates a new immutable revision.\n\n"
-            "- single: the version takes all traffic.\n"
-            "- blue_green: the version is loaded and smoke-tested on its input example, then takes 100% in one "
-            "switch; the old version stays loaded as a standby for instant rollback.\n"
-            "- canary: the version takes steps[0]% and moves through steps on interval_seconds while guardrails "
-            "(error rate, p95 latency, quality from feedback) hold; a breach rolls back automatically.\n"
-            "- rolling: like canary with absolute health gates between fixed steps.\n"
-            "- shadow: fraction% of requests are also predicted by the version off the response path.\n"
-            "- ab_test: variants with weights and sticky assignment by routing_key; see ab-analysis and promote."
-        ),
-    )
-)
 class DeployApi(_DeploymentActionApi):
+    """Change traffic with a strategy; each call creates a new immutable revision.
+
+    - single: the version takes all traffic.
+    - blue_green: the version is loaded and smoke-tested on its input example, then takes 100% in one switch; the
+      old version stays loaded as a standby for instant rollback.
+    - canary: the version takes steps[0]% and moves through steps on interval_seconds while guardrails (error rate,
+      p95 latency, quality from feedback) hold; a breach rolls back automatically.
+    - rolling: like canary with absolute health gates between fixed steps.
+    - shadow: fraction% of requests are also predicted by the version off the response path.
+    - ab_test: variants with weights and sticky assignment by routing_key; see ab-analysis and promote."""
+
     body_serializer = DeploySerializer
 
     def act(self, deployment: Deployment, values: dict[str, Any]) -> None:
         deployment_deploy(deployment=deployment, user=self.user, data=values)
 
 
-@extend_schema_view(
-    post=extend_schema(
-        request=RollbackSerializer, description="Return to the previous revision (or a named one) in one call."
-    )
-)
 class RollbackApi(_DeploymentActionApi):
+    """Return to the previous revision (or a named one) in one call."""
+
     body_serializer = RollbackSerializer
 
     def act(self, deployment: Deployment, values: dict[str, Any]) -> None:
@@ -170,12 +159,9 @@ class RollbackApi(_DeploymentActionApi):
         )
 
 
-@extend_schema_view(
-    post=extend_schema(
-        request=PromoteSerializer, description="Make one variant the only primary (e.g. the A/B winner)."
-    )
-)
 class PromoteApi(_DeploymentActionApi):
+    """Make one variant the only primary (e.g. the A/B winner)."""
+
     body_serializer = PromoteSerializer
 
     def act(self, deployment: Deployment, values: dict[str, Any]) -> None:
@@ -213,13 +199,10 @@ class PredictApi(ProjectAPIView):
     parser_classes = [JSONParser]
     filter_backends: list[type] = []
 
-    @extend_schema(
-        request=PredictRequestSerializer,
-        responses={200: PredictResponseSerializer},
-        description="Predict with the deployment. Input is validated against the serving version's "
-        "signature (400 with errors per row and field); every prediction gets an id and an audit row.",
-    )
+    @extend_schema(request=PredictRequestSerializer, responses={200: PredictResponseSerializer})
     def post(self, request: Request, project: str, deployment: str) -> Response:
+        """Predict with the deployment. Input is validated against the serving version's signature (400 with errors per
+        row and field); every prediction gets an id and an audit row."""
         payload = request.data
         if not isinstance(payload, dict):
             raise ValidationFailed.field("body", "must be a JSON object")
@@ -250,13 +233,10 @@ class FeedbackApi(DeploymentAPIView):
     serializer_class = FeedbackResultSerializer
     parser_classes = [JSONParser]
 
-    @extend_schema(
-        request=FeedbackRequestSerializer,
-        responses={201: FeedbackResultSerializer},
-        description="Ground truth by prediction id, single or batched. A second value for the same id "
-        "is a 409 unless overwrite is set (the history is kept).",
-    )
+    @extend_schema(request=FeedbackRequestSerializer, responses={201: FeedbackResultSerializer})
     def post(self, request: Request, project: str, deployment: str) -> Response:
+        """Ground truth by prediction id, single or batched. A second value for the same id is a 409 unless overwrite is
+        set (the history is kept)."""
         data = self.validated_body(FeedbackRequestSerializer)
         items = data.get("items") or [{"prediction_id": data["prediction_id"], "value": data["value"]}]
         rows = services.feedback_record(
@@ -334,11 +314,9 @@ class ReadyApi(DeploymentAPIView):
     access = {"GET": Action.READ}
     serializer_class = ReadySerializer
 
-    @extend_schema(
-        responses={200: ReadySerializer, 503: ReadySerializer},
-        description="Whether every variant is loaded and smoke-tested in this process.",
-    )
+    @extend_schema(responses={200: ReadySerializer, 503: ReadySerializer})
     def get(self, request: Request, project: str, deployment: str) -> Response:
+        """Whether every variant is loaded and smoke-tested in this process."""
         target = self.deployment()
         if target.current_revision is None:
             raise NotFound("The deployment has no revision.")
@@ -384,10 +362,10 @@ class AbAnalysisApi(DeploymentAPIView):
             OpenApiParameter("min_samples", int),
         ],
         responses={200: OpenApiTypes.OBJECT},
-        description="Per-variant outcomes from feedback, significance (two-proportion z-test or Welch's t-test) "
-        "with confidence intervals, the sample size still needed, and a verdict.",
     )
     def get(self, request: Request, project: str, deployment: str) -> Response:
+        """Per-variant outcomes from feedback, significance (two-proportion z-test or Welch's t-test) with confidence
+        intervals, the sample size still needed, and a verdict."""
         params = request.query_params
         try:
             alpha = float(params.get("alpha", 0.05))
@@ -412,10 +390,7 @@ class ShadowReportApi(DeploymentAPIView):
     access = {"GET": Action.READ}
     serializer_class = DeploymentSerializer
 
-    @extend_schema(
-        responses={200: OpenApiTypes.OBJECT},
-        description="Shadow vs live on the same requests: agreement rate, output distribution "
-        "difference and latency delta.",
-    )
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, project: str, deployment: str) -> Response:
+        """Shadow vs live on the same requests: agreement rate, output distribution difference and latency delta."""
         return Response(analysis.shadow_report(deployment=self.deployment()))

@@ -67,14 +67,11 @@ class ErasureApi(ProjectAPIView):
     access = {"POST": Action.OPERATE}
     serializer_class = ErasureRequestSerializer
 
-    @extend_schema(
-        request=ErasureRequestSerializer,
-        responses={201: ErasureReceiptSerializer},
-        description="Delete every logged prediction and feedback row of a routing key or subject id in the "
-        "project, across partitions and Parquet exports (rewritten), in one transaction; the receipt is also "
-        "recorded in the audit log. Owners and maintainers only.",
-    )
+    @extend_schema(request=ErasureRequestSerializer, responses={201: ErasureReceiptSerializer})
     def post(self, request: Request, project: str) -> Response:
+        """Delete every logged prediction and feedback row of a routing key or subject id in the project, across
+        partitions and Parquet exports (rewritten), in one transaction; the receipt is also recorded in the audit
+        log. Owners and maintainers only."""
         values = self.validated_body(ErasureRequestSerializer)
         receipt = erasure_execute(project=self.project, user=request.user, **values)  # type: ignore[arg-type]
         return Response(ErasureReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)

@@ -39,12 +39,10 @@ class TrainingJobListApi(ListMixin, ProjectAPIView):
         return training_job_list(project=self.project)
 
     @extend_schema(
-        operation_id="training_jobs_submit",
-        request=TrainingJobSubmitSerializer,
-        responses={201: TrainingJobSerializer},
-        description="Validate the spec against the dataset version, then queue the job.",
+        operation_id="training_jobs_submit", request=TrainingJobSubmitSerializer, responses={201: TrainingJobSerializer}
     )
     def post(self, request: Request, project: str) -> Response:
+        """Validate the spec against the dataset version, then queue the job."""
         values = self.validated_body(TrainingJobSubmitSerializer)
         data = dict(values)
         dataset = dataset_get(project=self.project, name=data.pop("dataset"))
@@ -74,11 +72,9 @@ class TrainingJobDetailApi(RetrieveMixin, _JobView):
 class TrainingJobCancelApi(_JobView):
     access = {"POST": Action.WRITE}
 
-    @extend_schema(
-        request=None,
-        description="Cancel a queued job at once, or a running one at its next progress tick.",
-    )
+    @extend_schema(request=None)
     def post(self, request: Request, project: str, job_id: str) -> Response:
+        """Cancel a queued job at once, or a running one at its next progress tick."""
         job = services.training_job_cancel(job=self.get_object(), user=self.user)
         return Response(TrainingJobSerializer(job).data)
 
@@ -89,13 +85,10 @@ class ModelVersionEvaluateApi(ProjectAPIView):
     access = {"POST": Action.WRITE}
     serializer_class = ModelVersionEvaluateSerializer
 
-    @extend_schema(
-        request=ModelVersionEvaluateSerializer,
-        responses=ModelVersionEvaluateResultSerializer,
-        description="Evaluate the version and the current champion on the same data (the version's "
-        "training holdout by default, or all rows of a dataset version), for the approval gate.",
-    )
+    @extend_schema(request=ModelVersionEvaluateSerializer, responses=ModelVersionEvaluateResultSerializer)
     def post(self, request: Request, project: str, model: str, number: int) -> Response:
+        """Evaluate the version and the current champion on the same data (the version's training holdout by default, or
+        all rows of a dataset version), for the approval gate."""
         data = self.validated_body(ModelVersionEvaluateSerializer)
         registered = registered_model_get(project=self.project, name=model)
         version = model_version_get(model=registered, number=number)
@@ -125,14 +118,11 @@ class ModelVersionOnnxExportApi(ProjectAPIView):
     access = {"POST": Action.WRITE}
     serializer_class = ModelVersionEvaluateResultSerializer
 
-    @extend_schema(
-        request=None,
-        responses={200: OpenApiTypes.OBJECT},
-        description="Convert the version to ONNX for edge deployment and store a parity check "
-        "(labels identical, probabilities within 1e-4 on the holdout). Refused with the reason when the "
-        "pipeline does not convert. Download with GET .../export/onnx/.",
-    )
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, project: str, model: str, number: int) -> Response:
+        """Convert the version to ONNX for edge deployment and store a parity check (labels identical, probabilities
+        within 1e-4 on the holdout). Refused with the reason when the pipeline does not convert. Download with GET
+        .../export/onnx/."""
         registered = registered_model_get(project=self.project, name=model)
         version = model_version_get(model=registered, number=number)
         return Response(model_version_export_onnx(version=version, user=self.user))

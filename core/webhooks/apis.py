@@ -46,12 +46,9 @@ class WebhookListApi(ListMixin, _Api):
     def get_queryset(self) -> Any:
         return selectors.webhook_subscription_list(project=self.project)
 
-    @extend_schema(
-        request=WebhookCreateSerializer,
-        responses={201: WebhookCreatedSerializer},
-        description="Subscribe a URL to events. The response shows the signing secret once.",
-    )
+    @extend_schema(request=WebhookCreateSerializer, responses={201: WebhookCreatedSerializer})
     def post(self, request: Request, project: str) -> Response:
+        """Subscribe a URL to events. The response shows the signing secret once."""
         data = self.valid(WebhookCreateSerializer, request.data)
         subscription = services.webhook_subscription_create(project=self.project, actor=self.user, **data)
         return Response(WebhookCreatedSerializer(subscription).data, status=status.HTTP_201_CREATED)
@@ -77,12 +74,9 @@ class WebhookPingApi(_Api):
     access = {"POST": Action.OPERATE}
     serializer_class = WebhookDeliverySerializer
 
-    @extend_schema(
-        request=None,
-        responses={202: WebhookDeliverySerializer},
-        description="Send a `webhook.ping` delivery now, whatever the subscription's event types.",
-    )
+    @extend_schema(request=None, responses={202: WebhookDeliverySerializer})
     def post(self, request: Request, project: str, webhook_id: int) -> Response:
+        """Send a `webhook.ping` delivery now, whatever the subscription's event types."""
         delivery = services.webhook_ping(subscription=self.subscription(webhook_id), actor=self.user)
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
@@ -92,12 +86,9 @@ class WebhookDeliveryListApi(_Api):
     serializer_class = WebhookDeliverySerializer
     pagination_class = CursorPagination
 
-    @extend_schema(
-        parameters=[WebhookDeliveryListQuerySerializer],
-        responses=WebhookDeliverySerializer(many=True),
-        description="The subscription's delivery log, newest first.",
-    )
+    @extend_schema(parameters=[WebhookDeliveryListQuerySerializer], responses=WebhookDeliverySerializer(many=True))
     def get(self, request: Request, project: str, webhook_id: int) -> Response:
+        """The subscription's delivery log, newest first."""
         query = self.valid(WebhookDeliveryListQuerySerializer, request.query_params)
         deliveries = selectors.webhook_delivery_list(subscription=self.subscription(webhook_id), **query)
         return self.listing(deliveries, WebhookDeliverySerializer, filtered=False)
@@ -118,8 +109,8 @@ class WebhookDeliveryRedeliverApi(_Api):
     @extend_schema(
         request=None,
         responses={202: WebhookDeliverySerializer, 409: OpenApiResponse(description="Still being attempted.")},
-        description="Send a delivered or failed delivery again, as a new delivery (new id, fresh attempts).",
     )
     def post(self, request: Request, project: str, webhook_id: int, delivery_id: str) -> Response:
+        """Send a delivered or failed delivery again, as a new delivery (new id, fresh attempts)."""
         redelivery = services.webhook_redeliver(delivery=self.delivery(webhook_id, delivery_id), actor=self.user)
         return Response(WebhookDeliverySerializer(redelivery).data, status=status.HTTP_202_ACCEPTED)

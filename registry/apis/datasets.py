@@ -109,10 +109,10 @@ class DatasetVersionListApi(ListMixin, _DatasetView):
             200: OpenApiResponse(DatasetVersionSerializer, description="Identical bytes: the existing version."),
             413: OpenApiResponse(description="The file is over KEEL_MAX_UPLOAD_BYTES."),
         },
-        description="Upload a CSV or Parquet file as the next version (the dataset is created on first upload). "
-        "Identical bytes return the existing version with 200.",
     )
     def post(self, request: Request, project: str, dataset: str) -> Response:
+        """Upload a CSV or Parquet file as the next version (the dataset is created on first upload). Identical bytes
+        return the existing version with 200."""
         _refuse_oversized(request)
         data = self.validated_body(DatasetUploadSerializer)
         upload = data["file"]
@@ -177,11 +177,11 @@ class DatasetVersionProfileApi(_DatasetView):
     @extend_schema(
         parameters=[
             OpenApiParameter("include_sample", OpenApiTypes.BOOL, description="Include the seeded reference samples."),
-        ],
-        description="Per-column statistics. Computed in the background after the upload: a 409 while the "
-        "version's profile_status is pending (retry shortly) or failed.",
+        ]
     )
     def get(self, request: Request, project: str, dataset: str, number: int) -> Response:
+        """Per-column statistics. Computed in the background after the upload: a 409 while the version's profile_status
+        is pending (retry shortly) or failed."""
         version = self.version()
         if request.query_params.get("include_sample", "").lower() in ("1", "true", "yes"):
             return Response(selectors.dataset_version_full_profile(version=version))
@@ -251,13 +251,9 @@ class ValidationReportListApi(ListMixin, _DatasetView):
     def get_queryset(self) -> Any:
         return selectors.validation_report_list(version=self.version())
 
-    @extend_schema(
-        operation_id="dataset_versions_validate",
-        request=None,
-        responses={201: ValidationReportSerializer},
-        description="Run the dataset's enabled rules on this version now.",
-    )
+    @extend_schema(operation_id="dataset_versions_validate", request=None, responses={201: ValidationReportSerializer})
     def post(self, request: Request, project: str, dataset: str, number: int) -> Response:
+        """Run the dataset's enabled rules on this version now."""
         report = services.dataset_version_validate(version=self.version(), user=self.user)
         return Response(ValidationReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
@@ -312,12 +308,9 @@ class ValidationRulesGenerateApi(_DatasetView):
     access = {"POST": Action.WRITE}
     serializer_class = ValidationRuleSerializer
 
-    @extend_schema(
-        request=RulesGenerateSerializer,
-        responses={201: ValidationRuleSerializer(many=True)},
-        description="Generate rules from a reference version: each statistic within a tolerance.",
-    )
+    @extend_schema(request=RulesGenerateSerializer, responses={201: ValidationRuleSerializer(many=True)})
     def post(self, request: Request, project: str, dataset: str) -> Response:
+        """Generate rules from a reference version: each statistic within a tolerance."""
         data = self.validated_body(RulesGenerateSerializer)
         ds = self.dataset()
         reference = selectors.dataset_version_get(dataset=ds, number=data["reference_version"])

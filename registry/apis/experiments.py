@@ -130,11 +130,9 @@ class ExperimentRestoreApi(_Api):
     access = {"POST": Action.OPERATE}
     serializer_class = ExperimentSerializer
 
-    @extend_schema(
-        request=None,
-        description="Restore a deleted experiment with the runs that were deleted along with it.",
-    )
+    @extend_schema(request=None)
     def post(self, request: Request, project: str, name: str) -> Response:
+        """Restore a deleted experiment with the runs that were deleted along with it."""
         services.experiment_restore(experiment=self.experiment(name), user=self.user)
         return Response(ExperimentSerializer(self.experiment(name)).data)
 
@@ -146,12 +144,9 @@ class RunListApi(_Api):
     access = {"GET": Action.READ, "POST": Action.WRITE}
     serializer_class = RunSerializer
 
-    @extend_schema(
-        parameters=[RunListQuerySerializer],
-        responses=RunSerializer(many=True),
-        description="Search runs with `filter` and `order_by` (see `runs_search` for the grammar).",
-    )
+    @extend_schema(parameters=[RunListQuerySerializer], responses=RunSerializer(many=True))
     def get(self, request: Request, project: str) -> Response:
+        """Search runs with `filter` and `order_by` (see `runs_search` for the grammar)."""
         query = self.validated_query(RunListQuerySerializer)
         return self.search_page(query, experiments=query["experiment"])
 
@@ -161,19 +156,6 @@ class RunListApi(_Api):
         experiment = self.experiment(data.pop("experiment"))
         run = services.run_create(experiment=experiment, user=self.user, **data)
         return Response(self.run_out(run.run_id), status=status.HTTP_201_CREATED)
-
-
-_SEARCH_HELP = """Search runs with a JSON body (for long filters); pages come from `?page=` as for `runs_list`.
-
-`filter`: comparisons joined with `and` / `or` and grouped with parentheses, e.g.
-`metrics.f1 > 0.8 and (params.estimator = 'random_forest' or tags.team IN ('risk', 'fraud'))`.
-Metrics (latest value) and `datasets.version` take =, !=, <, <=, >, >= with numbers; params, tags and the
-attributes status, name, run_id, user, source, experiment, code_version take =, !=, LIKE, ILIKE, IN, NOT IN
-with quoted strings; start_time and end_time take ordered operators with epoch milliseconds or ISO 8601 strings.
-Keys with other characters are back-quoted: metrics.`my metric`. A malformed expression is a 400 whose error
-names the field, the 0-based `position` and the `token`.
-
-`order_by`: e.g. `["metrics.f1 DESC", "params.lr", "start_time"]`; runs lacking a key sort last."""
 
 
 class RunSearchApi(_Api):
@@ -188,9 +170,19 @@ class RunSearchApi(_Api):
             OpenApiParameter("page", OpenApiTypes.INT, OpenApiParameter.QUERY),
             OpenApiParameter("page_size", OpenApiTypes.INT, OpenApiParameter.QUERY),
         ],
-        description=_SEARCH_HELP,
     )
     def post(self, request: Request, project: str) -> Response:
+        """Search runs with a JSON body (for long filters); pages come from `?page=` as for `runs_list`.
+
+        `filter`: comparisons joined with `and` / `or` and grouped with parentheses, e.g. `metrics.f1 > 0.8 and
+        (params.estimator = 'random_forest' or tags.team IN ('risk', 'fraud'))`. Metrics (latest value) and
+        `datasets.version` take =, !=, <, <=, >, >= with numbers; params, tags and the attributes status, name, run_id,
+        user, source, experiment, code_version take =, !=, LIKE, ILIKE, IN, NOT IN with quoted strings; start_time and
+        end_time take ordered operators with epoch milliseconds or ISO 8601 strings. Keys with other characters are
+        back-quoted: metrics.`my metric`. A malformed expression is a 400 whose error names the field, the 0-based
+        `position` and the `token`.
+
+        `order_by`: e.g. `["metrics.f1 DESC", "params.lr", "start_time"]`; runs lacking a key sort last."""
         body = self.validated_body(RunSearchSerializer)
         return self.search_page(body, experiments=body["experiments"])
 
@@ -218,8 +210,8 @@ class RunDetailApi(_RunApi):
         services.run_update(run=self.run(run_id), user=self.user, **data)
         return Response(self.run_out(run_id))
 
-    @extend_schema(description="Soft delete: hidden from search and closed to logging until restored.")
     def delete(self, request: Request, project: str, run_id: str) -> Response:
+        """Soft delete: hidden from search and closed to logging until restored."""
         services.run_delete(run=self.run(run_id), user=self.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -238,12 +230,9 @@ class RunStatusApi(_RunApi):
     access = {"POST": Action.WRITE}
     serializer_class = RunDetailSerializer
 
-    @extend_schema(
-        operation_id="runs_set_status",
-        request=RunStatusSerializer,
-        description="running -> finished, failed or killed (409 otherwise); repeating the current status is a no-op.",
-    )
+    @extend_schema(operation_id="runs_set_status", request=RunStatusSerializer)
     def post(self, request: Request, project: str, run_id: str) -> Response:
+        """running -> finished, failed or killed (409 otherwise); repeating the current status is a no-op."""
         data = self.validated_body(RunStatusSerializer)
         services.run_set_status(run=self.run(run_id), user=self.user, **data)
         return Response(self.run_out(run_id))
@@ -254,13 +243,11 @@ class RunLogBatchApi(_RunApi):
     serializer_class = RunLogBatchSerializer
 
     @extend_schema(
-        responses={204: None, 409: OpenApiResponse(description="A param was already logged with another value.")},
-        description=(
-            "Params, metric points and tags in one transaction: an invalid item is a 400 naming its index and field "
-            "and a param conflict a 409; either way nothing is written. At most 100 params, 1000 metrics, 100 tags."
-        ),
+        responses={204: None, 409: OpenApiResponse(description="A param was already logged with another value.")}
     )
     def post(self, request: Request, project: str, run_id: str) -> Response:
+        """Params, metric points and tags in one transaction: an invalid item is a 400 naming its index and field and a
+        param conflict a 409; either way nothing is written. At most 100 params, 1000 metrics, 100 tags."""
         run = self.run(run_id)
         serializer = RunLogBatchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -304,12 +291,9 @@ class RunInputApi(_RunApi):
     def get(self, request: Request, project: str, run_id: str) -> Response:
         return self.listing(selectors.run_input_list(run=self.run(run_id)), RunInputSerializer, filtered=False)
 
-    @extend_schema(
-        request=RunInputCreateSerializer,
-        responses={201: RunInputSerializer},
-        description="Record a dataset version of this project that the run used (idempotent per version and role).",
-    )
+    @extend_schema(request=RunInputCreateSerializer, responses={201: RunInputSerializer})
     def post(self, request: Request, project: str, run_id: str) -> Response:
+        """Record a dataset version of this project that the run used (idempotent per version and role)."""
         data = self.validated_body(RunInputCreateSerializer)
         version = selectors.dataset_version_get_for_input(
             project=self.project, dataset=data["dataset"], version=data["version"]
@@ -339,13 +323,11 @@ class RunArtifactListApi(_RunApi):
         operation_id="runs_artifacts_upload",
         request={"multipart/form-data": RunArtifactUploadSerializer},
         responses={201: RunArtifactSerializer, 409: OpenApiResponse(description="The path holds other content.")},
-        description=(
-            "Store a file under its sha256 and list it under `path`. Artifacts are immutable: the same bytes at "
-            "the same path are a no-op. Paths with '..', a leading '/', backslashes, NUL or percent-escapes are "
-            "refused; files over the upload limit are a 413."
-        ),
     )
     def post(self, request: Request, project: str, run_id: str) -> Response:
+        """Store a file under its sha256 and list it under `path`. Artifacts are immutable: the same bytes at the same
+        path are a no-op. Paths with '..', a leading '/', backslashes, NUL or percent-escapes are refused; files over
+        the upload limit are a 413."""
         data = self.validated_body(RunArtifactUploadSerializer)
         upload = data["file"]
         artifact = services.run_artifact_put(
@@ -366,9 +348,9 @@ class RunArtifactDownloadApi(_RunApi):
         operation_id="runs_artifacts_download",
         parameters=[RunArtifactPathQuerySerializer],
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
-        description="The file's bytes, streamed and checked against its sha256 (sent as the ETag).",
     )
     def get(self, request: Request, project: str, run_id: str) -> StreamingHttpResponse:
+        """The file's bytes, streamed and checked against its sha256 (sent as the ETag)."""
         query = self.validated_query(RunArtifactPathQuerySerializer)
         artifact = selectors.run_artifact_get(run=self.run(run_id), path=query["path"])
         response = StreamingHttpResponse(

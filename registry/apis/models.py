@@ -117,9 +117,9 @@ class ModelVersionListApi(ListMixin, _ModelView):
         operation_id="model_versions_create_from_run",
         request=ModelVersionFromRunSerializer,
         responses={201: ModelVersionSerializer},
-        description="Register a run's model artifact as the next version (the model is created if new).",
     )
     def post(self, request: Request, project: str, model: str) -> Response:
+        """Register a run's model artifact as the next version (the model is created if new)."""
         data = self.validated_body(ModelVersionFromRunSerializer)
         run = run_selectors.run_find(project=self.project, run_id=data["run_id"])
         if run is None:
@@ -141,13 +141,12 @@ class ModelVersionUploadApi(_ModelView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
-        request={"multipart/form-data": ModelVersionUploadSerializer},
-        responses={201: ModelVersionSerializer},
-        description="Upload a model trained elsewhere (maintainers), as a skops file: it loads with a trusted-type "
-        "list and must predict on input_example. The server never loads pickle/joblib files (recognised by content, "
-        "whatever their name): convert them on your own machine with `keel models upload model.pkl`.",
+        request={"multipart/form-data": ModelVersionUploadSerializer}, responses={201: ModelVersionSerializer}
     )
     def post(self, request: Request, project: str, model: str) -> Response:
+        """Upload a model trained elsewhere (maintainers), as a skops file: it loads with a trusted-type list and must
+        predict on input_example. The server never loads pickle/joblib files (recognised by content, whatever their
+        name): convert them on your own machine with `keel models upload model.pkl`."""
         data = self.validated_body(ModelVersionUploadSerializer)
         version = uploads.model_version_upload(
             project=self.project,
@@ -211,11 +210,9 @@ class ModelVersionVerifyApi(_ModelView):
     access = {"POST": Action.OPERATE}
     serializer_class = ModelVersionSerializer
 
-    @extend_schema(
-        request=None,
-        description="Re-check the artifact's sha256 now; a mismatch marks the version unhealthy.",
-    )
+    @extend_schema(request=None)
     def post(self, request: Request, project: str, model: str, number: int) -> Response:
+        """Re-check the artifact's sha256 now; a mismatch marks the version unhealthy."""
         return self.version_out(services.model_version_verify(version=self.version(), user=self.user))
 
 
@@ -223,11 +220,9 @@ class ModelVersionChecksApi(_ModelView):
     access = {"GET": Action.READ}
     serializer_class = CheckSerializer
 
-    @extend_schema(
-        responses=CheckSerializer(many=True),
-        description="Evaluate the required approval checks now (nothing is stored).",
-    )
+    @extend_schema(responses=CheckSerializer(many=True))
     def get(self, request: Request, project: str, model: str, number: int) -> Response:
+        """Evaluate the required approval checks now (nothing is stored)."""
         return Response(approvals.evaluate_checks(self.version()))
 
 
@@ -248,12 +243,10 @@ class ApprovalDecisionApi(_ModelView):
     access = {"POST": Action.OPERATE}
     serializer_class = ApprovalRequestSerializer
 
-    @extend_schema(
-        request=ApprovalDecisionSerializer,
-        description="Approve or reject (a maintainer other than the requester). Failing checks need "
-        "override=true with an override_reason, recorded in the audit log.",
-    )
+    @extend_schema(request=ApprovalDecisionSerializer)
     def post(self, request: Request, project: str, model: str, number: int, request_id: int) -> Response:
+        """Approve or reject (a maintainer other than the requester). Failing checks need override=true with an
+        override_reason, recorded in the audit log."""
         data = self.validated_body(ApprovalDecisionSerializer)
         target = selectors.approval_request_get(version=self.version(), request_id=request_id)
         decided = approvals.approval_decide(
@@ -307,20 +300,15 @@ class AliasDetailApi(_ModelView):
     serializer_class = ModelVersionSerializer
     parser_classes = [JSONParser]
 
-    @extend_schema(
-        operation_id="model_aliases_resolve",
-        description="The version the alias points to.",
-    )
+    @extend_schema(operation_id="model_aliases_resolve")
     def get(self, request: Request, project: str, model: str, alias: str) -> Response:
+        """The version the alias points to."""
         return Response(ModelVersionSerializer(selectors.model_version_by_alias(model=self.model(), alias=alias)).data)
 
-    @extend_schema(
-        operation_id="model_aliases_set",
-        request=AliasSetSerializer,
-        description="Set or move an alias. Protected aliases (champion by default) need a maintainer "
-        "and an approved, healthy version.",
-    )
+    @extend_schema(operation_id="model_aliases_set", request=AliasSetSerializer)
     def put(self, request: Request, project: str, model: str, alias: str) -> Response:
+        """Set or move an alias. Protected aliases (champion by default) need a maintainer and an approved, healthy
+        version."""
         values = self.validated_body(AliasSetSerializer)
         registered = self.model()
         version = selectors.model_version_get(model=registered, number=values["version"])
@@ -418,12 +406,9 @@ class BundleDownloadApi(_ModelView):
     access = {"GET": Action.READ}
     serializer_class = ModelVersionSerializer
 
-    @extend_schema(
-        responses={(200, "application/gzip"): OpenApiTypes.BINARY},
-        description="A container bundle (tar.gz): the model, pinned requirements, a minimal serving "
-        "script and a Dockerfile.",
-    )
+    @extend_schema(responses={(200, "application/gzip"): OpenApiTypes.BINARY})
     def get(self, request: Request, project: str, model: str, number: int) -> HttpResponseBase:
+        """A container bundle (tar.gz): the model, pinned requirements, a minimal serving script and a Dockerfile."""
         version = self.version()
         if version.artifact_format != "skops":
             raise Conflict(f"{version} is a {version.artifact_format} model; bundles hold skops models only.")

@@ -106,17 +106,13 @@ def sync_detailed(
 ) -> Response[Problem | RunSearchPage]:
     """Search runs with a JSON body (for long filters); pages come from `?page=` as for `runs_list`.
 
-    `filter`: comparisons joined with `and` / `or` and grouped with parentheses, e.g.
-    `metrics.f1 > 0.8 and (params.estimator = 'random_forest' or tags.team IN ('risk', 'fraud'))`.
-    Metrics (latest value) and `datasets.version` take =, !=, <, <=, >, >= with numbers; params, tags
-    and the
-    attributes status, name, run_id, user, source, experiment, code_version take =, !=, LIKE, ILIKE, IN,
-    NOT IN
+    `filter`: comparisons joined with `and` / `or` and grouped with parentheses, e.g. `metrics.f1 > 0.8
+    and (params.estimator = 'random_forest' or tags.team IN ('risk', 'fraud'))`. Metrics (latest value)
+    and `datasets.version` take =, !=, <, <=, >, >= with numbers; params, tags and the attributes
+    status, name, run_id, user, source, experiment, code_version take =, !=, LIKE, ILIKE, IN, NOT IN
     with quoted strings; start_time and end_time take ordered operators with epoch milliseconds or ISO
-    8601 strings.
-    Keys with other characters are back-quoted: metrics.`my metric`. A malformed expression is a 400
-    whose error
-    names the field, the 0-based `position` and the `token`.
+    8601 strings. Keys with other characters are back-quoted: metrics.`my metric`. A malformed
+    expression is a 400 whose error names the field, the 0-based `position` and the `token`.
 
     `order_by`: e.g. `["metrics.f1 DESC", "params.lr", "start_time"]`; runs lacking a key sort last.
 
@@ -158,17 +154,13 @@ def sync(
 ) -> Problem | RunSearchPage | None:
     """Search runs with a JSON body (for long filters); pages come from `?page=` as for `runs_list`.
 
-    `filter`: comparisons joined with `and` / `or` and grouped with parentheses, e.g.
-    `metrics.f1 > 0.8 and (params.estimator = 'random_forest' or tags.team IN ('risk', 'fraud'))`.
-    Metrics (latest value) and `datasets.version` take =, !=, <, <=, >, >= with numbers; params, tags
-    and the
-    attributes status, name, run_id, user, source, experiment, code_version take =, !=, LIKE, ILIKE, IN,
-    NOT IN
+    `filter`: comparisons joined with `and` / `or` and grouped with parentheses, e.g. `metrics.f1 > 0.8
+    and (params.estimator = 'random_forest' or tags.team IN ('risk', 'fraud'))`. Metrics (latest value)
+    and `datasets.version` take =, !=, <, <=, >, >= with numbers; params, tags and the attributes
+    status, name, run_id, user, source, experiment, code_version take =, !=, LIKE, ILIKE, IN, NOT IN
     with quoted strings; start_time and end_time take ordered operators with epoch milliseconds or ISO
-    8601 strings.
-    Keys with other characters are back-quoted: metrics.`my metric`. A malformed expression is a 400
-    whose error
-    names the field, the 0-based `position` and the `token`.
+    8601 strings. Keys with other characters are back-quoted: metrics.`my metric`. A malformed
+    expression is a 400 whose error names the field, the 0-based `position` and the `token`.
 
     `order_by`: e.g. `["metrics.f1 DESC", "params.lr", "start_time"]`; runs lacking a key sort last.
 
@@ -205,17 +197,13 @@ async def asyncio_detailed(
 ) -> Response[Problem | RunSearchPage]:
     """Search runs with a JSON body (for long filters); pages come from `?page=` as for `runs_list`.
 
-    `filter`: comparisons joined with `and` / `or` and grouped with parentheses, e.g.
-    `metrics.f1 > 0.8 and (params.estimator = 'random_forest' or tags.team IN ('risk', 'fraud'))`.
-    Metrics (latest value) and `datasets.version` take =, !=, <, <=, >, >= with numbers; params, tags
-    and the
-    attributes status, name, run_id, user, source, experiment, code_version take =, !=, LIKE, ILIKE, IN,
-    NOT IN
+    `filter`: comparisons joined with `and` / `or` and grouped with parentheses, e.g. `metrics.f1 > 0.8
+    and (params.estimator = 'random_forest' or tags.team IN ('risk', 'fraud'))`. Metrics (latest value)
+    and `datasets.version` take =, !=, <, <=, >, >= with numbers; params, tags and the attributes
+    status, name, run_id, user, source, experiment, code_version take =, !=, LIKE, ILIKE, IN, NOT IN
     with quoted strings; start_time and end_time take ordered operators with epoch milliseconds or ISO
-    8601 strings.
-    Keys with other characters are back-quoted: metrics.`my metric`. A malformed expression is a 400
-    whose error
-    names the field, the 0-based `position` and the `token`.
+    8601 strings. Keys with other characters are back-quoted: metrics.`my metric`. A malformed
+    expression is a 400 whose error names the field, the 0-based `position` and the `token`.
 
     `order_by`: e.g. `["metrics.f1 DESC", "params.lr", "start_time"]`; runs lacking a key sort last.
 
@@ -255,17 +243,13 @@ async def asyncio(
 ) -> Problem | RunSearchPage | None:
     """Search runs with a JSON body (for long filters); pages come from `?page=` as for `runs_list`.
 
-    `filter`: comparisons joined with `and` / `or` and grouped with parentheses, e.g.
-    `metrics.f1 > 0.8 and (params.estimator = 'random_forest' or tags.team IN ('risk', 'fraud'))`.
-    Metrics (latest value) and `datasets.version` take =, !=, <, <=, >, >= with numbers; params, tags
-    and the
-    attributes status, name, run_id, user, source, experiment, code_version take =, !=, LIKE, ILIKE, IN,
-    NOT IN
+    `filter`: comparisons joined with `and` / `or` and grouped with parentheses, e.g. `metrics.f1 > 0.8
+    and (params.estimator = 'random_forest' or tags.team IN ('risk', 'fraud'))`. Metrics (latest value)
+    and `datasets.version` take =, !=, <, <=, >, >= with numbers; params, tags and the attributes
+    status, name, run_id, user, source, experiment, code_version take =, !=, LIKE, ILIKE, IN, NOT IN
     with quoted strings; start_time and end_time take ordered operators with epoch milliseconds or ISO
-    8601 strings.
-    Keys with other characters are back-quoted: metrics.`my metric`. A malformed expression is a 400
-    whose error
-    names the field, the 0-based `position` and the `token`.
+    8601 strings. Keys with other characters are back-quoted: metrics.`my metric`. A malformed
+    expression is a 400 whose error names the field, the 0-based `position` and the `token`.
 
     `order_by`: e.g. `["metrics.f1 DESC", "params.lr", "start_time"]`; runs lacking a key sort last.
 
