@@ -40,13 +40,13 @@ def rollout_start(
     reason: str = "",
 ) -> Deployment:
     validated = _plan(kind, plan)
-    services._require_servable(version)
+    services.require_servable(version)
     services.smoke_test(version)
     with transaction.atomic():
         locked = Deployment.objects.select_for_update().get(pk=deployment.pk)
         if locked.rollout:
             raise Conflict(f"A {locked.rollout['kind']} rollout is already in progress; roll back or wait.")
-        primary = services._primary(locked)
+        primary = services.primary_variant(locked)
         if primary.version.pk == version.pk:
             raise Conflict(f"{version} is already the primary.")
         weight = float(validated.steps[0])
@@ -117,10 +117,8 @@ def _act(deployment: Deployment, decision: Decision, now: float) -> None:
     entry = {"at": now, "action": decision.action, "step_index": state["step_index"], "reasons": decision.reasons}
     reason = f"{state['kind']} {decision.action}: " + "; ".join(decision.reasons)[:400]
     if decision.action == "rollback":
-        deployment.rollout = {}
-        deployment.save(update_fields=["rollout"])
-        primary = services._primary(deployment)
-        services._new_revision(
+        primary = services.primary_variant(deployment)
+        services.revision_create(
             deployment=deployment,
             user=None,
             strategy="single",
@@ -128,6 +126,7 @@ def _act(deployment: Deployment, decision: Decision, now: float) -> None:
             variants=[services.VariantSpec("primary", primary.version, 100.0, alias=primary.alias)],
             action="deployment.rollout_rollback",
             data={"checks": decision.checks},
+            end_rollout=True,
         )
         return
     if decision.action == "promote":

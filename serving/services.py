@@ -44,7 +44,7 @@ def resolve_version(
     return model_version_get(model=registered, number=version), ""
 
 
-def _require_servable(version: ModelVersion, field: str = "version") -> None:
+def require_servable(version: ModelVersion, field: str = "version") -> None:
     if not version.can_serve:
         state = "unhealthy" if version.health != "healthy" else ("archived" if version.archived else version.approval)
         url = version_url(version)
@@ -95,7 +95,7 @@ def smoke_test(version: ModelVersion) -> dict[str, Any]:
 # --- revisions ----------------------------------------------------------------------------------------------------
 
 
-def _new_revision(
+def revision_create(
     *,
     deployment: Deployment,
     user: User | None,
@@ -104,7 +104,10 @@ def _new_revision(
     reason: str,
     action: str = "deployment.deploy",
     data: dict[str, Any] | None = None,
+    end_rollout: bool = False,
 ) -> Revision:
+    """Write the deployment's next revision with ``variants``, make it current and audit it as ``action``; with
+    ``end_rollout``, a canary or rolling rollout in progress ends with it. Call inside a transaction."""
     locked = Deployment.objects.select_for_update().get(pk=deployment.pk)
     _check_variants(locked, variants)
     number = (locked.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -120,9 +123,12 @@ def _new_revision(
         Variant(revision=revision, name=v.name, model_version=v.version, alias=v.alias, role=v.role, weight=v.weight)
         for v in variants
     )
-    locked.current_revision = revision
-    locked.save(update_fields=["current_revision", "updated_at"])
-    deployment.current_revision = revision
+    locked.current_revision = deployment.current_revision = revision
+    changed = ["current_revision", "updated_at"]
+    if end_rollout and locked.rollout:
+        locked.rollout = deployment.rollout = {}
+        changed.append("rollout")
+    locked.save(update_fields=changed)
     audit_record(
         action=action,
         actor=user,
@@ -165,16 +171,20 @@ def _check_variants(deployment: Deployment, variants: list[VariantSpec]) -> None
         raise ValidationFailed.field("variants", "the weights of live variants must add up to 100")
 
 
-def _current_variants(deployment: Deployment) -> list[VariantSpec]:
-    if deployment.current_revision is None:
+def _variants_of(revision: Revision | None) -> list[VariantSpec]:
+    if revision is None:
         return []
     return [
         VariantSpec(v.name, v.model_version, v.weight, v.role, v.alias)
-        for v in deployment.current_revision.variants.select_related("model_version__registered_model")
+        for v in revision.variants.select_related("model_version__registered_model")
     ]
 
 
-def _primary(deployment: Deployment) -> VariantSpec:
+def _current_variants(deployment: Deployment) -> list[VariantSpec]:
+    return _variants_of(deployment.current_revision)
+
+
+def primary_variant(deployment: Deployment) -> VariantSpec:
     live = [v for v in _current_variants(deployment) if v.role in (VariantRole.PRIMARY, VariantRole.CHALLENGER)]
     if not live:
         raise Conflict(f"Deployment {deployment.name!r} has no primary variant.")
@@ -192,7 +202,7 @@ def deployment_create(
     description: str = "",
     policy: dict[str, Any] | None = None,
 ) -> Deployment:
-    _require_servable(version)
+    require_servable(version)
     deployment = Deployment(
         project=project, name=name, description=description, policy=clean_policy(policy), created_by=user
     )
@@ -202,7 +212,7 @@ def deployment_create(
             deployment.save()
     except IntegrityError:
         raise Conflict.taken(f"A deployment named {name!r} already exists.") from None
-    _new_revision(
+    revision_create(
         deployment=deployment,
         user=user,
         strategy=Strategy.SINGLE,
@@ -250,8 +260,8 @@ def deployment_delete(*, deployment: Deployment, user: User) -> None:
 def deploy_single(
     *, deployment: Deployment, user: User, version: ModelVersion, alias: str = "", reason: str = ""
 ) -> Revision:
-    _require_servable(version)
-    return _new_revision(
+    require_servable(version)
+    return revision_create(
         deployment=deployment,
         user=user,
         strategy=Strategy.SINGLE,
@@ -264,15 +274,15 @@ def deploy_blue_green(
     *, deployment: Deployment, user: User, version: ModelVersion, alias: str = "", reason: str = ""
 ) -> Revision:
     """Smoke-test the new version first; then switch all traffic at once, keeping the old one loaded (standby)."""
-    _require_servable(version)
+    require_servable(version)
     smoke = smoke_test(version)
     with transaction.atomic():
-        old = _primary(deployment)
+        old = primary_variant(deployment)
         variants = [VariantSpec("green", version, 100.0, VariantRole.PRIMARY, alias)]
         if old.version.pk != version.pk:
             variants.append(VariantSpec("blue", old.version, 0.0, VariantRole.STANDBY, old.alias))
             runtime.models.get(old.version)  # keep the old version loaded for an instant rollback
-        return _new_revision(
+        return revision_create(
             deployment=deployment,
             user=user,
             strategy=Strategy.BLUE_GREEN,
@@ -286,13 +296,13 @@ def deploy_shadow(
     *, deployment: Deployment, user: User, version: ModelVersion, fraction: float, alias: str = "", reason: str = ""
 ) -> Revision:
     """Mirror ``fraction`` percent of requests to ``version`` off the response path."""
-    _require_servable(version)
+    require_servable(version)
     if not 0 <= fraction <= 100:
         raise ValidationFailed.field("fraction", "between 0 and 100")
     with transaction.atomic():
         live = [v for v in _current_variants(deployment) if v.role != VariantRole.SHADOW]
         variants = [*live, VariantSpec("shadow", version, fraction, VariantRole.SHADOW, alias)]
-        return _new_revision(
+        return revision_create(
             deployment=deployment,
             user=user,
             strategy=Strategy.SHADOW,
@@ -304,10 +314,10 @@ def deploy_shadow(
 @transaction.atomic
 def deploy_ab_test(*, deployment: Deployment, user: User, variants: list[VariantSpec], reason: str = "") -> Revision:
     for index, spec in enumerate(variants):
-        _require_servable(spec.version, f"variants[{index}].version")
+        require_servable(spec.version, f"variants[{index}].version")
     for spec in variants:
         spec.role = VariantRole.CHALLENGER
-    return _new_revision(
+    return revision_create(
         deployment=deployment,
         user=user,
         strategy=Strategy.AB_TEST,
@@ -327,11 +337,11 @@ def set_split(
     action: str = "deployment.rollout_step",
 ) -> Revision:
     """The primary keeps ``100 - new_weight``; ``new`` (canary) takes ``new_weight``."""
-    old = _primary(deployment)
+    old = primary_variant(deployment)
     variants = [VariantSpec("primary", old.version, 100.0 - new_weight, VariantRole.PRIMARY, old.alias)]
     if new_weight > 0:
         variants.append(VariantSpec("canary", new.version, new_weight, VariantRole.CANARY, new.alias))
-    return _new_revision(
+    return revision_create(
         deployment=deployment, user=user, strategy=strategy, reason=reason, variants=variants, action=action
     )
 
@@ -350,8 +360,8 @@ def deployment_traffic_set(
         raise Conflict(f"Deployment {deployment.name!r} has a rollout in progress; wait for it or roll back.")
     for index, spec in enumerate(variants):
         if spec.role not in (VariantRole.SHADOW, VariantRole.STANDBY):
-            _require_servable(spec.version, f"variants[{index}].version")
-    return _new_revision(
+            require_servable(spec.version, f"variants[{index}].version")
+    return revision_create(
         deployment=deployment,
         user=user,
         strategy=strategy,
@@ -376,17 +386,11 @@ def deployment_rollback(
         target = locked.revisions.filter(number=to_revision).first()
         if target is None:
             raise ValidationFailed.field("revision", f"deployment has no revision {to_revision}")
-    variants = [
-        VariantSpec(v.name, v.model_version, v.weight, v.role, v.alias)
-        for v in target.variants.select_related("model_version__registered_model")
-    ]
+    variants = _variants_of(target)
     for spec in variants:
         if spec.role not in (VariantRole.SHADOW, VariantRole.STANDBY):
-            _require_servable(spec.version)
-    if locked.rollout:
-        locked.rollout = {}
-        locked.save(update_fields=["rollout"])
-    return _new_revision(
+            require_servable(spec.version)
+    return revision_create(
         deployment=locked,
         user=user,
         strategy=target.strategy,
@@ -394,6 +398,7 @@ def deployment_rollback(
         variants=variants,
         action="deployment.rollback",
         data={"to_revision": target.number},
+        end_rollout=True,
     )
 
 
@@ -403,16 +408,15 @@ def deployment_promote(*, deployment: Deployment, user: User | None, variant: st
     chosen = next((v for v in _current_variants(deployment) if v.name == variant), None)
     if chosen is None:
         raise ValidationFailed.field("variant", f"no variant {variant!r} in the current revision")
-    _require_servable(chosen.version)
-    deployment.rollout = {}
-    deployment.save(update_fields=["rollout"])
-    return _new_revision(
+    require_servable(chosen.version)
+    return revision_create(
         deployment=deployment,
         user=user,
         strategy=Strategy.SINGLE,
         reason=reason or f"promote {variant}",
         action="deployment.promote",
         variants=[VariantSpec("primary", chosen.version, 100.0, VariantRole.PRIMARY, chosen.alias)],
+        end_rollout=True,
     )
 
 

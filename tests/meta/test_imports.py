@@ -1,5 +1,6 @@
-"""The import graph of the server code, read with ``ast``: no private name crosses a module boundary, and no import
-is moved into a function to dodge a cycle (a function-level import of a module that imports this one back)."""
+"""The import graph of the server code, read with ``ast``: no private name crosses a module boundary (imported, or
+read as an attribute of an imported module), and no import is moved into a function to dodge a cycle (a
+function-level import of a module that imports this one back)."""
 
 from __future__ import annotations
 
@@ -115,6 +116,37 @@ def private_imports() -> list[str]:
     return found
 
 
+def _module_names(module: str, tree: ast.AST) -> dict[str, str]:
+    """The local names that stand for our modules in ``module``: ``import a.b as c``, ``from a import b``."""
+    names = {}
+    for node, _ in _walk(tree):
+        for alias in node.names:
+            local = alias.asname or alias.name
+            if isinstance(node, ast.Import):
+                if alias.asname and _ours(alias.name):
+                    names[local] = alias.name
+                continue
+            target = f"{_base(module, node)}.{alias.name}"
+            if target in MODULES:
+                names[local] = target
+    return names
+
+
+def private_attributes() -> list[str]:
+    """``module._name`` reads of a private name through an imported module of ours."""
+    found = []
+    for module, path in MODULES.items():
+        tree = ast.parse(path.read_text(), filename=str(path))
+        names = _module_names(module, tree)
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+                continue
+            target = names.get(node.value.id)
+            if target and target != module and node.attr.startswith("_") and not node.attr.startswith("__"):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.attr} of {target}")
+    return found
+
+
 def cycle_dodging_imports() -> list[str]:
     found = []
     for module in MODULES:
@@ -132,6 +164,15 @@ def test_the_walk_sees_the_code():
 
 def test_no_private_name_is_imported_across_modules():
     assert private_imports() == []
+
+
+def test_no_private_name_is_read_through_an_imported_module():
+    assert private_attributes() == []
+
+
+def test_the_attribute_walk_sees_module_names():
+    tree = ast.parse(MODULES["serving.rollouts"].read_text())
+    assert _module_names("serving.rollouts", tree)["services"] == "serving.services"
 
 
 def test_no_function_level_import_dodges_a_cycle():
