@@ -241,14 +241,16 @@ class KeelAutoSchema(AutoSchema):
     """Operation ids and tags from the route's name (see ``operation_id`` and ``tag``); drf-spectacular's
     defaults for a route without a name or outside the root URLconf. The generic handlers of core.base_views
     document their input serializer as the request body, and a create as a 201; a POST action's request body is
-    the view's ``body_serializer``. A description is the handler's or the view's docstring."""
+    the view's ``body_serializer``. Any other request body is the one a handler's ``@extend_schema`` names (none by
+    default, where drf-spectacular would take the view's serializer_class). A description is the handler's or the
+    view's docstring."""
 
     def body_serializer(self) -> Any:
         return getattr(self.view, _BODIES.get(self.method, ""), None)
 
     def get_request_serializer(self) -> Any:
         action_body = getattr(self.view, "body_serializer", None) if self.method == "POST" else None
-        return self.body_serializer() or action_body or super().get_request_serializer()
+        return self.body_serializer() or action_body
 
     def get_response_serializers(self) -> Any:
         if self.method == "POST" and self.body_serializer() is not None:

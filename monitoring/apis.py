@@ -266,7 +266,7 @@ class AlertRuleDetailApi(RetrieveMixin, ReplaceMixin, DestroyMixin, ProjectAPIVi
     def update_from(self, instance: AlertRule, values: dict[str, Any]) -> AlertRule:
         return config.alert_rule_save(project=self.project, user=self.user, rule=instance, **values)
 
-    @extend_schema(operation_id="alert_rules_evaluate", request=None, responses=AlertSerializer)
+    @extend_schema(operation_id="alert_rules_evaluate", responses=AlertSerializer)
     def post(self, request: Request, project: str, rule_id: int) -> Response:
         """Evaluate the rule now (as the scheduler does every minute)."""
         alert = alerts.evaluate_rule(rule=self.get_object())
@@ -291,7 +291,6 @@ class AlertAcknowledgeApi(ProjectAPIView):
     access = {"POST": Action.OPERATE}
     serializer_class = AlertSerializer
 
-    @extend_schema(request=None)
     def post(self, request: Request, project: str, alert_id: int) -> Response:
         alert = selectors.alert_get(project=self.project, alert_id=alert_id)
         return Response(AlertSerializer(alerts.alert_acknowledge(alert=alert, user=self.user)).data)
@@ -329,7 +328,7 @@ class RetrainingTriggerApi(ProjectAPIView):
     access = {"POST": Action.OPERATE}
     serializer_class = RetrainingRunSerializer
 
-    @extend_schema(request=None, responses={201: RetrainingRunSerializer})
+    @extend_schema(responses={201: RetrainingRunSerializer})
     def post(self, request: Request, project: str, policy_id: int) -> Response:
         """Start a retraining run now."""
         policy = selectors.retraining_policy_get(project=self.project, policy_id=policy_id)
@@ -365,7 +364,7 @@ class RetrainingRunDetailApi(RetrieveMixin, ProjectAPIView):
     def get_object(self) -> RetrainingRun:
         return selectors.retraining_run_get(project=self.project, run_id=self.kwargs["run_id"])
 
-    @extend_schema(operation_id="retraining_runs_advance", request=None)
+    @extend_schema(operation_id="retraining_runs_advance")
     def post(self, request: Request, project: str, run_id: int) -> Response:
         """Move the run forward now (the scheduler does this every 30 s)."""
         run = self.get_object()

@@ -72,7 +72,6 @@ class TrainingJobDetailApi(RetrieveMixin, _JobView):
 class TrainingJobCancelApi(_JobView):
     access = {"POST": Action.WRITE}
 
-    @extend_schema(request=None)
     def post(self, request: Request, project: str, job_id: str) -> Response:
         """Cancel a queued job at once, or a running one at its next progress tick."""
         job = services.training_job_cancel(job=self.get_object(), user=self.user)
@@ -118,7 +117,7 @@ class ModelVersionOnnxExportApi(ProjectAPIView):
     access = {"POST": Action.WRITE}
     serializer_class = ModelVersionEvaluateResultSerializer
 
-    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, project: str, model: str, number: int) -> Response:
         """Convert the version to ONNX for edge deployment and store a parity check (labels identical, probabilities
         within 1e-4 on the holdout). Refused with the reason when the pipeline does not convert. Download with GET

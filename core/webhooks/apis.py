@@ -74,7 +74,7 @@ class WebhookPingApi(_Api):
     access = {"POST": Action.OPERATE}
     serializer_class = WebhookDeliverySerializer
 
-    @extend_schema(request=None, responses={202: WebhookDeliverySerializer})
+    @extend_schema(responses={202: WebhookDeliverySerializer})
     def post(self, request: Request, project: str, webhook_id: int) -> Response:
         """Send a `webhook.ping` delivery now, whatever the subscription's event types."""
         delivery = services.webhook_ping(subscription=self.subscription(webhook_id), actor=self.user)
@@ -107,7 +107,6 @@ class WebhookDeliveryRedeliverApi(_Api):
     serializer_class = WebhookDeliverySerializer
 
     @extend_schema(
-        request=None,
         responses={202: WebhookDeliverySerializer, 409: OpenApiResponse(description="Still being attempted.")},
     )
     def post(self, request: Request, project: str, webhook_id: int, delivery_id: str) -> Response:

@@ -251,7 +251,7 @@ class ValidationReportListApi(ListMixin, _DatasetView):
     def get_queryset(self) -> Any:
         return selectors.validation_report_list(version=self.version())
 
-    @extend_schema(operation_id="dataset_versions_validate", request=None, responses={201: ValidationReportSerializer})
+    @extend_schema(operation_id="dataset_versions_validate", responses={201: ValidationReportSerializer})
     def post(self, request: Request, project: str, dataset: str, number: int) -> Response:
         """Run the dataset's enabled rules on this version now."""
         report = services.dataset_version_validate(version=self.version(), user=self.user)

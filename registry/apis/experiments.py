@@ -130,7 +130,6 @@ class ExperimentRestoreApi(_Api):
     access = {"POST": Action.OPERATE}
     serializer_class = ExperimentSerializer
 
-    @extend_schema(request=None)
     def post(self, request: Request, project: str, name: str) -> Response:
         """Restore a deleted experiment with the runs that were deleted along with it."""
         services.experiment_restore(experiment=self.experiment(name), user=self.user)
@@ -220,7 +219,6 @@ class RunRestoreApi(_RunApi):
     access = {"POST": Action.OPERATE}
     serializer_class = RunDetailSerializer
 
-    @extend_schema(request=None)
     def post(self, request: Request, project: str, run_id: str) -> Response:
         services.run_restore(run=self.run(run_id), user=self.user)
         return Response(self.run_out(run_id))
@@ -243,7 +241,8 @@ class RunLogBatchApi(_RunApi):
     serializer_class = RunLogBatchSerializer
 
     @extend_schema(
-        responses={204: None, 409: OpenApiResponse(description="A param was already logged with another value.")}
+        request=RunLogBatchSerializer,
+        responses={204: None, 409: OpenApiResponse(description="A param was already logged with another value.")},
     )
     def post(self, request: Request, project: str, run_id: str) -> Response:
         """Params, metric points and tags in one transaction: an invalid item is a 400 naming its index and field and a

@@ -180,7 +180,6 @@ class ModelVersionArchiveApi(_ModelView):
     access = {"POST": Action.OPERATE, "DELETE": Action.OPERATE}
     serializer_class = ModelVersionSerializer
 
-    @extend_schema(request=None)
     def post(self, request: Request, project: str, model: str, number: int) -> Response:
         return self.version_out(self.archive(True))
 
@@ -210,7 +209,6 @@ class ModelVersionVerifyApi(_ModelView):
     access = {"POST": Action.OPERATE}
     serializer_class = ModelVersionSerializer
 
-    @extend_schema(request=None)
     def post(self, request: Request, project: str, model: str, number: int) -> Response:
         """Re-check the artifact's sha256 now; a mismatch marks the version unhealthy."""
         return self.version_out(services.model_version_verify(version=self.version(), user=self.user))

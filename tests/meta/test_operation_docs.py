@@ -1,5 +1,6 @@
-"""An operation's description is its handler's docstring, or the view's where the handler is inherited
-(core/schema.py): ``@extend_schema`` on a handler carries only what cannot be read off the code."""
+"""What an operation's documentation reads off the code (core/schema.py): its description is its handler's
+docstring, or the view's where the handler is inherited; a body is documented only where the view or handler
+declares one. ``@extend_schema`` on a handler carries only what cannot be read off the code."""
 
 from __future__ import annotations
 
@@ -46,6 +47,16 @@ def test_descriptions_and_action_bodies_come_from_the_code() -> None:
     rollback = operations["deployments_rollback"]
     assert rollback["description"] == "Return to the previous revision (or a named one) in one call."
     assert rollback["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/RollbackRequest")
+
+
+def test_a_request_body_is_documented_only_where_it_is_declared() -> None:
+    operations = _operations()
+    assert "requestBody" not in operations["experiments_restore"]  # a POST with no body
+    assert "requestBody" not in operations["model_versions_verify"]
+    log_batch = operations["runs_log_batch"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert log_batch.endswith("/RunLogBatchRequest")  # named by the handler's @extend_schema
+    created = operations["models_create"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert created.endswith("/RegisteredModelCreateRequest")  # the view's create_serializer_class
 
 
 def handler_descriptions() -> list[str]:
