@@ -261,8 +261,8 @@ class RunMetricHistoryApi(_RunApi):
     @extend_schema(parameters=[RunMetricHistoryQuerySerializer], responses=RunMetricPointSerializer(many=True))
     def get(self, request: Request, project: str, run_id: str) -> Response:
         query = self.validated_query(RunMetricHistoryQuerySerializer)
-        points = self.paginate_queryset(selectors.run_metric_history(run=self.run(run_id), key=query["key"]))
-        return self.get_paginated_response(RunMetricPointSerializer(points, many=True).data)
+        points = selectors.run_metric_history(run=self.run(run_id), key=query["key"])
+        return self.listing(points, RunMetricPointSerializer, filtered=False)
 
 
 class RunTagApi(_RunApi):
@@ -316,7 +316,7 @@ class RunArtifactListApi(_RunApi):
     def get(self, request: Request, project: str, run_id: str) -> Response:
         query = self.validated_query(RunArtifactListQuerySerializer)
         artifacts = selectors.run_artifact_list(run=self.run(run_id), path=query["path"])
-        return self.get_paginated_response(RunArtifactSerializer(self.paginate_queryset(artifacts), many=True).data)
+        return self.listing(artifacts, RunArtifactSerializer, filtered=False)
 
     @extend_schema(
         operation_id="runs_artifacts_upload",
