@@ -11,8 +11,8 @@ from serving.models import Deployment, PredictionExport, PredictionLog, Revision
 
 
 def deployment_find(*, project: Project, name: str) -> Deployment | None:
-    """The project's deployment called ``name``, or None."""
-    return Deployment.objects.filter(project=project, name=name).first()
+    """The project's deployment called ``name`` (with its project and current revision), or None."""
+    return Deployment.objects.select_related("project", "current_revision").filter(project=project, name=name).first()
 
 
 def deployment_get(*, project: Project, name: str) -> Deployment:

@@ -173,10 +173,6 @@ def current_variants(deployment: Deployment) -> list[dict[str, Any]]:
     ]
 
 
-def deployment_get(project: Project, name: str) -> Deployment | None:
-    return Deployment.objects.select_related("project", "current_revision").filter(project=project, name=name).first()
-
-
 def overview(projects: list[Project]) -> list[dict[str, Any]]:
     out = []
     for project in projects:

@@ -22,6 +22,7 @@ from core.models import Project, User
 from core.roles import Action, role_allows
 from core.selectors import membership_role, project_get_for_user, project_list_for_user
 from serving.models import Deployment
+from serving.selectors import deployment_find
 from serving.services import deployment_rollback
 
 T = TypeVar("T")
@@ -54,7 +55,9 @@ class DashboardView(View):
         return found
 
     def load_deployment(self, request: HttpRequest, slug: str, name: str) -> Deployment:
-        return self.load(request, slug, selectors.deployment_get, name, "Deployment")
+        return self.load(
+            request, slug, lambda project, key: deployment_find(project=project, name=key), name, "Deployment"
+        )
 
     def base_context(self) -> dict[str, Any]:
         return {
