@@ -45,6 +45,8 @@ def resolve_version(
 
 
 def require_servable(version: ModelVersion, field: str = "version") -> None:
+    """A Conflict (409, naming ``field`` and the next step) for a version that is unhealthy, archived or not
+    approved; nothing for one that can serve."""
     if not version.can_serve:
         state = "unhealthy" if version.health != "healthy" else ("archived" if version.archived else version.approval)
         url = version_url(version)
@@ -185,6 +187,7 @@ def _current_variants(deployment: Deployment) -> list[VariantSpec]:
 
 
 def primary_variant(deployment: Deployment) -> VariantSpec:
+    """The live variant with the most traffic in the current revision; a Conflict when there is none."""
     live = [v for v in _current_variants(deployment) if v.role in (VariantRole.PRIMARY, VariantRole.CHALLENGER)]
     if not live:
         raise Conflict(f"Deployment {deployment.name!r} has no primary variant.")
