@@ -245,15 +245,16 @@ class KeelAutoSchema(AutoSchema):
     default, where drf-spectacular would take the view's serializer_class). A description is the handler's or the
     view's docstring."""
 
-    def body_serializer(self) -> Any:
+    def generic_body(self) -> Any:
+        """The input serializer of the generic handler for this method (``_BODIES``), if the view has one."""
         return getattr(self.view, _BODIES.get(self.method, ""), None)
 
     def get_request_serializer(self) -> Any:
         action_body = getattr(self.view, "body_serializer", None) if self.method == "POST" else None
-        return self.body_serializer() or action_body
+        return self.generic_body() or action_body
 
     def get_response_serializers(self) -> Any:
-        if self.method == "POST" and self.body_serializer() is not None:
+        if self.method == "POST" and self.generic_body() is not None:
             view: Any = self.view
             return {201: view.get_serializer_class()}
         return super().get_response_serializers()
